@@ -1,0 +1,15 @@
+//! nlread: a terminal reader for newsletters.
+//!
+//! Data flows one way: bytes --parse--> model --library--> app state
+//! --update(Action)--> app state --ui::draw--> frame. Only `tui` touches the
+//! terminal; only `library` touches the file system.
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod library;
+pub mod model;
+pub mod parse;
+pub mod search;
+pub mod text;
+pub mod tui;
+pub mod ui;
