@@ -795,7 +795,8 @@ fn label_split(text: &str) -> Option<(&str, &str)> {
         && label.chars().all(|c| {
             c.is_alphanumeric() || matches!(c, ' ' | '\'' | '’' | '-' | ',' | '&' | '/' | '.')
         })
-        && !label.ends_with('.');
+        && !label.ends_with('.')
+        && !label.contains(". ");
     ok.then_some((label, rest))
 }
 
@@ -841,10 +842,22 @@ fn lead_title(drafts: &[Draft]) -> Option<String> {
     Some(stripped.unwrap_or_else(|| first.to_string()))
 }
 
+/// For an issue with no headings: its first real sentence, passing over a
+/// salutation such as "Dear friends,".
 fn first_words(body: &[Unit]) -> Option<String> {
-    body.iter()
-        .find(|u| u.kind != UnitKind::Rule)
-        .map(|u| truncate_words(&u.text, 60))
+    let text = body.iter().filter(|u| u.kind != UnitKind::Rule);
+    let substantial = text
+        .clone()
+        .find(|u| u.text.split_whitespace().count() >= 4);
+    substantial
+        .or_else(|| text.clone().next())
+        .map(|u| truncate_words(first_sentence(&u.text), 60))
+}
+
+fn first_sentence(text: &str) -> &str {
+    text.char_indices()
+        .find(|&(i, c)| matches!(c, '.' | '!' | '?') && text[i + 1..].starts_with(' '))
+        .map_or(text, |(i, c)| &text[..i + c.len_utf8()])
 }
 
 fn truncate_words(text: &str, max: usize) -> String {
