@@ -15,7 +15,11 @@ macro_rules! seeds {
     };
 }
 
-pub const SEEDS: &[(&str, &[u8])] = seeds![];
+pub const SEEDS: &[(&str, &[u8])] = seeds![
+    "01_orbit-desk.txt",
+    "02_harbour-ledger.txt",
+    "03_welcome-to-nlread.txt",
+];
 
 /// The bundled samples, parsed, with sources `seeds/<file name>`.
 pub fn bundled() -> Library {
