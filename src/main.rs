@@ -2,7 +2,6 @@
 //! the reader or print it as JSON. Everything else lives in the library crate.
 #![forbid(unsafe_code)]
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -108,10 +107,11 @@ fn export(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
         Err(err) => return Err(err).context("could not write the export to standard output"),
     }
-    std::io::stderr().flush().ok();
-    Ok(if library.errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    if library.errors.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let n = library.errors.len();
+    let sources = if n == 1 { "source" } else { "sources" };
+    eprintln!("nlread: {n} {sources} could not be read; see \"errors\" in the JSON");
+    Ok(ExitCode::FAILURE)
 }

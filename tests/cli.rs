@@ -182,6 +182,8 @@ fn bad_sources_are_listed_and_the_good_one_still_exported() {
 
     let (json, output) = export(dir, &[&good, &empty, &binary, &missing]);
     assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("3 sources could not be read"), "{stderr}");
 
     let issues = items(&json["issues"]);
     assert_eq!(issues.len(), 1);
