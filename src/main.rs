@@ -87,7 +87,9 @@ fn read(paths: &[PathBuf]) -> anyhow::Result<()> {
         for error in &library.errors {
             eprintln!("nlread: {}: {}", error.source, error.message);
         }
-        anyhow::bail!("nothing to read; name a newsletter file or folder that exists");
+        anyhow::bail!(
+            "nothing could be read from the paths given; name newsletter files or folders that hold some"
+        );
     }
     library.errors.extend(warnings);
     nlread::tui::run(library, origin)
