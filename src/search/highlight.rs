@@ -19,7 +19,7 @@ pub fn fuzzy_indices(text: &str, terms: &[String]) -> Vec<usize> {
     let matcher = matcher();
     let mut out = Vec::new();
     for term in terms.iter().map(|t| fold(t)).filter(|t| !t.is_empty()) {
-        if !name_matches(&matcher, &mapped.folded, &term) {
+        if !name_matches(matcher, &mapped.folded, &term) {
             continue;
         }
         if let Some((_, positions)) = matcher.fuzzy_indices(&mapped.folded, &term) {

@@ -7,9 +7,7 @@
 
 use std::ops::Range;
 
-use fuzzy_matcher::skim::SkimMatcherV2;
-
-use super::fold::push_folded;
+use super::fold::{fold, push_folded};
 use super::score::{
     KEYWORD_OCCURRENCE_CAP, keyword_score, matcher, name_score, section_title_weight,
 };
@@ -24,7 +22,6 @@ pub struct Index {
     bodies: String,
     issues: Vec<IssueEntry>,
     sections: Vec<SectionEntry>,
-    matcher: SkimMatcherV2,
 }
 
 struct IssueEntry {
@@ -85,14 +82,24 @@ impl Index {
             bodies,
             issues,
             sections,
-            matcher: matcher(),
         }
     }
 
     /// Every story that matches all terms of `query`, best first (ties: library
     /// order, i.e. issue index then section index). A blank query gives an empty Vec.
     pub fn query(&self, query: &str) -> Vec<Hit> {
-        let terms = terms(query);
+        self.query_terms(&terms(query))
+    }
+
+    /// Like `query`, for terms already split (e.g. by `terms`, so the same
+    /// terms can drive the highlights). Terms are folded again here, and empty
+    /// ones ignored, so raw words work too.
+    pub fn query_terms(&self, terms: &[String]) -> Vec<Hit> {
+        let terms: Vec<String> = terms
+            .iter()
+            .map(|t| fold(t))
+            .filter(|t| !t.is_empty())
+            .collect();
         if terms.is_empty() {
             return Vec::new();
         }
@@ -104,10 +111,9 @@ impl Index {
                 self.issues
                     .iter()
                     .map(|issue| {
-                        let title =
-                            name_score(&self.matcher, &self.names[issue.title.clone()], term);
+                        let title = name_score(matcher(), &self.names[issue.title.clone()], term);
                         let newsletter =
-                            name_score(&self.matcher, &self.names[issue.newsletter.clone()], term);
+                            name_score(matcher(), &self.names[issue.newsletter.clone()], term);
                         title.max(newsletter)
                     })
                     .collect()
@@ -152,8 +158,8 @@ impl Index {
         term: &str,
         issue_score: Option<i64>,
     ) -> Option<i64> {
-        let title = name_score(&self.matcher, &self.names[entry.title.clone()], term)
-            .map(section_title_weight);
+        let title =
+            name_score(matcher(), &self.names[entry.title.clone()], term).map(section_title_weight);
         if let Some(best) = title.max(issue_score) {
             return Some(best);
         }

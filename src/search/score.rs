@@ -2,13 +2,18 @@
 //!
 //! Everything here takes folded text (see `fold`) and a folded term.
 
+use std::sync::OnceLock;
+
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-/// The matcher every search uses. Both sides are folded before matching, so
-/// case is ignored here (skim itself only folds ASCII).
-pub(crate) fn matcher() -> SkimMatcherV2 {
-    SkimMatcherV2::default().ignore_case()
+/// The matcher every search uses, shared: it is `Sync` and keeps per-thread
+/// scratch space, so highlighting rows on screen does not set one up per call.
+/// Both sides are folded before matching, so case is ignored here (skim itself
+/// only folds ASCII).
+pub(crate) fn matcher() -> &'static SkimMatcherV2 {
+    static MATCHER: OnceLock<SkimMatcherV2> = OnceLock::new();
+    MATCHER.get_or_init(|| SkimMatcherV2::default().ignore_case())
 }
 
 /// Section titles count for more than the issue title or newsletter name they
@@ -109,7 +114,7 @@ mod tests {
             // word-start chunks: "CLInical MATErials"
             ("clinical materials tested", "climate"),
         ] {
-            assert!(name_matches(&m, name, term), "{term} in {name}");
+            assert!(name_matches(m, name, term), "{term} in {name}");
         }
     }
 
@@ -125,21 +130,21 @@ mod tests {
                 m.fuzzy_match(name, term).is_some(),
                 "skim alone would match"
             );
-            assert!(!name_matches(&m, name, term), "{term} in {name}");
+            assert!(!name_matches(m, name, term), "{term} in {name}");
         }
     }
 
     #[test]
     fn no_subsequence_no_match() {
-        assert_eq!(name_score(&matcher(), "calm times ahead", "climate"), None);
-        assert_eq!(name_score(&matcher(), "", "a"), None);
+        assert_eq!(name_score(matcher(), "calm times ahead", "climate"), None);
+        assert_eq!(name_score(matcher(), "", "a"), None);
     }
 
     #[test]
     fn contiguous_beats_scattered_word_starts() {
         let m = matcher();
-        let scattered = name_score(&m, "the new deal", "then");
-        let contiguous = name_score(&m, "strengthened", "then");
+        let scattered = name_score(m, "the new deal", "then");
+        let contiguous = name_score(m, "strengthened", "then");
         assert!(scattered.is_some());
         assert!(contiguous > scattered, "{contiguous:?} vs {scattered:?}");
     }
@@ -174,9 +179,9 @@ mod tests {
         ) {
             let m = matcher();
             let with = format!("{pre}{term}{post}");
-            let best = name_score(&m, &with, &term);
+            let best = name_score(m, &with, &term);
             prop_assert!(best.is_some());
-            let scattered = name_score(&m, &other, &term);
+            let scattered = name_score(m, &other, &term);
             if !other.contains(term.as_str()) && scattered.is_some() {
                 prop_assert!(best > scattered, "{with:?} {best:?} vs {other:?} {scattered:?}");
             }

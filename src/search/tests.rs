@@ -273,6 +273,16 @@ fn labels_and_numbers_are_searchable_text() {
 }
 
 #[test]
+fn query_terms_agrees_with_query() {
+    let index = Index::new(&space_library());
+    let query = "ROCKET  comet";
+    assert_eq!(index.query_terms(&terms(query)), index.query(query));
+    let raw = vec!["ROCKET".to_string(), String::new(), "Comet".to_string()];
+    assert_eq!(index.query_terms(&raw), index.query(query));
+    assert!(index.query_terms(&[]).is_empty());
+}
+
+#[test]
 fn index_can_be_shared_with_a_worker_thread() {
     fn send_sync<T: Send + Sync>() {}
     send_sync::<Index>();
