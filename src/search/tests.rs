@@ -431,3 +431,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn bundled_seeds_rank_the_story_about_it_first() {
+    let lib = crate::library::bundled();
+    let index = Index::new(&lib);
+    assert_eq!(
+        index.len(),
+        lib.issues.iter().map(|i| i.sections.len()).sum::<usize>()
+    );
+    for query in ["lettuce", "Filter"] {
+        let hits = index.query(query);
+        let top = hits
+            .first()
+            .map(|h| &lib.issues[h.issue].sections[h.section].title);
+        let top = top.map(|t| t.to_lowercase()).unwrap_or_default();
+        assert!(top.contains(&query.to_lowercase()), "{query}: {top:?}");
+        assert!(
+            hits.len() > 1,
+            "{query}: body mentions should be listed too"
+        );
+    }
+}
