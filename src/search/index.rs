@@ -47,6 +47,13 @@ impl std::fmt::Debug for Index {
     }
 }
 
+impl Default for Index {
+    /// The index of an empty library.
+    fn default() -> Self {
+        Index::new(&Library::default())
+    }
+}
+
 impl Index {
     pub fn new(library: &Library) -> Index {
         let mut names = String::new();

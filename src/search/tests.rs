@@ -99,6 +99,7 @@ fn len_counts_sections_across_issues() {
     assert_eq!(empty.len(), 0);
     assert!(empty.is_empty());
     assert!(Index::new(&Library::default()).is_empty());
+    assert!(Index::default().query("a").is_empty());
 }
 
 #[test]
@@ -298,7 +299,7 @@ fn index_can_be_shared_with_a_worker_thread() {
 
 /// Small alphabets so that terms often match, with characters whose folds
 /// change byte length.
-const TEXT: &str = "[abcé İȺΣς東 ]{0,16}";
+const TEXT: &str = "[abcé İȺΣς東 ]{0,16}|\\PC{0,16}";
 const QUERY: &str = "[abcéİȺΣς東 ]{0,8}";
 
 fn arb_library() -> impl Strategy<Value = Library> {
