@@ -1,1 +1,42 @@
-//! (being written)
+//! The filter engine: which stories match what the user typed, and where.
+//!
+//! A query is split into terms; a story matches when EVERY term matches it,
+//! either fuzzily (skim) against the section title, the issue title or the
+//! newsletter name, or as a case-insensitive substring of the story text.
+//! Matching is case-insensitive with Unicode lowercasing (see `fold`).
+//!
+//! Pure and terminal-free: it reads the model and returns indices and ranges;
+//! the app decides what to show and the ui draws the highlights. `Index` is
+//! `Send + Sync` and queried through `&self`, so a worker thread can own it.
+
+mod fold;
+mod highlight;
+mod index;
+mod score;
+
+pub use highlight::{fuzzy_indices, keyword_ranges};
+pub use index::Index;
+
+/// One matching story: `issue` indexes `Library::issues`, `section` that
+/// issue's `sections`. Higher `score` is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub issue: usize,
+    pub section: usize,
+    pub score: i64,
+}
+
+/// The query's terms: split on whitespace, lowercased, empty ones dropped.
+///
+/// Lowercasing is Unicode-aware and per character, with the final sigma read
+/// as 'σ' (see `fold`), the same folding applied to the text searched.
+pub fn terms(query: &str) -> Vec<String> {
+    query
+        .split_whitespace()
+        .map(fold::fold)
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
