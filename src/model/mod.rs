@@ -148,16 +148,29 @@ impl Issue {
 /// hold at least one letter or digit ("—" alone is not a word). Chinese and
 /// Japanese are written without spaces, so each of their characters counts.
 pub fn count_words(text: &str) -> usize {
-    text.split_whitespace()
-        .map(|token| {
-            let wide = token.chars().filter(|&c| is_cjk(c)).count();
-            let rest = token
-                .split(is_cjk)
-                .filter(|part| part.chars().any(char::is_alphanumeric))
-                .count();
-            wide + rest
-        })
-        .sum()
+    // One pass: a run of non-space characters counts once if it holds a
+    // letter or digit; a CJK character counts alone and ends the run.
+    let mut words = 0;
+    let mut run_has_alnum = false;
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_whitespace() {
+                words += usize::from(run_has_alnum);
+                run_has_alnum = false;
+            } else if c.is_ascii_alphanumeric() {
+                run_has_alnum = true;
+            }
+        } else if is_cjk(c) {
+            words += 1 + usize::from(run_has_alnum);
+            run_has_alnum = false;
+        } else if c.is_whitespace() {
+            words += usize::from(run_has_alnum);
+            run_has_alnum = false;
+        } else if c.is_alphanumeric() {
+            run_has_alnum = true;
+        }
+    }
+    words + usize::from(run_has_alnum)
 }
 
 fn is_cjk(c: char) -> bool {

@@ -500,6 +500,10 @@ fn is_heading_like(text: &str, max: usize) -> bool {
 
 /// "MARKETS", "TECH & POLICY": a short line with letters, none lowercase.
 fn is_caps_heading(unit: &Unit) -> bool {
+    // Most units are paragraphs: rule them out before looking at characters.
+    if !unit.single_text_line() || unit.text.len() > 60 * 4 {
+        return false;
+    }
     let t = unit.text.trim();
     let letters = t.chars().filter(|c| c.is_alphabetic()).count();
     unit.single_text_line()
