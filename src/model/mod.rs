@@ -51,17 +51,33 @@ pub struct Section {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
-    Paragraph { text: String },
+    Paragraph {
+        text: String,
+    },
     /// A paragraph led by a bold-style label, e.g. "Why it matters:".
     /// `label` is stored without its colon.
-    Labelled { label: String, text: String },
-    Bullet { text: String },
-    Numbered { number: u32, text: String },
+    Labelled {
+        label: String,
+        text: String,
+    },
+    Bullet {
+        text: String,
+    },
+    Numbered {
+        number: u32,
+        text: String,
+    },
     /// Illustration/Photo/Data/Chart credits and picture captions.
-    Caption { text: String },
+    Caption {
+        text: String,
+    },
     /// A heading inside a story ("Bonus chart: ..."), not a new story.
-    SubHeading { text: String },
-    Quote { text: String },
+    SubHeading {
+        text: String,
+    },
+    Quote {
+        text: String,
+    },
 }
 
 impl Block {

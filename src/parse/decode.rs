@@ -24,7 +24,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, ParseError> {
     } else {
         match std::str::from_utf8(bytes) {
             Ok(s) => s.to_string(),
-            Err(_) => WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+            Err(_) => WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned(),
         }
     };
     Ok(normalize_newlines(&text))
@@ -58,7 +61,10 @@ mod tests {
     #[test]
     fn empty_and_binary_are_refused() {
         assert_eq!(decode(b""), Err(ParseError::Empty));
-        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(ParseError::Binary));
+        assert_eq!(
+            decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Err(ParseError::Binary)
+        );
     }
 
     #[test]

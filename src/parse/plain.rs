@@ -6,7 +6,9 @@ pub fn parse(text: &str, source: &str) -> Issue {
     let blocks = text
         .split("\n\n")
         .filter(|p| !p.trim().is_empty())
-        .map(|p| Block::Paragraph { text: p.trim().to_string() })
+        .map(|p| Block::Paragraph {
+            text: p.trim().to_string(),
+        })
         .collect();
     Issue {
         id: id.clone(),
