@@ -25,6 +25,11 @@ pub fn match_count(matches: usize, total: usize) -> String {
     format!("{matches} of {total}")
 }
 
+/// " 20-39/118 ": the story lines in view, in the story pane's border.
+pub fn story_position(first: usize, last: usize, total: usize) -> String {
+    format!(" {first}-{last}/{total} ")
+}
+
 /// "newsletter · date" under a result, or whichever of the two is known.
 pub fn issue_meta(newsletter: Option<&str>, date: Option<&str>) -> String {
     match (newsletter, date) {
@@ -57,10 +62,10 @@ pub const HELP: &[(&str, &str)] = &[
     ("g G  Home End", "top / bottom of the list or story"),
     ("] [", "next / previous story (crosses into the next issue)"),
     ("/", "filter stories in every issue as you type"),
-    ("  Up Down", "  in the filter: move through results"),
-    ("  Enter", "  in the filter: go to the results"),
-    ("  Esc", "  in the filter or results: clear the filter"),
-    ("  Backspace", "  delete; on an empty filter: leave it"),
+    ("  Up Down", "in the filter: move through results"),
+    ("  Enter", "in the filter: go to the results"),
+    ("  Esc", "in the filter or results: clear the filter"),
+    ("  Backspace", "delete; on an empty filter: leave it"),
     ("Esc", "from the story: back to the list"),
     ("?", "this help (any key closes it)"),
     ("q  Ctrl-C", "quit (in the filter only Ctrl-C)"),

@@ -17,20 +17,24 @@ pub fn story(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let focused = app.focus == Focus::Story;
     let lines = app.story_lines();
     let (_, rows) = story_size(app.width, app.height);
-    let mut title = format!(" {} ", messages::STORY_TITLE);
-    if lines.len() > rows && rows > 0 {
-        let last = (app.scroll + rows).min(lines.len());
-        title = format!(
-            " {} {}-{}/{} ",
-            messages::STORY_TITLE,
-            app.scroll + 1,
-            last,
-            lines.len()
-        );
-    }
-    let block = Block::bordered()
+    // Which issue the story is from matters most when it is a filter result.
+    let meta = app
+        .shown()
+        .and_then(|(i, _)| app.library().issues.get(i))
+        .map(|issue| messages::issue_meta(issue.newsletter.as_deref(), issue.date.as_deref()))
+        .filter(|m| !m.is_empty());
+    let title = match meta {
+        Some(meta) => format!(" {} · {} ", messages::STORY_TITLE, clean(&meta)),
+        None => format!(" {} ", messages::STORY_TITLE),
+    };
+    let mut block = Block::bordered()
         .title(title)
         .border_style(theme.border(focused));
+    if lines.len() > rows && rows > 0 {
+        let last = (app.scroll + rows).min(lines.len());
+        let position = messages::story_position(app.scroll + 1, last, lines.len());
+        block = block.title_top(Line::from(position).right_aligned());
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
