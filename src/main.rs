@@ -1,1 +1,119 @@
-fn main() {}
+//! The `nlread` command: parse the command line, open a library, hand it to
+//! the reader or print it as JSON. Everything else lives in the library crate.
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use nlread::library::{self, Opened};
+
+const AFTER_HELP: &str = "\
+Keys in the reader:
+  j/k, Down/Up         move            h/l, Tab/Shift-Tab  change pane
+  Enter                open            Space/PgDn, PgUp    page the story
+  g/G                  top/bottom      ]/[                 next/previous section
+  /                    filter stories (Enter keeps it, Esc clears)
+  ?                    help            q                   quit (Ctrl-C always)
+
+With no PATH, nlread opens your library folder (e.g. ~/.local/share/nlread/library),
+or the bundled sample issues while that folder is empty.
+A file literally named \"export\" is opened as ./export.
+Set NO_COLOR to read without colours.";
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "A terminal reader for newsletters: every issue split into stories you can move through and filter",
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Newsletter files or folders to read (folders are searched recursively)
+    paths: Vec<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the issues and their stories as one JSON object on stdout
+    ///
+    /// Sources that cannot be read are listed under "errors" and the others
+    /// are still exported. Exit status: 0 when every source was read, 1 when
+    /// some could not be, 2 when the export itself failed.
+    Export {
+        /// Files or folders to export; none: your library folder
+        paths: Vec<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("nlread: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Some(Command::Export { paths }) => export(&paths),
+        None => read(&cli.paths).map(|()| ExitCode::SUCCESS),
+    }
+}
+
+fn open(paths: &[PathBuf]) -> Opened {
+    if paths.is_empty() {
+        library::load_default()
+    } else {
+        library::open_paths(paths)
+    }
+}
+
+fn read(paths: &[PathBuf]) -> anyhow::Result<()> {
+    let Opened {
+        mut library,
+        origin,
+        warnings,
+    } = open(paths);
+    if library.issues.is_empty() && !library.errors.is_empty() && !paths.is_empty() {
+        // Nothing to read: say why here rather than open an empty reader.
+        for error in &library.errors {
+            eprintln!("nlread: {}: {}", error.source, error.message);
+        }
+        anyhow::bail!(
+            "nothing could be read from the paths given; name newsletter files or folders that hold some"
+        );
+    }
+    library.errors.extend(warnings);
+    nlread::tui::run(library, origin)
+}
+
+fn export(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let Opened {
+        library, warnings, ..
+    } = open(paths);
+    for warning in &warnings {
+        eprintln!("nlread: {}: {}", warning.source, warning.message);
+    }
+    let stdout = std::io::stdout().lock();
+    match library::export::write_json(&library, stdout) {
+        Ok(()) => {}
+        // `nlread export | head` closing the pipe early is not an error.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+        Err(err) => return Err(err).context("could not write the export to standard output"),
+    }
+    if library.errors.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let n = library.errors.len();
+    let sources = if n == 1 { "source" } else { "sources" };
+    eprintln!("nlread: {n} {sources} could not be read; see \"errors\" in the JSON");
+    Ok(ExitCode::FAILURE)
+}

@@ -1,1 +1,91 @@
-//! (being written)
+//! Finding and loading sources: paths given on the command line, the user's
+//! library folder and the bundled sample issues.
+//!
+//! This is the only layer that reads the file system. It hands each file's
+//! bytes to [`crate::parse::parse_bytes`] and turns every failure into a
+//! per-source [`SourceError`], so one bad file never stops the others. It
+//! knows nothing about terminals.
+
+pub mod export;
+mod open;
+mod scan;
+mod seeds;
+
+use std::path::PathBuf;
+
+use crate::model::{Issue, Library, SourceError};
+use crate::parse::ParseError;
+
+pub use open::{Opened, load_default, load_default_from, open_paths};
+pub use seeds::{SEEDS, bundled};
+
+/// Files larger than this are refused: no newsletter is this long, and
+/// reading a disk image into memory by mistake should not hang the reader.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Why one source gave no issues. The messages are shown to the user after
+/// the source's name, so they say what is wrong and, where it helps, what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("not found: check the path is spelled right")]
+    NotFound,
+    #[error("permission denied: nlread may not read it; check its permissions")]
+    PermissionDenied,
+    #[error("too large for a newsletter ({size} bytes; the limit is {MAX_FILE_BYTES})")]
+    TooLarge { size: u64 },
+    #[error("a link to something that does not exist")]
+    BrokenLink,
+    #[error("not a regular file or folder")]
+    NotAFile,
+    #[error("the folder holds no newsletter files")]
+    EmptyFolder,
+    #[error("could not be read: {0}")]
+    Io(std::io::Error),
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+}
+
+impl From<std::io::Error> for LoadError {
+    fn from(err: std::io::Error) -> Self {
+        match err.kind() {
+            std::io::ErrorKind::NotFound => LoadError::NotFound,
+            std::io::ErrorKind::PermissionDenied => LoadError::PermissionDenied,
+            _ => LoadError::Io(err),
+        }
+    }
+}
+
+/// Loads files and folders (folders recursively, hidden entries skipped).
+///
+/// Each issue's `source` is the path as given, joined with the file's place
+/// inside a folder. Sources that cannot be loaded become `errors`; a binary
+/// file inside a folder is skipped quietly, but one named here is reported.
+pub fn load_paths(paths: &[PathBuf]) -> Library {
+    let mut loader = scan::Loader::default();
+    for path in paths {
+        loader.add_named(path);
+    }
+    loader.finish()
+}
+
+/// Newest first, undated last, then by source; stable, so the issues of one
+/// source keep their order.
+pub fn sort_issues(issues: &mut [Issue]) {
+    issues.sort_by(|a, b| {
+        a.date
+            .is_none()
+            .cmp(&b.date.is_none())
+            .then_with(|| b.date.cmp(&a.date))
+            .then_with(|| a.source.cmp(&b.source))
+    });
+}
+
+fn source_error(source: impl Into<String>, err: &LoadError) -> SourceError {
+    SourceError {
+        source: source.into(),
+        message: err.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

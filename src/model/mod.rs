@@ -145,11 +145,29 @@ impl Issue {
 }
 
 /// Counts words the way a reader would: runs of non-space characters that
-/// hold at least one letter or digit ("—" alone is not a word).
+/// hold at least one letter or digit ("—" alone is not a word). Chinese and
+/// Japanese are written without spaces, so each of their characters counts.
 pub fn count_words(text: &str) -> usize {
     text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+        .map(|token| {
+            let wide = token.chars().filter(|&c| is_cjk(c)).count();
+            let rest = token
+                .split(is_cjk)
+                .filter(|part| part.chars().any(char::is_alphanumeric))
+                .count();
+            wide + rest
+        })
+        .sum()
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30ff}'   // hiragana, katakana
+        | '\u{3400}'..='\u{4dbf}' // CJK extension A
+        | '\u{4e00}'..='\u{9fff}' // CJK unified ideographs
+        | '\u{f900}'..='\u{faff}' // compatibility ideographs
+        | '\u{ac00}'..='\u{d7af}' // Hangul syllables
+        | '\u{20000}'..='\u{2fa1f}')
 }
 
 #[cfg(test)]
@@ -160,6 +178,7 @@ mod tests {
     fn words_skip_punctuation_only_tokens() {
         assert_eq!(count_words("Markets rose — again, 3 times"), 5);
         assert_eq!(count_words("   "), 0);
+        assert_eq!(count_words("深圳的无人机 drones, 好"), 8);
     }
 
     #[test]

@@ -1,0 +1,157 @@
+//! The library as one JSON document, for scripts: every issue with its
+//! stories as plain text, and every source that could not be read.
+//!
+//! The shape is a promise to users (see README "Export"), so it is built from
+//! its own structs rather than by serialising the model directly: a change to
+//! the model does not silently change the export.
+
+use serde::Serialize;
+
+use crate::model::{Block, Issue, Library, Section, SourceError};
+
+#[derive(Debug, Serialize)]
+pub struct Export<'a> {
+    pub issues: Vec<ExportIssue<'a>>,
+    pub errors: &'a [SourceError],
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExportIssue<'a> {
+    pub id: &'a str,
+    pub source: &'a str,
+    pub newsletter: Option<&'a str>,
+    pub title: &'a str,
+    pub date: Option<&'a str>,
+    pub author: Option<&'a str>,
+    pub words: usize,
+    pub sections: Vec<ExportSection<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExportSection<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    /// [`Section::text`]: all blocks as plain text, labels and markers included.
+    pub text: String,
+    pub words: usize,
+    pub blocks: &'a [Block],
+}
+
+impl<'a> Export<'a> {
+    pub fn new(library: &'a Library) -> Self {
+        Export {
+            issues: library.issues.iter().map(ExportIssue::new).collect(),
+            errors: &library.errors,
+        }
+    }
+}
+
+impl<'a> ExportIssue<'a> {
+    fn new(issue: &'a Issue) -> Self {
+        ExportIssue {
+            id: &issue.id,
+            source: &issue.source,
+            newsletter: issue.newsletter.as_deref(),
+            title: &issue.title,
+            date: issue.date.as_deref(),
+            author: issue.author.as_deref(),
+            words: issue.words(),
+            sections: issue.sections.iter().map(ExportSection::new).collect(),
+        }
+    }
+}
+
+impl<'a> ExportSection<'a> {
+    fn new(section: &'a Section) -> Self {
+        ExportSection {
+            id: &section.id,
+            title: &section.title,
+            text: section.text(),
+            words: section.words,
+            blocks: &section.blocks,
+        }
+    }
+}
+
+/// Writes the library as pretty JSON followed by a newline.
+pub fn write_json(library: &Library, mut out: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, &Export::new(library))?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn library() -> Library {
+        let section = Section::new(
+            "s1".into(),
+            "1 big thing: Tea".into(),
+            vec![
+                Block::Labelled {
+                    label: "Why it matters".into(),
+                    text: "Tea is hot.".into(),
+                },
+                Block::Bullet {
+                    text: "Cold tea too.".into(),
+                },
+            ],
+        );
+        Library {
+            issues: vec![Issue {
+                id: "i1".into(),
+                source: "a.txt".into(),
+                newsletter: Some("Brew".into()),
+                title: "Tea".into(),
+                date: Some("2024-01-02".into()),
+                author: None,
+                sections: vec![section],
+            }],
+            errors: vec![SourceError {
+                source: "b.txt".into(),
+                message: "the file is empty".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn export_has_the_documented_shape() {
+        let mut out = Vec::new();
+        write_json(&library(), &mut out).unwrap();
+        assert!(out.ends_with(b"}\n"));
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        let issue = &v["issues"][0];
+        assert_eq!(issue["id"], "i1");
+        assert_eq!(issue["source"], "a.txt");
+        assert_eq!(issue["newsletter"], "Brew");
+        assert_eq!(issue["title"], "Tea");
+        assert_eq!(issue["date"], "2024-01-02");
+        assert_eq!(issue["author"], Value::Null);
+        let section = &issue["sections"][0];
+        assert_eq!(section["id"], "s1");
+        assert_eq!(section["title"], "1 big thing: Tea");
+        assert_eq!(
+            section["text"],
+            "Why it matters: Tea is hot.\n• Cold tea too."
+        );
+        assert_eq!(section["words"], 9);
+        assert_eq!(
+            section["blocks"][1],
+            json!({"kind": "bullet", "text": "Cold tea too."})
+        );
+        assert_eq!(
+            v["errors"],
+            json!([{"source": "b.txt", "message": "the file is empty"}])
+        );
+    }
+
+    #[test]
+    fn empty_library_exports_empty_lists() {
+        let mut out = Vec::new();
+        write_json(&Library::default(), &mut out).unwrap();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v, json!({"issues": [], "errors": []}));
+    }
+}

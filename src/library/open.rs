@@ -1,0 +1,115 @@
+//! Opening a library with a sentence saying where it came from: the paths
+//! the user named, or by default the user's library folder (the bundled
+//! samples while that folder holds nothing). The user-facing wording of
+//! origins lives here.
+
+use std::path::{Path, PathBuf};
+
+use super::scan::Loader;
+use super::seeds::bundled;
+use crate::model::{Library, SourceError};
+
+/// A loaded library with the sentence that says where it came from (for the
+/// status line) and problems that are not about any one issue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opened {
+    pub library: Library,
+    pub origin: String,
+    /// E.g. the library folder could not be created. Not source errors: the
+    /// samples were shown instead, so an export still succeeds.
+    pub warnings: Vec<SourceError>,
+}
+
+/// The paths named on the command line, see [`super::load_paths`].
+pub fn open_paths(paths: &[PathBuf]) -> Opened {
+    let library = super::load_paths(paths);
+    let from = match paths {
+        [one] => one.display().to_string(),
+        many => count(many.len(), "path"),
+    };
+    Opened {
+        origin: format!("{} from {from}", count(library.issues.len(), "issue")),
+        library,
+        warnings: Vec::new(),
+    }
+}
+
+/// The default library: the `library` folder in nlread's data directory
+/// (e.g. `~/.local/share/nlread/library`), created if missing.
+pub fn load_default() -> Opened {
+    let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+    let dir =
+        directories::ProjectDirs::from("", "", "nlread").map(|p| p.data_dir().join("library"));
+    load_default_from(dir.as_deref(), home.as_deref())
+}
+
+/// [`load_default`] with the folder and the home directory (used only to
+/// show paths as `~/...`) given, so it can be tested.
+pub fn load_default_from(dir: Option<&Path>, home: Option<&Path>) -> Opened {
+    let Some(dir) = dir else {
+        return samples(
+            None,
+            Library::default(),
+            vec![SourceError {
+                source: "library".into(),
+                message: "no home folder was found, so there is no library folder; \
+                          set HOME to use one"
+                    .into(),
+            }],
+        );
+    };
+    let shown = tilde(dir, home);
+    if let Err(err) = std::fs::create_dir_all(dir) {
+        let warning = SourceError {
+            source: shown.clone(),
+            message: format!("the library folder could not be created: {err}"),
+        };
+        return samples(Some(&shown), Library::default(), vec![warning]);
+    }
+    let mut loader = Loader::default();
+    loader.add_dir(dir);
+    let library = loader.finish();
+    if library.issues.is_empty() {
+        return samples(Some(&shown), library, Vec::new());
+    }
+    Opened {
+        origin: format!("{} from {shown}", count(library.issues.len(), "issue")),
+        library,
+        warnings: Vec::new(),
+    }
+}
+
+/// The bundled samples, keeping the errors of the (empty) library folder.
+fn samples(shown: Option<&str>, folder: Library, warnings: Vec<SourceError>) -> Opened {
+    let mut library = bundled();
+    library.errors.splice(0..0, folder.errors);
+    let mut origin = format!("{} (bundled)", count(library.issues.len(), "sample issue"));
+    if let Some(shown) = shown
+        && warnings.is_empty()
+    {
+        origin.push_str(&format!("; add your own to {shown}"));
+    }
+    Opened {
+        library,
+        origin,
+        warnings,
+    }
+}
+
+/// "1 issue", "3 issues".
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// The path with the home directory shown as `~`.
+fn tilde(path: &Path, home: Option<&Path>) -> String {
+    match home.and_then(|h| path.strip_prefix(h).ok()) {
+        Some(rest) if rest.as_os_str().is_empty() => "~".into(),
+        Some(rest) => format!("~{}{}", std::path::MAIN_SEPARATOR, rest.display()),
+        None => path.display().to_string(),
+    }
+}

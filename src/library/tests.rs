@@ -1,0 +1,306 @@
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+fn write(dir: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).unwrap();
+    }
+    fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn sources(library: &Library) -> Vec<String> {
+    library.issues.iter().map(|i| i.source.clone()).collect()
+}
+
+fn error_for<'a>(library: &'a Library, source: &Path) -> &'a str {
+    let source = source.display().to_string();
+    match library.errors.iter().find(|e| e.source == source) {
+        Some(e) => &e.message,
+        None => panic!("no error for {source} in {:?}", library.errors),
+    }
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01";
+
+#[test]
+fn folders_are_walked_recursively_in_name_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "b.txt", b"Second story.\n");
+    write(root, "a.txt", b"First story.\n");
+    write(root, "sub/deeper/c.txt", b"Deep story.\n");
+    write(root, "sub/a.txt", b"Sub story.\n");
+    let library = load_paths(&[root.to_path_buf()]);
+    assert_eq!(library.errors, vec![]);
+    let expected: Vec<String> = ["a.txt", "b.txt", "sub/a.txt", "sub/deeper/c.txt"]
+        .iter()
+        .map(|rel| root.join(rel).display().to_string())
+        .collect();
+    assert_eq!(sources(&library), expected);
+}
+
+#[test]
+fn sources_keep_the_path_as_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "news/one.txt", b"A story.\n");
+    let given = tmp.path().join("news").join("..").join("news");
+    let library = load_paths(std::slice::from_ref(&given));
+    assert_eq!(
+        sources(&library),
+        vec![given.join("one.txt").display().to_string()]
+    );
+}
+
+#[test]
+fn hidden_files_and_folders_are_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "seen.txt", b"Visible.\n");
+    write(root, ".hidden.txt", b"Hidden.\n");
+    write(root, ".git/config.txt", b"Hidden folder.\n");
+    let library = load_paths(&[root.to_path_buf()]);
+    assert_eq!(
+        sources(&library),
+        vec![root.join("seen.txt").display().to_string()]
+    );
+    assert_eq!(library.errors, vec![]);
+}
+
+#[test]
+fn a_hidden_file_named_explicitly_is_loaded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write(tmp.path(), ".notes.txt", b"Named.\n");
+    let library = load_paths(std::slice::from_ref(&path));
+    assert_eq!(library.issues.len(), 1);
+}
+
+#[test]
+fn binary_files_are_skipped_in_a_folder_but_reported_when_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "story.txt", b"Words.\n");
+    let png = write(root, "logo.png", PNG);
+    let scanned = load_paths(&[root.to_path_buf()]);
+    assert_eq!(scanned.errors, vec![]);
+    assert_eq!(scanned.issues.len(), 1);
+
+    let named = load_paths(std::slice::from_ref(&png));
+    assert!(named.issues.is_empty());
+    assert!(error_for(&named, &png).contains("binary"));
+}
+
+#[test]
+fn empty_files_are_reported_and_the_others_still_load() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "good.txt", b"Words.\n");
+    let empty = write(root, "empty.txt", b"");
+    let blank = write(root, "blank.txt", b"\n  \n\n");
+    let library = load_paths(&[root.to_path_buf()]);
+    assert_eq!(library.issues.len(), 1);
+    assert!(error_for(&library, &empty).contains("empty"));
+    assert!(error_for(&library, &blank).contains("blank"));
+    assert_eq!(library.errors.len(), 2);
+}
+
+#[test]
+fn missing_paths_are_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = write(tmp.path(), "good.txt", b"Words.\n");
+    let missing = tmp.path().join("nope.txt");
+    let library = load_paths(&[missing.clone(), good]);
+    assert_eq!(library.issues.len(), 1);
+    assert!(error_for(&library, &missing).starts_with("not found"));
+}
+
+#[test]
+fn an_empty_folder_named_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("empty");
+    fs::create_dir(&dir).unwrap();
+    write(&dir, ".hidden", b"x\n");
+    write(&dir, "logo.png", PNG);
+    let library = load_paths(std::slice::from_ref(&dir));
+    assert!(error_for(&library, &dir).contains("no newsletter files"));
+}
+
+#[test]
+fn a_path_named_twice_loads_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(tmp.path(), "a.txt", b"Words.\n");
+    let dir = tmp.path().to_path_buf();
+    let library = load_paths(&[dir.clone(), file, dir]);
+    assert_eq!(library.issues.len(), 1);
+    assert_eq!(library.errors, vec![]);
+}
+
+#[test]
+fn non_utf8_files_load() {
+    let tmp = tempfile::tempdir().unwrap();
+    // "Café crème — good" in Windows-1252.
+    let path = write(tmp.path(), "latin.txt", b"Caf\xe9 cr\xe8me \x97 good.\n");
+    let library = load_paths(std::slice::from_ref(&path));
+    assert_eq!(library.errors, vec![]);
+    let issue = &library.issues[0];
+    let all: String = issue.sections.iter().map(|s| s.text()).collect();
+    assert!(all.contains("Café crème — good"), "{all:?}");
+}
+
+#[test]
+fn files_over_the_limit_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("huge.txt");
+    let file = fs::File::create(&path).unwrap();
+    file.set_len(MAX_FILE_BYTES + 1).unwrap();
+    let library = load_paths(std::slice::from_ref(&path));
+    assert!(error_for(&library, &path).starts_with("too large"));
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_are_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write(tmp.path(), "secret.txt", b"Words.\n");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&path).is_ok() {
+        eprintln!("skipped: running with privileges that ignore file permissions");
+        return;
+    }
+    let library = load_paths(&[tmp.path().to_path_buf()]);
+    assert!(error_for(&library, &path).starts_with("permission denied"));
+}
+
+#[cfg(unix)]
+#[test]
+fn links_are_followed_without_looping_and_broken_ones_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "a.txt", b"Words.\n");
+    std::os::unix::fs::symlink(root, root.join("loop")).unwrap();
+    std::os::unix::fs::symlink(root.join("gone.txt"), root.join("dangling")).unwrap();
+    let library = load_paths(&[root.to_path_buf()]);
+    assert_eq!(library.issues.len(), 1);
+    assert!(error_for(&library, &root.join("dangling")).contains("does not exist"));
+    assert_eq!(library.errors.len(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_named_are_refused_not_read() {
+    let library = load_paths(&[PathBuf::from("/dev/null")]);
+    assert_eq!(library.errors[0].message, LoadError::NotAFile.to_string());
+}
+
+fn issue(source: &str, date: Option<&str>) -> Issue {
+    Issue {
+        id: source.into(),
+        source: source.into(),
+        newsletter: None,
+        title: source.into(),
+        date: date.map(str::to_string),
+        author: None,
+        sections: Vec::new(),
+    }
+}
+
+#[test]
+fn issues_sort_newest_first_undated_last_then_by_source() {
+    let mut issues = vec![
+        issue("z-undated", None),
+        issue("b-old", Some("2019-01-01")),
+        issue("a-undated", None),
+        issue("c-new", Some("2024-05-06")),
+        issue("a-old", Some("2019-01-01")),
+    ];
+    sort_issues(&mut issues);
+    let order: Vec<&str> = issues.iter().map(|i| i.source.as_str()).collect();
+    assert_eq!(order, ["c-new", "a-old", "b-old", "a-undated", "z-undated"]);
+}
+
+#[test]
+fn sorting_keeps_the_order_of_issues_from_one_source() {
+    let mut first = issue("same", Some("2020-01-01"));
+    first.title = "first".into();
+    let mut second = issue("same", Some("2020-01-01"));
+    second.title = "second".into();
+    let mut issues = vec![first, second];
+    sort_issues(&mut issues);
+    assert_eq!(issues[0].title, "first");
+}
+
+#[test]
+fn an_empty_library_folder_falls_back_to_the_samples() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join(".local/share/nlread/library");
+    let opened = load_default_from(Some(&dir), Some(home.path()));
+    assert!(dir.is_dir(), "the library folder is created");
+    assert_eq!(opened.library, bundled());
+    assert_eq!(opened.warnings, vec![]);
+    let shown = format!("~{0}.local/share/nlread/library", std::path::MAIN_SEPARATOR);
+    assert!(
+        opened
+            .origin
+            .ends_with(&format!("(bundled); add your own to {shown}")),
+        "{}",
+        opened.origin
+    );
+}
+
+#[test]
+fn a_library_folder_with_issues_is_used() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("lib");
+    write(&dir, "one.txt", b"One.\n");
+    write(&dir, "two.txt", b"Two.\n");
+    let opened = load_default_from(Some(&dir), Some(home.path()));
+    assert_eq!(opened.library.issues.len(), 2);
+    assert_eq!(
+        opened.origin,
+        format!("2 issues from ~{}lib", std::path::MAIN_SEPARATOR)
+    );
+}
+
+#[test]
+fn errors_in_an_otherwise_empty_library_folder_are_kept() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("lib");
+    let empty = write(&dir, "empty.txt", b"");
+    let opened = load_default_from(Some(&dir), None);
+    assert!(opened.origin.contains("(bundled)"));
+    assert!(error_for(&opened.library, &empty).contains("empty"));
+}
+
+#[test]
+fn a_library_folder_that_cannot_be_created_is_a_warning() {
+    let home = tempfile::tempdir().unwrap();
+    let blocker = write(home.path(), "file", b"not a folder");
+    let dir = blocker.join("library");
+    let opened = load_default_from(Some(&dir), Some(home.path()));
+    assert_eq!(opened.library, bundled());
+    assert_eq!(opened.warnings.len(), 1);
+    assert!(opened.warnings[0].message.contains("could not be created"));
+}
+
+#[test]
+fn no_home_folder_means_samples_and_a_warning() {
+    let opened = load_default_from(None, None);
+    assert_eq!(opened.library, bundled());
+    assert_eq!(opened.warnings.len(), 1);
+    assert!(opened.origin.contains("(bundled)"));
+}
+
+#[test]
+fn origin_names_one_path_or_counts_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = write(tmp.path(), "a.txt", b"A.\n");
+    let b = write(tmp.path(), "b.txt", b"B.\n");
+    let one = open_paths(std::slice::from_ref(&a));
+    assert_eq!(one.origin, format!("1 issue from {}", a.display()));
+    let two = open_paths(&[a, b]);
+    assert_eq!(two.origin, "2 issues from 2 paths");
+}
