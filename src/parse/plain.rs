@@ -310,15 +310,17 @@ fn continues(unit: &Unit, line: &Line, above: usize, wrap: Option<usize>) -> boo
     if starts_with_caption_label(line.raw) {
         return false;
     }
-    match unit.kind {
-        UnitKind::Bullet | UnitKind::Numbered(_) => line.indent > unit.indent,
-        UnitKind::Text => match wrap {
-            Some(w) if line.indent <= unit.indent + 4 => {
-                let first_word = line.raw.split_whitespace().next().map_or(0, width);
-                above + 1 + first_word > w
-            }
-            _ => false,
-        },
+    let wrapped_here = |w: usize| {
+        let first_word = line.raw.split_whitespace().next().map_or(0, width);
+        above + 1 + first_word > w
+    };
+    match (unit.kind, wrap) {
+        (UnitKind::Bullet | UnitKind::Numbered(_), _) if line.indent > unit.indent => true,
+        // "- a bullet wrapped\nwithout a hanging indent" in a hard-wrapped issue.
+        (UnitKind::Bullet | UnitKind::Numbered(_), Some(w)) => {
+            line.indent == unit.indent && wrapped_here(w)
+        }
+        (UnitKind::Text, Some(w)) => line.indent <= unit.indent + 4 && wrapped_here(w),
         _ => false,
     }
 }

@@ -250,6 +250,36 @@ to point buyers to cheaper payment options outside the store.
 }
 
 #[test]
+fn wrapped_bullets_without_a_hanging_indent() {
+    let text = "\
+NIGHT DESK
+
+Two things happened after midnight, and both of them involved a crane,
+a ferry and a harbour master who would rather have been asleep.
+
+- The late ferry waited forty minutes for a crane to clear the quay
+before it could dock.
+- Nobody was hurt.
+Short line after a short bullet.
+";
+    let issue = parse(text, "night.txt");
+    let blocks = &issue.sections[0].blocks;
+    assert_eq!(
+        blocks[1],
+        Block::Bullet {
+            text: "The late ferry waited forty minutes for a crane to clear the quay before it could dock.".into()
+        }
+    );
+    assert_eq!(
+        blocks[2],
+        Block::Bullet {
+            text: "Nobody was hurt.".into()
+        }
+    );
+    assert_eq!(blocks.len(), 4, "{blocks:#?}");
+}
+
+#[test]
 fn setext_and_hash_headings() {
     let setext = "\
 Field Notes

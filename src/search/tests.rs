@@ -1,0 +1,456 @@
+use proptest::prelude::*;
+
+use super::fold::fold;
+use super::*;
+use crate::model::{Block, Issue, Library, Section};
+
+/// A story: title and paragraphs.
+type Story<'a> = (&'a str, &'a [&'a str]);
+
+fn issue(newsletter: Option<&str>, title: &str, stories: &[Story]) -> Issue {
+    Issue {
+        id: format!("id-{title}"),
+        source: format!("test/{title}"),
+        newsletter: newsletter.map(str::to_string),
+        title: title.to_string(),
+        date: None,
+        author: None,
+        sections: stories
+            .iter()
+            .enumerate()
+            .map(|(i, (title, paragraphs))| {
+                Section::new(
+                    format!("s{i}"),
+                    title.to_string(),
+                    paragraphs
+                        .iter()
+                        .map(|p| Block::Paragraph {
+                            text: p.to_string(),
+                        })
+                        .collect(),
+                )
+            })
+            .collect(),
+    }
+}
+
+fn library(issues: Vec<Issue>) -> Library {
+    Library {
+        issues,
+        errors: Vec::new(),
+    }
+}
+
+/// (issue, section) of each hit, in order.
+fn places(hits: &[Hit]) -> Vec<(usize, usize)> {
+    hits.iter().map(|h| (h.issue, h.section)).collect()
+}
+
+fn space_library() -> Library {
+    library(vec![
+        issue(
+            Some("Orbit Desk"),
+            "September 3",
+            &[
+                (
+                    "Small launchers race to reuse the upper stage",
+                    &["Rockets land again."],
+                ),
+                (
+                    "A Kyoto lab grows lettuce for lunar greenhouses",
+                    &["Moon food."],
+                ),
+                (
+                    "Comet refuses to fade",
+                    &["Astronomers see a rocket-shaped tail."],
+                ),
+            ],
+        ),
+        issue(
+            Some("Harbour Ledger"),
+            "Port news",
+            &[
+                (
+                    "Tram line extended",
+                    &["The rocket of prices hit the harbour."],
+                ),
+                ("Crane strike ends", &["Dockworkers return."]),
+            ],
+        ),
+    ])
+}
+
+#[test]
+fn terms_split_fold_and_drop_empty() {
+    assert_eq!(
+        terms("  Rocket\tMOON  ÉCOLE "),
+        vec!["rocket", "moon", "école"]
+    );
+    assert!(terms(" \t\n ").is_empty());
+    assert_eq!(terms("İstanbul"), vec!["istanbul"]);
+}
+
+#[test]
+fn len_counts_sections_across_issues() {
+    let index = Index::new(&space_library());
+    assert_eq!(index.len(), 5);
+    assert!(!index.is_empty());
+    let empty = Index::new(&library(vec![issue(None, "No stories", &[])]));
+    assert_eq!(empty.len(), 0);
+    assert!(empty.is_empty());
+    assert!(Index::new(&Library::default()).is_empty());
+    assert!(Index::default().query("a").is_empty());
+}
+
+#[test]
+fn blank_query_gives_nothing() {
+    let index = Index::new(&space_library());
+    assert!(index.query("").is_empty());
+    assert!(index.query("  \t ").is_empty());
+}
+
+#[test]
+fn query_without_a_match_gives_nothing() {
+    let index = Index::new(&space_library());
+    assert!(index.query("zeppelin").is_empty());
+    // one matching term is not enough
+    assert!(index.query("rocket zeppelin").is_empty());
+}
+
+#[test]
+fn every_term_must_match() {
+    let index = Index::new(&space_library());
+    // "rocket" is in three stories' text, "comet" in one title
+    assert_eq!(places(&index.query("rocket")).len(), 3);
+    assert_eq!(places(&index.query("rocket comet")), vec![(0, 2)]);
+    // a term may match via the newsletter name: all of Harbour Ledger's stories
+    // have "harbour", only one has "rocket"
+    assert_eq!(places(&index.query("harbour rocket")), vec![(1, 0)]);
+}
+
+#[test]
+fn title_match_beats_body_only_match() {
+    let lib = library(vec![issue(
+        None,
+        "Issue",
+        &[
+            (
+                "Markets",
+                &["The piano maker's shares rose. Piano piano piano piano."],
+            ),
+            ("A steinway piano sold", &["Auction news."]),
+        ],
+    )]);
+    let hits = Index::new(&lib).query("piano");
+    assert_eq!(places(&hits), vec![(0, 1), (0, 0)]);
+    assert!(hits[0].score > hits[1].score);
+}
+
+#[test]
+fn section_title_beats_newsletter_name() {
+    let lib = library(vec![issue(
+        Some("Orbit Desk"),
+        "Issue 1",
+        &[("Weather", &["Rain."]), ("Orbit of a comet", &["Tails."])],
+    )]);
+    assert_eq!(
+        places(&Index::new(&lib).query("orbit")),
+        vec![(0, 1), (0, 0)]
+    );
+}
+
+#[test]
+fn contiguous_match_beats_scattered_one() {
+    let lib = library(vec![issue(
+        None,
+        "Issue",
+        &[
+            // t-h-e-n picked out of word starts: accepted, but weaker
+            ("The new deal", &[]),
+            ("Trade talks strengthened", &[]),
+        ],
+    )]);
+    let hits = Index::new(&lib).query("then");
+    assert_eq!(places(&hits), vec![(0, 1), (0, 0)]);
+}
+
+#[test]
+fn scattered_letters_do_not_match() {
+    let lib = library(vec![issue(
+        None,
+        "Issue",
+        &[
+            ("Happiness and nothing else", &["Calm."]),
+            ("The pi day anniversary of Ohio", &["Numbers."]),
+            ("A new piano hall", &["Music."]),
+        ],
+    )]);
+    assert_eq!(places(&Index::new(&lib).query("piano")), vec![(0, 2)]);
+}
+
+#[test]
+fn ties_keep_library_order() {
+    let story: Story = ("Rocket news", &["Text."]);
+    let lib = library(vec![
+        issue(None, "A", &[story, ("Other", &[]), story]),
+        issue(None, "B", &[story]),
+    ]);
+    let hits = Index::new(&lib).query("rocket");
+    assert_eq!(places(&hits), vec![(0, 0), (0, 2), (1, 0)]);
+    assert!(hits.iter().all(|h| h.score == hits[0].score));
+}
+
+#[test]
+fn multi_term_scores_add_up() {
+    let lib = library(vec![issue(
+        None,
+        "Issue",
+        &[
+            ("Rocket launch", &["Delayed by weather."]),
+            ("Rocket launch", &["On time."]),
+        ],
+    )]);
+    let index = Index::new(&lib);
+    let both = index.query("rocket weather");
+    assert_eq!(places(&both), vec![(0, 0)]);
+    let one = index.query("rocket");
+    assert!(both[0].score > one[0].score);
+    // term order does not matter
+    assert_eq!(index.query("weather rocket"), both);
+}
+
+#[test]
+fn non_ascii_text_matches_case_insensitively() {
+    let lib = library(vec![
+        issue(
+            Some("Le Journal"),
+            "Numéro 1",
+            &[("L'ÉCOLE rouvre", &["Les élèves reviennent."])],
+        ),
+        issue(
+            None,
+            "東京ニュース",
+            &[
+                ("天気予報", &["明日は雨です。"]),
+                ("İstanbul'da trafik", &["Köprü kapalı."]),
+            ],
+        ),
+    ]);
+    let index = Index::new(&lib);
+    assert_eq!(places(&index.query("école")), vec![(0, 0)]);
+    assert_eq!(places(&index.query("ÉLÈVES")), vec![(0, 0)]);
+    assert_eq!(places(&index.query("numéro")), vec![(0, 0)]);
+    assert_eq!(places(&index.query("天気")), vec![(1, 0)]);
+    assert_eq!(places(&index.query("雨")), vec![(1, 0)]);
+    assert_eq!(places(&index.query("東京")), vec![(1, 0), (1, 1)]);
+    assert_eq!(places(&index.query("istanbul")), vec![(1, 1)]);
+    assert_eq!(places(&index.query("İSTANBUL KÖPRÜ")), vec![(1, 1)]);
+}
+
+#[test]
+fn labels_and_numbers_are_searchable_text() {
+    let lib = library(vec![Issue {
+        sections: vec![Section::new(
+            "s".into(),
+            "Story".into(),
+            vec![
+                Block::Labelled {
+                    label: "Why it matters".into(),
+                    text: "Because.".into(),
+                },
+                Block::Numbered {
+                    number: 42,
+                    text: "Answer.".into(),
+                },
+            ],
+        )],
+        ..issue(None, "Issue", &[])
+    }]);
+    let index = Index::new(&lib);
+    assert_eq!(index.query("matters").len(), 1);
+    assert_eq!(index.query("42.").len(), 1);
+    // blocks do not run together
+    assert!(index.query("because.42").is_empty());
+}
+
+#[test]
+fn query_terms_agrees_with_query() {
+    let index = Index::new(&space_library());
+    let query = "ROCKET  comet";
+    assert_eq!(index.query_terms(&terms(query)), index.query(query));
+    let raw = vec!["ROCKET".to_string(), String::new(), "Comet".to_string()];
+    assert_eq!(index.query_terms(&raw), index.query(query));
+    assert!(index.query_terms(&[]).is_empty());
+}
+
+#[test]
+fn index_can_be_shared_with_a_worker_thread() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Index>();
+    let index = std::sync::Arc::new(Index::new(&space_library()));
+    let worker = {
+        let index = std::sync::Arc::clone(&index);
+        std::thread::spawn(move || index.query("rocket").len())
+    };
+    assert_eq!(worker.join().ok(), Some(3));
+}
+
+// ---- properties ----
+
+/// Small alphabets so that terms often match, with characters whose folds
+/// change byte length.
+const TEXT: &str = "[abcé İȺΣς東 ]{0,16}|\\PC{0,16}";
+const QUERY: &str = "[abcéİȺΣς東 ]{0,8}";
+
+fn arb_library() -> impl Strategy<Value = Library> {
+    let section = (TEXT, prop::collection::vec(TEXT, 0..3));
+    let issue = (
+        prop::option::of(TEXT),
+        TEXT,
+        prop::collection::vec(section, 0..4),
+    );
+    prop::collection::vec(issue, 0..4).prop_map(|issues| {
+        library(
+            issues
+                .into_iter()
+                .map(|(newsletter, title, sections)| Issue {
+                    id: String::new(),
+                    source: String::new(),
+                    newsletter,
+                    title,
+                    date: None,
+                    author: None,
+                    sections: sections
+                        .into_iter()
+                        .map(|(title, paragraphs)| {
+                            Section::new(
+                                String::new(),
+                                title,
+                                paragraphs
+                                    .into_iter()
+                                    .map(|text| Block::Paragraph { text })
+                                    .collect(),
+                            )
+                        })
+                        .collect(),
+                })
+                .collect(),
+        )
+    })
+}
+
+fn is_subsequence(needle: &str, haystack: &str) -> bool {
+    let mut rest = haystack.chars();
+    needle.chars().all(|n| rest.any(|h| h == n))
+}
+
+proptest! {
+    #[test]
+    fn query_results_are_sound(lib in arb_library(), query in QUERY) {
+        let index = Index::new(&lib);
+        let total: usize = lib.issues.iter().map(|i| i.sections.len()).sum();
+        prop_assert_eq!(index.len(), total);
+
+        let hits = index.query(&query);
+        let terms = terms(&query);
+        prop_assert!(hits.len() <= total);
+        let mut seen = std::collections::HashSet::new();
+        for hit in &hits {
+            let issue = &lib.issues[hit.issue];
+            let section = &issue.sections[hit.section];
+            prop_assert!(seen.insert((hit.issue, hit.section)), "duplicate {:?}", hit);
+            // every term really is in one of the names or the story text
+            let names = [
+                fold(&section.title),
+                fold(&issue.title),
+                fold(issue.newsletter.as_deref().unwrap_or("")),
+            ];
+            let body = fold(&section.text());
+            for term in &terms {
+                prop_assert!(
+                    names.iter().any(|n| is_subsequence(term, n)) || body.contains(term.as_str()),
+                    "{:?} does not match {:?}", term, section
+                );
+            }
+        }
+        for pair in hits.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            prop_assert!(
+                a.score > b.score || (a.score == b.score && (a.issue, a.section) < (b.issue, b.section)),
+                "out of order: {:?} then {:?}", a, b
+            );
+        }
+        // and nothing is lost: a story whose title or text holds every term is listed
+        for (i, issue) in lib.issues.iter().enumerate() {
+            for (s, section) in issue.sections.iter().enumerate() {
+                let title = fold(&section.title);
+                let body = fold(&section.text());
+                let obvious = !terms.is_empty()
+                    && terms.iter().all(|t| title.contains(t.as_str()) || body.contains(t.as_str()));
+                if obvious {
+                    prop_assert!(seen.contains(&(i, s)), "missing {:?} for {:?}", section, terms);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keyword_ranges_are_whole_chars_holding_a_term(
+        text in "\\PC{0,40}|[abİȺΣς東K ]{0,30}",
+        query in "[abİıȺⱥσΣς東k ]{0,6}",
+    ) {
+        let terms = terms(&query);
+        let ranges = keyword_ranges(&text, &terms);
+        for r in &ranges {
+            prop_assert!(r.start < r.end && r.end <= text.len());
+            prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+            let lit = fold(&text[r.clone()]);
+            prop_assert!(terms.iter().any(|t| lit.contains(t.as_str())), "{:?} in {:?}", r, text);
+        }
+        for pair in ranges.windows(2) {
+            prop_assert!(pair[0].end < pair[1].start, "{:?}", ranges);
+        }
+        let folded = fold(&text);
+        let any_term = terms.iter().any(|t| folded.contains(t.as_str()));
+        prop_assert_eq!(any_term, !ranges.is_empty());
+    }
+
+    #[test]
+    fn fuzzy_indices_are_sorted_char_indices(
+        text in "\\PC{0,40}|[abİȺΣς東K ]{0,30}",
+        query in "[abİȺΣς東k ]{0,6}",
+    ) {
+        let terms = terms(&query);
+        let indices = fuzzy_indices(&text, &terms);
+        let chars = text.chars().count();
+        prop_assert!(indices.iter().all(|&i| i < chars));
+        prop_assert!(indices.windows(2).all(|w| w[0] < w[1]));
+        // a term held verbatim is always lit
+        let folded = fold(&text);
+        if terms.iter().any(|t| folded.contains(t.as_str())) {
+            prop_assert!(!indices.is_empty());
+        }
+    }
+}
+
+#[test]
+fn bundled_seeds_rank_the_story_about_it_first() {
+    let lib = crate::library::bundled();
+    let index = Index::new(&lib);
+    assert_eq!(
+        index.len(),
+        lib.issues.iter().map(|i| i.sections.len()).sum::<usize>()
+    );
+    for query in ["lettuce", "Filter"] {
+        let hits = index.query(query);
+        let top = hits
+            .first()
+            .map(|h| &lib.issues[h.issue].sections[h.section].title);
+        let top = top.map(|t| t.to_lowercase()).unwrap_or_default();
+        assert!(top.contains(&query.to_lowercase()), "{query}: {top:?}");
+        assert!(
+            hits.len() > 1,
+            "{query}: body mentions should be listed too"
+        );
+    }
+}
