@@ -101,6 +101,35 @@ mod tests {
     }
 
     #[test]
+    fn filter_bar_keys_edit_and_navigate() {
+        let mut app = App::new(Library::default(), String::new());
+        update(&mut app, Action::FocusFilter);
+        let cases = [
+            (KeyCode::Char('j'), Action::FilterInput('j')),
+            (KeyCode::Char('/'), Action::FilterInput('/')),
+            (KeyCode::Char(' '), Action::FilterInput(' ')),
+            (KeyCode::Backspace, Action::FilterBackspace),
+            (KeyCode::Enter, Action::FilterSubmit),
+            (KeyCode::Esc, Action::Escape),
+            (KeyCode::Down, Action::Down),
+            (KeyCode::Up, Action::Up),
+        ];
+        for (code, expected) in cases {
+            assert_eq!(action(key(code), &app), Some(expected), "{code:?}");
+        }
+        let ctrl_x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL);
+        assert_eq!(action(ctrl_x, &app), None);
+    }
+
+    #[test]
+    fn key_releases_are_ignored() {
+        let app = App::new(Library::default(), String::new());
+        let mut release = key(KeyCode::Char('q'));
+        release.kind = KeyEventKind::Release;
+        assert_eq!(action(release, &app), None);
+    }
+
+    #[test]
     fn reader_keys() {
         let app = App::new(Library::default(), String::new());
         let cases = [
