@@ -6,6 +6,7 @@
 //! the model does not silently change the export.
 
 use serde::Serialize;
+use std::io::Write;
 
 use crate::model::{Block, Issue, Library, Section, SourceError};
 
@@ -74,7 +75,10 @@ impl<'a> ExportSection<'a> {
 }
 
 /// Writes the library as pretty JSON followed by a newline.
-pub fn write_json(library: &Library, mut out: impl std::io::Write) -> std::io::Result<()> {
+pub fn write_json(library: &Library, out: impl Write) -> std::io::Result<()> {
+    // Stdout is line-buffered: without this, every line of the pretty JSON
+    // would be its own write(2), seconds of system time on a large library.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     serde_json::to_writer_pretty(&mut out, &Export::new(library))?;
     out.write_all(b"\n")?;
     out.flush()
