@@ -1,1 +1,441 @@
-//! (being written)
+//! Application state and its one mutator, [`update`].
+//!
+//! Plain data only: selections and offsets are integers, sizes are the last
+//! `Resize`. Nothing here knows ratatui or crossterm; effects (quit, later
+//! save or open a link) are returned, not performed.
+
+pub mod messages;
+pub mod panes;
+pub mod story;
+
+use crate::model::{Issue, Library, Section};
+use crate::search::{self, Hit, Index};
+use serde::{Deserialize, Serialize};
+use story::StoryLine;
+
+/// Which part of the screen takes the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Focus {
+    Issues,
+    /// The section list, or the filter results while a filter is set.
+    Sections,
+    Story,
+    Filter,
+}
+
+/// Everything a key can ask for: update's input and, later, the names a
+/// keymap config file uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    NextPane,
+    PrevPane,
+    Left,
+    Right,
+    Open,
+    NextSection,
+    PrevSection,
+    FocusFilter,
+    FilterInput(char),
+    FilterBackspace,
+    FilterSubmit,
+    /// Esc: clears the filter in the bar or the results, leaves the story.
+    Escape,
+    ToggleHelp,
+    Quit,
+    Resize {
+        width: u16,
+        height: u16,
+    },
+}
+
+/// What the caller of [`update`] must do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    None,
+    Quit,
+}
+
+pub struct App {
+    library: Library,
+    index: Index,
+    /// Where the issues came from, for the status line.
+    pub origin: String,
+    pub focus: Focus,
+    /// Where leaving the filter bar returns to.
+    pub return_focus: Focus,
+    pub issue: usize,
+    pub section: usize,
+    pub issue_offset: usize,
+    pub section_offset: usize,
+    pub filter: String,
+    pub results: Vec<Hit>,
+    pub result: usize,
+    pub result_offset: usize,
+    /// First story line shown.
+    pub scroll: usize,
+    pub width: u16,
+    pub height: u16,
+    pub help: bool,
+    /// NO_COLOR: draw with modifiers only.
+    pub no_color: bool,
+}
+
+impl App {
+    /// A reader on `library`, sized 80x24 until the first `Resize`.
+    pub fn new(library: Library, origin: String) -> App {
+        let index = Index::new(&library);
+        App {
+            library,
+            index,
+            origin,
+            focus: Focus::Issues,
+            return_focus: Focus::Issues,
+            issue: 0,
+            section: 0,
+            issue_offset: 0,
+            section_offset: 0,
+            filter: String::new(),
+            results: Vec::new(),
+            result: 0,
+            result_offset: 0,
+            scroll: 0,
+            width: 80,
+            height: 24,
+            help: false,
+            no_color: false,
+        }
+    }
+
+    pub fn library(&self) -> &Library {
+        &self.library
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    pub fn filtering(&self) -> bool {
+        !self.filter.is_empty()
+    }
+
+    pub fn terms(&self) -> Vec<String> {
+        search::terms(&self.filter)
+    }
+
+    pub fn selected_issue(&self) -> Option<&Issue> {
+        self.library.issues.get(self.issue)
+    }
+
+    /// (issue, section) of the story the story pane shows: the selected
+    /// result while filtering, else the selected section.
+    pub fn shown(&self) -> Option<(usize, usize)> {
+        let (i, s) = if self.filtering() {
+            let hit = self.results.get(self.result)?;
+            (hit.issue, hit.section)
+        } else {
+            (self.issue, self.section)
+        };
+        self.library.issues.get(i)?.sections.get(s)?;
+        Some((i, s))
+    }
+
+    pub fn shown_section(&self) -> Option<&Section> {
+        let (i, s) = self.shown()?;
+        self.library.issues.get(i)?.sections.get(s)
+    }
+
+    pub fn panes(&self) -> panes::Panes {
+        panes::panes(self.width, self.height, self.focus)
+    }
+
+    /// The shown story laid out at the story pane's width.
+    pub fn story_lines(&self) -> Vec<StoryLine> {
+        let (w, _) = panes::story_size(self.width, self.height);
+        self.shown_section()
+            .map(|s| story::layout(s, w))
+            .unwrap_or_default()
+    }
+
+    fn max_scroll(&self) -> usize {
+        let (_, h) = panes::story_size(self.width, self.height);
+        self.story_lines().len().saturating_sub(h)
+    }
+
+    fn page(&self) -> usize {
+        let (_, h) = panes::story_size(self.width, self.height);
+        // One line of the previous page stays in view for context.
+        h.saturating_sub(1).max(1)
+    }
+
+    fn scroll_to(&mut self, line: usize) {
+        self.scroll = line.min(self.max_scroll());
+    }
+
+    fn scroll_by(&mut self, delta: isize) {
+        self.scroll_to(self.scroll.saturating_add_signed(delta));
+    }
+
+    /// True when the list `focus` names shows filter results.
+    fn in_results(&self) -> bool {
+        self.filtering() && matches!(self.focus, Focus::Sections | Focus::Filter)
+    }
+
+    fn section_count(&self) -> usize {
+        self.selected_issue().map_or(0, |i| i.sections.len())
+    }
+
+    fn select_issue(&mut self, issue: usize) {
+        if issue != self.issue {
+            self.issue = issue;
+            self.section = 0;
+            self.section_offset = 0;
+            if !self.filtering() {
+                self.scroll = 0;
+            }
+        }
+    }
+
+    fn select_section(&mut self, section: usize) {
+        if section != self.section {
+            self.section = section;
+            self.scroll = 0;
+        }
+    }
+
+    fn select_result(&mut self, result: usize) {
+        if result != self.result {
+            self.result = result;
+            self.scroll = 0;
+        }
+    }
+
+    /// Moves the focused list (or the story) to `target(current, len)`.
+    fn move_focused(&mut self, target: impl Fn(usize, usize) -> usize) {
+        if self.in_results() {
+            let len = self.results.len();
+            if len > 0 {
+                self.select_result(target(self.result, len).min(len - 1));
+            }
+            return;
+        }
+        match self.focus {
+            Focus::Issues => {
+                let len = self.library.issues.len();
+                if len > 0 {
+                    self.select_issue(target(self.issue, len).min(len - 1));
+                }
+            }
+            Focus::Sections | Focus::Filter => {
+                let len = self.section_count();
+                if len > 0 {
+                    self.select_section(target(self.section, len).min(len - 1));
+                }
+            }
+            Focus::Story => {
+                let lines = self.max_scroll() + 1;
+                self.scroll_to(target(self.scroll, lines));
+            }
+        }
+    }
+
+    /// Next (`forward`) or previous story: the next result while filtering,
+    /// else the next section, crossing into the neighbouring issue at an end.
+    fn step_section(&mut self, forward: bool) {
+        if self.filtering() {
+            let len = self.results.len();
+            if len > 0 {
+                let r = if forward {
+                    (self.result + 1).min(len - 1)
+                } else {
+                    self.result.saturating_sub(1)
+                };
+                self.select_result(r);
+            }
+            return;
+        }
+        let count = self.section_count();
+        if forward && self.section + 1 < count {
+            self.select_section(self.section + 1);
+        } else if !forward && self.section > 0 {
+            self.select_section(self.section - 1);
+        } else {
+            let issues = &self.library.issues;
+            let next = if forward {
+                (self.issue + 1..issues.len()).find(|&i| !issues[i].sections.is_empty())
+            } else {
+                (0..self.issue)
+                    .rev()
+                    .find(|&i| !issues[i].sections.is_empty())
+            };
+            if let Some(i) = next {
+                let last = issues[i].sections.len() - 1;
+                self.select_issue(i);
+                self.section = if forward { 0 } else { last };
+                self.scroll = 0;
+            }
+        }
+    }
+
+    fn requery(&mut self) {
+        self.results = if self.filtering() {
+            self.index.query(&self.filter)
+        } else {
+            Vec::new()
+        };
+        self.result = 0;
+        self.result_offset = 0;
+        self.scroll = 0;
+    }
+
+    fn clear_filter(&mut self) {
+        if self.filtering() {
+            self.filter.clear();
+            self.requery();
+        }
+    }
+
+    fn leave_filter_bar(&mut self) {
+        self.focus = if self.return_focus == Focus::Filter {
+            Focus::Issues
+        } else {
+            self.return_focus
+        };
+    }
+
+    fn cycle_pane(&mut self, forward: bool) {
+        const ORDER: [Focus; 3] = [Focus::Issues, Focus::Sections, Focus::Story];
+        let at = match self.focus {
+            Focus::Issues => 0,
+            Focus::Sections | Focus::Filter => 1,
+            Focus::Story => 2,
+        };
+        let step = if forward { 1 } else { 2 };
+        self.focus = ORDER[(at + step) % 3];
+    }
+
+    fn side_pane(&mut self, right: bool) {
+        self.focus = match (self.focus, right) {
+            (Focus::Issues, true) => Focus::Sections,
+            (Focus::Sections | Focus::Filter | Focus::Story, true) => Focus::Story,
+            (Focus::Story, false) => Focus::Sections,
+            (Focus::Sections | Focus::Filter | Focus::Issues, false) => Focus::Issues,
+        };
+    }
+
+    fn resize(&mut self, width: u16, height: u16) {
+        let anchor = self.story_lines().get(self.scroll).map(|l| l.anchor);
+        self.width = width;
+        self.height = height;
+        let lines = self.story_lines();
+        let line = anchor.map_or(0, |a| story::line_of(&lines, a));
+        self.scroll_to(line);
+    }
+
+    /// Scrolls each list so its selection is in view.
+    fn keep_lists_in_view(&mut self) {
+        let (w, h) = (self.width, self.height);
+        let rows = panes::list_rows(w, h, Focus::Issues);
+        self.issue_offset = in_view(self.issue, self.issue_offset, rows);
+        let rows = panes::list_rows(w, h, Focus::Sections);
+        self.section_offset = in_view(self.section, self.section_offset, rows);
+        self.result_offset = in_view(self.result, self.result_offset, rows);
+    }
+}
+
+/// The smallest change to `offset` that shows row `selected` in `rows` rows.
+pub fn in_view(selected: usize, offset: usize, rows: usize) -> usize {
+    if rows == 0 || selected < offset {
+        selected.min(offset)
+    } else if selected >= offset + rows {
+        selected + 1 - rows
+    } else {
+        offset
+    }
+}
+
+/// Applies one action to the app and says what the caller must do.
+pub fn update(app: &mut App, action: Action) -> Effect {
+    if app.help {
+        match action {
+            Action::Quit => return Effect::Quit,
+            Action::Resize { width, height } => app.resize(width, height),
+            _ => app.help = false,
+        }
+        return Effect::None;
+    }
+    match action {
+        Action::Quit => return Effect::Quit,
+        Action::Up => app.move_focused(|i, _| i.saturating_sub(1)),
+        Action::Down => app.move_focused(|i, _| i + 1),
+        Action::Top => app.move_focused(|_, _| 0),
+        Action::Bottom => app.move_focused(|_, len| len.saturating_sub(1)),
+        Action::PageDown => app.scroll_by(app.page() as isize),
+        Action::PageUp => app.scroll_by(-(app.page() as isize)),
+        Action::NextPane => app.cycle_pane(true),
+        Action::PrevPane => app.cycle_pane(false),
+        Action::Left => app.side_pane(false),
+        Action::Right => app.side_pane(true),
+        Action::Open => match app.focus {
+            Focus::Issues => {
+                if app.selected_issue().is_some() {
+                    app.clear_filter();
+                    app.focus = Focus::Sections;
+                }
+            }
+            Focus::Sections => {
+                if app.shown().is_some() {
+                    app.focus = Focus::Story;
+                }
+            }
+            Focus::Filter => return update(app, Action::FilterSubmit),
+            Focus::Story => {}
+        },
+        Action::NextSection => app.step_section(true),
+        Action::PrevSection => app.step_section(false),
+        Action::FocusFilter => {
+            if app.focus != Focus::Filter {
+                app.return_focus = app.focus;
+                app.focus = Focus::Filter;
+            }
+        }
+        Action::FilterInput(c) => {
+            if !c.is_control() {
+                app.filter.push(c);
+                app.requery();
+            }
+        }
+        Action::FilterBackspace => {
+            if app.filter.pop().is_some() {
+                app.requery();
+            } else if app.focus == Focus::Filter {
+                app.leave_filter_bar();
+            }
+        }
+        Action::FilterSubmit => {
+            if app.filtering() {
+                app.focus = Focus::Sections;
+                app.select_result(0);
+            } else {
+                app.leave_filter_bar();
+            }
+        }
+        Action::Escape => match app.focus {
+            Focus::Filter => {
+                app.clear_filter();
+                app.leave_filter_bar();
+            }
+            Focus::Sections | Focus::Issues => app.clear_filter(),
+            Focus::Story => app.focus = Focus::Sections,
+        },
+        Action::ToggleHelp => app.help = true,
+        Action::Resize { width, height } => app.resize(width, height),
+    }
+    app.keep_lists_in_view();
+    Effect::None
+}

@@ -1,1 +1,92 @@
-//! (being written)
+//! Drawing: a pure function from `&App` to a ratatui frame. Never mutates
+//! the app; widget state (list offsets) is rebuilt from its integers.
+
+mod bars;
+mod help;
+mod lists;
+mod story;
+pub mod theme;
+
+use crate::app::App;
+use crate::app::messages;
+use crate::app::panes::Area;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::widgets::{Paragraph, Wrap};
+use theme::Theme;
+use unicode_width::UnicodeWidthChar;
+
+/// Draws the whole reader.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let screen = frame.area();
+    if screen.width == 0 || screen.height == 0 {
+        return;
+    }
+    let theme = Theme::new(app.no_color);
+    let panes = app.panes();
+    if panes.too_small {
+        let msg = Paragraph::new(messages::TOO_SMALL)
+            .style(theme.dim())
+            .wrap(Wrap { trim: true });
+        frame.render_widget(msg, screen);
+        return;
+    }
+    // The app's size decides the layout; clipping to the frame keeps a
+    // resize the app has not seen yet from drawing out of bounds.
+    let rect = |a: Area| Rect::new(a.x, a.y, a.width, a.height).intersection(screen);
+    if let Some(area) = panes.issues {
+        lists::issues(frame, rect(area), app, &theme);
+    }
+    if let Some(area) = panes.sections {
+        lists::sections(frame, rect(area), app, &theme);
+    }
+    if let Some(area) = panes.story {
+        story::story(frame, rect(area), app, &theme);
+    }
+    bars::filter(frame, rect(panes.filter), app, &theme);
+    bars::status(frame, rect(panes.status), app, &theme);
+    if app.help {
+        help::help(frame, screen, &theme);
+    }
+}
+
+/// Untrusted text made safe for a cell buffer (parser output is clean
+/// already; this is the second wall).
+fn clean(text: &str) -> String {
+    crate::text::sanitize(text).replace('\n', " ")
+}
+
+/// `text` cut to `width` cells, with an ellipsis when cut.
+fn fit(text: &str, width: usize) -> String {
+    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn fit_cuts_by_display_width() {
+        assert_eq!(fit("hello", 5), "hello");
+        assert_eq!(fit("hello world", 6), "hello…");
+        assert_eq!(fit("日本語", 4), "日…");
+        assert_eq!(fit("abc", 0), "");
+    }
+}

@@ -1,0 +1,94 @@
+//! Every sentence the reader shows, in one place so it reads as one voice.
+
+use crate::model::SourceError;
+
+pub const ISSUES_TITLE: &str = "Issues";
+pub const SECTIONS_TITLE: &str = "Stories";
+pub const RESULTS_TITLE: &str = "Results";
+pub const STORY_TITLE: &str = "Story";
+pub const HELP_TITLE: &str = "Keys";
+
+pub const NO_ISSUES: &str = "No issues to read yet.";
+pub const NO_SECTIONS: &str = "This issue has no stories.";
+pub const NO_RESULTS: &str = "No stories match. Esc clears the filter.";
+pub const NO_STORY: &str = "Nothing selected.";
+pub const TOO_SMALL: &str = "Terminal too small";
+pub const UNTITLED: &str = "(untitled)";
+
+pub const FILTER_PROMPT: &str = "/ ";
+pub const FILTER_HINT: &str = "/ filter stories";
+pub const STATUS_HINTS: &str = "? help  / filter  q quit";
+pub const FILTER_HINTS: &str = "Enter results  Esc clear";
+
+/// "3 of 42" in the filter bar.
+pub fn match_count(matches: usize, total: usize) -> String {
+    format!("{matches} of {total}")
+}
+
+/// " 20-39/118 ": the story lines in view, in the story pane's border.
+pub fn story_position(first: usize, last: usize, total: usize) -> String {
+    format!(" {first}-{last}/{total} ")
+}
+
+/// "newsletter · date" under a result, or whichever of the two is known.
+pub fn issue_meta(newsletter: Option<&str>, date: Option<&str>) -> String {
+    match (newsletter, date) {
+        (Some(n), Some(d)) => format!("{n} · {d}"),
+        (Some(x), None) | (None, Some(x)) => x.to_string(),
+        (None, None) => String::new(),
+    }
+}
+
+/// What went wrong while loading, for the status line: the count and the
+/// first error in full, so the reader knows which file to look at.
+pub fn load_errors(errors: &[SourceError]) -> Option<String> {
+    let first = errors.first()?;
+    let noun = if errors.len() == 1 { "file" } else { "files" };
+    Some(format!(
+        "{} {noun} could not be read: {}: {}",
+        errors.len(),
+        first.source,
+        first.message
+    ))
+}
+
+/// The help overlay: every key, grouped.
+pub const HELP: &[(&str, &str)] = &[
+    ("j k  Down Up", "move in a list; scroll the story a line"),
+    ("h l  Left Right", "previous / next pane"),
+    ("Tab  Shift-Tab", "next / previous pane (wraps)"),
+    ("Enter", "open: issue -> its stories, story -> reading"),
+    ("Space PgDn  PgUp", "page the story (from any pane)"),
+    ("g G  Home End", "top / bottom of the list or story"),
+    ("] [", "next / previous story (crosses into the next issue)"),
+    ("/", "filter stories in every issue as you type"),
+    ("  Up Down", "in the filter: move through results"),
+    ("  Enter", "in the filter: go to the results"),
+    ("  Esc", "in the filter or results: clear the filter"),
+    ("  Backspace", "delete; on an empty filter: leave it"),
+    ("Esc", "from the story: back to the list"),
+    ("?", "this help (any key closes it)"),
+    ("q  Ctrl-C", "quit (in the filter only Ctrl-C)"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn load_errors_name_the_first_file() {
+        assert_eq!(load_errors(&[]), None);
+        let e = |s: &str| SourceError {
+            source: s.into(),
+            message: "the file is empty".into(),
+        };
+        assert_eq!(
+            load_errors(&[e("first.txt"), e("second.txt")]).as_deref(),
+            Some("2 files could not be read: first.txt: the file is empty")
+        );
+        assert_eq!(
+            load_errors(&[e("a.txt")]).as_deref(),
+            Some("1 file could not be read: a.txt: the file is empty")
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! The story pane: the app's laid-out lines, styled, with filter keywords
+//! highlighted.
+
+use super::clean;
+use super::theme::Theme;
+use crate::app::messages;
+use crate::app::panes::story_size;
+use crate::app::story::Segment;
+use crate::app::{App, Focus};
+use crate::search;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+pub fn story(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let focused = app.focus == Focus::Story;
+    let lines = app.story_lines();
+    let (_, rows) = story_size(app.width, app.height);
+    // Which issue the story is from matters most when it is a filter result.
+    let meta = app
+        .shown()
+        .and_then(|(i, _)| app.library().issues.get(i))
+        .map(|issue| messages::issue_meta(issue.newsletter.as_deref(), issue.date.as_deref()))
+        .filter(|m| !m.is_empty());
+    let title = match meta {
+        Some(meta) => format!(" {} · {} ", messages::STORY_TITLE, clean(&meta)),
+        None => format!(" {} ", messages::STORY_TITLE),
+    };
+    let mut block = Block::bordered()
+        .title(title)
+        .border_style(theme.border(focused));
+    if lines.len() > rows && rows > 0 {
+        let last = (app.scroll + rows).min(lines.len());
+        let position = messages::story_position(app.scroll + 1, last, lines.len());
+        block = block.title_top(Line::from(position).right_aligned());
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    if app.shown_section().is_none() {
+        let msg = if app.library().issues.is_empty() {
+            messages::NO_ISSUES
+        } else if app.filtering() {
+            messages::NO_RESULTS
+        } else {
+            messages::NO_STORY
+        };
+        frame.render_widget(Paragraph::new(msg).style(theme.dim()), inner);
+        return;
+    }
+    let terms = if app.filtering() {
+        app.terms()
+    } else {
+        Vec::new()
+    };
+    let shown: Vec<Line> = lines
+        .iter()
+        .skip(app.scroll)
+        .take(usize::from(inner.height))
+        .map(|line| {
+            let spans = line
+                .segments
+                .iter()
+                .flat_map(|(segment, text)| styled(*segment, text, &terms, theme))
+                .collect::<Vec<_>>();
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
+/// One segment as spans, keyword hits in the hit style.
+fn styled<'a>(segment: Segment, text: &str, terms: &[String], theme: &Theme) -> Vec<Span<'a>> {
+    let text = clean(text);
+    let base = theme.segment(segment);
+    if terms.is_empty() || matches!(segment, Segment::Marker | Segment::QuoteBar) {
+        return vec![Span::styled(text, base)];
+    }
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for range in search::keyword_ranges(&text, terms) {
+        let (Some(before), Some(hit)) = (text.get(at..range.start), text.get(range.clone())) else {
+            continue;
+        };
+        if !before.is_empty() {
+            spans.push(Span::styled(before.to_string(), base));
+        }
+        spans.push(Span::styled(hit.to_string(), base.patch(theme.hit())));
+        at = range.end;
+    }
+    if let Some(rest) = text.get(at..)
+        && !rest.is_empty()
+    {
+        spans.push(Span::styled(rest.to_string(), base));
+    }
+    spans
+}

@@ -1,0 +1,170 @@
+//! A small library built in code, so update tests and frame snapshots do
+//! not move when the parser changes.
+#![allow(dead_code)]
+
+use nlread::model::{Block, Issue, Library, Section, SourceError};
+
+fn p(text: &str) -> Block {
+    Block::Paragraph { text: text.into() }
+}
+
+fn section(id: &str, title: &str, blocks: Vec<Block>) -> Section {
+    Section::new(id.into(), title.into(), blocks)
+}
+
+fn issue(
+    id: &str,
+    newsletter: Option<&str>,
+    date: Option<&str>,
+    title: &str,
+    sections: Vec<Section>,
+) -> Issue {
+    Issue {
+        id: id.into(),
+        source: format!("{id}.txt"),
+        newsletter: newsletter.map(Into::into),
+        title: title.into(),
+        date: date.map(Into::into),
+        author: None,
+        sections,
+    }
+}
+
+/// A long story whose words are unique ("w17"), so a test can tell which
+/// text is on the first visible line.
+pub fn long_text(paragraphs: usize) -> Vec<Block> {
+    (0..paragraphs)
+        .map(|i| {
+            let words: Vec<String> = (0..40).map(|j| format!("w{}", i * 40 + j)).collect();
+            p(&words.join(" "))
+        })
+        .collect()
+}
+
+pub fn library() -> Library {
+    let morning = issue(
+        "morning",
+        Some("Morning Brief"),
+        Some("2024-03-04"),
+        "Markets wobble as rates hold",
+        vec![
+            section(
+                "rates",
+                "Rates hold steady",
+                vec![
+                    p("The central bank kept its main rate unchanged on Tuesday, as expected."),
+                    Block::Labelled {
+                        label: "Why it matters".into(),
+                        text: "Borrowing costs stay high for longer than markets hoped.".into(),
+                    },
+                    Block::Bullet {
+                        text: "Mortgages: unchanged".into(),
+                    },
+                    Block::Bullet {
+                        text: "Savings: still paying about four percent a year".into(),
+                    },
+                    Block::Caption {
+                        text: "Chart: Morning Brief research".into(),
+                    },
+                ],
+            ),
+            section(
+                "piano",
+                "A piano in every school",
+                vec![
+                    p("A charity wants a piano in every primary school by 2030."),
+                    Block::Quote {
+                        text: "Music is where the day gets better, said a teacher.".into(),
+                    },
+                    Block::SubHeading {
+                        text: "How it works".into(),
+                    },
+                    Block::Numbered {
+                        number: 1,
+                        text: "Schools apply online.".into(),
+                    },
+                    Block::Numbered {
+                        number: 2,
+                        text: "Tuners visit twice a year.".into(),
+                    },
+                    Block::Numbered {
+                        number: 10,
+                        text: "The tenth step is a concert.".into(),
+                    },
+                ],
+            ),
+            section(
+                "tokyo",
+                "Tokyo signs 日本語 👋",
+                vec![p(
+                    "新しい看板が駅に設置されました。 Visitors say the emoji 🚉 help.",
+                )],
+            ),
+        ],
+    );
+    let tech = issue(
+        "tech",
+        Some("Tech Weekly"),
+        Some("2024-03-02"),
+        "Chips and more",
+        vec![
+            section("chips", "The chip race", long_text(20)),
+            section(
+                "digital",
+                "Digital pianos get cheaper",
+                vec![p("Prices of digital pianos fell by a fifth this year.")],
+            ),
+        ],
+    );
+    let letters = issue(
+        "letters",
+        None,
+        None,
+        "Letters",
+        vec![section(
+            "mail",
+            "Your letters",
+            vec![p("Thank you for writing in.")],
+        )],
+    );
+    Library {
+        issues: vec![morning, tech, letters],
+        errors: Vec::new(),
+    }
+}
+
+pub fn library_with_errors() -> Library {
+    let mut lib = library();
+    lib.errors = vec![
+        SourceError {
+            source: "first.txt".into(),
+            message: "the file is empty".into(),
+        },
+        SourceError {
+            source: "photo.png".into(),
+            message: "this looks like a binary file, not a newsletter".into(),
+        },
+    ];
+    lib
+}
+
+pub fn many_issues(n: usize) -> Library {
+    Library {
+        issues: (0..n)
+            .map(|i| {
+                issue(
+                    &format!("i{i}"),
+                    Some("Daily"),
+                    Some("2024-01-01"),
+                    &format!("Issue {i}"),
+                    vec![section(
+                        &format!("s{i}"),
+                        &format!("Story {i}"),
+                        vec![p("text")],
+                    )],
+                )
+            })
+            .collect(),
+        errors: Vec::new(),
+    }
+}

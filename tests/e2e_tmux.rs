@@ -1,0 +1,229 @@
+//! The built binary in a real terminal: tmux runs it, the test types keys
+//! and reads the screen back with `capture-pane`. Skipped (loudly) when tmux
+//! is missing, unless CI is set, where a missing tmux fails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+const ISSUE: &str = "\
+The Practice Room
+March 4, 2024
+
+# Rates hold steady
+
+The central bank kept its main rate unchanged on Tuesday.
+
+# A piano in every school
+
+A charity wants a piano in every primary school by 2030.
+
+# Letters
+
+Thank you for writing in.
+";
+
+/// A tmux server of our own (unique socket, no user config), killed on drop
+/// so a failing test never leaves it running.
+struct Tmux {
+    socket: String,
+    /// The socket file, removed on drop: tmux leaves it behind otherwise.
+    socket_path: Option<PathBuf>,
+}
+
+impl Tmux {
+    /// None when tmux is not installed and the test may be skipped.
+    fn start(name: &str) -> Option<Tmux> {
+        let found = Command::new("tmux").arg("-V").output().is_ok();
+        if !found {
+            if std::env::var_os("CI").is_some() {
+                panic!("tmux is required for the real-terminal test when CI is set");
+            }
+            eprintln!("SKIPPED {name}: tmux is not installed");
+            return None;
+        }
+        Some(Tmux {
+            socket: format!("nlread-test-{}-{name}", std::process::id()),
+            socket_path: None,
+        })
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let output = Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        assert!(
+            output.status.success(),
+            "tmux {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    /// Starts the one session, `width` x `height`, running `command`.
+    fn new_session(&mut self, width: u16, height: u16, command: &str) {
+        let (w, h) = (width.to_string(), height.to_string());
+        self.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-x",
+            &w,
+            "-y",
+            &h,
+            "sh",
+            "-c",
+            command,
+        ]);
+        let path = self
+            .run(&["display-message", "-p", "#{socket_path}"])
+            .stdout;
+        let path = String::from_utf8_lossy(&path).trim().to_string();
+        self.socket_path = (!path.is_empty()).then(|| PathBuf::from(path));
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "main"]).stdout)
+            .into_owned()
+    }
+
+    /// Polls the screen until `needle` is on it; fails with the screen.
+    fn wait_for(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return screen;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!("{needle:?} did not appear within {TIMEOUT:?}; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_until_gone(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if !screen.contains(needle) {
+                return screen;
+            }
+            if start.elapsed() > TIMEOUT {
+                panic!("{needle:?} stayed on the screen; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "main"];
+        args.extend(keys);
+        self.run(&args);
+    }
+
+    fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", "main", "-l", text]);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        // The server may already be gone (its only session ended): ignore.
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+        if let Some(path) = &self.socket_path {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Writes the fixture and returns (the shell command running the reader on
+/// it, the file its exit status lands in). Home and XDG folders point into
+/// the tempdir so no real library or config is touched.
+fn reader_command(dir: &Path) -> (String, PathBuf) {
+    let issue = dir.join("practice-room.txt");
+    std::fs::write(&issue, ISSUE).expect("fixture written");
+    let status = dir.join("status");
+    let quote = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', r"'\''"));
+    let d = quote(dir);
+    let command = format!(
+        "env HOME={d} XDG_DATA_HOME={d} XDG_CONFIG_HOME={d} XDG_CACHE_HOME={d} {bin} {issue}; echo EXIT=$? > {status}",
+        bin = quote(Path::new(env!("CARGO_BIN_EXE_nlread"))),
+        issue = quote(&issue),
+        status = quote(&status),
+    );
+    (command, status)
+}
+
+fn wait_for_exit(status: &Path) -> String {
+    let start = Instant::now();
+    loop {
+        if let Ok(text) = std::fs::read_to_string(status)
+            && text.ends_with('\n')
+        {
+            return text.trim().to_string();
+        }
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "the reader did not exit within {TIMEOUT:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn filter_open_and_quit_in_a_real_terminal() {
+    let Some(mut tmux) = Tmux::start("filter") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (command, status) = reader_command(dir.path());
+    tmux.new_session(120, 35, &command);
+
+    let screen = tmux.wait_for("Rates hold steady");
+    assert!(screen.contains("The Practice Room"), "{screen}");
+    assert!(!screen.contains("A charity wants"), "{screen}");
+
+    tmux.keys(&["/"]);
+    tmux.type_text("piano");
+    // Wait for the whole word to be typed: "p" alone matches more stories.
+    let screen = tmux.wait_for("1 of 3");
+    assert!(screen.contains("Results 1"), "{screen}");
+    assert!(screen.contains("A piano in every school"), "{screen}");
+    assert!(screen.contains("A charity wants a piano"), "{screen}");
+
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("? help");
+    tmux.keys(&["Escape"]);
+    let screen = tmux.wait_until_gone("Results");
+    assert!(screen.contains("Stories 3"), "{screen}");
+
+    tmux.keys(&["q"]);
+    assert_eq!(wait_for_exit(&status), "EXIT=0");
+}
+
+#[test]
+fn a_tiny_start_then_a_resize_draws_the_issue() {
+    let Some(mut tmux) = Tmux::start("resize") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (command, status) = reader_command(dir.path());
+    tmux.new_session(20, 5, &command);
+    tmux.wait_for("Issues");
+
+    tmux.run(&["resize-window", "-t", "main", "-x", "100", "-y", "30"]);
+    let screen = tmux.wait_for("Rates hold steady");
+    assert!(screen.contains("The Practice Room"), "{screen}");
+    assert!(screen.contains("The central bank"), "{screen}");
+
+    tmux.keys(&["q"]);
+    assert_eq!(wait_for_exit(&status), "EXIT=0");
+}
