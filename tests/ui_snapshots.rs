@@ -177,13 +177,14 @@ fn matches_are_highlighted_without_colour() {
             .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
     );
     // Results pane: the fuzzy-matched characters of each title.
-    let sections_x = 36;
+    let panes = nlread::app::panes::panes(120, 35, nlread::app::Focus::Filter);
+    let sections_x = panes.sections.unwrap().x + 1;
     let result_rows: Vec<String> = (1..3)
         .map(|y| highlighted(y, sections_x, sections_x + 30))
         .collect();
     assert_eq!(result_rows, ["piano", "piano"]);
     // Story pane: each "piano" in the text.
-    let story_x = 66;
+    let story_x = panes.story.unwrap().x + 1;
     let hits: String = (1..34).map(|y| highlighted(y, story_x, 120)).collect();
     assert!(hits.matches("piano").count() >= 2, "{hits:?}");
 }

@@ -81,7 +81,8 @@ pub fn panes(width: u16, height: u16, focus: Focus) -> Panes {
         ..Panes::default()
     };
     if width >= THREE_PANES {
-        let issues_w = width * 3 / 10;
+        // The story gets half the width: it is what the reader reads.
+        let issues_w = width / 4;
         let sections_w = width / 4;
         p.issues = column(0, issues_w);
         p.sections = column(issues_w, sections_w);
