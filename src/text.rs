@@ -11,6 +11,12 @@
 /// becomes spaces up to the next multiple of four columns, and newlines are kept;
 /// bidirectional overrides and isolates, which can make text read differently
 /// from how it is stored, are dropped too.
+///
+/// ```
+/// // A window-title change and a colour hidden in a headline.
+/// let headline = "Rates \u{1b}]0;pwned\u{7}hold \u{1b}[31msteady\u{1b}[0m";
+/// assert_eq!(nlread::text::sanitize(headline), "Rates hold steady");
+/// ```
 pub fn sanitize(input: &str) -> String {
     if !input.chars().any(needs_work) {
         return input.to_string();

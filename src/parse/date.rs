@@ -7,6 +7,12 @@
 //! first ("09/15/2020") are ambiguous and only taken when one reading is impossible.
 
 /// Finds the first calendar date in `line`.
+///
+/// ```
+/// use nlread::parse::date::find_date;
+/// assert_eq!(find_date("Tuesday, Sept. 15, 2020").as_deref(), Some("2020-09-15"));
+/// assert_eq!(find_date("1,513 words, a 6-minute read"), None);
+/// ```
 pub fn find_date(line: &str) -> Option<String> {
     let tokens = tokenize(line);
     for i in 0..tokens.len() {
