@@ -109,6 +109,75 @@ fn export_of_the_reference_newsletter() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), sections.len(), "section ids are distinct");
+
+    every_line_lands_in_its_story(reference, sections);
+}
+
+/// Walks the reference file line by line: each body line must be in the
+/// text of the story whose heading came last (the intro before the first),
+/// and in no later story; the sign-off (the author alone on the last line)
+/// must be in none.
+fn every_line_lands_in_its_story(reference: &Path, sections: &[Value]) {
+    let text = std::fs::read_to_string(reference).unwrap();
+    let texts: Vec<&str> = sections
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    let offset = texts.len() - 6; // 1 when there is an intro story
+    // Item "4." of the list in story 3 must not be taken for heading "4.".
+    let headings = [
+        "1 big thing: ",
+        "2. Ed Royce",
+        "3. Catch up quick",
+        "4. Chinese",
+        "5. What",
+        "6. 1 piano",
+    ];
+    let mut story: Option<usize> = None;
+    let mut next_heading = 0;
+    let lines: Vec<&str> = text.lines().collect();
+    let body_start = lines
+        .iter()
+        .position(|l| l.starts_with("Welcome back"))
+        .expect("the intro paragraph");
+    let (sign_off, body) = lines[body_start..].split_last().unwrap();
+    for line in body {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if next_heading < headings.len() && line.starts_with(headings[next_heading]) {
+            story = Some(next_heading);
+            next_heading += 1;
+            continue;
+        }
+        let line = line.trim_start_matches("• ");
+        let index = match story {
+            Some(n) => n + offset,
+            None => {
+                assert_eq!(
+                    offset, 1,
+                    "text before the first story needs an intro: {line}"
+                );
+                0
+            }
+        };
+        assert!(
+            texts[index].contains(line),
+            "{line:?} is not in story {index} ({})",
+            sections[index]["title"]
+        );
+        for later in &texts[index + 1..] {
+            assert!(!later.contains(line), "{line:?} is also in a later story");
+        }
+    }
+    assert_eq!(next_heading, 6, "all six headings seen");
+    for t in &texts {
+        assert!(
+            !t.trim_end().ends_with(sign_off.trim()),
+            "the sign-off is dropped"
+        );
+    }
 }
 
 #[test]
