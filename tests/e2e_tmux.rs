@@ -150,13 +150,18 @@ impl Drop for Tmux {
 fn reader_command(dir: &Path) -> (String, PathBuf) {
     let issue = dir.join("practice-room.txt");
     std::fs::write(&issue, ISSUE).expect("fixture written");
+    command_in(dir, Some(&issue))
+}
+
+/// The reader on `issue`, or with no PATH at all (the default library).
+fn command_in(dir: &Path, issue: Option<&Path>) -> (String, PathBuf) {
     let status = dir.join("status");
     let quote = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', r"'\''"));
     let d = quote(dir);
     let command = format!(
         "env HOME={d} XDG_DATA_HOME={d} XDG_CONFIG_HOME={d} XDG_CACHE_HOME={d} {bin} {issue}; echo EXIT=$? > {status}",
         bin = quote(Path::new(env!("CARGO_BIN_EXE_nlread"))),
-        issue = quote(&issue),
+        issue = issue.map(quote).unwrap_or_default(),
         status = quote(&status),
     );
     (command, status)
@@ -224,6 +229,26 @@ fn a_tiny_start_then_a_resize_draws_the_issue() {
     assert!(screen.contains("The Practice Room"), "{screen}");
     assert!(screen.contains("The central bank"), "{screen}");
 
+    tmux.keys(&["q"]);
+    assert_eq!(wait_for_exit(&status), "EXIT=0");
+}
+
+#[test]
+fn no_path_and_an_empty_home_show_the_bundled_samples() {
+    let Some(mut tmux) = Tmux::start("samples") else {
+        return;
+    };
+    let home = tempfile::tempdir().expect("tempdir");
+    let (command, status) = command_in(home.path(), None);
+    tmux.new_session(120, 35, &command);
+
+    let screen = tmux.wait_for("Orbit Desk");
+    assert!(screen.contains("Issues 3"), "{screen}");
+    assert!(screen.contains("sample issues"), "{screen}");
+    assert!(
+        home.path().join("nlread/library").is_dir(),
+        "the library folder is created"
+    );
     tmux.keys(&["q"]);
     assert_eq!(wait_for_exit(&status), "EXIT=0");
 }
