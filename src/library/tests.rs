@@ -376,7 +376,7 @@ fn small_loads_and_an_unwritable_cache_folder_still_load() {
     let root = tmp.path().join("lib");
     many_issues(&root, 3);
     let cache = tmp.path().join("cache");
-    let lib = load_paths_cached(&[root.clone()], Some(&cache));
+    let lib = load_paths_cached(std::slice::from_ref(&root), Some(&cache));
     assert_eq!(lib.issues.len(), 3);
     assert!(
         cache_files(&cache).is_empty(),
