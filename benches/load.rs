@@ -26,6 +26,27 @@ fn load(c: &mut Criterion) {
             )))
         })
     });
+
+    // nlread's parsed-library cache, warmed by one load first.
+    let cache = dir.with_file_name("lib10k-bench-cache");
+    let _ = std::fs::remove_dir_all(&cache);
+    let cached = nlread::library::load_paths_cached(std::slice::from_ref(&dir), Some(&cache));
+    assert_eq!(cached.issues.len(), library.issues.len());
+    assert!(
+        std::fs::read_dir(&cache).is_ok_and(|mut d| d.next().is_some()),
+        "no cache written to {}",
+        cache.display()
+    );
+    group.measurement_time(Duration::from_secs(10));
+    group.bench_function("load_paths_cached (warm cache)", |b| {
+        b.iter(|| {
+            black_box(nlread::library::load_paths_cached(
+                black_box(std::slice::from_ref(&dir)),
+                Some(&cache),
+            ))
+        })
+    });
+
     group.measurement_time(Duration::from_secs(8));
     group.bench_function("Index::new", |b| {
         b.iter(|| black_box(nlread::search::Index::new(black_box(&library))))
