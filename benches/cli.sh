@@ -39,60 +39,71 @@ if [ "$what" = all ] || [ "$what" = export ]; then
         --command-name export-warm --prepare true "'$bin' export '$lib' > /dev/null"
 fi
 
-# Milliseconds from launching `$@` in a fresh 120x35 tmux window until the
-# screen shows "$marker", polling capture-pane. The same loop on a program that
-# prints the marker at once gives the harness's own overhead.
-# A tmux server of our own per launch (a new socket each time: a server that
-# is still shutting down must not swallow the next launch).
+# From launching `$@` in a fresh 120x35 tmux window, polling capture-pane:
+# milliseconds until the screen first shows "$1" (the first frame: the status
+# line's key hints) and until it shows "$2" (the library is on screen: the
+# status line's "N issues from DIR", where a reader that opens before loading
+# shows "Loading…"). The same loop on a program that prints both at once gives
+# the harness's own overhead.
 socket=nlread-bench-$$
 tmux_() { tmux -L "$socket" -f /dev/null "$@"; }
 cleanup() { tmux_ kill-server 2> /dev/null || true; }
 trap cleanup EXIT
 
-first_frame_ms() {
-    local marker=$1
-    shift
-    local start now
+launch_ms() {
+    local first=$1 ready=$2
+    shift 2
+    local start now screen first_ms=""
     start=$(date +%s%N)
+    # A server of our own per launch (a new socket each time: one still
+    # shutting down must not swallow the next launch).
     socket=nlread-bench-$$-$start
     tmux_ new-session -d -s s -x 120 -y 35 "$@"
     while true; do
-        if tmux_ capture-pane -p -t s 2> /dev/null | grep -qF -- "$marker"; then
+        screen=$(tmux_ capture-pane -p -t s 2> /dev/null || true)
+        now=$(date +%s%N)
+        if [ -z "$first_ms" ] && grep -qF -- "$first" <<< "$screen"; then
+            first_ms=$(((now - start) / 1000000))
+        fi
+        if [ -n "$first_ms" ] && grep -qF -- "$ready" <<< "$screen"; then
             break
         fi
-        now=$(date +%s%N)
         if (((now - start) / 1000000 > 20000)); then
-            echo "timeout waiting for '$marker'" >&2
-            tmux_ capture-pane -p -t s >&2 || true
+            echo "timeout waiting for '$first' / '$ready'; the screen:" >&2
+            echo "$screen" >&2
             break
         fi
     done
-    now=$(date +%s%N)
     tmux_ kill-server 2> /dev/null || true
     rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$socket"
-    echo $(((now - start) / 1000000))
+    echo "${first_ms:-timeout} $(((now - start) / 1000000))"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 if [ "$what" = all ] || [ "$what" = startup ]; then
-    marker="q quit"
-    echo "== start-up to first frame (120x35 tmux, ms; $runs runs each)"
+    first="q quit"
+    ready="issues from"
+    echo "== start-up (120x35 tmux, ms, $runs runs each): first frame / library on screen"
     for case in harness cold warm; do
-        times=()
+        firsts=()
+        readies=()
         for _ in $(seq "$runs"); do
             case $case in
-                harness) t=$(first_frame_ms "$marker" "printf '%s' '$marker'; sleep 30") ;;
+                harness) t=$(launch_ms "$first" "$ready" "printf '%s %s' '$first' '$ready'; sleep 30") ;;
                 cold)
                     rm -rf "$cache"
-                    t=$(first_frame_ms "$marker" "'$bin' '$lib'")
+                    t=$(launch_ms "$first" "$ready" "'$bin' '$lib'")
                     ;;
-                warm) t=$(first_frame_ms "$marker" "'$bin' '$lib'") ;;
+                warm) t=$(launch_ms "$first" "$ready" "'$bin' '$lib'") ;;
             esac
-            times+=("$t")
+            firsts+=("${t% *}")
+            readies+=("${t#* }")
         done
-        printf '%s\n' "${times[@]}" > "$out/startup-$case.txt"
-        echo "startup $case: median $(printf '%s\n' "${times[@]}" | median) ms; runs: ${times[*]}"
+        printf '%s\n' "${firsts[@]}" > "$out/startup-$case-first.txt"
+        printf '%s\n' "${readies[@]}" > "$out/startup-$case-ready.txt"
+        echo "startup $case: first frame median $(printf '%s\n' "${firsts[@]}" | median) ms (${firsts[*]});" \
+            "library on screen median $(printf '%s\n' "${readies[@]}" | median) ms (${readies[*]})"
     done
 fi
 
