@@ -7,15 +7,19 @@
 //!
 //! Pure and terminal-free: it reads the model and returns indices and ranges;
 //! the app decides what to show and the ui draws the highlights. `Index` is
-//! `Send + Sync` and queried through `&self`, so a worker thread can own it.
+//! `Send + Sync` and queried through `&self`, so a worker thread can own it;
+//! a `Searcher` wraps it for a worker that answers one keystroke after another.
 
+mod engine;
 mod fold;
 mod highlight;
 mod index;
 mod score;
+mod searcher;
 
 pub use highlight::{fuzzy_indices, keyword_ranges};
 pub use index::Index;
+pub use searcher::Searcher;
 
 /// One matching story: `issue` indexes `Library::issues`, `section` that
 /// issue's `sections`. Higher `score` is better.
@@ -40,3 +44,5 @@ pub fn terms(query: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod timing;

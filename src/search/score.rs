@@ -13,7 +13,13 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 /// only folds ASCII).
 pub(crate) fn matcher() -> &'static SkimMatcherV2 {
     static MATCHER: OnceLock<SkimMatcherV2> = OnceLock::new();
-    MATCHER.get_or_init(|| SkimMatcherV2::default().ignore_case())
+    MATCHER.get_or_init(new_matcher)
+}
+
+/// A matcher of its own, for a query thread: skim's scratch space then lives
+/// with the thread instead of in a table shared by every thread.
+pub(crate) fn new_matcher() -> SkimMatcherV2 {
+    SkimMatcherV2::default().ignore_case()
 }
 
 /// Section titles count for more than the issue title or newsletter name they
