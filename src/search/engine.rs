@@ -128,52 +128,147 @@ const ABSENT: i64 = i64::MIN + 1;
 /// A subsequence, but skim's score is too low.
 const REJECTED: i64 = i64::MIN + 2;
 
+/// A story still in the running: its place in the candidate list and its
+/// score so far.
+#[derive(Clone, Copy)]
+struct Alive {
+    at: u32,
+    total: i64,
+}
+
 /// One thread's share: hits in candidate order, and survivors.
+///
+/// Term by term: first every story still in the running is tested against
+/// the names, then the stories no name matched have their text searched in
+/// one sweep (see `count_in_bodies`).
 fn run_chunk(index: &Index, terms: &[Term], candidates: &[u32]) -> Outcome {
     let matcher = new_matcher();
-    let mut memos: Vec<Vec<i64>> = terms
-        .iter()
-        .map(|_| vec![UNKNOWN; index.name_masks.len()])
+    let mut alive: Vec<Alive> = (0..candidates.len())
+        .map(|at| Alive {
+            at: at as u32,
+            total: 0,
+        })
         .collect();
-    let mut hits = Vec::new();
-    let mut survivors = Vec::new();
-    for &section in candidates {
-        let s = section as usize;
-        let [issue_title, newsletter] = index.issue_names[index.section_issue[s] as usize];
-        let title = index.section_title[s];
-        let mut total: i64 = 0;
-        let mut matched = true;
-        let mut survives = true;
-        for (term, memo) in terms.iter().zip(&mut memos) {
-            let mut score = |name: u32| name_state(index, &matcher, term, memo, name);
-            let title = score(title);
+    // Stories that failed a term but still hold it as a subsequence of a name.
+    let mut kept = vec![false; candidates.len()];
+    let mut memo = vec![UNKNOWN; index.name_masks.len()];
+    // Per story in `alive`: the name score, or whether its text must tell.
+    let mut named: Vec<i64> = Vec::with_capacity(alive.len());
+    let mut to_search: Vec<u32> = Vec::new();
+    for term in terms {
+        memo.fill(UNKNOWN);
+        named.clear();
+        to_search.clear();
+        for entry in &alive {
+            let section = candidates[entry.at as usize];
+            let s = section as usize;
+            let [issue_title, newsletter] = index.issue_names[index.section_issue[s] as usize];
+            let mut score = |name: u32| name_state(index, &matcher, term, &mut memo, name);
+            let title = score(index.section_title[s]);
             let issue = score(issue_title).max(score(newsletter));
             let weighted = (title > REJECTED).then(|| section_title_weight(title));
-            let named = (issue > REJECTED).then_some(issue);
-            if let Some(best) = weighted.max(named) {
-                total = total.saturating_add(best);
-                continue;
+            let by_issue = (issue > REJECTED).then_some(issue);
+            match weighted.max(by_issue) {
+                Some(best) => named.push(best),
+                None => {
+                    named.push(if title == ABSENT && issue == ABSENT {
+                        ABSENT
+                    } else {
+                        REJECTED
+                    });
+                    to_search.push(section);
+                }
             }
-            let occurrences = count_capped(&term.finder, index.body(s));
-            if occurrences > 0 {
-                total = total.saturating_add(keyword_score(term.text, occurrences));
-                continue;
+        }
+        let counts = count_in_bodies(index, &term.finder, &to_search);
+        let mut counts = counts.into_iter();
+        let mut next = Vec::with_capacity(alive.len());
+        for (entry, best) in alive.iter().zip(&named) {
+            let score = if *best > REJECTED {
+                Some(*best)
+            } else {
+                let occurrences = usize::from(counts.next().unwrap_or(0));
+                if occurrences == 0 && *best == REJECTED {
+                    // A longer term might still match that name scattered.
+                    kept[entry.at as usize] = true;
+                }
+                (occurrences > 0).then(|| keyword_score(term.text, occurrences))
+            };
+            if let Some(score) = score {
+                next.push(Alive {
+                    at: entry.at,
+                    total: entry.total.saturating_add(score),
+                });
             }
-            matched = false;
-            // Some name still holds the term as a subsequence: a longer
-            // term might match it scattered, so the story stays a survivor
-            // (without testing the remaining terms: survivors may be a superset).
-            survives = title != ABSENT || issue != ABSENT;
+        }
+        alive = next;
+        if alive.is_empty() {
             break;
         }
-        if matched {
-            hits.push(index.hit(section, total));
-        }
-        if survives {
-            survivors.push(section);
-        }
     }
-    Outcome { hits, survivors }
+    for entry in &alive {
+        kept[entry.at as usize] = true;
+    }
+    Outcome {
+        hits: alive
+            .iter()
+            .map(|entry| index.hit(candidates[entry.at as usize], entry.total))
+            .collect(),
+        survivors: candidates
+            .iter()
+            .zip(&kept)
+            .filter(|(_, keep)| **keep)
+            .map(|(section, _)| *section)
+            .collect(),
+    }
+}
+
+/// For each of `sections` (ascending), how often the finder's needle occurs
+/// in its text, non-overlapping and counting to `KEYWORD_OCCURRENCE_CAP` at
+/// most (as `str::match_indices(..).take(CAP).count()` on each text).
+///
+/// Neighbouring stories are searched in one sweep over their joined texts
+/// rather than one call each; a match that runs over the end of a story's
+/// text does not count, and the search goes on at the next story.
+fn count_in_bodies(index: &Index, finder: &Finder, sections: &[u32]) -> Vec<u8> {
+    let starts = &index.body_starts;
+    let len = finder.needle().len().max(1);
+    let mut counts = vec![0u8; sections.len()];
+    let mut first = 0;
+    while first < sections.len() {
+        // A run of consecutive stories: sections[first..last].
+        let mut last = first + 1;
+        while last < sections.len() && sections[last] == sections[last - 1] + 1 {
+            last += 1;
+        }
+        let base = sections[first] as usize;
+        let region_end = starts[sections[last - 1] as usize + 1] as usize - 1;
+        let mut pos = starts[base] as usize;
+        let mut cur = base;
+        while pos < region_end {
+            let Some(at) = finder.find(&index.bodies[pos..region_end]) else {
+                break;
+            };
+            let found = pos + at;
+            while found >= starts[cur + 1] as usize {
+                cur += 1;
+            }
+            let next_start = starts[cur + 1] as usize;
+            if found + len > next_start - 1 {
+                pos = next_start;
+                continue;
+            }
+            let count = &mut counts[first + cur - base];
+            *count += 1;
+            pos = if usize::from(*count) >= KEYWORD_OCCURRENCE_CAP {
+                next_start
+            } else {
+                found + len
+            };
+        }
+        first = last;
+    }
+    counts
 }
 
 /// The score of `term` against name `id` (or `ABSENT` / `REJECTED`), computed once.
@@ -198,24 +293,6 @@ fn name_state(
         };
     }
     *slot
-}
-
-/// Non-overlapping occurrences of the finder's needle in `text`, counting to
-/// `KEYWORD_OCCURRENCE_CAP` at most (as `str::match_indices(..).take(CAP)`).
-fn count_capped(finder: &Finder, text: &[u8]) -> usize {
-    let step = finder.needle().len().max(1);
-    let mut count = 0;
-    let mut from = 0;
-    while count < KEYWORD_OCCURRENCE_CAP {
-        match text.get(from..).and_then(|rest| finder.find(rest)) {
-            Some(at) => {
-                count += 1;
-                from += at + step;
-            }
-            None => break,
-        }
-    }
-    count
 }
 
 /// Whether every byte of `needle` appears in `haystack` in order.

@@ -152,6 +152,7 @@ impl Index {
     }
 
     /// Story `section`'s text, folded.
+    #[cfg(test)]
     pub(crate) fn body(&self, section: usize) -> &[u8] {
         let start = self.body_starts[section] as usize;
         let end = self.body_starts[section + 1] as usize - 1;

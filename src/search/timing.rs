@@ -62,6 +62,15 @@ fn timing_on_a_large_library() {
         builds
     );
     eprintln!("{index:?}");
+    if let Ok(only) = std::env::var("NLREAD_TIMING_ONLY") {
+        // For a profiler: one query, many times.
+        let started = Instant::now();
+        for _ in 0..50 {
+            std::hint::black_box(index.query(&only));
+        }
+        eprintln!("{only}: {:?} per query", started.elapsed() / 50);
+        return;
+    }
     for query in QUERIES {
         let times: Vec<Duration> = (0..7)
             .map(|_| {
@@ -78,6 +87,29 @@ fn timing_on_a_large_library() {
             median(times),
             hits.len(),
             digest(&hits)
+        );
+    }
+    for needle in ["zeppelin", "zzqx", "ten", "fastest"] {
+        let finder = memchr::memmem::Finder::new(needle);
+        let times: Vec<Duration> = (0..5)
+            .map(|_| {
+                let started = Instant::now();
+                std::hint::black_box(finder.find_iter(&index.bodies).count());
+                started.elapsed()
+            })
+            .collect();
+        let masks = Instant::now();
+        let mut with_all = 0;
+        let want = super::index::byte_mask(needle.as_bytes());
+        for s in 0..index.len() {
+            if super::index::byte_mask(index.body(s)) & want == want {
+                with_all += 1;
+            }
+        }
+        eprintln!(
+            "raw scan of all text for {needle:>9}: median {:?}; bodies holding its bytes {with_all} (mask pass {:?})",
+            median(times),
+            masks.elapsed()
         );
     }
     let index = Arc::new(index);
