@@ -19,7 +19,8 @@ use super::Hit;
 use super::fold::fold;
 use super::index::{Index, byte_mask};
 use super::score::{
-    KEYWORD_OCCURRENCE_CAP, keyword_score, name_score, new_matcher, section_title_weight,
+    KEYWORD_OCCURRENCE_CAP, is_byte_subsequence, keyword_score, new_matcher, section_title_weight,
+    subsequence_score,
 };
 
 /// What one query found.
@@ -285,24 +286,12 @@ fn name_state(
             ABSENT
         } else {
             let name = index.name(id);
-            match name_score(matcher, name, term.text) {
-                Some(score) => score,
-                None if is_subsequence(term.text.as_bytes(), name.as_bytes()) => REJECTED,
-                None => ABSENT,
+            if !is_byte_subsequence(term.text.as_bytes(), name.as_bytes()) {
+                ABSENT
+            } else {
+                subsequence_score(matcher, name, term.text).unwrap_or(REJECTED)
             }
         };
     }
     *slot
-}
-
-/// Whether every byte of `needle` appears in `haystack` in order.
-pub(crate) fn is_subsequence(needle: &[u8], haystack: &[u8]) -> bool {
-    let mut rest = haystack;
-    for &b in needle {
-        match memchr::memchr(b, rest) {
-            Some(at) => rest = &rest[at + 1..],
-            None => return false,
-        }
-    }
-    true
 }

@@ -59,9 +59,14 @@ pub(crate) fn name_score(matcher: &SkimMatcherV2, name: &str, term: &str) -> Opt
     if !is_byte_subsequence(term.as_bytes(), name.as_bytes()) {
         return None;
     }
+    subsequence_score(matcher, name, term)
+}
+
+/// `name_score` for a name already known to hold `term` as a byte subsequence.
+pub(crate) fn subsequence_score(matcher: &SkimMatcherV2, name: &str, term: &str) -> Option<i64> {
     let skim = matcher.fuzzy_match(name, term)?;
     let chars = term_chars(term);
-    if name.contains(term) {
+    if memchr::memmem::find(name.as_bytes(), term.as_bytes()).is_some() {
         Some(skim.saturating_add(contiguous_bonus(chars)))
     } else if skim >= scattered_threshold(chars) {
         Some(skim)
@@ -92,10 +97,10 @@ fn term_chars(term: &str) -> i64 {
 }
 
 /// Whether every byte of `needle` appears in `haystack` in order.
-fn is_byte_subsequence(needle: &[u8], haystack: &[u8]) -> bool {
+pub(crate) fn is_byte_subsequence(needle: &[u8], haystack: &[u8]) -> bool {
     let mut rest = haystack;
     for &b in needle {
-        match rest.iter().position(|&h| h == b) {
+        match memchr::memchr(b, rest) {
             Some(at) => rest = &rest[at + 1..],
             None => return false,
         }
