@@ -64,7 +64,11 @@ pub(crate) fn name_score(matcher: &SkimMatcherV2, name: &str, term: &str) -> Opt
 
 /// `name_score` for a name already known to hold `term` as a byte subsequence.
 pub(crate) fn subsequence_score(matcher: &SkimMatcherV2, name: &str, term: &str) -> Option<i64> {
-    let skim = matcher.fuzzy_match(name, term)?;
+    let mut chars = term.chars();
+    let skim = match (chars.next(), chars.next()) {
+        (Some(only), None) => one_char_skim(name, only)?,
+        _ => matcher.fuzzy_match(name, term)?,
+    };
     let chars = term_chars(term);
     if memchr::memmem::find(name.as_bytes(), term.as_bytes()).is_some() {
         Some(skim.saturating_add(contiguous_bonus(chars)))
@@ -72,6 +76,64 @@ pub(crate) fn subsequence_score(matcher: &SkimMatcherV2, name: &str, term: &str)
         Some(skim)
     } else {
         None
+    }
+}
+
+/// What `SkimMatcherV2::default().ignore_case().fuzzy_match(name, term)`
+/// gives for a one-char term, without its score matrix: with one pattern
+/// char, skim's best alignment is the single matched char with the largest
+/// in-place bonus, scored 16 - 1 (its leading gap) + that bonus (doubled for
+/// the name's first char), less 2 if the case differs. Single-letter queries
+/// score every name, so this is where skim's cost showed; a proptest checks
+/// it against skim.
+fn one_char_skim(name: &str, pattern: char) -> Option<i64> {
+    let mut prev = CharType::Empty;
+    let mut best: Option<i64> = None;
+    for (i, c) in name.chars().enumerate() {
+        let kind = CharType::of(c);
+        if c.eq_ignore_ascii_case(&pattern) {
+            let bonus = in_place_bonus(prev, kind) * if i == 0 { 2 } else { 1 };
+            let case = if c == pattern { 0 } else { -2 };
+            let score = 16 + case - 1 + bonus;
+            best = best.max(Some(score));
+        }
+        prev = kind;
+    }
+    best
+}
+
+/// skim's character classes (fuzzy-matcher 0.3, `skim::CharType`).
+#[derive(Clone, Copy, PartialEq)]
+enum CharType {
+    Empty,
+    Upper,
+    Lower,
+    Number,
+    HardSep,
+    SoftSep,
+}
+
+impl CharType {
+    fn of(c: char) -> Self {
+        match c {
+            '\0' => CharType::Empty,
+            ' ' | '/' | '\\' | '|' | '(' | ')' | '[' | ']' | '{' | '}' => CharType::HardSep,
+            '!'..='\'' | '*'..='.' | ':'..='@' | '^'..='`' | '~' => CharType::SoftSep,
+            '0'..='9' => CharType::Number,
+            'A'..='Z' => CharType::Upper,
+            _ => CharType::Lower,
+        }
+    }
+}
+
+/// skim's bonus for matching a char of type `kind` after one of type `prev`
+/// (head of a word 8, after a soft separator 7, camel case 6).
+fn in_place_bonus(prev: CharType, kind: CharType) -> i64 {
+    match (prev, kind) {
+        (CharType::Empty | CharType::HardSep, _) => 8,
+        (CharType::SoftSep, _) => 7,
+        (CharType::Lower | CharType::Number, CharType::Upper) => 6,
+        _ => 0,
     }
 }
 
@@ -179,6 +241,16 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn one_char_skim_is_skim(
+            name in "[aAbB09 /.:_\\-(é東İ]{0,12}|\\PC{0,12}",
+            pattern in "[aAbB09 /.:_\\-(é東İ]",
+        ) {
+            let pattern = pattern.chars().next().unwrap_or('a');
+            let skim = new_matcher().fuzzy_match(&name, &pattern.to_string());
+            prop_assert_eq!(one_char_skim(&name, pattern), skim, "{:?} in {:?}", pattern, name);
+        }
+
         // A title holding the term beats one that only holds it scattered, and
         // a body-only match never beats an accepted title match.
         #[test]
