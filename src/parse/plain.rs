@@ -593,12 +593,12 @@ impl HeadingRules {
 
 // ---------------------------------------------------------------- sections
 
-struct Draft {
+struct Draft<'u> {
     title: Option<String>,
-    blocks: Vec<Block>,
+    blocks: Vec<Block<'u>>,
 }
 
-fn sectionize(units: &[Unit]) -> Vec<Draft> {
+fn sectionize(units: &[Unit]) -> Vec<Draft<'_>> {
     let rules = HeadingRules::for_issue(units);
     let mut drafts: Vec<Draft> = vec![Draft {
         title: None,
@@ -675,8 +675,8 @@ fn untitled_name(blocks: &[Block]) -> String {
         .unwrap_or_default()
 }
 
-fn to_block(unit: &Unit, next: Option<&Unit>) -> Block {
-    let text = unit.text.trim().to_string();
+fn to_block<'u>(unit: &'u Unit, next: Option<&Unit>) -> Block<'u> {
+    let text = unit.text.trim();
     match unit.kind {
         UnitKind::Bullet => return Block::Bullet { text },
         UnitKind::Numbered(number) => return Block::Numbered { number, text },
@@ -688,17 +688,14 @@ fn to_block(unit: &Unit, next: Option<&Unit>) -> Block {
         // A deeper setext level than the sections use.
         return Block::SubHeading { text };
     }
-    if is_caption(&text) {
+    if is_caption(text) {
         return Block::Caption { text };
     }
     if is_sub_heading(unit, next) {
         return Block::SubHeading { text };
     }
-    if let Some((label, rest)) = label_split(&text) {
-        return Block::Labelled {
-            label: label.to_string(),
-            text: rest.to_string(),
-        };
+    if let Some((label, rest)) = label_split(text) {
+        return Block::Labelled { label, text: rest };
     }
     Block::Paragraph { text }
 }
@@ -734,23 +731,21 @@ fn is_caption(text: &str) -> bool {
     if starts_with_caption_label(text) {
         return true;
     }
-    [
-        "Photo: ",
-        "Photos: ",
-        "Illustration: ",
-        "Image: ",
-        "Photograph: ",
-    ]
-    .iter()
-    .any(|l| {
-        text.rfind(l).is_some_and(|at| {
-            let credit = &text[at + l.len()..];
-            let before = text[..at].trim_end();
-            (before.is_empty() || before.ends_with(['.', ')', '”', '"']))
-                && width(credit) <= 80
-                && !credit.trim_end_matches('.').contains(". ")
-        })
-    })
+    // A credit is short, so only the last ": " can start one.
+    let Some(at) = text.rfind(": ") else {
+        return false;
+    };
+    let (before, credit) = (&text[..at], &text[at + 2..]);
+    let Some(label) = ["Photo", "Photos", "Illustration", "Image", "Photograph"]
+        .into_iter()
+        .find(|l| before.ends_with(l))
+    else {
+        return false;
+    };
+    let before = before[..before.len() - label.len()].trim_end();
+    (before.is_empty() || before.ends_with(['.', ')', '”', '"']))
+        && width(credit) <= 80
+        && !credit.trim_end_matches('.').contains(". ")
 }
 
 /// "Bonus chart: Readers like maps": a short titled line inside a story,

@@ -13,7 +13,7 @@ use std::collections::hash_map::Entry;
 use super::engine;
 use super::fold::{push_folded, push_folded_bytes};
 use super::{Hit, terms};
-use crate::model::{Block, Issue, Library};
+use crate::model::{Block, Issue, Library, Section};
 
 /// A library's sections, folded for matching.
 pub struct Index {
@@ -83,8 +83,7 @@ impl Index {
         let text_bytes = |part: &[Issue]| -> usize {
             part.iter()
                 .flat_map(|i| &i.sections)
-                .flat_map(|s| &s.blocks)
-                .map(|b| b.text().len() + 8)
+                .map(|s| s.body().len() + 8)
                 .sum()
         };
         // The first half gets room for both, so joining copies only the second.
@@ -227,8 +226,7 @@ impl Part {
             issues
                 .iter()
                 .flat_map(|i| &i.sections)
-                .flat_map(|s| &s.blocks)
-                .map(|b| b.text().len() + 8)
+                .map(|s| s.body().len() + 8)
                 .sum()
         };
         let mut part = Part {
@@ -254,12 +252,7 @@ impl Part {
                 part.section_title.push(title);
                 part.section_issue.push(offset(issue_index));
                 let start = part.bodies.len();
-                for (i, block) in section.blocks.iter().enumerate() {
-                    if i > 0 {
-                        part.bodies.push(b'\n');
-                    }
-                    push_block(&mut part.bodies, block);
-                }
+                push_body(&mut part.bodies, section);
                 if part.bodies.len() >= u32::MAX as usize {
                     part.bodies.truncate(start);
                 }
@@ -352,6 +345,26 @@ impl Part {
             bodies: self.bodies,
             body_starts: self.body_starts,
         }
+    }
+}
+
+/// Appends a story's text as a reader sees it (labels and numbers included,
+/// bullet and quote markers not: they are not words anyone searches for),
+/// folded, one block per line. That is the section's body as stored, but
+/// for the numbers of numbered blocks.
+fn push_body(buffer: &mut Vec<u8>, section: &Section) {
+    if !section
+        .blocks()
+        .any(|block| matches!(block, Block::Numbered { .. }))
+    {
+        push_folded_bytes(buffer, section.body());
+        return;
+    }
+    for (i, block) in section.blocks().enumerate() {
+        if i > 0 {
+            buffer.push(b'\n');
+        }
+        push_block(buffer, &block);
     }
 }
 
