@@ -5,6 +5,11 @@
 //! newsletter name, or as a case-insensitive substring of the story text.
 //! Matching is case-insensitive with Unicode lowercasing (see `fold`).
 //!
+//! Built for 100k stories: `Index` folds all text once into two buffers
+//! (`index`), a query runs on two threads with cheap filters before skim and
+//! one sweep of memchr over the story text (`engine`), and `Searcher` reuses
+//! the previous keystroke's work (`searcher`).
+//!
 //! Pure and terminal-free: it reads the model and returns indices and ranges;
 //! the app decides what to show and the ui draws the highlights. `Index` is
 //! `Send + Sync` and queried through `&self`, so a worker thread can own it;

@@ -13,9 +13,9 @@ use super::engine::{self, clean_terms};
 use super::{Hit, Index, terms};
 
 /// Remembers at most this many recent queries...
-const RECENT_QUERIES: usize = 12;
+const RECENT_QUERIES: usize = 16;
 /// ...and lets go of older ones once they hold more than this many bytes.
-const RECENT_BYTES: usize = 24 << 20;
+const RECENT_BYTES: usize = 12 << 20;
 
 pub struct Searcher {
     index: Arc<Index>,

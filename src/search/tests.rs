@@ -477,6 +477,9 @@ fn searcher_narrows_and_remembers() {
     let again = searcher.search("then ");
     assert!(std::sync::Arc::ptr_eq(&first, &again));
     assert!(searcher.search("   ").is_empty());
+    // and it can live on a worker thread
+    fn send<T: Send>() {}
+    send::<Searcher>();
 }
 
 #[test]
