@@ -52,7 +52,7 @@ pub(crate) fn run(index: &Index, terms: &[String], candidates: Option<&[u32]>) -
     // tried on fewer. Scores add up, so the order does not change them.
     let mut order: Vec<&String> = terms.iter().collect();
     order.sort_by_key(|t| std::cmp::Reverse(t.len()));
-    let terms: Vec<Term> = order.into_iter().map(|t| Term::new(t)).collect();
+    let terms: Vec<Term> = order.into_iter().map(|t| Term::new(index, t)).collect();
     let all: Vec<u32>;
     let candidates = match candidates {
         Some(list) => list,
@@ -110,14 +110,17 @@ struct Term<'a> {
     text: &'a str,
     mask: u64,
     finder: Finder<'a>,
+    /// Per block of stories, whether its text may hold the term (`None`: all may).
+    blocks: Option<Vec<bool>>,
 }
 
 impl<'a> Term<'a> {
-    fn new(text: &'a str) -> Self {
+    fn new(index: &Index, text: &'a str) -> Self {
         Term {
             text,
             mask: byte_mask(text.as_bytes()),
             finder: Finder::new(text.as_bytes()),
+            blocks: index.filter.blocks_holding(text.as_bytes()),
         }
     }
 }
@@ -181,7 +184,7 @@ fn run_chunk(index: &Index, terms: &[Term], candidates: &[u32]) -> Outcome {
                 }
             }
         }
-        let counts = count_in_bodies(index, &term.finder, &to_search);
+        let counts = count_in_bodies(index, term, &to_search);
         let mut counts = counts.into_iter();
         let mut next = Vec::with_capacity(alive.len());
         for (entry, best) in alive.iter().zip(&named) {
@@ -231,15 +234,37 @@ fn run_chunk(index: &Index, terms: &[Term], candidates: &[u32]) -> Outcome {
 /// Neighbouring stories are searched in one sweep over their joined texts
 /// rather than one call each; a match that runs over the end of a story's
 /// text does not count, and the search goes on at the next story.
-fn count_in_bodies(index: &Index, finder: &Finder, sections: &[u32]) -> Vec<u8> {
+fn count_in_bodies(index: &Index, term: &Term, sections: &[u32]) -> Vec<u8> {
+    let finder = &term.finder;
     let starts = &index.body_starts;
     let len = finder.needle().len().max(1);
     let mut counts = vec![0u8; sections.len()];
+    // Stories in blocks that cannot hold the term are not read: count 0.
+    let searched: Vec<bool> = match &term.blocks {
+        None => vec![true; sections.len()],
+        Some(holding) => {
+            let block_starts = &index.filter.starts;
+            let mut block = 0;
+            sections
+                .iter()
+                .map(|&s| {
+                    while block + 1 < block_starts.len() && block_starts[block + 1] <= s {
+                        block += 1;
+                    }
+                    holding.get(block).copied().unwrap_or(true)
+                })
+                .collect()
+        }
+    };
     let mut first = 0;
     while first < sections.len() {
+        if !searched[first] {
+            first += 1;
+            continue;
+        }
         // A run of consecutive stories: sections[first..last].
         let mut last = first + 1;
-        while last < sections.len() && sections[last] == sections[last - 1] + 1 {
+        while last < sections.len() && searched[last] && sections[last] == sections[last - 1] + 1 {
             last += 1;
         }
         let base = sections[first] as usize;

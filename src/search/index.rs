@@ -12,6 +12,7 @@ use std::collections::hash_map::Entry;
 
 use super::engine;
 use super::fold::{push_folded, push_folded_bytes};
+use super::trigrams::TextFilter;
 use super::{Hit, terms};
 use crate::model::{Block, Issue, Library, Section};
 
@@ -38,6 +39,8 @@ pub struct Index {
     pub(crate) bodies: Vec<u8>,
     /// Story `s` is `bodies[body_starts[s]..body_starts[s + 1] - 1]`.
     pub(crate) body_starts: Vec<u32>,
+    /// Which blocks of stories may hold a term.
+    pub(crate) filter: TextFilter,
 }
 
 impl std::fmt::Debug for Index {
@@ -140,6 +143,7 @@ impl Index {
                     + self.body_starts.capacity())
             + size_of::<u64>() * self.name_masks.capacity()
             + size_of::<[u32; 2]>() * self.issue_names.capacity()
+            + self.filter.heap_bytes()
     }
 
     /// Name `id`, folded.
@@ -214,6 +218,7 @@ struct Part {
     section_title: Vec<u32>,
     bodies: Vec<u8>,
     body_starts: Vec<u32>,
+    filter: TextFilter,
 }
 
 impl Part {
@@ -240,6 +245,7 @@ impl Part {
             section_title: Vec::with_capacity(sections),
             bodies: Vec::with_capacity(room),
             body_starts: Vec::with_capacity(sections + 1),
+            filter: TextFilter::build(&[], &[]),
         };
         part.body_starts.push(0);
         for (issue_index, issue) in issues.iter().enumerate() {
@@ -261,6 +267,7 @@ impl Part {
             }
         }
         part.issue_first.push(offset(part.section_issue.len()));
+        part.filter = TextFilter::build(&part.bodies, &part.body_starts);
         part
     }
 
@@ -318,6 +325,7 @@ impl Part {
             .extend(other.section_issue.iter().map(|i| i + issues));
         self.section_title
             .extend(other.section_title.iter().map(|t| t + names));
+        self.filter.append(other.filter, sections);
         if self.bodies.len() + other.bodies.len() < u32::MAX as usize {
             self.bodies.extend_from_slice(&other.bodies);
             self.body_starts
@@ -344,6 +352,7 @@ impl Part {
             section_title: self.section_title,
             bodies: self.bodies,
             body_starts: self.body_starts,
+            filter: self.filter,
         }
     }
 }
