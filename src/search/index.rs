@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use super::engine;
-use super::fold::{push_folded, push_folded_bytes};
+use super::fold::push_folded_bytes;
 use super::trigrams::TextFilter;
 use super::{Hit, terms};
 use crate::model::{Block, Issue, Library, Section};
@@ -206,7 +206,8 @@ fn offset(len: usize) -> u32 {
 
 /// The index of a run of issues, built on one thread.
 struct Part {
-    names: String,
+    /// Folded names, as bytes while building (see `into_index`).
+    names: Vec<u8>,
     name_starts: Vec<u32>,
     name_masks: Vec<u64>,
     /// Folded name hash -> id, so a name shared by many issues (a newsletter's
@@ -235,7 +236,7 @@ impl Part {
                 .sum()
         };
         let mut part = Part {
-            names: String::new(),
+            names: Vec::new(),
             name_starts: vec![0],
             name_masks: Vec::new(),
             seen_names: HashMap::new(),
@@ -274,9 +275,8 @@ impl Part {
     /// Adds a name (unless already there) and returns its id.
     fn push_name(&mut self, name: &str) -> u32 {
         let start = self.names.len();
-        push_folded(&mut self.names, name);
-        let folded = &self.names[start..];
-        let hash = xxhash_rust::xxh3::xxh3_64(folded.as_bytes());
+        push_folded_bytes(&mut self.names, name);
+        let hash = xxhash_rust::xxh3::xxh3_64(&self.names[start..]);
         let next = offset(self.name_masks.len());
         match self.seen_names.entry(hash) {
             Entry::Occupied(seen) => {
@@ -294,9 +294,8 @@ impl Part {
                 slot.insert(next);
             }
         }
-        self.name_masks
-            .push(byte_mask(&self.names.as_bytes()[start..]));
-        self.names.push('\n');
+        self.name_masks.push(byte_mask(&self.names[start..]));
+        self.names.push(b'\n');
         self.name_starts.push(offset(self.names.len()));
         next
     }
@@ -308,7 +307,7 @@ impl Part {
         let issues = offset(self.issue_names.len());
         let sections = offset(self.section_issue.len());
         let body_bytes = offset(self.bodies.len());
-        self.names.push_str(&other.names);
+        self.names.extend_from_slice(&other.names);
         self.name_starts
             .extend(other.name_starts[1..].iter().map(|s| s + name_bytes));
         self.name_masks.extend_from_slice(&other.name_masks);
@@ -340,10 +339,16 @@ impl Part {
     }
 
     fn into_index(mut self) -> Index {
-        self.names.shrink_to_fit();
+        // Folding whole chars of valid UTF-8 gives valid UTF-8, so the lossy
+        // branch never runs; it only avoids a panic path.
+        let mut names = match String::from_utf8(self.names) {
+            Ok(names) => names,
+            Err(bad) => String::from_utf8_lossy(bad.as_bytes()).into_owned(),
+        };
+        names.shrink_to_fit();
         self.bodies.shrink_to_fit();
         Index {
-            names: self.names,
+            names,
             name_starts: self.name_starts,
             name_masks: self.name_masks,
             issue_names: self.issue_names,
