@@ -1,6 +1,9 @@
 //! A timing harness for a large library, ignored by default (the real
 //! benchmarks live in benches/). Run with
-//! `NLREAD_TIMING_LIB=/tmp/lib10k cargo test --release --lib search::timing -- --ignored --nocapture`.
+//! `NLREAD_TIMING_LIB=/tmp/lib10k cargo test --release --lib search::timing -- --ignored --nocapture`;
+//! add `NLREAD_TIMING_ONLY=QUERY` to run one query 50 times (for a profiler).
+//! It prints a digest of each result list, so two versions of the engine
+//! can be checked for giving exactly the same hits.
 
 use std::time::{Duration, Instant};
 
@@ -110,35 +113,6 @@ fn timing_on_a_large_library() {
             "raw scan of all text for {needle:>9}: median {:?}; bodies holding its bytes {with_all} (mask pass {:?})",
             median(times),
             masks.elapsed()
-        );
-    }
-    if std::env::var_os("NLREAD_TIMING_FILTER").is_some() {
-        let started = Instant::now();
-        let mut blocks = 0;
-        let mut bits = 0u32;
-        let mut tri_bits = 0u32;
-        for block in index.bodies.chunks(1 << 20) {
-            let mut set = vec![0u64; 1024];
-            let mut tri = vec![0u64; 2048];
-            let mut prev = 0u16;
-            let mut h = 0u32;
-            for &b in block {
-                let pair = (prev << 8) | u16::from(b);
-                set[usize::from(pair >> 6)] |= 1 << (pair & 63);
-                h = (h << 8 | u32::from(b)) & 0xff_ffff;
-                let t = (h.wrapping_mul(0x9E37_79B1) >> 15) as usize;
-                tri[t >> 6] |= 1 << (t & 63);
-                prev = u16::from(b);
-            }
-            blocks += 1;
-            bits += set.iter().map(|w| w.count_ones()).sum::<u32>();
-            tri_bits += tri.iter().map(|w| w.count_ones()).sum::<u32>();
-        }
-        eprintln!(
-            "bigram+trigram sets of {blocks} 1 MiB blocks: {:?}; mean bigrams {} of 65536, trigram bits {} of 131072",
-            started.elapsed(),
-            bits / blocks,
-            tri_bits / blocks
         );
     }
     let index = Arc::new(index);
