@@ -2,8 +2,11 @@
 //!
 //! For each story and term, cheapest test first: a byte-mask check and a
 //! subsequence walk over the folded names, then skim on the names that pass
-//! (each distinct name scored once per term and thread), then a keyword search
-//! of the story text (memchr's SIMD substring search) only if no name matched.
+//! (each distinct name scored once per term and thread; one- and two-char
+//! terms by `score`'s closed forms of skim), then, only if no name matched, a
+//! keyword search of the story text: memchr's SIMD substring search sweeping
+//! runs of neighbouring stories, skipping blocks whose trigram filter rules
+//! the term out (see `trigrams`).
 //!
 //! Besides the hits, a run reports its *survivors*: every story that passed
 //! the query's monotonic filters (a subsequence of some name, or the term in
@@ -227,13 +230,14 @@ fn run_chunk(index: &Index, terms: &[Term], candidates: &[u32]) -> Outcome {
     }
 }
 
-/// For each of `sections` (ascending), how often the finder's needle occurs
+/// For each of `sections` (ascending), how often the term occurs
 /// in its text, non-overlapping and counting to `KEYWORD_OCCURRENCE_CAP` at
 /// most (as `str::match_indices(..).take(CAP).count()` on each text).
 ///
 /// Neighbouring stories are searched in one sweep over their joined texts
 /// rather than one call each; a match that runs over the end of a story's
-/// text does not count, and the search goes on at the next story.
+/// text does not count, and the search goes on at the next story. Stories
+/// in blocks that cannot hold the term are not read.
 fn count_in_bodies(index: &Index, term: &Term, sections: &[u32]) -> Vec<u8> {
     let finder = &term.finder;
     let starts = &index.body_starts;
