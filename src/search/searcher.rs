@@ -15,7 +15,7 @@ use super::{Hit, Index, terms};
 /// Remembers at most this many recent queries...
 const RECENT_QUERIES: usize = 16;
 /// ...and lets go of older ones once they hold more than this many bytes.
-const RECENT_BYTES: usize = 12 << 20;
+const RECENT_BYTES: usize = 16 << 20;
 
 pub struct Searcher {
     index: Arc<Index>,
