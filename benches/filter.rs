@@ -7,9 +7,10 @@ mod fixture;
 #[path = "support/generate.rs"]
 mod generate;
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use nlread::search::Index;
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use nlread::search::{Index, Searcher};
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// "tencent" as typed: each prefix is one keystroke's query.
@@ -44,16 +45,38 @@ fn filter(c: &mut Criterion) {
     group.sample_size(10);
     group.warm_up_time(Duration::from_millis(500));
     group.measurement_time(Duration::from_secs(3));
-    let prefixes = (1..=TYPED.len()).map(|n| &TYPED[..n]);
     let named = [
         ("no_match", NO_MATCH),
         ("two_terms", TWO_TERMS),
         ("8_chars", EIGHT),
         ("body_keyword", BODY_ONLY),
     ];
-    for (name, query) in prefixes.map(|q| (q, q)).chain(named.iter().copied()) {
+    let queries: Vec<(&str, &str)> = (1..=TYPED.len())
+        .map(|n| (&TYPED[..n], &TYPED[..n]))
+        .chain(named.iter().copied())
+        .collect();
+    for &(name, query) in &queries {
         group.bench_function(format!("{name} ({query})"), |b| {
             b.iter(|| black_box(index.query(black_box(query))))
+        });
+    }
+    group.finish();
+
+    // The reader's worker asks a Searcher, which reuses earlier queries; a
+    // fresh one per iteration measures a query with nothing to reuse (a
+    // pasted query, or the first key). benches/typing.rs times keystrokes.
+    let index = Arc::new(index);
+    let mut group = c.benchmark_group("filter_10k/Searcher::search (fresh)");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(3));
+    for &(name, query) in &queries {
+        group.bench_function(format!("{name} ({query})"), |b| {
+            b.iter_batched_ref(
+                || Searcher::new(Arc::clone(&index)),
+                |searcher| black_box(searcher.search(black_box(query))),
+                BatchSize::PerIteration,
+            )
         });
     }
     group.finish();
