@@ -3,7 +3,7 @@
 
 mod app_fixture;
 
-use nlread::app::{Action, App, update};
+use nlread::app::{Action, App, update_now};
 use nlread::model::Library;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -12,9 +12,9 @@ use ratatui::style::Modifier;
 fn app(library: Library, width: u16, height: u16, actions: &[Action]) -> App {
     let mut app = App::new(library, "Reading 3 files from ./issues.".into());
     app.no_color = true;
-    update(&mut app, Action::Resize { width, height });
+    update_now(&mut app, Action::Resize { width, height });
     for a in actions {
-        update(&mut app, *a);
+        update_now(&mut app, a.clone());
     }
     app
 }
@@ -187,4 +187,34 @@ fn matches_are_highlighted_without_colour() {
     let story_x = panes.story.unwrap().x + 1;
     let hits: String = (1..34).map(|y| highlighted(y, story_x, 120)).collect();
     assert!(hits.matches("piano").count() >= 2, "{hits:?}");
+}
+
+#[test]
+fn loading_80x24() {
+    let mut app = App::loading();
+    app.no_color = true;
+    update_now(
+        &mut app,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    insta::assert_snapshot!("loading_first_frame_80x24", draw(&app).backend());
+    for a in [Action::Down, Action::Open, Action::FocusFilter] {
+        update_now(&mut app, a);
+    }
+    // A letter typed while loading is in the bar; its search waits.
+    update_now(&mut app, Action::FilterInput('p'));
+    insta::assert_snapshot!("loading_with_a_filter_80x24", draw(&app).backend());
+}
+
+/// The next letter is drawn before its search is answered; the old results
+/// stay, and the count says it is behind.
+#[test]
+fn a_search_in_flight_80x24() {
+    let mut app = app(app_fixture::library(), 80, 24, &typed("piano"));
+    let effect = nlread::app::update(&mut app, Action::FilterInput('s'));
+    assert!(matches!(effect, nlread::app::Effect::Search { .. }));
+    insta::assert_snapshot!(draw(&app).backend());
 }
