@@ -103,16 +103,23 @@ fn export(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         eprintln!("nlread: {}: {}", warning.source, warning.message);
     }
     let stdout = std::io::stdout().lock();
-    match library::export::write_json(&library, stdout) {
+    // Indented for a person at a terminal, compact for a pipe or a file.
+    let pretty = std::io::IsTerminal::is_terminal(&stdout);
+    let written = library::export::write_json_as(&library, stdout, pretty);
+    let failed = library.errors.len();
+    // Freeing a large library piece by piece takes longer than the export:
+    // the process is about to end, so let the system reclaim it at once.
+    std::mem::forget(library);
+    match written {
         Ok(()) => {}
         // `nlread export | head` closing the pipe early is not an error.
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
         Err(err) => return Err(err).context("could not write the export to standard output"),
     }
-    if library.errors.is_empty() {
+    if failed == 0 {
         return Ok(ExitCode::SUCCESS);
     }
-    let n = library.errors.len();
+    let n = failed;
     let sources = if n == 1 { "source" } else { "sources" };
     eprintln!("nlread: {n} {sources} could not be read; see \"errors\" in the JSON");
     Ok(ExitCode::FAILURE)

@@ -76,10 +76,20 @@ impl<'a> ExportSection<'a> {
 
 /// Writes the library as pretty JSON followed by a newline.
 pub fn write_json(library: &Library, out: impl Write) -> std::io::Result<()> {
+    write_json_as(library, out, true)
+}
+
+/// [`write_json`], indented for people (`pretty`) or on one line for
+/// programs, which is a quarter smaller and faster to write and read.
+pub fn write_json_as(library: &Library, out: impl Write, pretty: bool) -> std::io::Result<()> {
     // Stdout is line-buffered: without this, every line of the pretty JSON
     // would be its own write(2), seconds of system time on a large library.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut out, &Export::new(library))?;
+    if pretty {
+        serde_json::to_writer_pretty(&mut out, &Export::new(library))?;
+    } else {
+        serde_json::to_writer(&mut out, &Export::new(library))?;
+    }
     out.write_all(b"\n")?;
     out.flush()
 }

@@ -6,12 +6,13 @@
 //! per-source [`SourceError`], so one bad file never stops the others. It
 //! knows nothing about terminals.
 
+mod cache;
 pub mod export;
 mod open;
 mod scan;
 mod seeds;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::model::{Issue, Library, SourceError};
 use crate::parse::ParseError;
@@ -43,6 +44,8 @@ pub enum LoadError {
     Io(std::io::Error),
     #[error(transparent)]
     Parse(#[from] ParseError),
+    #[error("nlread failed while reading it; please report this as a bug")]
+    Crashed,
 }
 
 impl From<std::io::Error> for LoadError {
@@ -61,11 +64,44 @@ impl From<std::io::Error> for LoadError {
 /// inside a folder. Sources that cannot be loaded become `errors`; a binary
 /// file inside a folder is skipped quietly, but one named here is reported.
 pub fn load_paths(paths: &[PathBuf]) -> Library {
+    load_paths_cached(paths, None)
+}
+
+/// [`load_paths`], taking unchanged files from the parsed-library cache in
+/// `cache_dir` (and refreshing it) when the paths hold enough files for
+/// parsing to take a while.
+pub fn load_paths_cached(paths: &[PathBuf], cache_dir: Option<&Path>) -> Library {
     let mut loader = scan::Loader::default();
     for path in paths {
         loader.add_named(path);
     }
-    loader.finish()
+    finish_cached(loader, paths, cache_dir)
+}
+
+/// Every file in the library folder `dir`; unlike a named folder, an empty
+/// one is no error (the samples are shown instead).
+pub(crate) fn load_folder_cached(dir: &Path, cache_dir: Option<&Path>) -> Library {
+    let mut loader = scan::Loader::default();
+    loader.add_dir(dir);
+    finish_cached(loader, &[dir.to_path_buf()], cache_dir)
+}
+
+fn finish_cached(loader: scan::Loader, paths: &[PathBuf], cache_dir: Option<&Path>) -> Library {
+    let cache = cache_dir
+        .filter(|_| loader.files() >= cache::MIN_FILES)
+        .map(|dir| {
+            let roots: Vec<PathBuf> = paths
+                .iter()
+                .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+                .collect();
+            cache::Cache::open(dir, &roots)
+        });
+    loader.finish(cache)
+}
+
+/// The folder for nlread's parsed-library caches (e.g. `~/.cache/nlread`).
+pub fn cache_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "nlread").map(|p| p.cache_dir().to_path_buf())
 }
 
 /// Newest first, undated last, then by source; stable, so the issues of one

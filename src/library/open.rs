@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 
-use super::scan::Loader;
 use super::seeds::bundled;
 use crate::model::{Library, SourceError};
 
@@ -22,7 +21,7 @@ pub struct Opened {
 
 /// The paths named on the command line, see [`super::load_paths`].
 pub fn open_paths(paths: &[PathBuf]) -> Opened {
-    let library = super::load_paths(paths);
+    let library = super::load_paths_cached(paths, super::cache_dir().as_deref());
     let from = match paths {
         [one] => one.display().to_string(),
         many => count(many.len(), "path"),
@@ -66,9 +65,7 @@ pub fn load_default_from(dir: Option<&Path>, home: Option<&Path>) -> Opened {
         };
         return samples(Some(&shown), Library::default(), vec![warning]);
     }
-    let mut loader = Loader::default();
-    loader.add_dir(dir);
-    let library = loader.finish();
+    let library = super::load_folder_cached(dir, super::cache_dir().as_deref());
     if library.issues.is_empty() {
         return samples(Some(&shown), library, Vec::new());
     }

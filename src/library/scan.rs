@@ -1,22 +1,53 @@
 //! Walking folders and reading files into a [`Library`].
+//!
+//! The walk only collects the files to read (with their size and
+//! modification time); [`Loader::finish`] then reads and parses them on every
+//! core, taking unchanged files from the parsed-library cache when given one.
 
 use std::collections::HashSet;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::cache::{Cache, Stamp};
 use super::{LoadError, MAX_FILE_BYTES, sort_issues, source_error};
 use crate::model::{Issue, Library, SourceError};
 use crate::parse::{ParseError, parse_bytes};
 
-/// Collects issues and per-source errors as paths are added.
+/// Collects the files to read and per-source errors as paths are added.
 #[derive(Default)]
 pub(crate) struct Loader {
-    issues: Vec<Issue>,
+    jobs: Vec<Job>,
     errors: Vec<SourceError>,
-    /// Canonical paths already read, so a file named twice (or reached
+    /// Canonical paths already queued, so a file named twice (or reached
     /// through a link) is loaded once, and linked folders cannot loop.
     seen: HashSet<PathBuf>,
+    /// Folders the user named, with the jobs and walk errors they gave: one
+    /// that yields nothing to read is reported once the files are parsed.
+    named_dirs: Vec<NamedDir>,
+}
+
+struct NamedDir {
+    path: PathBuf,
+    jobs: std::ops::Range<usize>,
+    errors: std::ops::Range<usize>,
+}
+
+/// One file to read. Errors keep their place among the files so the order
+/// of messages does not depend on which thread parsed what.
+struct Job {
+    path: PathBuf,
+    canonical: Option<PathBuf>,
+    named: bool,
+    stamp: Stamp,
+}
+
+/// What became of one file.
+enum Outcome {
+    Issues(Vec<Issue>),
+    Skipped,
+    Failed(LoadError),
 }
 
 impl Loader {
@@ -26,12 +57,16 @@ impl Loader {
         match fs::metadata(path) {
             Err(err) => self.fail(path, &err.into()),
             Ok(meta) if meta.is_dir() => {
-                let before = (self.issues.len(), self.errors.len());
-                if self.add_dir(path) && before == (self.issues.len(), self.errors.len()) {
-                    self.fail(path, &LoadError::EmptyFolder);
+                let (jobs, errors) = (self.jobs.len(), self.errors.len());
+                if self.add_dir(path) {
+                    self.named_dirs.push(NamedDir {
+                        path: path.to_path_buf(),
+                        jobs: jobs..self.jobs.len(),
+                        errors: errors..self.errors.len(),
+                    });
                 }
             }
-            Ok(meta) if meta.is_file() => self.add_file(path, true),
+            Ok(meta) if meta.is_file() => self.add_file(path, &meta, true),
             Ok(_) => self.fail(path, &LoadError::NotAFile),
         }
     }
@@ -67,7 +102,7 @@ impl Loader {
                 Ok(meta) if meta.is_dir() => {
                     self.add_dir(&path);
                 }
-                Ok(meta) if meta.is_file() => self.add_file(&path, false),
+                Ok(meta) if meta.is_file() => self.add_file(&path, &meta, false),
                 Ok(_) => {}
                 Err(_) if fs::symlink_metadata(&path).is_ok() => {
                     self.fail(&path, &LoadError::BrokenLink);
@@ -78,21 +113,19 @@ impl Loader {
         true
     }
 
-    fn add_file(&mut self, path: &Path, named: bool) {
-        if let Ok(canonical) = fs::canonicalize(path)
-            && !self.seen.insert(canonical)
+    fn add_file(&mut self, path: &Path, meta: &fs::Metadata, named: bool) {
+        let canonical = fs::canonicalize(path).ok();
+        if let Some(c) = &canonical
+            && !self.seen.insert(c.clone())
         {
             return;
         }
-        let source = path.display().to_string();
-        match read_limited(path) {
-            Ok(bytes) => match parse_bytes(&bytes, &source) {
-                Ok(issues) => self.issues.extend(issues),
-                Err(ParseError::Binary) if !named => {}
-                Err(err) => self.fail(path, &err.into()),
-            },
-            Err(err) => self.fail(path, &err),
-        }
+        self.jobs.push(Job {
+            path: path.to_path_buf(),
+            canonical,
+            named,
+            stamp: Stamp::of(meta),
+        });
     }
 
     fn fail(&mut self, path: &Path, err: &LoadError) {
@@ -100,12 +133,134 @@ impl Loader {
             .push(source_error(path.display().to_string(), err));
     }
 
-    pub(crate) fn finish(mut self) -> Library {
-        sort_issues(&mut self.issues);
-        Library {
-            issues: self.issues,
-            errors: self.errors,
+    /// Reads and parses every queued file, on all cores. Files whose size and
+    /// modification time match an entry of `cache` are taken from it, and the
+    /// cache is rewritten when anything was parsed afresh or has gone.
+    pub(crate) fn finish(self, mut cache: Option<Cache>) -> Library {
+        let mut outcomes: Vec<Option<Outcome>> = self
+            .jobs
+            .iter()
+            .map(|job| {
+                let cache = cache.as_mut()?;
+                let canonical = job.canonical.as_ref()?;
+                let source = job.path.display().to_string();
+                cache
+                    .take(canonical, job.stamp, &source)
+                    .map(Outcome::Issues)
+            })
+            .collect();
+        let todo: Vec<usize> = (0..self.jobs.len())
+            .filter(|&i| outcomes[i].is_none())
+            .collect();
+        if !todo.is_empty()
+            && let Some(cache) = cache.as_mut()
+        {
+            cache.mark_stale();
         }
+        for (i, outcome) in todo.iter().zip(run_jobs(&self.jobs, &todo)) {
+            outcomes[*i] = Some(outcome);
+        }
+        let outcomes: Vec<Outcome> = outcomes
+            .into_iter()
+            .map(|o| o.unwrap_or(Outcome::Failed(LoadError::Crashed)))
+            .collect();
+        if let Some(cache) = cache {
+            let files: Vec<(PathBuf, Stamp, &[Issue])> = self
+                .jobs
+                .iter()
+                .zip(&outcomes)
+                .filter_map(|(job, outcome)| match outcome {
+                    Outcome::Issues(issues) => {
+                        Some((job.canonical.clone()?, job.stamp, issues.as_slice()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            cache.save(&files);
+        }
+        let mut errors = self.errors;
+        for dir in &self.named_dirs {
+            let nothing = dir.errors.is_empty()
+                && outcomes[dir.jobs.clone()]
+                    .iter()
+                    .all(|o| matches!(o, Outcome::Skipped));
+            if nothing {
+                errors.push(source_error(
+                    dir.path.display().to_string(),
+                    &LoadError::EmptyFolder,
+                ));
+            }
+        }
+        let mut issues = Vec::new();
+        for (job, outcome) in self.jobs.iter().zip(outcomes) {
+            match outcome {
+                Outcome::Issues(found) => issues.extend(found),
+                Outcome::Skipped => {}
+                Outcome::Failed(err) => {
+                    errors.push(source_error(job.path.display().to_string(), &err))
+                }
+            }
+        }
+        sort_issues(&mut issues);
+        Library { issues, errors }
+    }
+
+    /// How many files the walk found to read.
+    pub(crate) fn files(&self) -> usize {
+        self.jobs.len()
+    }
+}
+
+/// Runs the jobs numbered in `todo` on up to one thread per core; outcomes
+/// come back in the order of `todo`.
+fn run_jobs(jobs: &[Job], todo: &[usize]) -> Vec<Outcome> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(todo.len().div_ceil(16))
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let n = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&i) = todo.get(n) else {
+                return done;
+            };
+            done.push((n, load_job(&jobs[i])));
+        }
+    };
+    let mut results: Vec<(usize, Outcome)> = if threads == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    results.sort_unstable_by_key(|(n, _)| *n);
+    // A worker that panicked lost its files: report them rather than drop them.
+    let mut outcomes: Vec<Option<Outcome>> = (0..todo.len()).map(|_| None).collect();
+    for (n, outcome) in results {
+        outcomes[n] = Some(outcome);
+    }
+    outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or(Outcome::Failed(LoadError::Crashed)))
+        .collect()
+}
+
+fn load_job(job: &Job) -> Outcome {
+    let source = job.path.display().to_string();
+    match read_limited(&job.path) {
+        Ok(bytes) => match parse_bytes(&bytes, &source) {
+            Ok(issues) => Outcome::Issues(issues),
+            Err(ParseError::Binary) if !job.named => Outcome::Skipped,
+            Err(err) => Outcome::Failed(err.into()),
+        },
+        Err(err) => Outcome::Failed(err),
     }
 }
 

@@ -304,3 +304,89 @@ fn origin_names_one_path_or_counts_them() {
     let two = open_paths(&[a, b]);
     assert_eq!(two.origin, "2 issues from 2 paths");
 }
+
+/// A folder big enough to be cached: issue `i` says "story number i".
+fn many_issues(root: &Path, n: usize) {
+    for i in 0..n {
+        let text =
+            format!("Issue {i}\n\nMARKETS\n\nThe story number {i} is about ports and cranes.\n");
+        write(root, &format!("{:03}.txt", i), text.as_bytes());
+    }
+}
+
+fn cache_files(dir: &Path) -> Vec<PathBuf> {
+    fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_parsed_library_cache_is_used_refreshed_and_never_trusted_blindly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("lib");
+    let cache = tmp.path().join("cache");
+    many_issues(&root, cache::MIN_FILES + 6);
+    let roots = [root.clone()];
+
+    let fresh = load_paths(&roots);
+    let first = load_paths_cached(&roots, Some(&cache));
+    assert_eq!(first, fresh);
+    assert_eq!(
+        cache_files(&cache).len(),
+        1,
+        "one cache file for these roots"
+    );
+
+    // Unchanged: the same library, from the cache.
+    let second = load_paths_cached(&roots, Some(&cache));
+    assert_eq!(second, fresh);
+
+    // A changed file (other size) is parsed again; a removed one is gone.
+    write(
+        &root,
+        "005.txt",
+        b"Issue 5\n\nMARKETS\n\nRewritten: the story now talks about ferries instead.\n",
+    );
+    fs::remove_file(root.join("006.txt")).unwrap();
+    let third = load_paths_cached(&roots, Some(&cache));
+    assert_eq!(third, load_paths(&roots));
+    assert!(
+        third
+            .issues
+            .iter()
+            .any(|i| i.sections[0].text().contains("ferries"))
+    );
+    assert_eq!(third.issues.len(), fresh.issues.len() - 1);
+
+    // A damaged cache is ignored, not believed, and then rewritten.
+    let file = &cache_files(&cache)[0];
+    let mut bytes = fs::read(file).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    fs::write(file, &bytes).unwrap();
+    assert_eq!(load_paths_cached(&roots, Some(&cache)), load_paths(&roots));
+    fs::write(file, b"").unwrap();
+    assert_eq!(load_paths_cached(&roots, Some(&cache)), load_paths(&roots));
+    assert!(fs::metadata(file).unwrap().len() > 100, "rewritten");
+}
+
+#[test]
+fn small_loads_and_an_unwritable_cache_folder_still_load() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("lib");
+    many_issues(&root, 3);
+    let cache = tmp.path().join("cache");
+    let lib = load_paths_cached(std::slice::from_ref(&root), Some(&cache));
+    assert_eq!(lib.issues.len(), 3);
+    assert!(
+        cache_files(&cache).is_empty(),
+        "three files are not worth a cache"
+    );
+
+    many_issues(&root, cache::MIN_FILES + 1);
+    let blocked = tmp.path().join("not-a-folder");
+    fs::write(&blocked, b"a file where the cache folder should be").unwrap();
+    let lib = load_paths_cached(&[root], Some(&blocked));
+    assert_eq!(lib.issues.len(), cache::MIN_FILES + 1);
+    assert!(lib.errors.is_empty());
+}

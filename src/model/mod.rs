@@ -149,18 +149,27 @@ impl Issue {
 /// Japanese are written without spaces, so each of their characters counts.
 pub fn count_words(text: &str) -> usize {
     // One pass: a run of non-space characters counts once if it holds a
-    // letter or digit; a CJK character counts alone and ends the run.
+    // letter or digit; a CJK character counts alone and ends the run. ASCII
+    // bytes are classified directly, other characters decoded.
+    let bytes = text.as_bytes();
     let mut words = 0;
     let mut run_has_alnum = false;
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_whitespace() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_whitespace() {
                 words += usize::from(run_has_alnum);
                 run_has_alnum = false;
-            } else if c.is_ascii_alphanumeric() {
+            } else if b.is_ascii_alphanumeric() {
                 run_has_alnum = true;
             }
-        } else if is_cjk(c) {
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
+        if is_cjk(c) {
             words += 1 + usize::from(run_has_alnum);
             run_has_alnum = false;
         } else if c.is_whitespace() {

@@ -734,23 +734,21 @@ fn is_caption(text: &str) -> bool {
     if starts_with_caption_label(text) {
         return true;
     }
-    [
-        "Photo: ",
-        "Photos: ",
-        "Illustration: ",
-        "Image: ",
-        "Photograph: ",
-    ]
-    .iter()
-    .any(|l| {
-        text.rfind(l).is_some_and(|at| {
-            let credit = &text[at + l.len()..];
-            let before = text[..at].trim_end();
-            (before.is_empty() || before.ends_with(['.', ')', '”', '"']))
-                && width(credit) <= 80
-                && !credit.trim_end_matches('.').contains(". ")
-        })
-    })
+    // A credit is short, so only the last ": " can start one.
+    let Some(at) = text.rfind(": ") else {
+        return false;
+    };
+    let (before, credit) = (&text[..at], &text[at + 2..]);
+    let Some(label) = ["Photo", "Photos", "Illustration", "Image", "Photograph"]
+        .into_iter()
+        .find(|l| before.ends_with(l))
+    else {
+        return false;
+    };
+    let before = before[..before.len() - label.len()].trim_end();
+    (before.is_empty() || before.ends_with(['.', ')', '”', '"']))
+        && width(credit) <= 80
+        && !credit.trim_end_matches('.').contains(". ")
 }
 
 /// "Bonus chart: Readers like maps": a short titled line inside a story,

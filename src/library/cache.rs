@@ -1,0 +1,476 @@
+//! The parsed-library cache: issues already parsed, keyed by the file's
+//! canonical path and invalidated by its size and modification time, so a
+//! large library opens without parsing it again.
+//!
+//! One file per set of library roots, in nlread's cache folder. The format
+//! is a small length-prefixed binary encoding of the model with a magic,
+//! a version and a checksum: a cache that is truncated, corrupt or from
+//! another version is ignored (and rewritten), never trusted. It is written
+//! to a temporary file and renamed into place, so a crash mid-write leaves
+//! the previous cache or none, not half of one.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use crate::model::{Block, Issue, Section};
+
+const MAGIC: &[u8; 8] = b"NLRCACHE";
+/// Bump whenever the encoding or the parser's output changes.
+const VERSION: u32 = 1;
+/// Loads with fewer files than this are quick to parse and not cached.
+pub(crate) const MIN_FILES: usize = 64;
+
+/// Size and modification time of a file: when either changes, it is parsed again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    size: u64,
+    modified_ns: u128,
+}
+
+impl Stamp {
+    pub(crate) fn of(meta: &fs::Metadata) -> Stamp {
+        let modified_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        Stamp {
+            size: meta.len(),
+            modified_ns,
+        }
+    }
+}
+
+struct Entry {
+    stamp: Stamp,
+    issues: Vec<Issue>,
+}
+
+/// The cached issues of one set of library roots.
+#[derive(Default)]
+pub(crate) struct Cache {
+    file: Option<PathBuf>,
+    entries: HashMap<PathBuf, Entry>,
+    /// Files parsed (or gone) since the cache was read: it must be rewritten.
+    stale: bool,
+}
+
+impl Cache {
+    /// The cache for `roots` in `dir`; empty when there is none yet or it
+    /// cannot be trusted.
+    pub(crate) fn open(dir: &Path, roots: &[PathBuf]) -> Cache {
+        let mut key: Vec<&[u8]> = Vec::new();
+        let names: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+        for name in &names {
+            key.push(name.as_bytes());
+        }
+        let file = dir.join(format!("parsed-{}.bin", crate::parse::stable_id(&key)));
+        let entries = fs::File::open(&file)
+            .ok()
+            .and_then(|f| decode(std::io::BufReader::with_capacity(1 << 16, f)))
+            .unwrap_or_default();
+        Cache {
+            file: Some(file),
+            entries,
+            stale: false,
+        }
+    }
+
+    /// Takes the cached issues of a file if its stamp still matches, with
+    /// their source set to how the file is named now.
+    pub(crate) fn take(
+        &mut self,
+        canonical: &Path,
+        stamp: Stamp,
+        source: &str,
+    ) -> Option<Vec<Issue>> {
+        let entry = self.entries.remove(canonical)?;
+        if entry.stamp != stamp {
+            self.stale = true;
+            return None;
+        }
+        let mut issues = entry.issues;
+        for issue in &mut issues {
+            if issue.source != source {
+                issue.source = source.to_string();
+            }
+        }
+        Some(issues)
+    }
+
+    /// Marks the cache for rewriting: a file was parsed afresh.
+    pub(crate) fn mark_stale(&mut self) {
+        self.stale = true;
+    }
+
+    /// Writes `files` as the new cache when anything changed: files parsed
+    /// afresh, or cached files that are gone. Errors are ignored: a cache is
+    /// an optimisation, and the next run simply parses again.
+    pub(crate) fn save(self, files: &[(PathBuf, Stamp, &[Issue])]) {
+        let Some(file) = self.file else { return };
+        if !self.stale && self.entries.is_empty() {
+            return;
+        }
+        let bytes = encode(files);
+        let _ = write_atomically(&file, &bytes);
+    }
+}
+
+fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut out = fs::File::create(&tmp)?;
+        out.write_all(bytes)?;
+        out.sync_all()?;
+        fs::rename(&tmp, file)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+// ------------------------------------------------------------- encoding
+
+fn encode(files: &[(PathBuf, Stamp, &[Issue])]) -> Vec<u8> {
+    let mut body = Writer(Vec::with_capacity(1 << 20));
+    let files: Vec<_> = files
+        .iter()
+        .filter(|(p, ..)| p.to_str().is_some())
+        .collect();
+    body.u64(files.len() as u64);
+    for (path, stamp, issues) in files {
+        body.str(path.to_str().unwrap_or_default());
+        body.u64(stamp.size);
+        body.u128(stamp.modified_ns);
+        body.u64(issues.len() as u64);
+        for issue in issues.iter() {
+            body.issue(issue);
+        }
+    }
+    let mut out = Vec::with_capacity(body.0.len() + 28);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&(body.0.len() as u64).to_le_bytes());
+    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body.0).to_le_bytes());
+    out.extend_from_slice(&body.0);
+    out
+}
+
+/// Reads a cache as it streams in (no copy of the whole file in memory),
+/// checking the checksum at the end: until then nothing decoded is trusted.
+fn decode(input: impl Read) -> Option<HashMap<PathBuf, Entry>> {
+    let mut r = Reader {
+        input,
+        left: 28,
+        hasher: None,
+    };
+    if r.bytes::<8>()? != *MAGIC || u32::from_le_bytes(r.bytes()?) != VERSION {
+        return None;
+    }
+    let len = r.u64()?;
+    let sum = r.u64()?;
+    r.left = len;
+    r.hasher = Some(xxhash_rust::xxh3::Xxh3::new());
+    let files = r.len()?;
+    let mut entries = HashMap::with_capacity(files);
+    for _ in 0..files {
+        let path = PathBuf::from(r.string()?);
+        let stamp = Stamp {
+            size: r.u64()?,
+            modified_ns: r.u128()?,
+        };
+        let count = r.len()?;
+        let issues = (0..count).map(|_| r.issue()).collect::<Option<Vec<_>>>()?;
+        entries.insert(path, Entry { stamp, issues });
+    }
+    let mut extra = [0u8; 1];
+    let at_end = r.left == 0 && matches!(r.input.read(&mut extra), Ok(0));
+    let digest = r.hasher.as_ref()?.digest();
+    (at_end && digest == sum).then_some(entries)
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+
+    fn u128(&mut self, v: u128) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+
+    fn str(&mut self, s: &str) {
+        self.u64(s.len() as u64);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn opt(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => {
+                self.0.push(1);
+                self.str(s);
+            }
+            None => self.0.push(0),
+        }
+    }
+
+    fn issue(&mut self, issue: &Issue) {
+        self.str(&issue.id);
+        self.str(&issue.source);
+        self.opt(issue.newsletter.as_deref());
+        self.str(&issue.title);
+        self.opt(issue.date.as_deref());
+        self.opt(issue.author.as_deref());
+        self.u64(issue.sections.len() as u64);
+        for section in &issue.sections {
+            self.str(&section.id);
+            self.str(&section.title);
+            self.u64(section.words as u64);
+            self.u64(section.blocks.len() as u64);
+            for block in &section.blocks {
+                self.block(block);
+            }
+        }
+    }
+
+    fn block(&mut self, block: &Block) {
+        let tag = match block {
+            Block::Paragraph { .. } => 0,
+            Block::Labelled { .. } => 1,
+            Block::Bullet { .. } => 2,
+            Block::Numbered { .. } => 3,
+            Block::Caption { .. } => 4,
+            Block::SubHeading { .. } => 5,
+            Block::Quote { .. } => 6,
+        };
+        self.0.push(tag);
+        match block {
+            Block::Labelled { label, .. } => self.str(label),
+            Block::Numbered { number, .. } => self.u64(u64::from(*number)),
+            _ => {}
+        }
+        self.str(block.text());
+    }
+}
+
+struct Reader<R> {
+    input: R,
+    /// Bytes the header says are still to come.
+    left: u64,
+    hasher: Option<xxhash_rust::xxh3::Xxh3>,
+}
+
+impl<R: Read> Reader<R> {
+    fn fill(&mut self, buf: &mut [u8]) -> Option<()> {
+        let n = buf.len() as u64;
+        if n > self.left {
+            return None;
+        }
+        self.input.read_exact(buf).ok()?;
+        self.left -= n;
+        if let Some(h) = &mut self.hasher {
+            h.update(buf);
+        }
+        Some(())
+    }
+
+    fn bytes<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let mut buf = [0u8; N];
+        self.fill(&mut buf)?;
+        Some(buf)
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        self.bytes::<1>().map(|b| b[0])
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        self.bytes().map(u64::from_le_bytes)
+    }
+
+    fn u128(&mut self) -> Option<u128> {
+        self.bytes().map(u128::from_le_bytes)
+    }
+
+    /// A count of things still to read; each takes at least one byte, so a
+    /// corrupt count cannot make us reserve more than the input holds.
+    fn len(&mut self) -> Option<usize> {
+        let n = self.u64()?;
+        (n <= self.left).then(|| usize::try_from(n).ok())?
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let n = self.len()?;
+        let mut buf = vec![0u8; n];
+        self.fill(&mut buf)?;
+        String::from_utf8(buf).ok()
+    }
+
+    fn opt(&mut self) -> Option<Option<String>> {
+        match self.u8()? {
+            0 => Some(None),
+            1 => self.string().map(Some),
+            _ => None,
+        }
+    }
+
+    fn issue(&mut self) -> Option<Issue> {
+        let id = self.string()?;
+        let source = self.string()?;
+        let newsletter = self.opt()?;
+        let title = self.string()?;
+        let date = self.opt()?;
+        let author = self.opt()?;
+        let count = self.len()?;
+        let mut sections = Vec::with_capacity(count);
+        for _ in 0..count {
+            let id = self.string()?;
+            let title = self.string()?;
+            let words = usize::try_from(self.u64()?).ok()?;
+            let blocks = self.len()?;
+            let blocks = (0..blocks)
+                .map(|_| self.block())
+                .collect::<Option<Vec<_>>>()?;
+            sections.push(Section {
+                id,
+                title,
+                blocks,
+                words,
+            });
+        }
+        Some(Issue {
+            id,
+            source,
+            newsletter,
+            title,
+            date,
+            author,
+            sections,
+        })
+    }
+
+    fn block(&mut self) -> Option<Block> {
+        let tag = self.u8()?;
+        let label = if tag == 1 { Some(self.string()?) } else { None };
+        let number = if tag == 3 {
+            Some(u32::try_from(self.u64()?).ok()?)
+        } else {
+            None
+        };
+        let text = self.string()?;
+        Some(match (tag, label, number) {
+            (0, ..) => Block::Paragraph { text },
+            (1, Some(label), _) => Block::Labelled { label, text },
+            (2, ..) => Block::Bullet { text },
+            (3, _, Some(number)) => Block::Numbered { number, text },
+            (4, ..) => Block::Caption { text },
+            (5, ..) => Block::SubHeading { text },
+            (6, ..) => Block::Quote { text },
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Vec<Issue> {
+        let text = "Mar 4, 2024\n\nTest Letter\n\nBy Ann Lee\n\nAn intro line that is long enough to be a paragraph.\n\n1 big thing: Ports\n\nPhoto: A/B\n\nWhy it matters: Ships.\n\n  • A bullet.\n\n2. Catch up quick\n\n1. One item. More.\n\n> quoted\n";
+        vec![crate::parse::plain::parse(text, "a.txt")]
+    }
+
+    fn stamp() -> Stamp {
+        Stamp {
+            size: 42,
+            modified_ns: 1_700_000_000_123_456_789,
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let issues = sample();
+        let bytes = encode(&[(PathBuf::from("/lib/a.txt"), stamp(), &issues)]);
+        let entries = decode(&bytes[..]).expect("decodes");
+        let entry = &entries[Path::new("/lib/a.txt")];
+        assert_eq!(entry.stamp, stamp());
+        assert_eq!(entry.issues, issues);
+    }
+
+    #[test]
+    fn any_damage_is_refused() {
+        let issues = sample();
+        let bytes = encode(&[(PathBuf::from("/lib/a.txt"), stamp(), &issues)]);
+        for cut in [0, 7, 12, 27, bytes.len() / 2, bytes.len() - 1] {
+            assert!(decode(&bytes[..cut]).is_none(), "truncated at {cut}");
+        }
+        for at in [3, 9, 20, 40, bytes.len() / 2, bytes.len() - 1] {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x40;
+            assert!(decode(&bad[..]).is_none(), "flipped byte {at}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(decode(&longer[..]).is_none());
+    }
+
+    #[test]
+    fn take_checks_the_stamp_and_renames_the_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let issues = sample();
+        let roots = [PathBuf::from("/lib")];
+        let mut cache = Cache::open(dir.path(), &roots);
+        cache.mark_stale();
+        cache.save(&[(PathBuf::from("/lib/a.txt"), stamp(), &issues)]);
+
+        let mut cache = Cache::open(dir.path(), &roots);
+        let newer = Stamp {
+            modified_ns: 1,
+            ..stamp()
+        };
+        assert!(
+            cache
+                .take(Path::new("/lib/a.txt"), newer, "a.txt")
+                .is_none()
+        );
+        let mut cache = Cache::open(dir.path(), &roots);
+        let got = cache
+            .take(Path::new("/lib/a.txt"), stamp(), "lib/a.txt")
+            .unwrap();
+        assert_eq!(got[0].source, "lib/a.txt");
+        assert_eq!(got[0].sections, issues[0].sections);
+        // Other roots have their own cache.
+        let mut other = Cache::open(dir.path(), &[PathBuf::from("/elsewhere")]);
+        assert!(
+            other
+                .take(Path::new("/lib/a.txt"), stamp(), "a.txt")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_corrupt_cache_file_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let roots = [PathBuf::from("/lib")];
+        let cache = Cache::open(dir.path(), &roots);
+        let file = cache.file.clone().unwrap();
+        fs::write(&file, b"NLRCACHE garbage").unwrap();
+        let mut cache = Cache::open(dir.path(), &roots);
+        assert!(
+            cache
+                .take(Path::new("/lib/a.txt"), stamp(), "a.txt")
+                .is_none()
+        );
+    }
+}
