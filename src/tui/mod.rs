@@ -120,10 +120,13 @@ fn event_loop(
                     }
                 }
                 Err(TryRecvError::Empty) => break,
+                // The worker lives as long as `jobs`: gone means it panicked.
                 Err(TryRecvError::Disconnected) if app.is_loading() => {
                     anyhow::bail!("the library could not be loaded (the loader stopped)")
                 }
-                Err(TryRecvError::Disconnected) => break,
+                Err(TryRecvError::Disconnected) => {
+                    anyhow::bail!("the search worker stopped")
+                }
             }
         }
     }

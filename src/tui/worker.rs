@@ -43,10 +43,12 @@ where
 {
     let (library, origin) = load();
     let loaded = Loaded::new(library, origin);
-    let mut searcher = Searcher::new(Arc::clone(&loaded.index));
+    let index = Arc::clone(&loaded.index);
     if answers.send(Action::Loaded(Box::new(loaded))).is_err() {
         return;
     }
+    // After the library is sent: the reader shows it while this is built.
+    let mut searcher = Searcher::new(index);
     while let Ok(mut job) = jobs.recv() {
         // Only the newest query matters: skip those typed over meanwhile.
         while let Ok(newer) = jobs.try_recv() {
