@@ -218,3 +218,43 @@ fn a_search_in_flight_80x24() {
     assert!(matches!(effect, nlread::app::Effect::Search { .. }));
     insta::assert_snapshot!(draw(&app).backend());
 }
+
+/// Lists are drawn by window: far down a long list the selected row is the
+/// one in view and highlighted, also when the frame is smaller than the
+/// size the app last heard of.
+#[test]
+fn the_bottom_of_a_long_list_is_in_view() {
+    let app = app(
+        app_fixture::many_issues(5000),
+        80,
+        24,
+        &[Action::Bottom, Action::Up],
+    );
+    insta::assert_snapshot!("long_list_near_the_bottom_80x24", draw(&app).backend());
+    for (w, h) in [(80, 24), (80, 10), (30, 8)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        terminal
+            .draw(|frame| nlread::ui::draw(frame, &app))
+            .expect("draw");
+        let buffer = terminal.backend().buffer();
+        let rows: Vec<String> = (0..h)
+            .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect())
+            .collect();
+        let selected = rows
+            .iter()
+            .enumerate()
+            .find(|(_, row)| row.contains("Issue 4998"))
+            .map(|(y, _)| y as u16);
+        let Some(y) = selected else {
+            panic!(
+                "the selected issue is not drawn at {w}x{h}:\n{}",
+                rows.join("\n")
+            );
+        };
+        // Focused selection: reversed (NO_COLOR theme).
+        assert!(
+            buffer[(2, y)].modifier.contains(Modifier::REVERSED),
+            "row {y} is not highlighted at {w}x{h}"
+        );
+    }
+}
