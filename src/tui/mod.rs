@@ -92,8 +92,14 @@ fn event_loop(
             height: size.height,
         },
     );
+    let mut dirty = true;
     loop {
-        terminal.draw(|frame| crate::ui::draw(frame, app))?;
+        // Only after a change: while waiting for the worker the loop wakes
+        // every few ms, and a redraw then would only take CPU from it.
+        if dirty {
+            terminal.draw(|frame| crate::ui::draw(frame, app))?;
+            dirty = false;
+        }
         // Block on the keyboard only when the worker owes nothing;
         // otherwise wake up often to take its answers.
         let first = if app.waiting() {
@@ -102,6 +108,7 @@ fn event_loop(
             Some(event::read()?)
         };
         if let Some(event) = first {
+            dirty = true;
             if let Flow::Quit = on_event(app, event, worker)? {
                 return Ok(());
             }
@@ -115,6 +122,7 @@ fn event_loop(
         loop {
             match worker.answers.try_recv() {
                 Ok(action) => {
+                    dirty = true;
                     if let Flow::Quit = dispatch(app, action, worker)? {
                         return Ok(());
                     }
