@@ -331,16 +331,34 @@ fn typing_into_a_big_library_draws_every_letter_at_once() {
         });
         timings.push((c, start.elapsed()));
     }
-    let start = Instant::now();
-    let screen = tmux.wait_until("the results", TIMEOUT, Duration::from_millis(2), |s| {
-        filter_bar(s).is_some_and(|bar| bar.contains(" of ") && !bar.contains('…'))
-    });
-    let settled = start.elapsed();
-    for (c, took) in &timings {
-        println!("letter {c:?} on screen after {took:?}");
+    let settled = |what: &str| {
+        let start = Instant::now();
+        let screen = tmux.wait_until(what, TIMEOUT, Duration::from_millis(2), |s| {
+            filter_bar(s).is_some_and(|bar| bar.contains(" of ") && !bar.contains('…'))
+        });
+        println!(
+            "results for {what:?} settled {:?} after its last key",
+            start.elapsed()
+        );
+        println!("{}", filter_bar(&screen).unwrap_or_default().trim_end());
+        screen
+    };
+    let screen = settled(query);
+    // Backspace is a keystroke like any other.
+    for _ in 0..3 {
+        typed.pop();
+        let prompt = format!("/ {typed} ");
+        let start = Instant::now();
+        tmux.keys(&["BSpace"]);
+        tmux.wait_until(&prompt, TIMEOUT, Duration::from_millis(1), |s| {
+            filter_bar(s).is_some_and(|bar| bar.starts_with(&prompt))
+        });
+        timings.push(('⌫', start.elapsed()));
     }
-    println!("results for {query:?} settled {settled:?} after the last letter");
-    println!("{}", filter_bar(&screen).unwrap_or_default().trim_end());
+    settled(&typed);
+    for (c, took) in &timings {
+        println!("key {c:?} on screen after {took:?}");
+    }
 
     let slow: Vec<_> = timings
         .iter()
