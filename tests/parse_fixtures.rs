@@ -35,7 +35,7 @@ fn outline(issue: &Issue) -> String {
     );
     for s in &issue.sections {
         out.push_str(&format!("\n## {} ({} words)\n", s.title, s.words));
-        for b in &s.blocks {
+        for b in s.blocks() {
             let kind = match b {
                 Block::Paragraph { .. } => "para",
                 Block::Labelled { .. } => "label",

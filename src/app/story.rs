@@ -80,17 +80,18 @@ pub fn layout(section: &Section, width: usize) -> Vec<StoryLine> {
         byte: section.title.len(),
     }));
 
-    for (i, block) in section.blocks.iter().enumerate() {
+    let blocks: Vec<Block> = section.blocks().collect();
+    for (i, block) in blocks.iter().enumerate() {
         let start = Anchor {
             block: Some(i),
             byte: 0,
         };
-        if i > 0 && !(is_list_item(block) && same_list(&section.blocks[i - 1], block)) {
+        if i > 0 && !(is_list_item(block) && same_list(&blocks[i - 1], block)) {
             // The separator belongs to the end of the previous block, so a
             // reader anchored on a block's first line never sees it vanish.
             lines.push(StoryLine::blank(Anchor {
                 block: Some(i - 1),
-                byte: section.blocks[i - 1].text().len(),
+                byte: blocks[i - 1].text().len(),
             }));
         }
         match block {
@@ -118,7 +119,7 @@ pub fn layout(section: &Section, width: usize) -> Vec<StoryLine> {
                 );
             }
             Block::Numbered { number, text } => {
-                let digits = list_number_width(&section.blocks, i);
+                let digits = list_number_width(&blocks, i);
                 let marker = format!("{number:>digits$}. ");
                 wrap_into(
                     &mut lines,
@@ -393,7 +394,7 @@ mod tests {
     #[test]
     fn paragraphs_wrap_at_word_boundaries() {
         let s = section(vec![Block::Paragraph {
-            text: "one two three four five".into(),
+            text: "one two three four five",
         }]);
         assert_eq!(
             texts(&layout(&s, 9)),
@@ -405,15 +406,15 @@ mod tests {
     fn bullets_and_numbers_hang() {
         let s = section(vec![
             Block::Bullet {
-                text: "alpha beta gamma".into(),
+                text: "alpha beta gamma",
             },
             Block::Numbered {
                 number: 9,
-                text: "nine and more".into(),
+                text: "nine and more",
             },
             Block::Numbered {
                 number: 10,
-                text: "ten".into(),
+                text: "ten",
             },
         ]);
         assert_eq!(
@@ -434,7 +435,7 @@ mod tests {
     #[test]
     fn quotes_carry_the_bar_on_every_line() {
         let s = section(vec![Block::Quote {
-            text: "to be or not to be".into(),
+            text: "to be or not to be",
         }]);
         let lines = layout(&s, 11);
         assert_eq!(texts(&lines[2..]), vec!["│ to be or", "│ not to be"]);
@@ -444,8 +445,8 @@ mod tests {
     #[test]
     fn labels_are_their_own_segment() {
         let s = section(vec![Block::Labelled {
-            label: "Why it matters".into(),
-            text: "Because.".into(),
+            label: "Why it matters",
+            text: "Because.",
         }]);
         let lines = layout(&s, 40);
         assert_eq!(
@@ -460,7 +461,7 @@ mod tests {
     #[test]
     fn wide_characters_count_two_cells() {
         let s = section(vec![Block::Paragraph {
-            text: "日本語の文章 👋👋".into(),
+            text: "日本語の文章 👋👋",
         }]);
         let lines = layout(&s, 6);
         assert!(lines.iter().all(|l| l.width() <= 6), "{lines:?}");
@@ -470,7 +471,7 @@ mod tests {
     #[test]
     fn long_words_are_cut_and_anchors_follow_the_bytes() {
         let s = section(vec![Block::Paragraph {
-            text: "ab abcdefghij".into(),
+            text: "ab abcdefghij",
         }]);
         let lines = layout(&s, 4);
         assert_eq!(texts(&lines[2..]), vec!["ab a", "bcde", "fghi", "j"]);
@@ -482,8 +483,8 @@ mod tests {
     fn anchors_find_the_same_text_after_rewrapping() {
         let text = "word ".repeat(50);
         let s = section(vec![
-            Block::Paragraph { text: text.clone() },
-            Block::Paragraph { text },
+            Block::Paragraph { text: &text },
+            Block::Paragraph { text: &text },
         ]);
         let narrow = layout(&s, 20);
         let anchor = narrow[20].anchor;
@@ -495,7 +496,7 @@ mod tests {
 
     #[test]
     fn zero_and_tiny_widths() {
-        let s = section(vec![Block::Bullet { text: "x".into() }]);
+        let s = section(vec![Block::Bullet { text: "x" }]);
         assert!(layout(&s, 0).is_empty());
         assert!(layout(&s, 1).iter().all(|l| l.width() <= 1));
     }
@@ -504,9 +505,9 @@ mod tests {
         #[test]
         fn no_line_is_wider_than_the_view(text in "\\PC{0,200}", width in 0usize..30) {
             let s = section(vec![
-                Block::Paragraph { text: text.clone() },
-                Block::Numbered { number: 100, text: text.clone() },
-                Block::Quote { text },
+                Block::Paragraph { text: &text },
+                Block::Numbered { number: 100, text: &text },
+                Block::Quote { text: &text },
             ]);
             for line in layout(&s, width) {
                 proptest::prop_assert!(line.width() <= width);

@@ -15,11 +15,11 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use crate::model::{Block, Issue, Section};
+use crate::model::{Issue, Section};
 
 const MAGIC: &[u8; 8] = b"NLRCACHE";
 /// Bump whenever the encoding or the parser's output changes.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// Loads with fewer files than this are quick to parse and not cached.
 pub(crate) const MIN_FILES: usize = 64;
 
@@ -237,30 +237,16 @@ impl Writer {
             self.str(&section.id);
             self.str(&section.title);
             self.u64(section.words as u64);
-            self.u64(section.blocks.len() as u64);
-            for block in &section.blocks {
-                self.block(block);
+            let (body, spans) = section.raw_parts();
+            self.str(body);
+            self.u64(section.block_count() as u64);
+            for (kind, number, label, end) in spans {
+                self.0.push(kind);
+                for v in [number, label, end] {
+                    self.0.extend_from_slice(&v.to_le_bytes());
+                }
             }
         }
-    }
-
-    fn block(&mut self, block: &Block) {
-        let tag = match block {
-            Block::Paragraph { .. } => 0,
-            Block::Labelled { .. } => 1,
-            Block::Bullet { .. } => 2,
-            Block::Numbered { .. } => 3,
-            Block::Caption { .. } => 4,
-            Block::SubHeading { .. } => 5,
-            Block::Quote { .. } => 6,
-        };
-        self.0.push(tag);
-        match block {
-            Block::Labelled { label, .. } => self.str(label),
-            Block::Numbered { number, .. } => self.u64(u64::from(*number)),
-            _ => {}
-        }
-        self.str(block.text());
     }
 }
 
@@ -338,16 +324,17 @@ impl<R: Read> Reader<R> {
             let id = self.string()?;
             let title = self.string()?;
             let words = usize::try_from(self.u64()?).ok()?;
+            let body = self.string()?;
             let blocks = self.len()?;
-            let blocks = (0..blocks)
-                .map(|_| self.block())
-                .collect::<Option<Vec<_>>>()?;
-            sections.push(Section {
-                id,
-                title,
-                blocks,
-                words,
-            });
+            let mut spans = Vec::with_capacity(blocks);
+            for _ in 0..blocks {
+                let kind = self.u8()?;
+                let number = u32::from_le_bytes(self.bytes()?);
+                let label = u32::from_le_bytes(self.bytes()?);
+                let end = u32::from_le_bytes(self.bytes()?);
+                spans.push((kind, number, label, end));
+            }
+            sections.push(Section::from_raw_parts(id, title, words, body, spans)?);
         }
         Some(Issue {
             id,
@@ -357,27 +344,6 @@ impl<R: Read> Reader<R> {
             date,
             author,
             sections,
-        })
-    }
-
-    fn block(&mut self) -> Option<Block> {
-        let tag = self.u8()?;
-        let label = if tag == 1 { Some(self.string()?) } else { None };
-        let number = if tag == 3 {
-            Some(u32::try_from(self.u64()?).ok()?)
-        } else {
-            None
-        };
-        let text = self.string()?;
-        Some(match (tag, label, number) {
-            (0, ..) => Block::Paragraph { text },
-            (1, Some(label), _) => Block::Labelled { label, text },
-            (2, ..) => Block::Bullet { text },
-            (3, _, Some(number)) => Block::Numbered { number, text },
-            (4, ..) => Block::Caption { text },
-            (5, ..) => Block::SubHeading { text },
-            (6, ..) => Block::Quote { text },
-            _ => return None,
         })
     }
 }

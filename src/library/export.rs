@@ -35,7 +35,7 @@ pub struct ExportSection<'a> {
     /// [`Section::text`]: all blocks as plain text, labels and markers included.
     pub text: String,
     pub words: usize,
-    pub blocks: &'a [Block],
+    pub blocks: Vec<Block<'a>>,
 }
 
 impl<'a> Export<'a> {
@@ -69,7 +69,7 @@ impl<'a> ExportSection<'a> {
             title: &section.title,
             text: section.text(),
             words: section.words,
-            blocks: &section.blocks,
+            blocks: section.blocks().collect(),
         }
     }
 }
@@ -105,11 +105,11 @@ mod tests {
             "1 big thing: Tea".into(),
             vec![
                 Block::Labelled {
-                    label: "Why it matters".into(),
-                    text: "Tea is hot.".into(),
+                    label: "Why it matters",
+                    text: "Tea is hot.",
                 },
                 Block::Bullet {
-                    text: "Cold tea too.".into(),
+                    text: "Cold tea too.",
                 },
             ],
         );

@@ -4,6 +4,10 @@
 //! knows about terminals; everything is serde-serialisable so a parsed issue
 //! can be exported, cached and snapshotted.
 
+mod section;
+
+pub use section::{Block, Blocks, RawSpan, Section};
+
 use serde::{Deserialize, Serialize};
 
 /// Everything that was loaded, plus one error per source that could not be.
@@ -33,109 +37,6 @@ pub struct Issue {
     pub date: Option<String>,
     pub author: Option<String>,
     pub sections: Vec<Section>,
-}
-
-/// One story of an issue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Section {
-    /// Stable for the same issue and story: derived from the issue id, the
-    /// story's position and its title.
-    pub id: String,
-    pub title: String,
-    pub blocks: Vec<Block>,
-    /// Words of story text (markers such as bullets and numbers not counted).
-    pub words: usize,
-}
-
-/// One unit of story text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Block {
-    Paragraph {
-        text: String,
-    },
-    /// A paragraph led by a bold-style label, e.g. "Why it matters:".
-    /// `label` is stored without its colon.
-    Labelled {
-        label: String,
-        text: String,
-    },
-    Bullet {
-        text: String,
-    },
-    Numbered {
-        number: u32,
-        text: String,
-    },
-    /// Illustration/Photo/Data/Chart credits and picture captions.
-    Caption {
-        text: String,
-    },
-    /// A heading inside a story ("Bonus chart: ..."), not a new story.
-    SubHeading {
-        text: String,
-    },
-    Quote {
-        text: String,
-    },
-}
-
-impl Block {
-    /// The block's text without label or marker.
-    pub fn text(&self) -> &str {
-        match self {
-            Block::Paragraph { text }
-            | Block::Labelled { text, .. }
-            | Block::Bullet { text }
-            | Block::Numbered { text, .. }
-            | Block::Caption { text }
-            | Block::SubHeading { text }
-            | Block::Quote { text } => text,
-        }
-    }
-
-    /// The block as a reader would copy it as plain text: labels, bullets
-    /// and numbers included.
-    pub fn plain_text(&self) -> String {
-        match self {
-            Block::Labelled { label, text } => format!("{label}: {text}"),
-            Block::Bullet { text } => format!("• {text}"),
-            Block::Numbered { number, text } => format!("{number}. {text}"),
-            Block::Quote { text } => format!("> {text}"),
-            other => other.text().to_string(),
-        }
-    }
-}
-
-impl Section {
-    pub fn new(id: String, title: String, blocks: Vec<Block>) -> Self {
-        let words = blocks.iter().map(|b| count_words(b.text())).sum::<usize>()
-            + blocks
-                .iter()
-                .map(|b| match b {
-                    Block::Labelled { label, .. } => count_words(label),
-                    _ => 0,
-                })
-                .sum::<usize>();
-        Section {
-            id,
-            title,
-            blocks,
-            words,
-        }
-    }
-
-    /// The plain text of all blocks, one block per line.
-    pub fn text(&self) -> String {
-        let mut out = String::new();
-        for (i, block) in self.blocks.iter().enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
-            out.push_str(&block.plain_text());
-        }
-        out
-    }
 }
 
 impl Issue {
@@ -201,38 +102,5 @@ mod tests {
         assert_eq!(count_words("Markets rose — again, 3 times"), 5);
         assert_eq!(count_words("   "), 0);
         assert_eq!(count_words("深圳的无人机 drones, 好"), 8);
-    }
-
-    #[test]
-    fn section_text_keeps_labels_and_markers() {
-        let s = Section::new(
-            "s".into(),
-            "T".into(),
-            vec![
-                Block::Labelled {
-                    label: "Why it matters".into(),
-                    text: "Because.".into(),
-                },
-                Block::Bullet { text: "One".into() },
-                Block::Numbered {
-                    number: 2,
-                    text: "Two".into(),
-                },
-                Block::Caption {
-                    text: "Photo: A. Person".into(),
-                },
-            ],
-        );
-        assert_eq!(
-            s.text(),
-            "Why it matters: Because.\n• One\n2. Two\nPhoto: A. Person"
-        );
-        assert_eq!(s.words, 9);
-    }
-
-    #[test]
-    fn blocks_serialise_with_a_kind_tag() {
-        let json = serde_json::to_string(&Block::Bullet { text: "x".into() }).unwrap();
-        assert_eq!(json, r#"{"kind":"bullet","text":"x"}"#);
     }
 }

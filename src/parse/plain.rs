@@ -593,12 +593,12 @@ impl HeadingRules {
 
 // ---------------------------------------------------------------- sections
 
-struct Draft {
+struct Draft<'u> {
     title: Option<String>,
-    blocks: Vec<Block>,
+    blocks: Vec<Block<'u>>,
 }
 
-fn sectionize(units: &[Unit]) -> Vec<Draft> {
+fn sectionize(units: &[Unit]) -> Vec<Draft<'_>> {
     let rules = HeadingRules::for_issue(units);
     let mut drafts: Vec<Draft> = vec![Draft {
         title: None,
@@ -675,8 +675,8 @@ fn untitled_name(blocks: &[Block]) -> String {
         .unwrap_or_default()
 }
 
-fn to_block(unit: &Unit, next: Option<&Unit>) -> Block {
-    let text = unit.text.trim().to_string();
+fn to_block<'u>(unit: &'u Unit, next: Option<&Unit>) -> Block<'u> {
+    let text = unit.text.trim();
     match unit.kind {
         UnitKind::Bullet => return Block::Bullet { text },
         UnitKind::Numbered(number) => return Block::Numbered { number, text },
@@ -688,17 +688,14 @@ fn to_block(unit: &Unit, next: Option<&Unit>) -> Block {
         // A deeper setext level than the sections use.
         return Block::SubHeading { text };
     }
-    if is_caption(&text) {
+    if is_caption(text) {
         return Block::Caption { text };
     }
     if is_sub_heading(unit, next) {
         return Block::SubHeading { text };
     }
-    if let Some((label, rest)) = label_split(&text) {
-        return Block::Labelled {
-            label: label.to_string(),
-            text: rest.to_string(),
-        };
+    if let Some((label, rest)) = label_split(text) {
+        return Block::Labelled { label, text: rest };
     }
     Block::Paragraph { text }
 }

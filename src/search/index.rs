@@ -67,11 +67,11 @@ impl Index {
             for (section_index, section) in issue.sections.iter().enumerate() {
                 let title = push_range(&mut names, &section.title);
                 let start = bodies.len();
-                for (i, block) in section.blocks.iter().enumerate() {
+                for (i, block) in section.blocks().enumerate() {
                     if i > 0 {
                         bodies.push('\n');
                     }
-                    push_block(&mut bodies, block);
+                    push_block(&mut bodies, &block);
                 }
                 let body = start..bodies.len();
                 sections.push(SectionEntry {

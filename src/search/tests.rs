@@ -22,12 +22,7 @@ fn issue(newsletter: Option<&str>, title: &str, stories: &[Story]) -> Issue {
                 Section::new(
                     format!("s{i}"),
                     title.to_string(),
-                    paragraphs
-                        .iter()
-                        .map(|p| Block::Paragraph {
-                            text: p.to_string(),
-                        })
-                        .collect(),
+                    paragraphs.iter().map(|p| Block::Paragraph { text: p }),
                 )
             })
             .collect(),
@@ -255,12 +250,12 @@ fn labels_and_numbers_are_searchable_text() {
             "Story".into(),
             vec![
                 Block::Labelled {
-                    label: "Why it matters".into(),
-                    text: "Because.".into(),
+                    label: "Why it matters",
+                    text: "Because.",
                 },
                 Block::Numbered {
                     number: 42,
-                    text: "Answer.".into(),
+                    text: "Answer.",
                 },
             ],
         )],
@@ -326,10 +321,7 @@ fn arb_library() -> impl Strategy<Value = Library> {
                             Section::new(
                                 String::new(),
                                 title,
-                                paragraphs
-                                    .into_iter()
-                                    .map(|text| Block::Paragraph { text })
-                                    .collect(),
+                                paragraphs.iter().map(|text| Block::Paragraph { text }),
                             )
                         })
                         .collect(),

@@ -90,12 +90,11 @@ mod tests {
 
     fn library() -> Library {
         let section = |title: &str| {
+            let text = format!("About {title}.");
             Section::new(
                 title.into(),
                 title.into(),
-                vec![Block::Paragraph {
-                    text: format!("About {title}."),
-                }],
+                [Block::Paragraph { text: &text }],
             )
         };
         Library {

@@ -4,11 +4,11 @@
 
 use nlread::model::{Block, Issue, Library, Section, SourceError};
 
-fn p(text: &str) -> Block {
-    Block::Paragraph { text: text.into() }
+fn p(text: &str) -> Block<'_> {
+    Block::Paragraph { text }
 }
 
-fn section(id: &str, title: &str, blocks: Vec<Block>) -> Section {
+fn section(id: &str, title: &str, blocks: Vec<Block<'_>>) -> Section {
     Section::new(id.into(), title.into(), blocks)
 }
 
@@ -32,11 +32,11 @@ fn issue(
 
 /// A long story whose words are unique ("w17"), so a test can tell which
 /// text is on the first visible line.
-pub fn long_text(paragraphs: usize) -> Vec<Block> {
+pub fn long_text(paragraphs: usize) -> Vec<String> {
     (0..paragraphs)
         .map(|i| {
             let words: Vec<String> = (0..40).map(|j| format!("w{}", i * 40 + j)).collect();
-            p(&words.join(" "))
+            words.join(" ")
         })
         .collect()
 }
@@ -54,17 +54,17 @@ pub fn library() -> Library {
                 vec![
                     p("The central bank kept its main rate unchanged on Tuesday, as expected."),
                     Block::Labelled {
-                        label: "Why it matters".into(),
-                        text: "Borrowing costs stay high for longer than markets hoped.".into(),
+                        label: "Why it matters",
+                        text: "Borrowing costs stay high for longer than markets hoped.",
                     },
                     Block::Bullet {
-                        text: "Mortgages: unchanged".into(),
+                        text: "Mortgages: unchanged",
                     },
                     Block::Bullet {
-                        text: "Savings: still paying about four percent a year".into(),
+                        text: "Savings: still paying about four percent a year",
                     },
                     Block::Caption {
-                        text: "Chart: Morning Brief research".into(),
+                        text: "Chart: Morning Brief research",
                     },
                 ],
             ),
@@ -74,22 +74,22 @@ pub fn library() -> Library {
                 vec![
                     p("A charity wants a piano in every primary school by 2030."),
                     Block::Quote {
-                        text: "Music is where the day gets better, said a teacher.".into(),
+                        text: "Music is where the day gets better, said a teacher.",
                     },
                     Block::SubHeading {
-                        text: "How it works".into(),
+                        text: "How it works",
                     },
                     Block::Numbered {
                         number: 1,
-                        text: "Schools apply online.".into(),
+                        text: "Schools apply online.",
                     },
                     Block::Numbered {
                         number: 2,
-                        text: "Tuners visit twice a year.".into(),
+                        text: "Tuners visit twice a year.",
                     },
                     Block::Numbered {
                         number: 10,
-                        text: "The tenth step is a concert.".into(),
+                        text: "The tenth step is a concert.",
                     },
                 ],
             ),
@@ -108,7 +108,11 @@ pub fn library() -> Library {
         Some("2024-03-02"),
         "Chips and more",
         vec![
-            section("chips", "The chip race", long_text(20)),
+            section(
+                "chips",
+                "The chip race",
+                long_text(20).iter().map(|t| p(t)).collect(),
+            ),
             section(
                 "digital",
                 "Digital pianos get cheaper",

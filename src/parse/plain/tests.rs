@@ -2,7 +2,11 @@
 //! trap. File fixtures and golden snapshots live in tests/parse_plain.rs.
 
 use super::parse;
-use crate::model::{Block, Issue};
+use crate::model::{Block, Issue, Section};
+
+fn blocks(section: &Section) -> Vec<Block<'_>> {
+    section.blocks().collect()
+}
 
 fn titles(issue: &Issue) -> Vec<&str> {
     issue.sections.iter().map(|s| s.title.as_str()).collect()
@@ -96,8 +100,7 @@ fn numbered_sections_ignore_the_restarting_list() {
         ]
     );
     let catch_up = section(&issue, "Catch up quick");
-    let numbers: Vec<u32> = catch_up
-        .blocks
+    let numbers: Vec<u32> = blocks(catch_up)
         .iter()
         .filter_map(|b| match b {
             Block::Numbered { number, .. } => Some(*number),
@@ -111,21 +114,21 @@ fn numbered_sections_ignore_the_restarting_list() {
 fn sub_heading_glued_to_a_bullet_stays_in_its_section() {
     let issue = parse(NUMBERED, "harbor.txt");
     let lead = &issue.sections[1];
-    let kinds: Vec<&Block> = lead.blocks.iter().collect();
-    assert!(kinds.contains(&&Block::SubHeading {
-        text: "Bonus chart: Containers handled per month".into()
+    let kinds: Vec<Block> = blocks(lead);
+    assert!(kinds.contains(&Block::SubHeading {
+        text: "Bonus chart: Containers handled per month"
     }));
-    assert!(kinds.contains(&&Block::Caption {
-        text: "Data: Port Authority; Chart: Harbor Notes Visuals".into()
+    assert!(kinds.contains(&Block::Caption {
+        text: "Data: Port Authority; Chart: Harbor Notes Visuals"
     }));
-    assert!(kinds.contains(&&Block::Labelled {
-        label: "But, but, but".into(),
-        text: "Neighbours worry about the noise at night.".into()
+    assert!(kinds.contains(&Block::Labelled {
+        label: "But, but, but",
+        text: "Neighbours worry about the noise at night."
     }));
     assert_eq!(
-        lead.blocks.first(),
+        blocks(lead).first(),
         Some(&Block::Caption {
-            text: "Illustration: Tomas Weir/Harbor Notes".into()
+            text: "Illustration: Tomas Weir/Harbor Notes"
         })
     );
 }
@@ -135,15 +138,15 @@ fn heading_glued_to_a_bullet_opens_a_section() {
     let issue = parse(NUMBERED, "harbor.txt");
     let fares = section(&issue, "Ferry fares rise for the first time in six years");
     assert_eq!(
-        fares.blocks.last(),
+        blocks(fares).last(),
         Some(&Block::Bullet {
-            text: "Season passes keep their old price.".into()
+            text: "Season passes keep their old price."
         })
     );
     let last = issue.sections.last().unwrap();
     assert_eq!(last.title, "1 lighthouse thing");
     assert!(
-        matches!(&last.blocks[0], Block::Caption { text } if text.ends_with("Photo: Arno Blum/Harbor Archive"))
+        matches!(&blocks(last)[0], Block::Caption { text } if text.ends_with("Photo: Arno Blum/Harbor Archive"))
     );
 }
 
@@ -152,12 +155,12 @@ fn sign_off_is_dropped_and_intro_kept() {
     let issue = parse(NUMBERED, "harbor.txt");
     let last = issue.sections.last().unwrap();
     assert_eq!(
-        last.blocks.last().map(Block::text),
+        blocks(last).last().map(Block::text),
         Some("The paint came from a local shop, said the keeper.")
     );
     let intro = &issue.sections[0];
-    assert_eq!(intro.blocks.len(), 3);
-    assert!(matches!(intro.blocks[1], Block::Bullet { .. }));
+    assert_eq!(blocks(intro).len(), 3);
+    assert!(matches!(blocks(intro)[1], Block::Bullet { .. }));
 }
 
 #[test]
@@ -190,7 +193,7 @@ Beer traps work, but so do early-morning walks with a torch.
             "Slugs, and what to do about them"
         ]
     );
-    assert_eq!(issue.sections[1].blocks.len(), 3);
+    assert_eq!(blocks(&issue.sections[1]).len(), 3);
 }
 
 #[test]
@@ -240,10 +243,10 @@ to point buyers to cheaper payment options outside the store.
     assert_eq!(issue.date.as_deref(), Some("2024-03-05"));
     assert_eq!(titles(&issue), ["MARKETS", "TECH & POLICY"]);
     let markets = &issue.sections[0];
-    assert_eq!(markets.blocks.len(), 3, "{:#?}", markets.blocks);
-    assert!(markets.blocks[0].text().starts_with("Shares in the big"));
+    assert_eq!(blocks(markets).len(), 3, "{:#?}", blocks(markets));
+    assert!(blocks(markets)[0].text().starts_with("Shares in the big"));
     assert!(
-        markets.blocks[0]
+        blocks(markets)[0]
             .text()
             .ends_with("if the canal stays closed.")
     );
@@ -263,17 +266,17 @@ before it could dock.
 Short line after a short bullet.
 ";
     let issue = parse(text, "night.txt");
-    let blocks = &issue.sections[0].blocks;
+    let blocks = &blocks(&issue.sections[0]);
     assert_eq!(
         blocks[1],
         Block::Bullet {
-            text: "The late ferry waited forty minutes for a crane to clear the quay before it could dock.".into()
+            text: "The late ferry waited forty minutes for a crane to clear the quay before it could dock."
         }
     );
     assert_eq!(
         blocks[2],
         Block::Bullet {
-            text: "Nobody was hurt.".into()
+            text: "Nobody was hurt."
         }
     );
     assert_eq!(blocks.len(), 4, "{blocks:#?}");
@@ -303,9 +306,7 @@ Two inches fell overnight.
     let issue = parse(hashes, "sky.md");
     assert_eq!(issue.title, "Sky Watch");
     assert_eq!(titles(&issue), ["Meteor shower peaks", "A comet, maybe"]);
-    assert!(issue.sections[0].blocks.contains(&Block::SubHeading {
-        text: "Best spots".into()
-    }));
+    assert!(blocks(&issue.sections[0]).contains(&Block::SubHeading { text: "Best spots" }));
 }
 
 #[test]
@@ -334,7 +335,7 @@ fn no_sections_is_one_section() {
     let text = "Dear reader,\n\nNothing much happened this week.\n\nSee you soon.\n";
     let issue = parse(text, "letters/quiet-week.txt");
     assert_eq!(issue.sections.len(), 1);
-    assert_eq!(issue.sections[0].blocks.len(), 3);
+    assert_eq!(blocks(&issue.sections[0]).len(), 3);
     assert_eq!(issue.sections[0].title, issue.title);
 }
 
@@ -368,12 +369,12 @@ The council listed three reasons for the delay:
   • Money.
 ";
     let issue = parse(text, "l.txt");
-    let blocks = &issue.sections[0].blocks;
+    let blocks = &blocks(&issue.sections[0]);
     assert_eq!(
         blocks[0],
         Block::Labelled {
-            label: "What they’re saying".into(),
-            text: "“It is fine,” a spokesperson said.".into()
+            label: "What they’re saying",
+            text: "“It is fine,” a spokesperson said."
         }
     );
     assert!(matches!(blocks[1], Block::Paragraph { .. }));
@@ -386,7 +387,7 @@ fn control_sequences_never_reach_the_model() {
     let issue = parse(text, "x.txt");
     let json = serde_json::to_string(&issue).unwrap();
     assert!(!json.contains('\u{1b}'));
-    assert_eq!(issue.sections[0].blocks[0].text(), "Text  with colour.");
+    assert_eq!(blocks(&issue.sections[0])[0].text(), "Text  with colour.");
 }
 
 #[test]
@@ -417,25 +418,24 @@ fn reference_issue_when_present() {
     assert_eq!(t[3], "Catch up quick");
     assert_eq!(t[6], "1 piano thing");
     let catch_up = &issue.sections[3];
-    assert_eq!(catch_up.blocks.len(), 4);
+    assert_eq!(blocks(catch_up).len(), 4);
     assert!(
-        catch_up
-            .blocks
+        blocks(catch_up)
             .iter()
             .all(|b| matches!(b, Block::Numbered { .. }))
     );
     let lead = &issue.sections[1];
     assert!(
-        lead.blocks
+        blocks(lead)
             .iter()
             .any(|b| matches!(b, Block::SubHeading { text } if text.starts_with("Bonus chart")))
     );
     assert!(
-        matches!(lead.blocks.last(), Some(Block::Labelled { label, .. }) if label == "Why it matters")
+        matches!(blocks(lead).last(), Some(Block::Labelled { label, .. }) if *label == "Why it matters")
     );
     let last = issue.sections.last().unwrap();
     assert!(
-        matches!(last.blocks.last(), Some(Block::Labelled { label, .. }) if label == "What he's saying")
+        matches!(blocks(last).last(), Some(Block::Labelled { label, .. }) if *label == "What he's saying")
     );
 }
 
