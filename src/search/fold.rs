@@ -36,6 +36,57 @@ pub(crate) fn push_folded(out: &mut String, text: &str) {
     }
 }
 
+/// Appends the fold of `text` to a byte buffer: runs of ASCII are copied and
+/// lowercased in bulk, and characters without case (punctuation such as
+/// dashes and curly quotes, CJK) copied as they are, so only letters with
+/// case go through `push_folded_char`.
+pub(crate) fn push_folded_bytes(out: &mut Vec<u8>, text: &str) {
+    let mut rest = text;
+    let mut scratch = String::new();
+    while !rest.is_empty() {
+        let ascii = ascii_prefix_len(rest.as_bytes());
+        let start = out.len();
+        out.extend_from_slice(&rest.as_bytes()[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else { break };
+        if is_caseless(c) {
+            out.extend_from_slice(&rest.as_bytes()[..c.len_utf8()]);
+        } else {
+            scratch.clear();
+            push_folded_char(&mut scratch, c);
+            out.extend_from_slice(scratch.as_bytes());
+        }
+        rest = chars.as_str();
+    }
+}
+
+/// How many bytes at the start of `bytes` are ASCII; eight at a time.
+fn ascii_prefix_len(bytes: &[u8]) -> usize {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut len = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if u64::from_le_bytes(word) & HIGH_BITS != 0 {
+            break;
+        }
+        len += 8;
+    }
+    len + bytes[len..]
+        .iter()
+        .position(|b| !b.is_ascii())
+        .unwrap_or(bytes.len() - len)
+}
+
+/// Blocks of characters that have no lowercase form other than themselves:
+/// General Punctuation, CJK symbols, kana and ideographs, Hangul syllables.
+fn is_caseless(c: char) -> bool {
+    matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}')
+}
+
 /// The fold of `text`.
 pub(crate) fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -117,6 +168,44 @@ mod tests {
         assert_eq!(fold("ÉCOLE Straße"), "école straße");
         assert_eq!(fold("ΟΔΟΣ οδος"), "οδοσ οδοσ");
         assert_eq!(fold("東京"), "東京");
+    }
+
+    #[test]
+    fn byte_fold_equals_string_fold() {
+        for text in [
+            "Hello WORLD",
+            "ÉCOLE Straße ΟΔΟΣ",
+            "İSTANBUL xȺy\u{212A}z",
+            "東京",
+            "",
+            "“Quoted” — DASHED’S",
+            "ȺȺ",
+            "x\u{2126}Ω",
+        ] {
+            let mut bytes = b"keep ".to_vec();
+            push_folded_bytes(&mut bytes, text);
+            assert_eq!(bytes, format!("keep {}", fold(text)).into_bytes(), "{text}");
+        }
+    }
+
+    #[test]
+    fn ascii_prefix_lengths() {
+        assert_eq!(ascii_prefix_len(b""), 0);
+        assert_eq!(ascii_prefix_len(b"abc"), 3);
+        assert_eq!(ascii_prefix_len(b"abcdefghijk"), 11);
+        assert_eq!(ascii_prefix_len("abcdefghé".as_bytes()), 8);
+        assert_eq!(ascii_prefix_len("abcdeéfghijk".as_bytes()), 5);
+        assert_eq!(ascii_prefix_len("é".as_bytes()), 0);
+    }
+
+    #[test]
+    fn caseless_blocks_really_have_no_case() {
+        for block in [0x2000..=0x206F, 0x3000..=0x9FFF, 0xAC00..=0xD7A3] {
+            for c in block.filter_map(char::from_u32) {
+                assert!(is_caseless(c));
+                assert_eq!(fold(&c.to_string()), c.to_string(), "{c:?}");
+            }
+        }
     }
 
     #[test]

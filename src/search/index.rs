@@ -1,48 +1,57 @@
 //! The searchable form of a library, built once and queried on every keystroke.
 //!
-//! Shaped for large libraries: all story text lives folded in ONE buffer with a
-//! byte range per section, all names (section titles, issue titles, newsletter
-//! names) in another, so building allocates a handful of big strings instead of
-//! one per section, and a query walks memory in order.
+//! Shaped for large libraries: all story text lives folded in ONE byte buffer,
+//! all names (section titles, issue titles, newsletter names; each distinct
+//! name once) in another, with `u32` offsets into them, so building allocates
+//! a handful of big buffers instead of one String per section, and a query
+//! walks memory in order. Building folds the two halves of the library on two
+//! threads and joins the results.
 
-use std::ops::Range;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
-use super::fold::{fold, push_folded};
-use super::score::{
-    KEYWORD_OCCURRENCE_CAP, keyword_score, matcher, name_score, section_title_weight,
-};
+use super::engine;
+use super::fold::push_folded_bytes;
+use super::trigrams::TextFilter;
 use super::{Hit, terms};
-use crate::model::{Block, Library};
+use crate::model::{Block, Issue, Library, Section};
 
 /// A library's sections, folded for matching.
 pub struct Index {
-    /// Every section title, issue title and newsletter name, folded.
-    names: String,
-    /// Every section's story text, folded, one block per line.
-    bodies: String,
-    issues: Vec<IssueEntry>,
-    sections: Vec<SectionEntry>,
-}
-
-struct IssueEntry {
-    title: Range<usize>,
-    newsletter: Range<usize>,
-}
-
-struct SectionEntry {
-    issue: usize,
-    section: usize,
-    title: Range<usize>,
-    body: Range<usize>,
+    /// Every distinct name, folded, each followed by a '\n' (which no term
+    /// holds, so a match never runs from one name into the next).
+    pub(crate) names: String,
+    /// Name `k` is `names[name_starts[k]..name_starts[k + 1] - 1]`.
+    pub(crate) name_starts: Vec<u32>,
+    /// Which bytes each name holds (see `byte_mask`): a term whose mask is
+    /// not a subset cannot be a subsequence of the name.
+    pub(crate) name_masks: Vec<u64>,
+    /// Per issue: the name ids of its title and of its newsletter's name.
+    pub(crate) issue_names: Vec<[u32; 2]>,
+    /// Per issue: its first section; one more entry for the end.
+    pub(crate) issue_first: Vec<u32>,
+    /// Per section: its issue.
+    pub(crate) section_issue: Vec<u32>,
+    /// Per section: the name id of its title.
+    pub(crate) section_title: Vec<u32>,
+    /// Every section's story text, folded, one block per line, each story
+    /// followed by a '\n'.
+    pub(crate) bodies: Vec<u8>,
+    /// Story `s` is `bodies[body_starts[s]..body_starts[s + 1] - 1]`.
+    pub(crate) body_starts: Vec<u32>,
+    /// Which blocks of stories may hold a term.
+    pub(crate) filter: TextFilter,
 }
 
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Index")
-            .field("issues", &self.issues.len())
-            .field("sections", &self.sections.len())
+            .field("issues", &self.issue_names.len())
+            .field("sections", &self.section_issue.len())
+            .field("names", &self.name_masks.len())
             .field("names_bytes", &self.names.len())
             .field("body_bytes", &self.bodies.len())
+            .field("heap_bytes", &self.heap_bytes())
             .finish()
     }
 }
@@ -54,42 +63,45 @@ impl Default for Index {
     }
 }
 
+/// Below this many sections one thread builds the whole index.
+const PARALLEL_BUILD_MIN_SECTIONS: usize = 4096;
+
 impl Index {
     pub fn new(library: &Library) -> Index {
-        let mut names = String::new();
-        let mut bodies = String::new();
-        let mut issues = Vec::with_capacity(library.issues.len());
-        let mut sections = Vec::new();
-        for (issue_index, issue) in library.issues.iter().enumerate() {
-            let title = push_range(&mut names, &issue.title);
-            let newsletter = push_range(&mut names, issue.newsletter.as_deref().unwrap_or(""));
-            issues.push(IssueEntry { title, newsletter });
-            for (section_index, section) in issue.sections.iter().enumerate() {
-                let title = push_range(&mut names, &section.title);
-                let start = bodies.len();
-                for (i, block) in section.blocks().enumerate() {
-                    if i > 0 {
-                        bodies.push('\n');
-                    }
-                    push_block(&mut bodies, &block);
-                }
-                let body = start..bodies.len();
-                sections.push(SectionEntry {
-                    issue: issue_index,
-                    section: section_index,
-                    title,
-                    body,
-                });
-            }
+        let issues = &library.issues;
+        let total: usize = issues.iter().map(|i| i.sections.len()).sum();
+        if total < PARALLEL_BUILD_MIN_SECTIONS {
+            return Part::build(issues, 0).into_index();
         }
-        names.shrink_to_fit();
-        bodies.shrink_to_fit();
-        Index {
-            names,
-            bodies,
-            issues,
-            sections,
+        // Split where half the sections are behind us.
+        let mut seen = 0;
+        let split = issues
+            .iter()
+            .position(|issue| {
+                seen += issue.sections.len();
+                seen >= total / 2
+            })
+            .map_or(issues.len(), |i| i + 1);
+        let (first, second) = issues.split_at(split);
+        let text_bytes = |part: &[Issue]| -> usize {
+            part.iter()
+                .flat_map(|i| &i.sections)
+                .map(|s| s.body().len() + 8)
+                .sum()
+        };
+        // The first half gets room for both, so joining copies only the second.
+        let room = text_bytes(issues);
+        let (mut whole, rest) = std::thread::scope(|scope| {
+            let rest = scope.spawn(|| Part::build(second, 0));
+            let whole = Part::build(first, room);
+            (whole, rest.join())
+        });
+        match rest {
+            Ok(rest) => whole.append(rest),
+            // A panic in the helper thread: build its half here instead.
+            Err(_) => whole.append(Part::build(second, 0)),
         }
+        whole.into_index()
     }
 
     /// Every story that matches all terms of `query`, best first (ties: library
@@ -102,105 +114,289 @@ impl Index {
     /// terms can drive the highlights). Terms are folded again here, and empty
     /// ones ignored, so raw words work too.
     pub fn query_terms(&self, terms: &[String]) -> Vec<Hit> {
-        let terms: Vec<String> = terms
-            .iter()
-            .map(|t| fold(t))
-            .filter(|t| !t.is_empty())
-            .collect();
+        let terms = engine::clean_terms(terms);
         if terms.is_empty() {
             return Vec::new();
         }
-        // Issue titles and newsletter names are shared by all of an issue's
-        // sections: score them once per issue, not once per section.
-        let issue_scores: Vec<Vec<Option<i64>>> = terms
-            .iter()
-            .map(|term| {
-                self.issues
-                    .iter()
-                    .map(|issue| {
-                        let title = name_score(matcher(), &self.names[issue.title.clone()], term);
-                        let newsletter =
-                            name_score(matcher(), &self.names[issue.newsletter.clone()], term);
-                        title.max(newsletter)
-                    })
-                    .collect()
-            })
-            .collect();
-
-        let mut hits: Vec<Hit> = self
-            .sections
-            .iter()
-            .filter_map(|entry| {
-                let mut total: i64 = 0;
-                for (term, per_issue) in terms.iter().zip(&issue_scores) {
-                    let score = self.term_score(entry, term, per_issue[entry.issue])?;
-                    total = total.saturating_add(score);
-                }
-                Some(Hit {
-                    issue: entry.issue,
-                    section: entry.section,
-                    score: total,
-                })
-            })
-            .collect();
-        // Stable: equal scores keep library order.
-        hits.sort_by_key(|hit| std::cmp::Reverse(hit.score));
-        hits
+        engine::run(self, &terms, None).hits
     }
 
     /// Number of stories (sections) in the library: the M of "N of M".
     pub fn len(&self) -> usize {
-        self.sections.len()
+        self.section_issue.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.sections.is_empty()
+        self.section_issue.is_empty()
     }
 
-    /// One term against one section: the best name match, else a keyword hit
-    /// in the story text, else `None`.
-    fn term_score(
-        &self,
-        entry: &SectionEntry,
-        term: &str,
-        issue_score: Option<i64>,
-    ) -> Option<i64> {
-        let title =
-            name_score(matcher(), &self.names[entry.title.clone()], term).map(section_title_weight);
-        if let Some(best) = title.max(issue_score) {
-            return Some(best);
+    /// Bytes the index holds on the heap (its buffers' capacities).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.names.capacity()
+            + self.bodies.capacity()
+            + size_of::<u32>()
+                * (self.name_starts.capacity()
+                    + self.issue_first.capacity()
+                    + self.section_issue.capacity()
+                    + self.section_title.capacity()
+                    + self.body_starts.capacity())
+            + size_of::<u64>() * self.name_masks.capacity()
+            + size_of::<[u32; 2]>() * self.issue_names.capacity()
+            + self.filter.heap_bytes()
+    }
+
+    /// Name `id`, folded.
+    pub(crate) fn name(&self, id: u32) -> &str {
+        let id = id as usize;
+        let start = self.name_starts[id] as usize;
+        let end = self.name_starts[id + 1] as usize - 1;
+        &self.names[start..end]
+    }
+
+    /// Story `section`'s text, folded.
+    #[cfg(test)]
+    pub(crate) fn body(&self, section: usize) -> &[u8] {
+        let start = self.body_starts[section] as usize;
+        let end = self.body_starts[section + 1] as usize - 1;
+        &self.bodies[start..end]
+    }
+
+    /// The hit for `section` with `score`.
+    pub(crate) fn hit(&self, section: u32, score: i64) -> Hit {
+        let issue = self.section_issue[section as usize];
+        Hit {
+            issue: issue as usize,
+            section: (section - self.issue_first[issue as usize]) as usize,
+            score,
         }
-        let body = &self.bodies[entry.body.clone()];
-        let occurrences = body
-            .match_indices(term)
-            .take(KEYWORD_OCCURRENCE_CAP)
-            .count();
-        (occurrences > 0).then(|| keyword_score(term, occurrences))
     }
 }
 
-/// Appends the fold of `text` to `buffer` and returns where it went.
-fn push_range(buffer: &mut String, text: &str) -> Range<usize> {
-    let start = buffer.len();
-    push_folded(buffer, text);
-    start..buffer.len()
+/// One bit per byte class: a-z and 0-9 get a bit each, other bytes share the
+/// rest. If a term's mask is not a subset of a text's, the term is not in it.
+pub(crate) fn byte_mask(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(0, |mask, &b| mask | BYTE_BITS[b as usize])
+}
+
+const BYTE_BITS: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        let bit = match byte {
+            b'a'..=b'z' => byte - b'a',
+            b'0'..=b'9' => 26 + byte - b'0',
+            0x80..=0xff => 36 + byte % 20,
+            _ => 56 + byte % 8,
+        };
+        table[b] = 1 << bit;
+        b += 1;
+    }
+    table
+};
+
+/// Offsets are u32: text beyond 4 GiB is not indexed (a story past it is
+/// found by its names only).
+fn offset(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
+/// The index of a run of issues, built on one thread.
+struct Part {
+    /// Folded names, as bytes while building (see `into_index`).
+    names: Vec<u8>,
+    name_starts: Vec<u32>,
+    name_masks: Vec<u64>,
+    /// Folded name hash -> id, so a name shared by many issues (a newsletter's
+    /// name) is stored and scored once.
+    seen_names: HashMap<u64, u32>,
+    issue_names: Vec<[u32; 2]>,
+    issue_first: Vec<u32>,
+    section_issue: Vec<u32>,
+    section_title: Vec<u32>,
+    bodies: Vec<u8>,
+    body_starts: Vec<u32>,
+    filter: TextFilter,
+}
+
+impl Part {
+    /// `room`: bytes to reserve for story text (0: as much as these issues need).
+    fn build(issues: &[Issue], room: usize) -> Part {
+        let sections: usize = issues.iter().map(|i| i.sections.len()).sum();
+        let room = if room > 0 {
+            room
+        } else {
+            issues
+                .iter()
+                .flat_map(|i| &i.sections)
+                .map(|s| s.body().len() + 8)
+                .sum()
+        };
+        let mut part = Part {
+            names: Vec::new(),
+            name_starts: vec![0],
+            name_masks: Vec::new(),
+            seen_names: HashMap::new(),
+            issue_names: Vec::with_capacity(issues.len()),
+            issue_first: Vec::with_capacity(issues.len() + 1),
+            section_issue: Vec::with_capacity(sections),
+            section_title: Vec::with_capacity(sections),
+            bodies: Vec::with_capacity(room),
+            body_starts: Vec::with_capacity(sections + 1),
+            filter: TextFilter::build(&[], &[]),
+        };
+        part.body_starts.push(0);
+        for (issue_index, issue) in issues.iter().enumerate() {
+            let title = part.push_name(&issue.title);
+            let newsletter = part.push_name(issue.newsletter.as_deref().unwrap_or(""));
+            part.issue_names.push([title, newsletter]);
+            part.issue_first.push(offset(part.section_issue.len()));
+            for section in &issue.sections {
+                let title = part.push_name(&section.title);
+                part.section_title.push(title);
+                part.section_issue.push(offset(issue_index));
+                let start = part.bodies.len();
+                push_body(&mut part.bodies, section);
+                if part.bodies.len() >= u32::MAX as usize {
+                    part.bodies.truncate(start);
+                }
+                part.bodies.push(b'\n');
+                part.body_starts.push(offset(part.bodies.len()));
+            }
+        }
+        part.issue_first.push(offset(part.section_issue.len()));
+        part.filter = TextFilter::build(&part.bodies, &part.body_starts);
+        part
+    }
+
+    /// Adds a name (unless already there) and returns its id.
+    fn push_name(&mut self, name: &str) -> u32 {
+        let start = self.names.len();
+        push_folded_bytes(&mut self.names, name);
+        let hash = xxhash_rust::xxh3::xxh3_64(&self.names[start..]);
+        let next = offset(self.name_masks.len());
+        match self.seen_names.entry(hash) {
+            Entry::Occupied(seen) => {
+                let id = *seen.get() as usize;
+                let (a, b) = (
+                    self.name_starts[id] as usize,
+                    self.name_starts[id + 1] as usize,
+                );
+                if self.names[a..b - 1] == self.names[start..] {
+                    self.names.truncate(start);
+                    return *seen.get();
+                }
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(next);
+            }
+        }
+        self.name_masks.push(byte_mask(&self.names[start..]));
+        self.names.push(b'\n');
+        self.name_starts.push(offset(self.names.len()));
+        next
+    }
+
+    /// Appends `other`, which indexes the issues after ours.
+    fn append(&mut self, other: Part) {
+        let names = offset(self.name_masks.len());
+        let name_bytes = offset(self.names.len());
+        let issues = offset(self.issue_names.len());
+        let sections = offset(self.section_issue.len());
+        let body_bytes = offset(self.bodies.len());
+        self.names.extend_from_slice(&other.names);
+        self.name_starts
+            .extend(other.name_starts[1..].iter().map(|s| s + name_bytes));
+        self.name_masks.extend_from_slice(&other.name_masks);
+        self.issue_names.extend(
+            other
+                .issue_names
+                .iter()
+                .map(|[t, n]| [t + names, n + names]),
+        );
+        self.issue_first.pop();
+        self.issue_first
+            .extend(other.issue_first.iter().map(|s| s + sections));
+        self.section_issue
+            .extend(other.section_issue.iter().map(|i| i + issues));
+        self.section_title
+            .extend(other.section_title.iter().map(|t| t + names));
+        self.filter.append(other.filter, sections);
+        if self.bodies.len() + other.bodies.len() < u32::MAX as usize {
+            self.bodies.extend_from_slice(&other.bodies);
+            self.body_starts
+                .extend(other.body_starts[1..].iter().map(|s| s + body_bytes));
+        } else {
+            // Past 4 GiB: the second half's stories are found by name only.
+            for _ in 1..other.body_starts.len() {
+                self.bodies.push(b'\n');
+                self.body_starts.push(offset(self.bodies.len()));
+            }
+        }
+    }
+
+    fn into_index(mut self) -> Index {
+        // Folding whole chars of valid UTF-8 gives valid UTF-8, so the lossy
+        // branch never runs; it only avoids a panic path.
+        let mut names = match String::from_utf8(self.names) {
+            Ok(names) => names,
+            Err(bad) => String::from_utf8_lossy(bad.as_bytes()).into_owned(),
+        };
+        names.shrink_to_fit();
+        self.bodies.shrink_to_fit();
+        Index {
+            names,
+            name_starts: self.name_starts,
+            name_masks: self.name_masks,
+            issue_names: self.issue_names,
+            issue_first: self.issue_first,
+            section_issue: self.section_issue,
+            section_title: self.section_title,
+            bodies: self.bodies,
+            body_starts: self.body_starts,
+            filter: self.filter,
+        }
+    }
+}
+
+/// Appends a story's text as a reader sees it (labels and numbers included,
+/// bullet and quote markers not: they are not words anyone searches for),
+/// folded, one block per line. That is the section's body as stored, but
+/// for the numbers of numbered blocks.
+fn push_body(buffer: &mut Vec<u8>, section: &Section) {
+    if !section
+        .blocks()
+        .any(|block| matches!(block, Block::Numbered { .. }))
+    {
+        push_folded_bytes(buffer, section.body());
+        return;
+    }
+    for (i, block) in section.blocks().enumerate() {
+        if i > 0 {
+            buffer.push(b'\n');
+        }
+        push_block(buffer, &block);
+    }
 }
 
 /// Appends a block's text as a reader sees it (labels and markers included),
 /// folded, without building the plain-text String first.
-fn push_block(buffer: &mut String, block: &Block) {
+fn push_block(buffer: &mut Vec<u8>, block: &Block) {
     match block {
         Block::Labelled { label, text } => {
-            push_folded(buffer, label);
-            buffer.push_str(": ");
-            push_folded(buffer, text);
+            push_folded_bytes(buffer, label);
+            buffer.extend_from_slice(b": ");
+            push_folded_bytes(buffer, text);
         }
         Block::Numbered { number, text } => {
-            buffer.push_str(&number.to_string());
-            buffer.push_str(". ");
-            push_folded(buffer, text);
+            buffer.extend_from_slice(number.to_string().as_bytes());
+            buffer.extend_from_slice(b". ");
+            push_folded_bytes(buffer, text);
         }
         // Bullet and quote markers are not words anyone searches for.
-        other => push_folded(buffer, other.text()),
+        other => push_folded_bytes(buffer, other.text()),
     }
 }

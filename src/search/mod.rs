@@ -5,17 +5,27 @@
 //! newsletter name, or as a case-insensitive substring of the story text.
 //! Matching is case-insensitive with Unicode lowercasing (see `fold`).
 //!
+//! Built for 100k stories: `Index` folds all text once into two buffers
+//! (`index`), a query runs on two threads with cheap filters before skim and
+//! one sweep of memchr over the story text (`engine`), and `Searcher` reuses
+//! the previous keystroke's work (`searcher`).
+//!
 //! Pure and terminal-free: it reads the model and returns indices and ranges;
 //! the app decides what to show and the ui draws the highlights. `Index` is
-//! `Send + Sync` and queried through `&self`, so a worker thread can own it.
+//! `Send + Sync` and queried through `&self`, so a worker thread can own it;
+//! a `Searcher` wraps it for a worker that answers one keystroke after another.
 
+mod engine;
 mod fold;
 mod highlight;
 mod index;
 mod score;
+mod searcher;
+mod trigrams;
 
 pub use highlight::{fuzzy_indices, keyword_ranges};
 pub use index::Index;
+pub use searcher::Searcher;
 
 /// One matching story: `issue` indexes `Library::issues`, `section` that
 /// issue's `sections`. Higher `score` is better.
@@ -40,3 +50,5 @@ pub fn terms(query: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod timing;

@@ -425,6 +425,134 @@ proptest! {
     }
 }
 
+/// A key typed into the filter bar: a char, or backspace (`None`).
+fn arb_keys() -> impl Strategy<Value = Vec<Option<char>>> {
+    let key = prop_oneof![
+        3 => prop::sample::select(vec!['a', 'b', 'c', 'é', 'İ', 'Ⱥ', 'Σ', 'ς', '東', ' ']).prop_map(Some),
+        1 => Just(None),
+    ];
+    prop::collection::vec(key, 0..24)
+}
+
+proptest! {
+    #[test]
+    fn searcher_agrees_with_query_while_typing(lib in arb_library(), keys in arb_keys()) {
+        let index = std::sync::Arc::new(Index::new(&lib));
+        let mut searcher = Searcher::new(std::sync::Arc::clone(&index));
+        let mut query = String::new();
+        for key in keys {
+            match key {
+                Some(c) => query.push(c),
+                None => {
+                    query.pop();
+                }
+            }
+            let hits = searcher.search(&query);
+            prop_assert_eq!(&*hits, &index.query(&query), "query {:?}", query);
+        }
+    }
+}
+
+#[test]
+fn searcher_narrows_and_remembers() {
+    // "then" matches "The new deal" scattered (accepted) but "thn" is not
+    // contiguous there and scores too low: the hits are not monotonic, and
+    // the searcher must not narrow on them.
+    let lib = library(vec![issue(
+        None,
+        "Issue",
+        &[
+            ("The new deal", &[]),
+            ("Trade talks strengthened", &[]),
+            ("Thin ice", &["The new rules."]),
+        ],
+    )]);
+    let index = std::sync::Arc::new(Index::new(&lib));
+    let mut searcher = Searcher::new(std::sync::Arc::clone(&index));
+    for query in ["t", "th", "thn", "then", "the", "th", "then d", "then"] {
+        assert_eq!(*searcher.search(query), index.query(query), "{query}");
+    }
+    // a remembered query comes back as the same shared result
+    let first = searcher.search("then");
+    let again = searcher.search("then ");
+    assert!(std::sync::Arc::ptr_eq(&first, &again));
+    assert!(searcher.search("   ").is_empty());
+    // and it can live on a worker thread
+    fn send<T: Send>() {}
+    send::<Searcher>();
+}
+
+#[test]
+fn heap_bytes_cover_the_text() {
+    let lib = space_library();
+    let index = Index::new(&lib);
+    let text: usize = lib
+        .issues
+        .iter()
+        .flat_map(|i| &i.sections)
+        .map(|s| s.text().len() + s.title.len())
+        .sum();
+    assert!(
+        index.heap_bytes() >= text,
+        "{} < {text}",
+        index.heap_bytes()
+    );
+    assert!(index.heap_bytes() > Index::default().heap_bytes());
+}
+
+#[test]
+fn a_library_big_enough_to_build_on_two_threads_gives_the_same_results() {
+    // Past the parallel threshold, with names repeated across both halves.
+    let stories: Vec<(String, String)> = (0..5000)
+        .map(|i| {
+            (
+                format!("Story {i} about {}", ["rockets", "ports", "chips"][i % 3]),
+                format!("Body {i} mentions {}", ["tariffs", "ferries"][i % 2]),
+            )
+        })
+        .collect();
+    let issues: Vec<Issue> = stories
+        .chunks(7)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let stories: Vec<(&str, Vec<&str>)> = chunk
+                .iter()
+                .map(|(t, b)| (t.as_str(), vec![b.as_str()]))
+                .collect();
+            let stories: Vec<Story> = stories.iter().map(|(t, b)| (*t, b.as_slice())).collect();
+            issue(
+                Some(["Orbit Desk", "Metro Wire"][n % 2]),
+                &format!("Issue {n}"),
+                &stories,
+            )
+        })
+        .collect();
+    let lib = library(issues);
+    let index = Index::new(&lib);
+    assert_eq!(index.len(), 5000);
+    // every story found by its own unique title and number
+    for i in [0, 1, 2499, 2500, 2501, 4999] {
+        let hits = index.query(&format!("story {i} body {i}"));
+        let found: Vec<String> = hits
+            .iter()
+            .filter(|h| h.score > 0)
+            .map(|h| lib.issues[h.issue].sections[h.section].title.clone())
+            .collect();
+        assert!(found.contains(&stories[i].0), "{i}: {found:?}");
+    }
+    assert_eq!(index.query("tariffs").len(), 2500);
+    let metro: usize = lib
+        .issues
+        .iter()
+        .filter(|i| i.newsletter.as_deref() == Some("Metro Wire"))
+        .map(|i| i.sections.len())
+        .sum();
+    assert_eq!(index.query("metro wire").len(), metro);
+    // chips: i % 3 == 2; ferries: i % 2 == 1
+    let both = (0..5000).filter(|i| i % 6 == 5).count();
+    assert_eq!(index.query("chips ferries").len(), both);
+}
+
 #[test]
 fn bundled_seeds_rank_the_story_about_it_first() {
     let lib = crate::library::bundled();

@@ -1,0 +1,113 @@
+//! A search session for the reader's worker thread: it remembers recent
+//! queries so typing and backspacing reuse earlier work.
+//!
+//! Typing a letter extends a term, so the new query can only match stories
+//! that survived the previous one's monotonic filters (see `engine`): only
+//! those are examined. Going back to an earlier query returns its remembered
+//! result at once. Either way the result is exactly `Index::query`'s.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use super::engine::{self, clean_terms};
+use super::{Hit, Index, terms};
+
+/// Remembers at most this many recent queries...
+const RECENT_QUERIES: usize = 16;
+/// ...and lets go of older ones once they hold more than this many bytes.
+const RECENT_BYTES: usize = 16 << 20;
+
+pub struct Searcher {
+    index: Arc<Index>,
+    /// Most recent first.
+    recent: VecDeque<Remembered>,
+    empty: Arc<Vec<Hit>>,
+}
+
+struct Remembered {
+    terms: Vec<String>,
+    hits: Arc<Vec<Hit>>,
+    survivors: Vec<u32>,
+}
+
+impl Remembered {
+    fn bytes(&self) -> usize {
+        self.hits.len() * std::mem::size_of::<Hit>()
+            + self.survivors.len() * std::mem::size_of::<u32>()
+    }
+}
+
+impl std::fmt::Debug for Searcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Searcher")
+            .field("index", &self.index)
+            .field("recent", &self.recent.len())
+            .finish()
+    }
+}
+
+impl Searcher {
+    pub fn new(index: Arc<Index>) -> Self {
+        Searcher {
+            index,
+            recent: VecDeque::new(),
+            empty: Arc::new(Vec::new()),
+        }
+    }
+
+    /// The index searched.
+    pub fn index(&self) -> &Arc<Index> {
+        &self.index
+    }
+
+    /// The same hits as `Index::query(query)`, reusing recent queries' work.
+    pub fn search(&mut self, query: &str) -> Arc<Vec<Hit>> {
+        let terms = clean_terms(&terms(query));
+        if terms.is_empty() {
+            return Arc::clone(&self.empty);
+        }
+        if let Some(found) = self
+            .recent
+            .iter()
+            .position(|r| r.terms == terms)
+            .and_then(|at| self.recent.remove(at))
+        {
+            let hits = Arc::clone(&found.hits);
+            self.recent.push_front(found);
+            return hits;
+        }
+        // The narrowest remembered query that this one refines.
+        let base = self
+            .recent
+            .iter()
+            .filter(|r| refines(&terms, &r.terms))
+            .min_by_key(|r| r.survivors.len());
+        let outcome = engine::run(&self.index, &terms, base.map(|r| r.survivors.as_slice()));
+        let hits = Arc::new(outcome.hits);
+        self.remember(Remembered {
+            terms,
+            hits: Arc::clone(&hits),
+            survivors: outcome.survivors,
+        });
+        hits
+    }
+
+    fn remember(&mut self, entry: Remembered) {
+        self.recent.push_front(entry);
+        self.recent.truncate(RECENT_QUERIES);
+        let mut bytes: usize = self.recent.iter().map(Remembered::bytes).sum();
+        while bytes > RECENT_BYTES && self.recent.len() > 1 {
+            if let Some(old) = self.recent.pop_back() {
+                bytes -= old.bytes();
+            }
+        }
+    }
+}
+
+/// Whether every story matching `new` passes `old`'s monotonic filters: true
+/// when each old term is a substring of some new term (a subsequence of a
+/// name, or a substring of the text, stays one for a shorter term).
+fn refines(new: &[String], old: &[String]) -> bool {
+    old.iter()
+        .all(|o| new.iter().any(|n| n.contains(o.as_str())))
+}
