@@ -8,7 +8,7 @@ use std::thread;
 
 use crate::app::{Action, Loaded};
 use crate::model::Library;
-use crate::search::{Hit, Index};
+use crate::search::Searcher;
 
 /// Work for the background thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,21 +62,6 @@ where
         {
             return;
         }
-    }
-}
-
-/// Stand-in with the shape of `search::Searcher` until that lands.
-struct Searcher {
-    index: Arc<Index>,
-}
-
-impl Searcher {
-    fn new(index: Arc<Index>) -> Searcher {
-        Searcher { index }
-    }
-
-    fn search(&mut self, query: &str) -> Arc<Vec<Hit>> {
-        Arc::new(self.index.query(query))
     }
 }
 
