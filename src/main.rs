@@ -77,22 +77,33 @@ fn open(paths: &[PathBuf]) -> Opened {
 }
 
 fn read(paths: &[PathBuf]) -> anyhow::Result<()> {
-    let Opened {
-        mut library,
-        origin,
-        warnings,
-    } = open(paths);
-    if library.issues.is_empty() && !library.errors.is_empty() && !paths.is_empty() {
-        // Nothing to read: say why here rather than open an empty reader.
-        for error in &library.errors {
-            eprintln!("nlread: {}: {}", error.source, error.message);
+    // The library loads behind the first frame, so say here, before the
+    // terminal is taken, when nothing named can be read at all.
+    let missing: Vec<&PathBuf> = paths
+        .iter()
+        .filter(|p| std::fs::metadata(p).is_err())
+        .collect();
+    if !paths.is_empty() && missing.len() == paths.len() {
+        for path in missing {
+            eprintln!(
+                "nlread: {}: not found: check the path is spelled right",
+                path.display()
+            );
         }
         anyhow::bail!(
             "nothing could be read from the paths given; name newsletter files or folders that hold some"
         );
     }
-    library.errors.extend(warnings);
-    nlread::tui::run(library, origin)
+    let paths = paths.to_vec();
+    nlread::tui::run_with_loader(move || {
+        let Opened {
+            mut library,
+            origin,
+            warnings,
+        } = open(&paths);
+        library.errors.extend(warnings);
+        (library, origin)
+    })
 }
 
 fn export(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {

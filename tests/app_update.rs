@@ -4,24 +4,24 @@
 mod app_fixture;
 
 use nlread::app::panes::story_size;
-use nlread::app::{Action, App, Effect, Focus, update};
+use nlread::app::{Action, App, Effect, Focus, update_now};
 use nlread::model::Library;
 
 fn app_at(width: u16, height: u16) -> App {
     let mut app = App::new(app_fixture::library(), "Reading 3 files.".into());
-    update(&mut app, Action::Resize { width, height });
+    update_now(&mut app, Action::Resize { width, height });
     app
 }
 
 fn apply(app: &mut App, actions: &[Action]) {
     for a in actions {
-        assert_eq!(update(app, *a), Effect::None, "{a:?}");
+        assert_eq!(update_now(app, a.clone()), Effect::None, "{a:?}");
     }
 }
 
 fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
-        update(app, Action::FilterInput(c));
+        update_now(app, Action::FilterInput(c));
     }
 }
 
@@ -354,19 +354,19 @@ fn help_swallows_the_next_key() {
     assert!(!app.help);
     assert_eq!(app.issue, 0, "the key that closed help did nothing else");
     apply(&mut app, &[Action::ToggleHelp]);
-    assert_eq!(update(&mut app, Action::Quit), Effect::Quit);
+    assert_eq!(update_now(&mut app, Action::Quit), Effect::Quit);
 }
 
 #[test]
 fn quit_returns_the_quit_effect() {
     let mut app = app_at(120, 35);
-    assert_eq!(update(&mut app, Action::Quit), Effect::Quit);
+    assert_eq!(update_now(&mut app, Action::Quit), Effect::Quit);
 }
 
 #[test]
 fn long_lists_keep_the_selection_in_view() {
     let mut app = App::new(app_fixture::many_issues(40), String::new());
-    update(
+    update_now(
         &mut app,
         Action::Resize {
             width: 80,
@@ -375,11 +375,11 @@ fn long_lists_keep_the_selection_in_view() {
     );
     let rows = usize::from(12u16 - 2 - 2);
     for _ in 0..20 {
-        update(&mut app, Action::Down);
+        update_now(&mut app, Action::Down);
     }
     assert_eq!(app.issue, 20);
     assert!(app.issue_offset <= 20 && 20 < app.issue_offset + rows);
-    update(&mut app, Action::Top);
+    update_now(&mut app, Action::Top);
     assert_eq!(app.issue_offset, 0);
 }
 
@@ -427,28 +427,28 @@ fn an_empty_library_survives_every_key() {
     let mut app = App::new(Library::default(), String::new());
     for _ in 0..3 {
         for a in every_action() {
-            assert_eq!(update(&mut app, a), Effect::None);
+            assert_eq!(update_now(&mut app, a), Effect::None);
             assert_eq!(app.shown(), None);
         }
     }
-    assert_eq!(update(&mut app, Action::Quit), Effect::Quit);
+    assert_eq!(update_now(&mut app, Action::Quit), Effect::Quit);
 }
 
 #[test]
 fn tiny_sizes_survive_every_key() {
     let mut app = app_at(0, 0);
     for a in every_action() {
-        update(&mut app, a);
-        update(
+        update_now(&mut app, a.clone());
+        update_now(
             &mut app,
             Action::Resize {
                 width: 1,
                 height: 1,
             },
         );
-        update(&mut app, a);
+        update_now(&mut app, a);
     }
-    update(
+    update_now(
         &mut app,
         Action::Resize {
             width: 80,

@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+// The library generator the benchmarks use, for the big-library test.
+#[path = "../benches/support/generate.rs"]
+mod generate;
+
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 const ISSUE: &str = "\
@@ -94,16 +98,30 @@ impl Tmux {
 
     /// Polls the screen until `needle` is on it; fails with the screen.
     fn wait_for(&self, needle: &str) -> String {
+        self.wait_until(needle, TIMEOUT, Duration::from_millis(50), |s| {
+            s.contains(needle)
+        })
+    }
+
+    /// Polls the screen every `every` until `done` says yes; fails after
+    /// `timeout`, naming `what` and showing the screen.
+    fn wait_until(
+        &self,
+        what: &str,
+        timeout: Duration,
+        every: Duration,
+        done: impl Fn(&str) -> bool,
+    ) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
-            if screen.contains(needle) {
+            if done(&screen) {
                 return screen;
             }
-            if start.elapsed() > TIMEOUT {
-                panic!("{needle:?} did not appear within {TIMEOUT:?}; the screen:\n{screen}");
+            if start.elapsed() > timeout {
+                panic!("{what:?} did not appear within {timeout:?}; the screen:\n{screen}");
             }
-            std::thread::sleep(Duration::from_millis(50));
+            std::thread::sleep(every);
         }
     }
 
@@ -250,5 +268,114 @@ fn no_path_and_an_empty_home_show_the_bundled_samples() {
         "the library folder is created"
     );
     tmux.keys(&["q"]);
+    assert_eq!(wait_for_exit(&status), "EXIT=0");
+}
+
+/// The filter bar's line: the one starting with the prompt (panes start
+/// with a border, the status line with the origin).
+fn filter_bar(screen: &str) -> Option<&str> {
+    screen.lines().find(|l| l.starts_with("/ "))
+}
+
+/// Typing into a 10,000-issue (~110,000-story) library: every letter must
+/// be on the screen within `LETTER_DEADLINE` however long its search takes,
+/// and the results must arrive. Needs the release binary and ~15 s:
+/// `cargo test --release --test e2e_tmux -- --ignored --nocapture`.
+#[test]
+#[ignore = "big library: run with --release -- --ignored"]
+fn typing_into_a_big_library_draws_every_letter_at_once() {
+    const ISSUES: usize = 10_000;
+    const LETTER_DEADLINE: Duration = Duration::from_millis(100);
+    const LOAD_TIMEOUT: Duration = Duration::from_secs(60);
+    let Some(mut tmux) = Tmux::start("big") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let library = dir.path().join("library");
+    let started = Instant::now();
+    let bytes = generate::write_library(&library, ISSUES, 42).expect("library written");
+    println!(
+        "wrote {ISSUES} issues, {:.0} MB, in {:?}",
+        bytes as f64 / 1e6,
+        started.elapsed()
+    );
+    let (command, status) = command_in(dir.path(), Some(&library));
+
+    let started = Instant::now();
+    tmux.new_session(120, 35, &command);
+    tmux.wait_until(
+        "a first frame",
+        LOAD_TIMEOUT,
+        Duration::from_millis(5),
+        |s| s.contains("Issues"),
+    );
+    println!("first frame after {:?}", started.elapsed());
+
+    // The first letter goes in at once, maybe while the library is still
+    // loading: it must be drawn anyway, and its search run once loaded.
+    let query = "tencent";
+    let mut typed = String::new();
+    let mut timings = Vec::new();
+    tmux.keys(&["/"]);
+    let mut type_key = |c: char, key: &str| {
+        if c == '⌫' {
+            typed.pop();
+        } else {
+            typed.push(c);
+        }
+        let prompt = format!("/ {typed} ");
+        let start = Instant::now();
+        tmux.run(&["send-keys", "-t", "main", "-l", key]);
+        tmux.wait_until(&prompt, TIMEOUT, Duration::from_millis(1), |s| {
+            filter_bar(s).is_some_and(|bar| bar.starts_with(&prompt))
+        });
+        timings.push((c, start.elapsed()));
+    };
+    type_key('t', "t");
+    let loaded = format!("Issues {ISSUES}");
+    tmux.wait_until(&loaded, LOAD_TIMEOUT, Duration::from_millis(20), |s| {
+        s.contains(&loaded) && !s.contains("Loading")
+    });
+    println!("library loaded after {:?}", started.elapsed());
+    for c in query.chars().skip(1) {
+        type_key(c, &c.to_string());
+    }
+    let settled = |what: &str| {
+        let start = Instant::now();
+        let screen = tmux.wait_until(what, TIMEOUT, Duration::from_millis(2), |s| {
+            filter_bar(s).is_some_and(|bar| bar.contains(" of ") && !bar.contains('…'))
+        });
+        println!(
+            "results for {what:?} settled {:?} after its last key",
+            start.elapsed()
+        );
+        println!("{}", filter_bar(&screen).unwrap_or_default().trim_end());
+        screen
+    };
+    let screen = settled(query);
+    // Backspace is a keystroke like any other (DEL is what tmux sends).
+    for _ in 0..3 {
+        type_key('⌫', "\x7f");
+    }
+    settled(&typed);
+    for (c, took) in &timings {
+        println!("key {c:?} on screen after {took:?}");
+    }
+
+    let slow: Vec<_> = timings
+        .iter()
+        .filter(|(_, took)| *took > LETTER_DEADLINE)
+        .collect();
+    assert!(
+        slow.is_empty(),
+        "letters slower than {LETTER_DEADLINE:?} to appear: {slow:?}"
+    );
+    assert!(
+        !screen.contains("Results 0"),
+        "{query:?} finds stories:\n{screen}"
+    );
+    assert!(screen.contains("Results "), "{screen}");
+
+    tmux.keys(&["C-c"]);
     assert_eq!(wait_for_exit(&status), "EXIT=0");
 }

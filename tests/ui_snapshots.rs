@@ -3,7 +3,7 @@
 
 mod app_fixture;
 
-use nlread::app::{Action, App, update};
+use nlread::app::{Action, App, update_now};
 use nlread::model::Library;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -12,9 +12,9 @@ use ratatui::style::Modifier;
 fn app(library: Library, width: u16, height: u16, actions: &[Action]) -> App {
     let mut app = App::new(library, "Reading 3 files from ./issues.".into());
     app.no_color = true;
-    update(&mut app, Action::Resize { width, height });
+    update_now(&mut app, Action::Resize { width, height });
     for a in actions {
-        update(&mut app, *a);
+        update_now(&mut app, a.clone());
     }
     app
 }
@@ -187,4 +187,74 @@ fn matches_are_highlighted_without_colour() {
     let story_x = panes.story.unwrap().x + 1;
     let hits: String = (1..34).map(|y| highlighted(y, story_x, 120)).collect();
     assert!(hits.matches("piano").count() >= 2, "{hits:?}");
+}
+
+#[test]
+fn loading_80x24() {
+    let mut app = App::loading();
+    app.no_color = true;
+    update_now(
+        &mut app,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    insta::assert_snapshot!("loading_first_frame_80x24", draw(&app).backend());
+    for a in [Action::Down, Action::Open, Action::FocusFilter] {
+        update_now(&mut app, a);
+    }
+    // A letter typed while loading is in the bar; its search waits.
+    update_now(&mut app, Action::FilterInput('p'));
+    insta::assert_snapshot!("loading_with_a_filter_80x24", draw(&app).backend());
+}
+
+/// The next letter is drawn before its search is answered; the old results
+/// stay, and the count says it is behind.
+#[test]
+fn a_search_in_flight_80x24() {
+    let mut app = app(app_fixture::library(), 80, 24, &typed("piano"));
+    let effect = nlread::app::update(&mut app, Action::FilterInput('s'));
+    assert!(matches!(effect, nlread::app::Effect::Search { .. }));
+    insta::assert_snapshot!(draw(&app).backend());
+}
+
+/// Lists are drawn by window: far down a long list the selected row is the
+/// one in view and highlighted, also when the frame is smaller than the
+/// size the app last heard of.
+#[test]
+fn the_bottom_of_a_long_list_is_in_view() {
+    let app = app(
+        app_fixture::many_issues(5000),
+        80,
+        24,
+        &[Action::Bottom, Action::Up],
+    );
+    insta::assert_snapshot!("long_list_near_the_bottom_80x24", draw(&app).backend());
+    for (w, h) in [(80, 24), (80, 10), (30, 8)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        terminal
+            .draw(|frame| nlread::ui::draw(frame, &app))
+            .expect("draw");
+        let buffer = terminal.backend().buffer();
+        let rows: Vec<String> = (0..h)
+            .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect())
+            .collect();
+        let selected = rows
+            .iter()
+            .enumerate()
+            .find(|(_, row)| row.contains("Issue 4998"))
+            .map(|(y, _)| y as u16);
+        let Some(y) = selected else {
+            panic!(
+                "the selected issue is not drawn at {w}x{h}:\n{}",
+                rows.join("\n")
+            );
+        };
+        // Focused selection: reversed (NO_COLOR theme).
+        assert!(
+            buffer[(2, y)].modifier.contains(Modifier::REVERSED),
+            "row {y} is not highlighted at {w}x{h}"
+        );
+    }
 }

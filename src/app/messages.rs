@@ -14,6 +14,12 @@ pub const NO_RESULTS: &str = "No stories match. Esc clears the filter.";
 pub const NO_STORY: &str = "Nothing selected.";
 pub const TOO_SMALL: &str = "Terminal too small";
 pub const UNTITLED: &str = "(untitled)";
+/// The status line until the library has arrived.
+pub const LOADING: &str = "Loading…";
+/// Before the match count while the results are those of an older query.
+pub const SEARCHING: &str = "…";
+/// An empty result list whose search has not answered yet.
+pub const SEARCHING_LIST: &str = "Searching…";
 
 pub const FILTER_PROMPT: &str = "/ ";
 pub const FILTER_HINT: &str = "/ filter stories";

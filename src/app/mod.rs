@@ -1,8 +1,13 @@
 //! Application state and its one mutator, [`update`].
 //!
 //! Plain data only: selections and offsets are integers, sizes are the last
-//! `Resize`. Nothing here knows ratatui or crossterm; effects (quit, later
-//! save or open a link) are returned, not performed.
+//! `Resize`. Nothing here knows ratatui or crossterm; effects (quit, run a
+//! search) are returned, not performed.
+//!
+//! Slow work never happens in `update`: a filter keystroke returns
+//! `Effect::Search` with a generation number and the results come back later
+//! as `Action::SearchResults`; the library itself can arrive later too, as
+//! `Action::Loaded`. `update_now` runs a search inline for tests and tools.
 
 pub mod messages;
 pub mod panes;
@@ -11,6 +16,7 @@ pub mod story;
 use crate::model::{Issue, Library, Section};
 use crate::search::{self, Hit, Index};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use story::StoryLine;
 
 /// Which part of the screen takes the keys.
@@ -24,8 +30,9 @@ pub enum Focus {
 }
 
 /// Everything a key can ask for: update's input and, later, the names a
-/// keymap config file uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// keymap config file uses. The last two variants are not keys but the
+/// answers of background work; they are never (de)serialized.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Action {
     Up,
     Down,
@@ -52,18 +59,68 @@ pub enum Action {
         width: u16,
         height: u16,
     },
+    /// The hits for the query of search `generation` (see `Effect::Search`).
+    #[serde(skip)]
+    SearchResults {
+        generation: u64,
+        hits: Arc<Vec<Hit>>,
+    },
+    /// The library, loaded and indexed off the UI thread.
+    #[serde(skip)]
+    Loaded(Box<Loaded>),
 }
 
 /// What the caller of [`update`] must do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     None,
     Quit,
+    /// Run `query` against the index and answer with
+    /// `Action::SearchResults` carrying the same `generation`. Only the
+    /// latest generation matters: older requests may be skipped.
+    Search {
+        generation: u64,
+        query: String,
+    },
+}
+
+/// A library ready for the reader: the issues, where they came from, and
+/// their search index (built with the library, off the UI thread).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub library: Library,
+    pub origin: String,
+    pub index: Arc<Index>,
+}
+
+impl Loaded {
+    /// Indexes `library` (the slow part: call it where waiting is fine).
+    pub fn new(library: Library, origin: String) -> Loaded {
+        let index = Arc::new(Index::new(&library));
+        Loaded {
+            library,
+            origin,
+            index,
+        }
+    }
+}
+
+impl PartialEq for Loaded {
+    /// The index is a function of the library, so it is not compared.
+    fn eq(&self, other: &Self) -> bool {
+        self.library == other.library && self.origin == other.origin
+    }
 }
 
 pub struct App {
     library: Library,
-    index: Index,
+    index: Arc<Index>,
+    /// True until `Action::Loaded` arrives (only for `App::loading`).
+    loading: bool,
+    /// The newest search asked for; bumped on every change of the filter.
+    generation: u64,
+    /// The search whose hits `results` holds.
+    results_generation: u64,
     /// Where the issues came from, for the status line.
     pub origin: String,
     pub focus: Focus,
@@ -74,7 +131,9 @@ pub struct App {
     pub issue_offset: usize,
     pub section_offset: usize,
     pub filter: String,
-    pub results: Vec<Hit>,
+    /// The newest hits that arrived; while a search is pending they belong
+    /// to an older query (see `searching`).
+    pub results: Arc<Vec<Hit>>,
     pub result: usize,
     pub result_offset: usize,
     /// First story line shown.
@@ -87,13 +146,27 @@ pub struct App {
 }
 
 impl App {
-    /// A reader on `library`, sized 80x24 until the first `Resize`.
+    /// A reader on `library`, sized 80x24 until the first `Resize`. Builds
+    /// the search index here, on the caller's thread.
     pub fn new(library: Library, origin: String) -> App {
-        let index = Index::new(&library);
+        let mut app = App::loading();
+        update(
+            &mut app,
+            Action::Loaded(Box::new(Loaded::new(library, origin))),
+        );
+        app
+    }
+
+    /// An empty reader waiting for `Action::Loaded`: keys work (on nothing)
+    /// and a filter typed now runs once the library is there.
+    pub fn loading() -> App {
         App {
-            library,
-            index,
-            origin,
+            library: Library::default(),
+            index: Arc::default(),
+            loading: true,
+            generation: 0,
+            results_generation: 0,
+            origin: messages::LOADING.to_string(),
             focus: Focus::Issues,
             return_focus: Focus::Issues,
             issue: 0,
@@ -101,7 +174,7 @@ impl App {
             issue_offset: 0,
             section_offset: 0,
             filter: String::new(),
-            results: Vec::new(),
+            results: Arc::default(),
             result: 0,
             result_offset: 0,
             scroll: 0,
@@ -118,6 +191,27 @@ impl App {
 
     pub fn index(&self) -> &Index {
         &self.index
+    }
+
+    /// The index shared with a search worker.
+    pub fn shared_index(&self) -> Arc<Index> {
+        Arc::clone(&self.index)
+    }
+
+    /// True until the library has arrived.
+    pub fn is_loading(&self) -> bool {
+        self.loading
+    }
+
+    /// True while the results shown are not yet those of the query typed.
+    pub fn searching(&self) -> bool {
+        self.filtering() && self.results_generation != self.generation
+    }
+
+    /// True while background work is owed to the app: the library, or the
+    /// results of the newest search.
+    pub fn waiting(&self) -> bool {
+        self.loading || self.searching()
     }
 
     pub fn filtering(&self) -> bool {
@@ -282,15 +376,59 @@ impl App {
         }
     }
 
-    fn requery(&mut self) {
-        self.results = if self.filtering() {
-            self.index.query(&self.filter)
-        } else {
-            Vec::new()
-        };
+    /// The filter changed: ask for a search (the old results stay until its
+    /// hits arrive), or, for an empty filter, drop the results at once.
+    fn requery(&mut self) -> Effect {
+        self.generation += 1;
+        if !self.filtering() {
+            self.show_results(self.generation, Arc::default());
+            return Effect::None;
+        }
+        if self.loading {
+            // `Loaded` asks for this search once there is an index.
+            return Effect::None;
+        }
+        Effect::Search {
+            generation: self.generation,
+            query: self.filter.clone(),
+        }
+    }
+
+    fn show_results(&mut self, generation: u64, hits: Arc<Vec<Hit>>) {
+        self.results = hits;
+        self.results_generation = generation;
         self.result = 0;
         self.result_offset = 0;
         self.scroll = 0;
+    }
+
+    /// Hits of search `generation`: kept when newer than those shown (an
+    /// intermediate answer while typing on is still progress), else dropped.
+    fn search_results(&mut self, generation: u64, hits: Arc<Vec<Hit>>) {
+        if generation > self.results_generation && generation <= self.generation && self.filtering()
+        {
+            self.show_results(generation, hits);
+        }
+    }
+
+    fn load(&mut self, loaded: Loaded) -> Effect {
+        let Loaded {
+            library,
+            origin,
+            index,
+        } = loaded;
+        self.library = library;
+        self.index = index;
+        self.origin = origin;
+        self.loading = false;
+        self.issue = 0;
+        self.section = 0;
+        self.issue_offset = 0;
+        self.section_offset = 0;
+        self.scroll = 0;
+        // Hits of another library would point at the wrong stories.
+        self.show_results(self.results_generation, Arc::default());
+        self.requery()
     }
 
     fn clear_filter(&mut self) {
@@ -361,14 +499,41 @@ pub fn in_view(selected: usize, offset: usize, rows: usize) -> usize {
 
 /// Applies one action to the app and says what the caller must do.
 pub fn update(app: &mut App, action: Action) -> Effect {
-    if app.help {
-        match action {
-            Action::Quit => return Effect::Quit,
-            Action::Resize { width, height } => app.resize(width, height),
-            _ => app.help = false,
+    let effect = match action {
+        // Background answers arrive whatever the keys are doing.
+        Action::SearchResults { generation, hits } => {
+            app.search_results(generation, hits);
+            Effect::None
         }
-        return Effect::None;
+        Action::Loaded(loaded) => app.load(*loaded),
+        action if app.help => {
+            match action {
+                Action::Quit => return Effect::Quit,
+                Action::Resize { width, height } => app.resize(width, height),
+                _ => app.help = false,
+            }
+            return Effect::None;
+        }
+        action => key(app, action),
+    };
+    app.keep_lists_in_view();
+    effect
+}
+
+/// `update`, with any search it asks for run inline on this thread: for
+/// tests, tools and benchmarks that want the app settled after each action.
+pub fn update_now(app: &mut App, action: Action) -> Effect {
+    match update(app, action) {
+        Effect::Search { generation, query } => {
+            let hits = Arc::new(app.index.query(&query));
+            update(app, Action::SearchResults { generation, hits })
+        }
+        other => other,
     }
+}
+
+/// The actions a user asks for.
+fn key(app: &mut App, action: Action) -> Effect {
     match action {
         Action::Quit => return Effect::Quit,
         Action::Up => app.move_focused(|i, _| i.saturating_sub(1)),
@@ -393,7 +558,7 @@ pub fn update(app: &mut App, action: Action) -> Effect {
                     app.focus = Focus::Story;
                 }
             }
-            Focus::Filter => return update(app, Action::FilterSubmit),
+            Focus::Filter => return key(app, Action::FilterSubmit),
             Focus::Story => {}
         },
         Action::NextSection => app.step_section(true),
@@ -407,12 +572,12 @@ pub fn update(app: &mut App, action: Action) -> Effect {
         Action::FilterInput(c) => {
             if !c.is_control() {
                 app.filter.push(c);
-                app.requery();
+                return app.requery();
             }
         }
         Action::FilterBackspace => {
             if app.filter.pop().is_some() {
-                app.requery();
+                return app.requery();
             } else if app.focus == Focus::Filter {
                 app.leave_filter_bar();
             }
@@ -435,7 +600,7 @@ pub fn update(app: &mut App, action: Action) -> Effect {
         },
         Action::ToggleHelp => app.help = true,
         Action::Resize { width, height } => app.resize(width, height),
+        Action::SearchResults { .. } | Action::Loaded(_) => {}
     }
-    app.keep_lists_in_view();
     Effect::None
 }

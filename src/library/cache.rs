@@ -7,7 +7,8 @@
 //! a version and a checksum: a cache that is truncated, corrupt or from
 //! another version is ignored (and rewritten), never trusted. It is written
 //! to a temporary file and renamed into place, so a crash mid-write leaves
-//! the previous cache or none, not half of one.
+//! the previous cache or none, not half of one (and a torn one fails its
+//! checksum).
 
 use std::collections::HashMap;
 use std::fs;
@@ -128,9 +129,11 @@ fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
+        // No fsync: the cache is only an optimisation and is checksummed, so
+        // a power cut that leaves it short or empty costs one slow start,
+        // while syncing 100+ MB would slow every start that refreshes it.
         let mut out = fs::File::create(&tmp)?;
         out.write_all(bytes)?;
-        out.sync_all()?;
         fs::rename(&tmp, file)
     })();
     if result.is_err() {

@@ -1,24 +1,49 @@
 //! The terminal: setup, restore (on quit, error and panic), and the event
 //! loop read event -> keymap -> update -> draw. The only code that does
-//! terminal I/O.
+//! terminal I/O. Loading and searching run on a worker thread (`worker`);
+//! the loop only ever polls its channel, so a key is drawn at once.
 
 pub mod keymap;
+pub mod worker;
+
+use std::sync::mpsc::TryRecvError;
+use std::time::Duration;
 
 use crate::app::{self, Action, App, Effect};
 use crate::model::Library;
+use anyhow::Context;
 use crossterm::event::{self, Event};
 use ratatui::DefaultTerminal;
+use worker::{Job, Worker};
+
+/// How long the loop waits for a key while the worker owes it an answer
+/// before it looks at the worker's channel again: well under a frame.
+const POLL: Duration = Duration::from_millis(4);
 
 /// Runs the reader on `library` until the user quits. `origin` says where
 /// the issues came from, for the status line.
 pub fn run(library: Library, origin: String) -> anyhow::Result<()> {
-    let mut app = App::new(library, origin);
+    run_with_loader(move || (library, origin))
+}
+
+/// Runs the reader, drawing an empty "Loading…" frame at once while `load`
+/// (which returns the library and its origin sentence) and the indexing run
+/// on a worker thread; the library is swapped in when it arrives.
+pub fn run_with_loader<F>(load: F) -> anyhow::Result<()>
+where
+    F: FnOnce() -> (Library, String) + Send + 'static,
+{
+    let mut app = App::loading();
     app.no_color = no_color();
+    let worker = worker::spawn(load).context("could not start the reader's worker thread")?;
     // try_init also installs a panic hook that restores the terminal before
     // the panic message is printed.
     let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, &mut app);
+    let result = event_loop(&mut terminal, &mut app, &worker);
     ratatui::restore();
+    // Quitting should be instant: freeing a 100,000-story library string by
+    // string takes longer than the exit that follows, which reclaims it whole.
+    std::mem::forget(app);
     result
 }
 
@@ -27,7 +52,41 @@ fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
-fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> anyhow::Result<()> {
+/// Whether the loop goes on after an action.
+enum Flow {
+    Continue,
+    Quit,
+}
+
+fn dispatch(app: &mut App, action: Action, worker: &Worker) -> anyhow::Result<Flow> {
+    match app::update(app, action) {
+        Effect::None => {}
+        Effect::Quit => return Ok(Flow::Quit),
+        Effect::Search { generation, query } => worker
+            .jobs
+            .send(Job::Search { generation, query })
+            .context("the search worker stopped")?,
+    }
+    Ok(Flow::Continue)
+}
+
+fn on_event(app: &mut App, event: Event, worker: &Worker) -> anyhow::Result<Flow> {
+    let action = match event {
+        Event::Key(key) => keymap::action(key, app),
+        Event::Resize(width, height) => Some(Action::Resize { width, height }),
+        _ => None,
+    };
+    match action {
+        Some(action) => dispatch(app, action, worker),
+        None => Ok(Flow::Continue),
+    }
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    worker: &Worker,
+) -> anyhow::Result<()> {
     let size = terminal.size()?;
     app::update(
         app,
@@ -36,17 +95,50 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> anyhow::Result<(
             height: size.height,
         },
     );
+    let mut dirty = true;
     loop {
-        terminal.draw(|frame| crate::ui::draw(frame, app))?;
-        let action = match event::read()? {
-            Event::Key(key) => keymap::action(key, app),
-            Event::Resize(width, height) => Some(Action::Resize { width, height }),
-            _ => None,
+        // Only after a change: while waiting for the worker the loop wakes
+        // every few ms, and a redraw then would only take CPU from it.
+        if dirty {
+            terminal.draw(|frame| crate::ui::draw(frame, app))?;
+            dirty = false;
+        }
+        // Block on the keyboard only when the worker owes nothing;
+        // otherwise wake up often to take its answers.
+        let first = if app.waiting() {
+            event::poll(POLL)?.then(event::read).transpose()?
+        } else {
+            Some(event::read()?)
         };
-        if let Some(action) = action
-            && app::update(app, action) == Effect::Quit
-        {
-            return Ok(());
+        if let Some(event) = first {
+            dirty = true;
+            if let Flow::Quit = on_event(app, event, worker)? {
+                return Ok(());
+            }
+            // Keys typed faster than a frame are handled before one draw.
+            while event::poll(Duration::ZERO)? {
+                if let Flow::Quit = on_event(app, event::read()?, worker)? {
+                    return Ok(());
+                }
+            }
+        }
+        loop {
+            match worker.answers.try_recv() {
+                Ok(action) => {
+                    dirty = true;
+                    if let Flow::Quit = dispatch(app, action, worker)? {
+                        return Ok(());
+                    }
+                }
+                Err(TryRecvError::Empty) => break,
+                // The worker lives as long as `jobs`: gone means it panicked.
+                Err(TryRecvError::Disconnected) if app.is_loading() => {
+                    anyhow::bail!("the library could not be loaded (the loader stopped)")
+                }
+                Err(TryRecvError::Disconnected) => {
+                    anyhow::bail!("the search worker stopped")
+                }
+            }
         }
     }
 }

@@ -33,10 +33,13 @@ pub fn filter(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(Paragraph::new(hint).style(theme.dim()), area);
         return;
     }
-    let count = Span::styled(
-        messages::match_count(app.results.len(), app.index().len()),
-        theme.dim(),
-    );
+    let mut count = messages::match_count(app.results.len(), app.index().len());
+    if app.searching() {
+        // The letter is drawn at once; the count still belongs to the query
+        // before it until the worker answers.
+        count = format!("{} {count}", messages::SEARCHING);
+    }
+    let count = Span::styled(count, theme.dim());
     let query = clean(&app.filter);
     let prompt_w = messages::FILTER_PROMPT.width();
     // Keep the end of a long query (where typing happens) in view.

@@ -39,7 +39,11 @@ pub fn story(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(block, area);
 
     if app.shown_section().is_none() {
-        let msg = if app.library().issues.is_empty() {
+        let msg = if app.is_loading() {
+            messages::LOADING
+        } else if app.filtering() && app.searching() {
+            messages::SEARCHING_LIST
+        } else if app.library().issues.is_empty() {
             messages::NO_ISSUES
         } else if app.filtering() {
             messages::NO_RESULTS
