@@ -89,17 +89,25 @@ impl Index {
                 .map(|s| s.body().len() + 8)
                 .sum()
         };
-        // The first half gets room for both, so joining copies only the second.
+        // The first half gets room for both, so joining copies only the
+        // second, which comes in small parts each freed once copied: the
+        // copy and the original never both hold the whole second half.
         let room = text_bytes(issues);
+        let pieces = second.len().div_ceil(16).max(1);
+        let build_rest = || {
+            second
+                .chunks(pieces)
+                .map(|chunk| Part::build(chunk, 0))
+                .collect::<Vec<_>>()
+        };
         let (mut whole, rest) = std::thread::scope(|scope| {
-            let rest = scope.spawn(|| Part::build(second, 0));
+            let rest = scope.spawn(build_rest);
             let whole = Part::build(first, room);
             (whole, rest.join())
         });
-        match rest {
-            Ok(rest) => whole.append(rest),
-            // A panic in the helper thread: build its half here instead.
-            Err(_) => whole.append(Part::build(second, 0)),
+        // A panic in the helper thread: build its half here instead.
+        for part in rest.unwrap_or_else(|_| build_rest()) {
+            whole.append(part);
         }
         whole.into_index()
     }
