@@ -16,11 +16,11 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use crate::model::{Issue, Section};
+use crate::model::{Issue, Link, Section};
 
 const MAGIC: &[u8; 8] = b"NLRCACHE";
 /// Bump whenever the encoding or the parser's output changes.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 /// Loads with fewer files than this are quick to parse and not cached.
 pub(crate) const MIN_FILES: usize = 64;
 
@@ -249,6 +249,14 @@ impl Writer {
                     self.0.extend_from_slice(&v.to_le_bytes());
                 }
             }
+            self.u64(section.links.len() as u64);
+            for link in &section.links {
+                self.str(&link.text);
+                self.str(&link.url);
+                for v in [link.block, link.at] {
+                    self.0.extend_from_slice(&v.to_le_bytes());
+                }
+            }
         }
     }
 }
@@ -337,7 +345,18 @@ impl<R: Read> Reader<R> {
                 let end = u32::from_le_bytes(self.bytes()?);
                 spans.push((kind, number, label, end));
             }
-            sections.push(Section::from_raw_parts(id, title, words, body, spans)?);
+            let count = self.len()?;
+            let mut links = Vec::with_capacity(count);
+            for _ in 0..count {
+                links.push(Link {
+                    text: self.string()?,
+                    url: self.string()?,
+                    block: u32::from_le_bytes(self.bytes()?),
+                    at: u32::from_le_bytes(self.bytes()?),
+                });
+            }
+            let section = Section::from_raw_parts(id, title, words, body, spans)?;
+            sections.push(section.with_links(links));
         }
         Some(Issue {
             id,
@@ -357,7 +376,16 @@ mod tests {
 
     fn sample() -> Vec<Issue> {
         let text = "Mar 4, 2024\n\nTest Letter\n\nBy Ann Lee\n\nAn intro line that is long enough to be a paragraph.\n\n1 big thing: Ports\n\nPhoto: A/B\n\nWhy it matters: Ships.\n\n  • A bullet.\n\n2. Catch up quick\n\n1. One item. More.\n\n> quoted\n";
-        vec![crate::parse::plain::parse(text, "a.txt")]
+        let mut issue = crate::parse::plain::parse(text, "a.txt");
+        let section = issue.sections.remove(0);
+        let link = Link {
+            text: "Ports".into(),
+            url: "https://example.com/ports".into(),
+            block: 0,
+            at: 2,
+        };
+        issue.sections.insert(0, section.with_links(vec![link]));
+        vec![issue]
     }
 
     fn stamp() -> Stamp {

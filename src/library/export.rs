@@ -36,6 +36,14 @@ pub struct ExportSection<'a> {
     pub text: String,
     pub words: usize,
     pub blocks: Vec<Block<'a>>,
+    /// The story's links as (text, url).
+    pub links: Vec<ExportLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExportLink<'a> {
+    pub text: &'a str,
+    pub url: &'a str,
 }
 
 impl<'a> Export<'a> {
@@ -70,6 +78,14 @@ impl<'a> ExportSection<'a> {
             text: section.text(),
             words: section.words,
             blocks: section.blocks().collect(),
+            links: section
+                .links
+                .iter()
+                .map(|l| ExportLink {
+                    text: &l.text,
+                    url: &l.url,
+                })
+                .collect(),
         }
     }
 }

@@ -6,7 +6,7 @@
 
 mod section;
 
-pub use section::{Block, Blocks, RawSpan, Section};
+pub use section::{Block, Blocks, Link, RawSpan, Section};
 
 use serde::{Deserialize, Serialize};
 

@@ -117,6 +117,17 @@ struct Span {
     kind: Kind,
 }
 
+/// A link in a story: its text and where it points, and where its text
+/// ends in the story (block `block`, byte `at` of that block's text) so the
+/// reader can mark it there as [1], [2], ...
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    pub text: String,
+    pub url: String,
+    pub block: u32,
+    pub at: u32,
+}
+
 /// One block's place in a section's body, for the parsed-library cache:
 /// (kind, number, label length, end).
 pub type RawSpan = (u8, u32, u32, u32);
@@ -133,6 +144,8 @@ pub struct Section {
     /// Every block's text (a labelled one as "label: text"), one per line.
     body: String,
     spans: Vec<Span>,
+    /// The story's links, in reading order.
+    pub links: Vec<Link>,
 }
 
 impl Section {
@@ -179,7 +192,31 @@ impl Section {
             words,
             body,
             spans,
+            links: Vec::new(),
         }
+    }
+
+    /// The section with these links. A link pointing past its block's text
+    /// (or at a block that does not exist) is kept but marked at the end of
+    /// the story, so a parser's slip never loses a link or panics a reader.
+    pub fn with_links(mut self, links: Vec<Link>) -> Section {
+        let last = self.spans.len().saturating_sub(1) as u32;
+        self.links = links
+            .into_iter()
+            .map(|mut link| {
+                let fits = self
+                    .block(link.block as usize)
+                    .is_some_and(|b| b.text().is_char_boundary(link.at as usize));
+                if !fits {
+                    link.block = last;
+                    link.at = self
+                        .block(last as usize)
+                        .map_or(0, |b| b.text().len() as u32);
+                }
+                link
+            })
+            .collect();
+        self
     }
 
     /// The blocks, in order.
@@ -295,6 +332,7 @@ impl Section {
             words,
             body,
             spans,
+            links: Vec::new(),
         })
     }
 }
@@ -350,11 +388,12 @@ impl std::fmt::Debug for Section {
 impl Serialize for Section {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("Section", 4)?;
+        let mut s = serializer.serialize_struct("Section", 5)?;
         s.serialize_field("id", &self.id)?;
         s.serialize_field("title", &self.title)?;
         s.serialize_field("blocks", &self.blocks().collect::<Vec<_>>())?;
         s.serialize_field("words", &self.words)?;
+        s.serialize_field("links", &self.links)?;
         s.end()
     }
 }
@@ -365,6 +404,8 @@ struct SectionData {
     id: String,
     title: String,
     blocks: Vec<OwnedBlock>,
+    #[serde(default)]
+    links: Vec<Link>,
 }
 
 #[derive(Deserialize)]
@@ -403,7 +444,8 @@ impl<'de> Deserialize<'de> for Section {
             data.id,
             data.title,
             data.blocks.iter().map(OwnedBlock::as_block),
-        ))
+        )
+        .with_links(data.links))
     }
 }
 
@@ -481,6 +523,25 @@ mod tests {
         let s = sample();
         let json = serde_json::to_string(&s).unwrap();
         assert!(json.contains(r#"{"kind":"bullet","text":"One"}"#), "{json}");
+        let back: Section = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn links_that_do_not_fit_are_kept_at_the_end() {
+        let link = |block, at| Link {
+            text: "x".into(),
+            url: "https://example.com/".into(),
+            block,
+            at,
+        };
+        let s = sample().with_links(vec![link(0, 3), link(9, 0), link(5, 1)]);
+        assert_eq!((s.links[0].block, s.links[0].at), (0, 3));
+        // Past the blocks, and inside a multi-byte character: moved to the end.
+        let end = ("日本語 👋".len()) as u32;
+        assert_eq!((s.links[1].block, s.links[1].at), (5, end));
+        assert_eq!((s.links[2].block, s.links[2].at), (5, end));
+        let json = serde_json::to_string(&s).unwrap();
         let back: Section = serde_json::from_str(&json).unwrap();
         assert_eq!(back, s);
     }

@@ -22,11 +22,173 @@ pub enum ParseError {
 
 /// Parses one source (a whole file's bytes) into the issues it holds.
 pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError> {
-    let text = decode::decode(bytes)?;
-    if text.trim().is_empty() {
-        return Err(ParseError::Blank);
+    match sniff(bytes, source) {
+        // Formats without a parser of their own yet are read as plain text,
+        // which keeps every word readable.
+        Format::Plain
+        | Format::Markdown
+        | Format::Html
+        | Format::Email
+        | Format::Mbox
+        | Format::Feed => {
+            let text = decode::decode(bytes)?;
+            if text.trim().is_empty() {
+                return Err(ParseError::Blank);
+            }
+            Ok(vec![plain::parse(&text, source)])
+        }
     }
-    Ok(vec![plain::parse(&text, source)])
+}
+
+/// The kind of source, as recognised from its content (the file name's
+/// extension is only a hint, for Markdown, which looks like plain text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Plain,
+    Markdown,
+    Html,
+    /// One email message (.eml, or a file of a Maildir).
+    Email,
+    /// Many messages, each starting with a "From " line.
+    Mbox,
+    /// RSS, Atom or JSON Feed.
+    Feed,
+}
+
+/// Recognises a source's format from its first few kilobytes.
+pub fn sniff(bytes: &[u8], source: &str) -> Format {
+    let head = &bytes[..bytes.len().min(4096)];
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let text = String::from_utf8_lossy(head);
+    let start = text.trim_start();
+    let lower = start.to_ascii_lowercase();
+    if start.starts_with("From ")
+        && email_headers(start.split_once('\n').map_or("", |(_, r)| r)) >= 1
+    {
+        return Format::Mbox;
+    }
+    if email_headers(start) >= 2 {
+        return Format::Email;
+    }
+    let xml_body = lower
+        .strip_prefix("<?xml")
+        .and_then(|r| r.split_once("?>").map(|(_, rest)| rest.trim_start()))
+        .unwrap_or(&lower);
+    let xml_body = skip_comments(xml_body);
+    if xml_body.starts_with("<rss")
+        || xml_body.starts_with("<feed")
+        || xml_body.starts_with("<rdf:rdf")
+        || (lower.starts_with('{') && lower.contains("jsonfeed.org/version"))
+    {
+        return Format::Feed;
+    }
+    if xml_body.starts_with("<!doctype html")
+        || xml_body.starts_with("<html")
+        || (xml_body.starts_with('<')
+            && ["<body", "<div", "<p>", "<p ", "<table", "<h1", "<h2"]
+                .iter()
+                .any(|tag| lower.contains(tag)))
+    {
+        return Format::Html;
+    }
+    let ext = source.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if matches!(ext.as_deref(), Some("md" | "markdown" | "mdown" | "mkd")) {
+        return Format::Markdown;
+    }
+    Format::Plain
+}
+
+/// How many of the first lines are mail headers ("Subject: ..."), stopping
+/// at the first line that is not one (or a folded continuation).
+fn email_headers(text: &str) -> usize {
+    const KNOWN: [&str; 12] = [
+        "from",
+        "to",
+        "subject",
+        "date",
+        "message-id",
+        "mime-version",
+        "received",
+        "return-path",
+        "delivered-to",
+        "content-type",
+        "list-id",
+        "reply-to",
+    ];
+    let mut known = 0;
+    for line in text.lines().take(60) {
+        if line.is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            continue;
+        }
+        let Some((name, _)) = line.split_once(':') else {
+            return 0;
+        };
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return 0;
+        }
+        if KNOWN.contains(&name.to_ascii_lowercase().as_str()) {
+            known += 1;
+        }
+    }
+    known
+}
+
+fn skip_comments(mut text: &str) -> &str {
+    while let Some(rest) = text.strip_prefix("<!--") {
+        text = rest.split_once("-->").map_or("", |(_, r)| r).trim_start();
+    }
+    text
+}
+
+#[cfg(test)]
+mod sniff_tests {
+    use super::{Format, sniff};
+
+    #[test]
+    fn formats_are_recognised_by_content() {
+        let cases: [(&str, &str, Format); 10] = [
+            ("Sep 15, 2020\n\nThe Letter\n", "a.txt", Format::Plain),
+            ("# Title\n\nText\n", "a.md", Format::Markdown),
+            ("<!DOCTYPE html><html><body><p>x</p>", "a.txt", Format::Html),
+            ("\u{feff}  <html lang=en>", "page", Format::Html),
+            (
+                "<?xml version=\"1.0\"?>\n<rss version=\"2.0\">",
+                "feed.xml",
+                Format::Feed,
+            ),
+            (
+                "<?xml version=\"1.0\"?><!-- hi --><feed xmlns=\"http://www.w3.org/2005/Atom\">",
+                "x",
+                Format::Feed,
+            ),
+            (
+                "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}",
+                "f.json",
+                Format::Feed,
+            ),
+            (
+                "From: Letters <a@b.c>\nSubject: Hi\nDate: Tue, 1 Oct 2024 08:00:00 +0000\n\nBody",
+                "1",
+                Format::Email,
+            ),
+            (
+                "From a@b.c Tue Oct  1 08:00:00 2024\nFrom: x@y.z\nSubject: Hi\n\nBody\n",
+                "box",
+                Format::Mbox,
+            ),
+            (
+                "Subject: our plans\nThe meeting is moved.\n",
+                "note.txt",
+                Format::Plain,
+            ),
+        ];
+        for (text, source, want) in cases {
+            assert_eq!(sniff(text.as_bytes(), source), want, "{text:?}");
+        }
+    }
 }
 
 /// A stable short id: the first 16 hex digits of xxh3 over the given parts.
