@@ -143,6 +143,16 @@ fn skip_comments(mut text: &str) -> &str {
     text
 }
 
+/// A stable short id: the first 16 hex digits of xxh3 over the given parts.
+pub(crate) fn stable_id(parts: &[&[u8]]) -> String {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in parts {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    format!("{:016x}", hasher.digest())
+}
+
 #[cfg(test)]
 mod sniff_tests {
     use super::{Format, sniff};
@@ -189,14 +199,4 @@ mod sniff_tests {
             assert_eq!(sniff(text.as_bytes(), source), want, "{text:?}");
         }
     }
-}
-
-/// A stable short id: the first 16 hex digits of xxh3 over the given parts.
-pub(crate) fn stable_id(parts: &[&[u8]]) -> String {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for part in parts {
-        hasher.update(&(part.len() as u64).to_le_bytes());
-        hasher.update(part);
-    }
-    format!("{:016x}", hasher.digest())
 }
