@@ -6,14 +6,15 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::io::Read;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::cache::{Cache, Stamp};
 use super::{LoadError, MAX_FILE_BYTES, sort_issues, source_error};
 use crate::model::{Issue, Library, SourceError};
-use crate::parse::{ParseError, parse_bytes};
+use crate::parse::email::{self, MboxReader};
+use crate::parse::{Format, ParseError, parse_bytes, sniff};
 
 /// Collects the files to read and per-source errors as paths are added.
 #[derive(Default)]
@@ -40,12 +41,16 @@ struct Job {
     path: PathBuf,
     canonical: Option<PathBuf>,
     named: bool,
+    /// A file of a Maildir's cur/ or new/: an email whatever it looks like.
+    maildir: bool,
     stamp: Stamp,
 }
 
 /// What became of one file.
 enum Outcome {
-    Issues(Vec<Issue>),
+    /// The issues, and errors of parts of the file (messages of an mbox)
+    /// that failed while the rest loaded.
+    Issues(Vec<Issue>, Vec<SourceError>),
     Skipped,
     Failed(LoadError),
 }
@@ -66,7 +71,7 @@ impl Loader {
                     });
                 }
             }
-            Ok(meta) if meta.is_file() => self.add_file(path, &meta, true),
+            Ok(meta) if meta.is_file() => self.add_file(path, &meta, true, false),
             Ok(_) => self.fail(path, &LoadError::NotAFile),
         }
     }
@@ -91,18 +96,28 @@ impl Loader {
             }
         };
         entries.sort();
+        // A Maildir: messages are the files of cur/ and new/; tmp/ holds
+        // messages still being delivered.
+        let maildir = dir.join("cur").is_dir() && dir.join("new").is_dir();
         for name in entries {
             if name.as_encoded_bytes().starts_with(b".") {
                 continue;
             }
             let path = dir.join(&name);
+            if maildir && name == "tmp" {
+                continue;
+            }
+            if maildir && (name == "cur" || name == "new") && path.is_dir() {
+                self.add_maildir_box(&path);
+                continue;
+            }
             // Follows links: a linked file is read, a linked folder walked
             // (the `seen` set stops a link back to an ancestor).
             match fs::metadata(&path) {
                 Ok(meta) if meta.is_dir() => {
                     self.add_dir(&path);
                 }
-                Ok(meta) if meta.is_file() => self.add_file(&path, &meta, false),
+                Ok(meta) if meta.is_file() => self.add_file(&path, &meta, false, false),
                 Ok(_) => {}
                 Err(_) if fs::symlink_metadata(&path).is_ok() => {
                     self.fail(&path, &LoadError::BrokenLink);
@@ -113,7 +128,30 @@ impl Loader {
         true
     }
 
-    fn add_file(&mut self, path: &Path, meta: &fs::Metadata, named: bool) {
+    /// The message files of a Maildir's cur/ or new/ (not recursive).
+    fn add_maildir_box(&mut self, dir: &Path) {
+        let mut entries = match fs::read_dir(dir) {
+            Ok(entries) => entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.file_name())
+                .collect::<Vec<_>>(),
+            Err(err) => return self.fail(dir, &err.into()),
+        };
+        entries.sort();
+        for name in entries {
+            if name.as_encoded_bytes().starts_with(b".") {
+                continue;
+            }
+            let path = dir.join(&name);
+            if let Ok(meta) = fs::metadata(&path)
+                && meta.is_file()
+            {
+                self.add_file(&path, &meta, false, true);
+            }
+        }
+    }
+
+    fn add_file(&mut self, path: &Path, meta: &fs::Metadata, named: bool, maildir: bool) {
         let canonical = fs::canonicalize(path).ok();
         if let Some(c) = &canonical
             && !self.seen.insert(c.clone())
@@ -124,6 +162,7 @@ impl Loader {
             path: path.to_path_buf(),
             canonical,
             named,
+            maildir,
             stamp: Stamp::of(meta),
         });
     }
@@ -146,7 +185,7 @@ impl Loader {
                 let source = job.path.display().to_string();
                 cache
                     .take(canonical, job.stamp, &source)
-                    .map(Outcome::Issues)
+                    .map(|issues| Outcome::Issues(issues, Vec::new()))
             })
             .collect();
         let todo: Vec<usize> = (0..self.jobs.len())
@@ -170,7 +209,9 @@ impl Loader {
                 .iter()
                 .zip(&outcomes)
                 .filter_map(|(job, outcome)| match outcome {
-                    Outcome::Issues(issues) => {
+                    // A file with failed parts is parsed again next time, so
+                    // its errors are reported again.
+                    Outcome::Issues(issues, errors) if errors.is_empty() => {
                         Some((job.canonical.clone()?, job.stamp, issues.as_slice()))
                     }
                     _ => None,
@@ -194,7 +235,10 @@ impl Loader {
         let mut issues = Vec::new();
         for (job, outcome) in self.jobs.iter().zip(outcomes) {
             match outcome {
-                Outcome::Issues(found) => issues.extend(found),
+                Outcome::Issues(found, failed) => {
+                    issues.extend(found);
+                    errors.extend(failed);
+                }
                 Outcome::Skipped => {}
                 Outcome::Failed(err) => {
                     errors.push(source_error(job.path.display().to_string(), &err))
@@ -254,14 +298,65 @@ fn run_jobs(jobs: &[Job], todo: &[usize]) -> Vec<Outcome> {
 
 fn load_job(job: &Job) -> Outcome {
     let source = job.path.display().to_string();
+    if job.maildir {
+        return match read_limited(&job.path) {
+            Ok(bytes) => match email::parse(&bytes, &source) {
+                Ok(issue) => Outcome::Issues(vec![issue], Vec::new()),
+                Err(err) => Outcome::Failed(ParseError::from(err).into()),
+            },
+            Err(err) => Outcome::Failed(err),
+        };
+    }
+    match is_mbox(&job.path, &source) {
+        Ok(true) => return load_mbox(&job.path, &source),
+        Ok(false) => {}
+        Err(err) => return Outcome::Failed(err),
+    }
     match read_limited(&job.path) {
         Ok(bytes) => match parse_bytes(&bytes, &source) {
-            Ok(issues) => Outcome::Issues(issues),
+            Ok(issues) => Outcome::Issues(issues, Vec::new()),
             Err(ParseError::Binary) if !job.named => Outcome::Skipped,
             Err(err) => Outcome::Failed(err.into()),
         },
         Err(err) => Outcome::Failed(err),
     }
+}
+
+/// Whether the file's first 4 KiB look like an mbox.
+fn is_mbox(path: &Path, source: &str) -> Result<bool, LoadError> {
+    let mut head = Vec::with_capacity(4096);
+    fs::File::open(path)?.take(4096).read_to_end(&mut head)?;
+    Ok(sniff(&head, source) == Format::Mbox)
+}
+
+/// Streams an mbox of any size: messages are split and parsed as the file
+/// is read, so only one message (and the parsed issues) is ever in memory.
+/// A message that fails becomes an error named `FILE#N`; the rest load.
+fn load_mbox(path: &Path, source: &str) -> Outcome {
+    let file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(err) => return Outcome::Failed(err.into()),
+    };
+    let reader = MboxReader::new(BufReader::with_capacity(1 << 16, file))
+        .with_limit(usize::try_from(MAX_FILE_BYTES).unwrap_or(usize::MAX));
+    let mut issues = Vec::new();
+    let mut errors = Vec::new();
+    for (i, message) in reader.enumerate() {
+        let result = match message {
+            Ok(bytes) => {
+                email::parse(&bytes, source).map_err(|e| LoadError::from(ParseError::from(e)))
+            }
+            Err(err) => Err(LoadError::from(err)),
+        };
+        match result {
+            Ok(issue) => issues.push(issue),
+            Err(err) => errors.push(source_error(format!("{source}#{}", i + 1), &err)),
+        }
+    }
+    if issues.is_empty() && errors.is_empty() {
+        return Outcome::Failed(ParseError::from(email::EmailError::EmptyMailbox).into());
+    }
+    Outcome::Issues(issues, errors)
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, LoadError> {

@@ -5,6 +5,7 @@
 
 pub mod date;
 pub mod decode;
+pub mod email;
 pub mod plain;
 
 use crate::model::Issue;
@@ -18,6 +19,8 @@ pub enum ParseError {
     Binary,
     #[error("the file holds only blank lines")]
     Blank,
+    #[error(transparent)]
+    Email(#[from] email::EmailError),
 }
 
 /// Parses one source (a whole file's bytes) into the issues it holds.
@@ -25,12 +28,18 @@ pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError>
     match sniff(bytes, source) {
         // Formats without a parser of their own yet are read as plain text,
         // which keeps every word readable.
-        Format::Plain
-        | Format::Markdown
-        | Format::Html
-        | Format::Email
-        | Format::Mbox
-        | Format::Feed => {
+        Format::Email => Ok(vec![email::parse(bytes, source)?]),
+        // Messages that fail are dropped here; the library, which streams
+        // mbox files, reports each of them.
+        Format::Mbox => {
+            let (issues, errors) = email::parse_mbox(bytes, source);
+            match errors.into_iter().next() {
+                Some((_, err)) if issues.is_empty() => Err(err.into()),
+                _ if issues.is_empty() => Err(email::EmailError::EmptyMailbox.into()),
+                _ => Ok(issues),
+            }
+        }
+        Format::Plain | Format::Markdown | Format::Html | Format::Feed => {
             let text = decode::decode(bytes)?;
             if text.trim().is_empty() {
                 return Err(ParseError::Blank);

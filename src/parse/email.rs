@@ -1,0 +1,440 @@
+//! Email: one RFC 5322 message (.eml, a Maildir file) -> one [`Issue`], and
+//! mbox files -> one issue per message.
+//!
+//! mail-parser decodes the MIME structure, charsets and transfer encodings;
+//! this module picks the body that gives the better structure, hands it to
+//! the plain-text or HTML parser, and fills the issue's metadata from the
+//! headers. The mbox splitter ([`MboxReader`]) works on any `BufRead`, so the
+//! library can stream a mailbox of any size one message at a time.
+
+use std::io::BufRead;
+
+use mail_parser::{Address, HeaderValue, Message, MessageParser, PartType};
+
+use super::stable_id;
+use crate::model::Issue;
+use crate::text::sanitize;
+
+/// Why one message gave no issue. Shown to the user after the source's name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EmailError {
+    #[error("the message has no text or HTML body")]
+    NoBody,
+    #[error("the message ends inside its headers; it looks truncated")]
+    Truncated,
+    #[error("not an email message: no mail headers were found")]
+    NotMail,
+    #[error("the mailbox holds no messages")]
+    EmptyMailbox,
+}
+
+/// Parses one email message. `source` is recorded as the issue's origin.
+///
+/// The body is the text/plain part when it is well structured (see
+/// [`well_structured`]), otherwise the HTML part, otherwise whatever text
+/// there is. Title, newsletter, author and date then come from the headers.
+pub fn parse(bytes: &[u8], source: &str) -> Result<Issue, EmailError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(EmailError::NotMail);
+    }
+    if header_end(bytes).is_none() {
+        return Err(EmailError::Truncated);
+    }
+    let message = MessageParser::default()
+        .parse(bytes)
+        .ok_or(EmailError::NotMail)?;
+    if message.headers().is_empty() {
+        return Err(EmailError::NotMail);
+    }
+    let mut issue = match choose_body(&message) {
+        Body::Text(text) => super::plain::parse(&text, source),
+        Body::Html(html) => html_issue(&html, source),
+        Body::None => return Err(EmailError::NoBody),
+    };
+    if issue.sections.iter().all(|s| s.words == 0) {
+        return Err(EmailError::NoBody);
+    }
+    // A masthead line the text parser took for a heading leaves an empty story.
+    issue.sections.retain(|s| s.block_count() > 0);
+    apply_headers(&mut issue, &message, bytes);
+    Ok(issue)
+}
+
+/// The HTML path. Until `parse::html` lands on main this reads the HTML as
+/// text (mail-parser's tag stripper) through the plain-text parser.
+fn html_issue(html: &str, source: &str) -> Issue {
+    let text = mail_parser::decoders::html::html_to_text(&strip_invisible(html));
+    super::plain::parse(&text, source)
+}
+
+/// Drops `<style>`, `<script>` and `<head>` contents, which the interim tag
+/// stripper would otherwise show as text.
+fn strip_invisible(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    'outer: loop {
+        let lower = rest.to_ascii_lowercase();
+        let mut first: Option<(usize, &str)> = None;
+        for tag in ["<style", "<script", "<head"] {
+            if let Some(at) = lower.find(tag)
+                && first.is_none_or(|(f, _)| at < f)
+            {
+                first = Some((at, tag));
+            }
+        }
+        let Some((at, tag)) = first else {
+            out.push_str(rest);
+            break 'outer;
+        };
+        out.push_str(&rest[..at]);
+        let close = format!("</{}", &tag[1..]);
+        match lower[at..].find(&close) {
+            Some(end) => {
+                let after = at + end;
+                let gt = lower[after..]
+                    .find('>')
+                    .map_or(lower.len(), |g| after + g + 1);
+                rest = &rest[gt..];
+            }
+            None => break 'outer,
+        }
+    }
+    out
+}
+
+enum Body {
+    Text(String),
+    Html(String),
+    None,
+}
+
+/// Prefers a well-structured text/plain body, then HTML, then any text.
+fn choose_body(message: &Message<'_>) -> Body {
+    let texts: Vec<&str> = message
+        .text_bodies()
+        .filter_map(|part| match &part.body {
+            PartType::Text(text) => Some(text.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let htmls: Vec<&str> = message
+        .html_bodies()
+        .filter_map(|part| match &part.body {
+            PartType::Html(html) => Some(html.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let text = texts.join("\n\n");
+    let html = htmls.join("\n");
+    let has_text = text.split_whitespace().next().is_some();
+    let has_html = html_has_text(&html);
+    if has_text && (!has_html || well_structured(&text)) {
+        Body::Text(text)
+    } else if has_html {
+        Body::Html(html)
+    } else {
+        Body::None
+    }
+}
+
+fn html_has_text(html: &str) -> bool {
+    !html.trim().is_empty()
+        && mail_parser::decoders::html::html_to_text(&strip_invisible(html))
+            .split_whitespace()
+            .next()
+            .is_some()
+}
+
+/// The rule for "a well-structured text/plain": at least three paragraphs
+/// (blank-line separated) and 40 words that are not a "view this email in
+/// your browser" / "your client does not support HTML" notice. Senders whose
+/// text part is only such a notice or one unbroken blob are read from HTML.
+pub fn well_structured(text: &str) -> bool {
+    let text = text.replace("\r\n", "\n");
+    let mut paragraphs = 0;
+    let mut words = 0;
+    for para in text.split("\n\n") {
+        let n = para.split_whitespace().count();
+        if n == 0 || is_browser_notice(para) {
+            continue;
+        }
+        paragraphs += 1;
+        words += n;
+    }
+    paragraphs >= 3 && words >= 40
+}
+
+fn is_browser_notice(para: &str) -> bool {
+    let lower = para.to_lowercase();
+    let notice = [
+        "in your browser",
+        "in a browser",
+        "web version",
+        "online version",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+        || (lower.contains("html") && lower.contains("support"));
+    notice && para.split_whitespace().count() <= 30
+}
+
+/// Title, newsletter, author, date and ids from the headers.
+fn apply_headers(issue: &mut Issue, message: &Message<'_>, raw: &[u8]) {
+    let clean = |s: &str| {
+        let s = sanitize(s);
+        let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!s.is_empty()).then_some(s)
+    };
+    if let Some(subject) = message.subject().and_then(clean) {
+        // Untitled stories were named after the body's guess at a title.
+        for section in &mut issue.sections {
+            if section.title == issue.title {
+                section.title.clone_from(&subject);
+            }
+        }
+        issue.title = subject;
+    }
+    let from = message.from().and_then(Address::first);
+    let from_name = from.and_then(|a| a.name()).and_then(clean);
+    let from_addr = from.and_then(|a| a.address()).and_then(clean);
+    let list_name = list_id_phrase(message.list_id()).and_then(|s| clean(&s));
+    if let Some(newsletter) = from_name.clone().or(list_name) {
+        issue.newsletter = Some(newsletter);
+    }
+    if let Some(author) = from_name.or(from_addr) {
+        issue.author = Some(author);
+    }
+    if let Some(d) = message.date()
+        && (1..=12).contains(&d.month)
+        && (1..=31).contains(&d.day)
+        && d.year > 0
+    {
+        issue.date = Some(format!("{:04}-{:02}-{:02}", d.year, d.month, d.day));
+    }
+    // The same body under another subject is another issue: hash the message.
+    issue.id = stable_id(&[raw]);
+    for (i, section) in issue.sections.iter_mut().enumerate() {
+        section.id = stable_id(&[
+            issue.id.as_bytes(),
+            &i.to_le_bytes(),
+            section.title.as_bytes(),
+        ]);
+    }
+}
+
+/// "Weekly News <weekly.example.com>" -> "Weekly News".
+fn list_id_phrase(value: &HeaderValue<'_>) -> Option<String> {
+    match value {
+        HeaderValue::Address(addr) => addr.first()?.name().map(str::to_string),
+        HeaderValue::Text(text) => {
+            let phrase = text.split('<').next()?.trim().trim_matches('"').trim();
+            (!phrase.is_empty()).then(|| phrase.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Where the header block ends (just after the blank line), if it does.
+fn header_end(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        at += line.len();
+        if line == b"\n" || line == b"\r\n" {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// Parses a whole mbox in memory: the issues, and one `(number, error)` per
+/// message that failed (numbered from 1 in file order).
+pub fn parse_mbox(bytes: &[u8], source: &str) -> (Vec<Issue>, Vec<(usize, EmailError)>) {
+    let mut issues = Vec::new();
+    let mut errors = Vec::new();
+    for (i, message) in MboxReader::new(bytes).enumerate() {
+        match message
+            .map_err(|_| EmailError::NotMail)
+            .and_then(|m| parse(&m, source))
+        {
+            Ok(issue) => issues.push(issue),
+            Err(err) => errors.push((i + 1, err)),
+        }
+    }
+    (issues, errors)
+}
+
+/// Splits an mbox into messages as it reads: a message starts at a line
+/// beginning "From " at the start of the input or after a blank line. The
+/// "From " envelope line is dropped and one `>` is removed from lines that
+/// match `^>+From ` (undoing both mboxo and mboxrd escaping). Only one
+/// message is held in memory at a time.
+pub struct MboxReader<R> {
+    input: R,
+    line: Vec<u8>,
+    /// The envelope line of the next message was read already.
+    started: bool,
+    done: bool,
+    limit: usize,
+}
+
+impl<R: BufRead> MboxReader<R> {
+    pub fn new(input: R) -> Self {
+        MboxReader {
+            input,
+            line: Vec::new(),
+            started: false,
+            done: false,
+            limit: usize::MAX,
+        }
+    }
+
+    /// Messages longer than `limit` bytes are skipped as they stream (their
+    /// bytes are not kept) and reported as an `InvalidData` error.
+    pub fn with_limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
+    }
+}
+
+impl<R: BufRead> Iterator for MboxReader<R> {
+    type Item = std::io::Result<Vec<u8>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let mut message = Vec::new();
+        let mut oversize = false;
+        let mut previous_blank = true;
+        loop {
+            self.line.clear();
+            match self.input.read_until(b'\n', &mut self.line) {
+                Err(err) => {
+                    self.done = true;
+                    return Some(Err(err));
+                }
+                Ok(0) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(_) => {}
+            }
+            let line = &self.line;
+            if previous_blank && line.starts_with(b"From ") {
+                if oversize {
+                    return Some(Err(too_large(self.limit)));
+                }
+                if self.started || !message.iter().all(u8::is_ascii_whitespace) {
+                    self.started = true;
+                    trim_separator(&mut message);
+                    return Some(Ok(message));
+                }
+                self.started = true;
+                message.clear();
+                continue;
+            }
+            previous_blank = line == b"\n" || line == b"\r\n";
+            if oversize || message.len() + line.len() > self.limit {
+                oversize = true;
+                message = Vec::new();
+                continue;
+            }
+            let quotes = line.iter().take_while(|&&b| b == b'>').count();
+            if quotes > 0 && line[quotes..].starts_with(b"From ") {
+                message.extend_from_slice(&line[1..]);
+            } else {
+                message.extend_from_slice(line);
+            }
+        }
+        if oversize {
+            return Some(Err(too_large(self.limit)));
+        }
+        trim_separator(&mut message);
+        if message.iter().all(u8::is_ascii_whitespace) {
+            return None;
+        }
+        Some(Ok(message))
+    }
+}
+
+fn too_large(limit: usize) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!("the message is larger than {limit} bytes and was skipped"),
+    )
+}
+
+/// The blank line before the next "From " belongs to the mbox, not the message.
+fn trim_separator(message: &mut Vec<u8>) {
+    if message.ends_with(b"\r\n\r\n") {
+        message.truncate(message.len() - 2);
+    } else if message.ends_with(b"\n\n") {
+        message.truncate(message.len() - 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(mbox: &str) -> Vec<String> {
+        MboxReader::new(mbox.as_bytes())
+            .map(|m| String::from_utf8(m.unwrap()).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn mbox_splits_only_at_from_lines_after_blank_lines() {
+        let mbox = "From a@b Tue Oct  1 08:00:00 2024\nSubject: one\n\nHi\nFrom here on\n\n\
+                    >From the top\n>>From deeper\n\nFrom b@c Wed Oct  2 08:00:00 2024\n\
+                    Subject: two\n\nBye\n";
+        let got = messages(mbox);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(
+            got[0],
+            "Subject: one\n\nHi\nFrom here on\n\nFrom the top\n>From deeper\n"
+        );
+        assert_eq!(got[1], "Subject: two\n\nBye\n");
+    }
+
+    #[test]
+    fn empty_and_blank_mboxes_have_no_messages() {
+        assert!(messages("").is_empty());
+        assert!(messages("\n\n").is_empty());
+        assert!(messages("From x Tue Oct  1 08:00:00 2024\n").is_empty());
+    }
+
+    #[test]
+    fn the_structure_rule() {
+        let notice = "View this email in your browser.\n\nhttps://example.com/view\n";
+        assert!(!well_structured(notice));
+        let blob = "word ".repeat(200);
+        assert!(!well_structured(&blob));
+        let good = format!(
+            "View this email in your browser\n\n{}\n\n{}\n\n{}\n",
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen",
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen",
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+        );
+        assert!(well_structured(&good));
+    }
+
+    #[test]
+    fn headers_only_is_truncated_and_headers_without_body_have_none() {
+        let cut = b"From: A <a@b.c>\nSubject: Hi\nContent-Type: text/pl";
+        assert_eq!(parse(cut, "x"), Err(EmailError::Truncated));
+        let empty = b"From: A <a@b.c>\nSubject: Hi\n\n\n";
+        assert_eq!(parse(empty, "x"), Err(EmailError::NoBody));
+    }
+
+    #[test]
+    fn invisible_html_is_dropped() {
+        let html = "<html><head><title>t</title><STYLE>p{color:red}</STYLE></head>\
+                    <body><script>x()</script><p>Seen</p></body></html>";
+        let text = strip_invisible(html);
+        assert!(!text.contains("color"), "{text}");
+        assert!(!text.contains("x()"), "{text}");
+        assert!(text.contains("Seen"));
+    }
+}
