@@ -8,7 +8,7 @@
 use serde::Serialize;
 use std::io::Write;
 
-use crate::model::{Block, Issue, Library, Section, SourceError};
+use crate::model::{Issue, Library, Section, SourceError};
 
 #[derive(Debug, Serialize)]
 pub struct Export<'a> {
@@ -33,11 +33,32 @@ pub struct ExportSection<'a> {
     pub id: &'a str,
     pub title: &'a str,
     /// [`Section::text`]: all blocks as plain text, labels and markers included.
-    pub text: String,
+    pub text: SectionText<'a>,
     pub words: usize,
-    pub blocks: Vec<Block<'a>>,
+    pub blocks: SectionBlocks<'a>,
     /// The story's links as (text, url).
     pub links: Vec<ExportLink<'a>>,
+}
+
+/// A section's [`Section::text`], built only while it is written: a large
+/// library (a streamed mbox) must not need a second copy of all its text.
+#[derive(Debug)]
+pub struct SectionText<'a>(pub &'a Section);
+
+impl Serialize for SectionText<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0.text())
+    }
+}
+
+/// A section's blocks, listed only while they are written (as above).
+#[derive(Debug)]
+pub struct SectionBlocks<'a>(pub &'a Section);
+
+impl Serialize for SectionBlocks<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.blocks())
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -75,9 +96,9 @@ impl<'a> ExportSection<'a> {
         ExportSection {
             id: &section.id,
             title: &section.title,
-            text: section.text(),
+            text: SectionText(section),
             words: section.words,
-            blocks: section.blocks().collect(),
+            blocks: SectionBlocks(section),
             links: section
                 .links
                 .iter()
@@ -113,6 +134,7 @@ pub fn write_json_as(library: &Library, out: impl Write, pretty: bool) -> std::i
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Block;
     use serde_json::{Value, json};
 
     fn library() -> Library {
