@@ -33,10 +33,10 @@ pub fn parse(html: &str, source: &str) -> Issue {
     let events = walker.events;
 
     let id = stable_id(&[html.trim().as_bytes()]);
-    let drafts = sectionize(&events);
-    let first_heading = events.iter().find_map(|e| match e {
-        Event::Heading { text, .. } if !text.is_empty() => Some(text.clone()),
-        _ => None,
+    let opens = opener(&events);
+    let first_heading = events.iter().find(|e| opens(e)).map(|e| match e {
+        Event::Heading { text, .. } => text.clone(),
+        Event::Block(f) => f.text.clone(),
     });
     let title = meta
         .title
@@ -44,6 +44,7 @@ pub fn parse(html: &str, source: &str) -> Issue {
         .or(first_heading)
         .or_else(|| first_words(&events))
         .unwrap_or_else(|| file_stem(source));
+    let drafts = sectionize(&events, &title);
     let date = meta.date.clone().or_else(|| {
         events.iter().take(12).find_map(|e| match e {
             Event::Block(b) => date::find_date(&b.text),
@@ -772,21 +773,27 @@ fn is_headline(found: &Found) -> bool {
         && text.chars().any(char::is_alphabetic)
 }
 
-/// Groups events into sections: h1-h3 open one; so do headline lines when
-/// the document has too few real headings to be structured by them. Text
-/// before the first heading is the "Intro"; a document with no headings is
-/// one section.
-fn sectionize(events: &[Event]) -> Vec<Draft> {
+/// Which events open a section: h1-h3, and headline lines when the
+/// document has fewer than two such headings.
+fn opener(events: &[Event]) -> impl Fn(&Event) -> bool + use<> {
     let headings = events
         .iter()
         .filter(|e| matches!(e, Event::Heading { level: 1..=3, .. }))
         .count();
     let headlines_open = headings < 2;
-    let opens = |e: &Event| match e {
+    move |e: &Event| match e {
         Event::Heading { level, .. } => *level <= 3,
         Event::Block(f) => headlines_open && is_headline(f),
-    };
-    let any_opener = events.iter().any(opens);
+    }
+}
+
+/// Groups events into sections: h1-h3 open one; so do headline lines when
+/// the document has too few real headings to be structured by them. Text
+/// before the first heading is the "Intro"; a document with no headings is
+/// one section.
+fn sectionize(events: &[Event], issue_title: &str) -> Vec<Draft> {
+    let opens = opener(events);
+    let any_opener = events.iter().any(&opens);
 
     let mut drafts: Vec<Draft> = Vec::new();
     let mut current = Draft::default();
@@ -838,12 +845,50 @@ fn sectionize(events: &[Event]) -> Vec<Draft> {
     if !current.blocks.is_empty() || current.title.is_some() || drafts.is_empty() {
         drafts.push(current);
     }
-    // A heading with nothing under it (a masthead h1 above the stories) is
-    // not a story, unless nothing else is.
-    if drafts.iter().any(|d| !d.blocks.is_empty()) {
-        drafts.retain(|d| !d.blocks.is_empty());
+    fold_empty(drafts, issue_title)
+}
+
+/// A heading with nothing under it is no story: the masthead (the issue's
+/// own title) is dropped; any other (a category above its stories) becomes a
+/// sub-heading at the start of the next story, or the end of the last, so no
+/// word is lost.
+fn fold_empty(drafts: Vec<Draft>, issue_title: &str) -> Vec<Draft> {
+    if drafts.iter().all(|d| d.blocks.is_empty()) {
+        return drafts;
     }
-    drafts
+    let mut out: Vec<Draft> = Vec::new();
+    let mut waiting: Vec<Draft> = Vec::new();
+    for mut draft in drafts {
+        if draft.blocks.is_empty() {
+            if draft.title.as_deref() != Some(issue_title) {
+                waiting.push(draft);
+            }
+            continue;
+        }
+        for empty in waiting.drain(..).rev() {
+            let title = empty.title.unwrap_or_default();
+            for link in &mut draft.links {
+                link.block += 1;
+            }
+            let at = title.len() as u32;
+            draft
+                .links
+                .splice(0..0, empty.links.into_iter().map(|l| Link { at, ..l }));
+            draft.blocks.insert(0, Draftblock::SubHeading(title));
+        }
+        out.push(draft);
+    }
+    if let Some(last) = out.last_mut() {
+        for empty in waiting {
+            let title = empty.title.unwrap_or_default();
+            let block = last.blocks.len() as u32;
+            let at = title.len() as u32;
+            last.links
+                .extend(empty.links.into_iter().map(|l| Link { block, at, ..l }));
+            last.blocks.push(Draftblock::SubHeading(title));
+        }
+    }
+    out
 }
 
 /// For a document with no headings: its first sentence, up to 60 characters.
