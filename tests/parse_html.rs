@@ -103,6 +103,27 @@ fn fixtures_match_their_snapshots() {
 }
 
 #[test]
+fn crlf_and_bom_copies_parse_the_same() {
+    for path in fixtures() {
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let want = parse_bytes(&bytes, &name).unwrap();
+        let mut crlf = Vec::new();
+        for &b in &bytes {
+            if b == b'\n' {
+                crlf.push(b'\r');
+            }
+            crlf.push(b);
+        }
+        assert_eq!(parse_bytes(&crlf, &name).unwrap(), want, "{name} CRLF");
+        if std::str::from_utf8(&bytes).is_ok() {
+            let bom = [b"\xEF\xBB\xBF".as_slice(), &bytes].concat();
+            assert_eq!(parse_bytes(&bom, &name).unwrap(), want, "{name} BOM");
+        }
+    }
+}
+
+#[test]
 fn saved_page_has_one_section_per_story() {
     let issue = fixture("web_newsletter.html");
     assert_eq!(issue.title, "Harbour Ledger — Issue 42");

@@ -771,6 +771,36 @@ fn is_headline(found: &Found) -> bool {
         && text.len() <= 120
         && !text.ends_with(['.', ':', ',', ';'])
         && text.chars().any(char::is_alphabetic)
+        && !is_call_to_action(text)
+        && !date::is_date_line(text)
+}
+
+/// Bold button-like links ("Read more", "View in browser") that templates
+/// set in their own cells: not headlines.
+fn is_call_to_action(text: &str) -> bool {
+    const ACTIONS: [&str; 16] = [
+        "read more",
+        "read the full",
+        "continue reading",
+        "learn more",
+        "view in browser",
+        "view online",
+        "view this email",
+        "click here",
+        "subscribe",
+        "unsubscribe",
+        "sign up",
+        "share",
+        "forward",
+        "donate",
+        "follow us",
+        "shop now",
+    ];
+    let lower = text.to_lowercase();
+    let lower = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    ACTIONS
+        .iter()
+        .any(|a| lower.starts_with(a) && lower.len() <= a.len() + 24)
 }
 
 /// Which events open a section: h1-h3, and headline lines when the

@@ -134,3 +134,17 @@ fn deep_nesting_does_not_overflow() {
     let issue = parse(&html, "a");
     assert_eq!(issue.words(), 1);
 }
+
+#[test]
+fn buttons_and_dates_are_not_headlines() {
+    let html = "<table><tr><td><b>October 1, 2024</b></td></tr>\
+        <tr><td><p>Welcome in.</p></td></tr>\
+        <tr><td><b>Big rally</b></td></tr><tr><td>Stocks rose.</td></tr>\
+        <tr><td><a style='font-weight:bold' href='https://e.com/x'>Read more &rarr;</a></td></tr>\
+        <tr><td style='font-size:20px'><a href='https://e.com/s'>Share this issue</a></td></tr></table>";
+    let issue = parse(html, "a");
+    let titles: Vec<_> = issue.sections.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(titles, ["Intro", "Big rally"]);
+    assert_eq!(issue.date.as_deref(), Some("2024-10-01"));
+    assert_eq!(issue.sections[1].links.len(), 2);
+}
