@@ -116,6 +116,11 @@ fn html_only_windows_1252_base64_is_decoded() {
         Some("digest@pantrymarkets.example")
     );
     assert_eq!(issue.date.as_deref(), Some("2024-10-15"));
+    // The bold "headline" paragraphs of the HTML become stories.
+    assert_eq!(
+        titles(&issue)[1..],
+        ["Coffee beans climb again", "Olive oil finally eases"]
+    );
     let all: String = issue.sections.iter().map(|s| s.text()).collect();
     assert!(all.contains("naïve hopes"), "{all}");
     assert!(all.contains("last year’s"), "{all}");

@@ -49,7 +49,15 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Issue, EmailError> {
     }
     let mut issue = match choose_body(&message) {
         Body::Text(text) => super::plain::parse(&text, source),
-        Body::Html(html) => html_issue(&html, source),
+        Body::Html(html, text) => {
+            let issue = html_issue(&html, source);
+            match text {
+                Some(text) if issue.sections.iter().all(|s| s.words == 0) => {
+                    super::plain::parse(&text, source)
+                }
+                _ => issue,
+            }
+        }
         Body::None => return Err(EmailError::NoBody),
     };
     if issue.sections.iter().all(|s| s.words == 0) {
@@ -61,51 +69,16 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Issue, EmailError> {
     Ok(issue)
 }
 
-/// The HTML path. Until `parse::html` lands on main this reads the HTML as
-/// text (mail-parser's tag stripper) through the plain-text parser.
+/// The HTML path: sections, blocks and links from the HTML parser (which
+/// drops hidden preheaders, tracking pixels, style and script).
 fn html_issue(html: &str, source: &str) -> Issue {
-    let text = mail_parser::decoders::html::html_to_text(&strip_invisible(html));
-    super::plain::parse(&text, source)
-}
-
-/// Drops `<style>`, `<script>` and `<head>` contents, which the interim tag
-/// stripper would otherwise show as text.
-fn strip_invisible(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    'outer: loop {
-        let lower = rest.to_ascii_lowercase();
-        let mut first: Option<(usize, &str)> = None;
-        for tag in ["<style", "<script", "<head"] {
-            if let Some(at) = lower.find(tag)
-                && first.is_none_or(|(f, _)| at < f)
-            {
-                first = Some((at, tag));
-            }
-        }
-        let Some((at, tag)) = first else {
-            out.push_str(rest);
-            break 'outer;
-        };
-        out.push_str(&rest[..at]);
-        let close = format!("</{}", &tag[1..]);
-        match lower[at..].find(&close) {
-            Some(end) => {
-                let after = at + end;
-                let gt = lower[after..]
-                    .find('>')
-                    .map_or(lower.len(), |g| after + g + 1);
-                rest = &rest[gt..];
-            }
-            None => break 'outer,
-        }
-    }
-    out
+    super::html::parse(html, source)
 }
 
 enum Body {
     Text(String),
-    Html(String),
+    /// The HTML, and the text part to fall back on if the HTML shows nothing.
+    Html(String, Option<String>),
     None,
 }
 
@@ -128,22 +101,14 @@ fn choose_body(message: &Message<'_>) -> Body {
     let text = texts.join("\n\n");
     let html = htmls.join("\n");
     let has_text = text.split_whitespace().next().is_some();
-    let has_html = html_has_text(&html);
+    let has_html = !html.trim().is_empty();
     if has_text && (!has_html || well_structured(&text)) {
         Body::Text(text)
     } else if has_html {
-        Body::Html(html)
+        Body::Html(html, has_text.then_some(text))
     } else {
         Body::None
     }
-}
-
-fn html_has_text(html: &str) -> bool {
-    !html.trim().is_empty()
-        && mail_parser::decoders::html::html_to_text(&strip_invisible(html))
-            .split_whitespace()
-            .next()
-            .is_some()
 }
 
 /// The rule for "a well-structured text/plain": at least three paragraphs
@@ -426,15 +391,5 @@ mod tests {
         assert_eq!(parse(cut, "x"), Err(EmailError::Truncated));
         let empty = b"From: A <a@b.c>\nSubject: Hi\n\n\n";
         assert_eq!(parse(empty, "x"), Err(EmailError::NoBody));
-    }
-
-    #[test]
-    fn invisible_html_is_dropped() {
-        let html = "<html><head><title>t</title><STYLE>p{color:red}</STYLE></head>\
-                    <body><script>x()</script><p>Seen</p></body></html>";
-        let text = strip_invisible(html);
-        assert!(!text.contains("color"), "{text}");
-        assert!(!text.contains("x()"), "{text}");
-        assert!(text.contains("Seen"));
     }
 }

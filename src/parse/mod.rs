@@ -6,6 +6,7 @@
 pub mod date;
 pub mod decode;
 pub mod email;
+pub mod html;
 pub mod plain;
 
 use crate::model::Issue;
@@ -28,6 +29,7 @@ pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError>
     match sniff(bytes, source) {
         // Formats without a parser of their own yet are read as plain text,
         // which keeps every word readable.
+        Format::Html => Ok(vec![html::parse_bytes(bytes, source)?]),
         Format::Email => Ok(vec![email::parse(bytes, source)?]),
         // Messages that fail are dropped here; the library, which streams
         // mbox files, reports each of them.
@@ -39,7 +41,7 @@ pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError>
                 _ => Ok(issues),
             }
         }
-        Format::Plain | Format::Markdown | Format::Html | Format::Feed => {
+        Format::Plain | Format::Markdown | Format::Feed => {
             let text = decode::decode(bytes)?;
             if text.trim().is_empty() {
                 return Err(ParseError::Blank);
