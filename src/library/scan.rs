@@ -298,46 +298,29 @@ fn run_jobs(jobs: &[Job], todo: &[usize]) -> Vec<Outcome> {
 
 fn load_job(job: &Job) -> Outcome {
     let source = job.path.display().to_string();
+    let bytes = match read_source(&job.path, &source, !job.maildir) {
+        Ok(Contents::Whole(bytes)) => bytes,
+        Ok(Contents::Mbox(rest)) => return load_mbox(rest, &source),
+        Err(err) => return Outcome::Failed(err),
+    };
     if job.maildir {
-        return match read_limited(&job.path) {
-            Ok(bytes) => match email::parse(&bytes, &source) {
-                Ok(issue) => Outcome::Issues(vec![issue], Vec::new()),
-                Err(err) => Outcome::Failed(ParseError::from(err).into()),
-            },
-            Err(err) => Outcome::Failed(err),
+        return match email::parse(&bytes, &source) {
+            Ok(issue) => Outcome::Issues(vec![issue], Vec::new()),
+            Err(err) => Outcome::Failed(ParseError::from(err).into()),
         };
     }
-    match is_mbox(&job.path, &source) {
-        Ok(true) => return load_mbox(&job.path, &source),
-        Ok(false) => {}
-        Err(err) => return Outcome::Failed(err),
+    match parse_bytes(&bytes, &source) {
+        Ok(issues) => Outcome::Issues(issues, Vec::new()),
+        Err(ParseError::Binary) if !job.named => Outcome::Skipped,
+        Err(err) => Outcome::Failed(err.into()),
     }
-    match read_limited(&job.path) {
-        Ok(bytes) => match parse_bytes(&bytes, &source) {
-            Ok(issues) => Outcome::Issues(issues, Vec::new()),
-            Err(ParseError::Binary) if !job.named => Outcome::Skipped,
-            Err(err) => Outcome::Failed(err.into()),
-        },
-        Err(err) => Outcome::Failed(err),
-    }
-}
-
-/// Whether the file's first 4 KiB look like an mbox.
-fn is_mbox(path: &Path, source: &str) -> Result<bool, LoadError> {
-    let mut head = Vec::with_capacity(4096);
-    fs::File::open(path)?.take(4096).read_to_end(&mut head)?;
-    Ok(sniff(&head, source) == Format::Mbox)
 }
 
 /// Streams an mbox of any size: messages are split and parsed as the file
 /// is read, so only one message (and the parsed issues) is ever in memory.
 /// A message that fails becomes an error named `FILE#N`; the rest load.
-fn load_mbox(path: &Path, source: &str) -> Outcome {
-    let file = match fs::File::open(path) {
-        Ok(file) => file,
-        Err(err) => return Outcome::Failed(err.into()),
-    };
-    let reader = MboxReader::new(BufReader::with_capacity(1 << 16, file))
+fn load_mbox(input: impl Read, source: &str) -> Outcome {
+    let reader = MboxReader::new(BufReader::with_capacity(1 << 16, input))
         .with_limit(usize::try_from(MAX_FILE_BYTES).unwrap_or(usize::MAX));
     let mut issues = Vec::new();
     let mut errors = Vec::new();
@@ -359,19 +342,33 @@ fn load_mbox(path: &Path, source: &str) -> Outcome {
     Outcome::Issues(issues, errors)
 }
 
-fn read_limited(path: &Path) -> Result<Vec<u8>, LoadError> {
-    let file = fs::File::open(path)?;
+/// A file's bytes, or for an mbox a reader over the whole file to stream.
+enum Contents {
+    Whole(Vec<u8>),
+    Mbox(std::io::Chain<std::io::Cursor<Vec<u8>>, fs::File>),
+}
+
+/// Reads a file whole (refusing one over [`MAX_FILE_BYTES`]), unless its
+/// first 4 KiB show an mbox (when `mbox` allows), which is streamed instead
+/// whatever its size. The file is opened once.
+fn read_source(path: &Path, source: &str, mbox: bool) -> Result<Contents, LoadError> {
+    let mut file = fs::File::open(path)?;
     let size = file.metadata()?.len();
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(MAX_FILE_BYTES)).unwrap_or(0));
+    (&mut file).take(4096).read_to_end(&mut bytes)?;
+    if mbox && sniff(&bytes, source) == Format::Mbox {
+        return Ok(Contents::Mbox(std::io::Cursor::new(bytes).chain(file)));
+    }
     if size > MAX_FILE_BYTES {
         return Err(LoadError::TooLarge { size });
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     // The file may grow between the size check and the read.
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    let room = (MAX_FILE_BYTES + 1).saturating_sub(bytes.len() as u64);
+    file.take(room).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(LoadError::TooLarge {
             size: bytes.len() as u64,
         });
     }
-    Ok(bytes)
+    Ok(Contents::Whole(bytes))
 }
