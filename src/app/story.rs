@@ -695,6 +695,203 @@ mod tests {
         assert!(layout(&s, 1).iter().all(|l| l.width() <= 1));
     }
 
+    fn link(text: &str, url: &str, block: u32, at: u32) -> crate::model::Link {
+        crate::model::Link {
+            text: text.into(),
+            url: url.into(),
+            block,
+            at,
+        }
+    }
+
+    fn linked(blocks: Vec<Block>, links: Vec<crate::model::Link>) -> Section {
+        section(blocks).with_links(links)
+    }
+
+    #[test]
+    fn link_numbers_follow_their_text_and_the_list_follows_the_story() {
+        let s = linked(
+            vec![
+                Block::Paragraph {
+                    text: "Read the report, then vote.",
+                },
+                Block::Bullet {
+                    text: "Tickets here",
+                },
+            ],
+            vec![
+                link("the report", "https://ex.com/r", 0, 15),
+                link("vote", "https://ex.com/v", 0, 26),
+                link("here", "mailto:a@ex.com", 1, 12),
+            ],
+        );
+        let lines = layout(&s, 60);
+        assert_eq!(
+            texts(&lines),
+            vec![
+                "T",
+                "",
+                "Read the report[1], then vote[2].",
+                "",
+                "• Tickets here[3]",
+                "",
+                "Links",
+                "[1] the report — https://ex.com/r",
+                "[2] vote — https://ex.com/v",
+                "[3] here — mailto:a@ex.com",
+            ]
+        );
+        assert_eq!(
+            lines[2].segments,
+            vec![
+                (Segment::Text, "Read the report".to_string()),
+                (Segment::LinkMark(0), "[1]".to_string()),
+                (Segment::Text, ", then vote".to_string()),
+                (Segment::LinkMark(1), "[2]".to_string()),
+                (Segment::Text, ".".to_string()),
+            ]
+        );
+        assert_eq!(lines[6].segments[0].0, Segment::LinksHeading);
+        assert_eq!(lines[8].segments[0], (Segment::LinkMark(1), "[2] ".into()));
+        assert_eq!(lines[8].segments.last().map(|x| x.0), Some(Segment::Url));
+    }
+
+    #[test]
+    fn a_number_wraps_with_its_word() {
+        let s = linked(
+            vec![Block::Paragraph {
+                text: "aaaa bbbb cccc",
+            }],
+            vec![link("bbbb", "https://b", 0, 9)],
+        );
+        // "aaaa bbbb" fits in 10 cells but "aaaa bbbb[1]" does not.
+        let lines = layout(&s, 10);
+        assert_eq!(texts(&lines[2..4]), vec!["aaaa", "bbbb[1]"]);
+        assert_eq!(lines[3].anchor.byte, 5);
+        assert_eq!(texts(&lines[4..5]), vec!["cccc"]);
+    }
+
+    #[test]
+    fn numbers_at_odd_places() {
+        let s = linked(
+            vec![
+                Block::Paragraph { text: "  start" },
+                Block::Paragraph { text: "" },
+                Block::Labelled {
+                    label: "Why",
+                    text: "see  this",
+                },
+            ],
+            vec![
+                link("", "https://zero", 0, 0),
+                link("start", "https://s", 0, 7),
+                link("s", "https://s2", 0, 7),
+                link("nothing", "https://e", 1, 0),
+                // In the gap between two words: after the first.
+                link("see ", "https://g", 2, 4),
+            ],
+        );
+        let lines = layout(&s, 40);
+        assert_eq!(
+            texts(&lines[2..7]),
+            vec!["[1]start[2][3]", "", "[4]", "", "Why: see[5] this"]
+        );
+        assert_eq!(texts(&lines[8..9]), vec!["Links"]);
+        // An empty link text shows the address alone.
+        assert_eq!(texts(&lines[9..10]), vec!["[1] https://zero"]);
+    }
+
+    #[test]
+    fn link_entries_hang_under_their_number() {
+        let s = linked(
+            vec![Block::Paragraph { text: "x" }],
+            vec![link("a long link text", "https://example.com/path", 0, 1)],
+        );
+        let lines = layout(&s, 16);
+        let list: Vec<String> = texts(&lines[5..]);
+        assert_eq!(list[0], "[1] a long link");
+        assert!(list[1..].iter().all(|l| l.starts_with("    ")), "{list:?}");
+        assert!(lines.iter().all(|l| l.width() <= 16));
+        assert_eq!(
+            list.concat().replace(' ', ""),
+            "[1]alonglinktext—https://example.com/path"
+        );
+    }
+
+    #[test]
+    fn a_hand_made_link_off_its_block_is_kept_or_dropped_safely() {
+        let mut s = section(vec![Block::Paragraph { text: "héllo" }]);
+        // Not through with_links: byte 2 is inside "é", block 9 does not exist.
+        s.links = vec![link("h", "https://a", 0, 2), link("x", "https://b", 9, 0)];
+        let lines = layout(&s, 40);
+        assert_eq!(texts(&lines[2..3]), vec!["héllo[1]"]);
+        assert_eq!(
+            lines.iter().filter(|l| l.text().starts_with("[2]")).count(),
+            1
+        );
+    }
+
+    #[test]
+    fn anchors_with_links_survive_rewrapping() {
+        let text = "word ".repeat(60);
+        let links = (0..20u32)
+            .map(|k| link("word", "https://w", k % 2, k * 15 + 4))
+            .collect();
+        let s = linked(
+            vec![
+                Block::Paragraph { text: &text },
+                Block::Quote { text: &text },
+            ],
+            links,
+        );
+        let narrow = layout(&s, 17);
+        let wide = layout(&s, 61);
+        for lines in [&narrow, &wide] {
+            assert!(lines.windows(2).all(|w| w[0].anchor <= w[1].anchor));
+        }
+        for probe in [10, 30, narrow.len() - 3] {
+            let anchor = narrow[probe].anchor;
+            let i = line_of(&wide, anchor);
+            assert!(wide[i].anchor <= anchor);
+            assert!(wide.get(i + 1).is_none_or(|l| l.anchor > anchor));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn links_anywhere_keep_lines_narrow_and_anchors_ordered(
+            text in "\\PC{0,120}",
+            ats in proptest::collection::vec((0u32..3, 0u32..130), 0..6),
+            width in 0usize..30,
+        ) {
+            let links = ats
+                .iter()
+                .map(|&(b, at)| link("t", "https://example.com/a-long-path", b, at))
+                .collect();
+            let s = linked(
+                vec![
+                    Block::Paragraph { text: &text },
+                    Block::Numbered { number: 7, text: &text },
+                    Block::Quote { text: &text },
+                ],
+                links,
+            );
+            let lines = layout(&s, width);
+            for line in &lines {
+                proptest::prop_assert!(line.width() <= width);
+            }
+            proptest::prop_assert!(lines.windows(2).all(|w| w[0].anchor <= w[1].anchor));
+            if width > 6 {
+                let marks = lines
+                    .iter()
+                    .flat_map(|l| &l.segments)
+                    .filter(|(seg, t)| matches!(seg, Segment::LinkMark(_)) && t.ends_with(']'))
+                    .count();
+                proptest::prop_assert_eq!(marks, ats.len());
+            }
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn no_line_is_wider_than_the_view(text in "\\PC{0,200}", width in 0usize..30) {
