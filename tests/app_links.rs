@@ -224,3 +224,31 @@ fn a_status_from_the_terminal_layer_is_shown_until_the_next_key() {
     update_now(&mut app, Action::Down);
     assert_eq!(app.status, None);
 }
+
+#[test]
+fn a_link_picked_by_number_is_scrolled_into_view() {
+    let mut app = reading();
+    update_now(
+        &mut app,
+        Action::Resize {
+            width: 60,
+            height: 10,
+        },
+    );
+    assert_eq!(app.scroll, 0);
+    let (_, rows) = nlread::app::panes::story_size(app.width, app.height);
+    let in_view = |app: &App, mark: &str| {
+        app.story_lines()
+            .iter()
+            .skip(app.scroll)
+            .take(rows)
+            .any(|l| l.text().contains(mark))
+    };
+    assert!(!in_view(&app, "file[5]"));
+    keys(&mut app, &[Action::Count(5), Action::CopyLink]);
+    assert!(app.scroll > 0);
+    assert!(in_view(&app, "file[5]"), "scroll {}", app.scroll);
+    // Back up to link 1: the story scrolls back.
+    keys(&mut app, &[Action::Count(1), Action::CopyLink]);
+    assert!(in_view(&app, "report[1]"), "scroll {}", app.scroll);
+}

@@ -379,3 +379,29 @@ fn typing_into_a_big_library_draws_every_letter_at_once() {
     tmux.keys(&["C-c"]);
     assert_eq!(wait_for_exit(&status), "EXIT=0");
 }
+
+#[test]
+fn link_keys_speak_in_the_status_line() {
+    let Some(mut tmux) = Tmux::start("links") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (command, status) = reader_command(dir.path());
+    tmux.new_session(100, 30, &command);
+    tmux.wait_for("Rates hold steady");
+
+    // A count is shown while typed and Esc drops it without leaving the pane.
+    tmux.type_text("12");
+    tmux.wait_for("12  o opens link [12]");
+    tmux.keys(&["Escape"]);
+    tmux.wait_until_gone("o opens link");
+
+    // These plain-text stories have no links: o says so, nothing is opened.
+    tmux.type_text("o");
+    tmux.wait_for("This story has no links.");
+    tmux.keys(&["j"]);
+    tmux.wait_until_gone("This story has no links.");
+
+    tmux.keys(&["q"]);
+    assert_eq!(wait_for_exit(&status), "EXIT=0");
+}

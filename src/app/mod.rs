@@ -502,6 +502,20 @@ impl App {
         self.scroll_to(line);
     }
 
+    /// Scrolls the story so link `k`'s number in the text is in view, so
+    /// the highlight of a link picked by number can be seen.
+    fn reveal_link(&mut self, k: usize) {
+        let (_, rows) = panes::story_size(self.width, self.height);
+        let found = self.story_lines().iter().position(|line| {
+            line.segments
+                .iter()
+                .any(|(segment, _)| *segment == story::Segment::LinkMark(k))
+        });
+        if let Some(line) = found {
+            self.scroll_to(in_view(line, self.scroll, rows));
+        }
+    }
+
     /// Scrolls each list so its selection is in view.
     fn keep_lists_in_view(&mut self) {
         let (w, h) = (self.width, self.height);
@@ -593,6 +607,7 @@ fn link_effect(app: &mut App, copy: bool) -> Effect {
     };
     let url = link.url.clone();
     app.link = Some(index);
+    app.reveal_link(index);
     if copy {
         app.status = Some(messages::copied(index + 1));
         return Effect::CopyLink(url);
