@@ -5,6 +5,7 @@
 
 pub mod date;
 pub mod decode;
+pub mod html;
 pub mod plain;
 
 use crate::model::Issue;
@@ -25,12 +26,8 @@ pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError>
     match sniff(bytes, source) {
         // Formats without a parser of their own yet are read as plain text,
         // which keeps every word readable.
-        Format::Plain
-        | Format::Markdown
-        | Format::Html
-        | Format::Email
-        | Format::Mbox
-        | Format::Feed => {
+        Format::Html => Ok(vec![html::parse_bytes(bytes, source)?]),
+        Format::Plain | Format::Markdown | Format::Email | Format::Mbox | Format::Feed => {
             let text = decode::decode(bytes)?;
             if text.trim().is_empty() {
                 return Err(ParseError::Blank);
