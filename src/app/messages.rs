@@ -47,6 +47,9 @@ pub fn copied(n: usize) -> String {
     format!("Copied [{n}] to the clipboard")
 }
 
+/// Why opening failed when no opener program exists.
+pub const NO_OPENER: &str = "no program to open it was found (xdg-open on Linux)";
+
 pub fn open_failed(error: &str) -> String {
     format!("Could not open the link: {error}")
 }

@@ -77,7 +77,11 @@ fn dispatch(
             // Detached, stdio on /dev/null: the opener never draws over the
             // reader, and a failure is a status line, not a crash.
             if let Err(e) = open::that_detached(&url) {
-                let said = messages::open_failed(&e.to_string());
+                let reason = match e.kind() {
+                    std::io::ErrorKind::NotFound => messages::NO_OPENER.to_string(),
+                    _ => e.to_string(),
+                };
+                let said = messages::open_failed(&reason);
                 app::update(app, Action::Status(said));
             }
         }
