@@ -404,6 +404,10 @@ fn every_action() -> Vec<Action> {
         Action::FilterSubmit,
         Action::Escape,
         Action::ToggleHelp,
+        Action::Count(3),
+        Action::Count(0),
+        Action::OpenLink,
+        Action::CopyLink,
     ];
     all.extend([
         Action::Resize {

@@ -260,7 +260,14 @@ fn no_path_and_an_empty_home_show_the_bundled_samples() {
     let (command, status) = command_in(home.path(), None);
     tmux.new_session(120, 35, &command);
 
-    let screen = tmux.wait_for("Orbit Desk");
+    // Both ends of the frame: a capture can land between the panes and the
+    // status line of one draw.
+    let screen = tmux.wait_until(
+        "Orbit Desk and the status line",
+        TIMEOUT,
+        Duration::from_millis(50),
+        |s| s.contains("Orbit Desk") && s.contains("sample issues"),
+    );
     assert!(screen.contains("Issues 3"), "{screen}");
     assert!(screen.contains("sample issues"), "{screen}");
     assert!(
@@ -377,5 +384,105 @@ fn typing_into_a_big_library_draws_every_letter_at_once() {
     assert!(screen.contains("Results "), "{screen}");
 
     tmux.keys(&["C-c"]);
+    assert_eq!(wait_for_exit(&status), "EXIT=0");
+}
+
+#[test]
+fn link_keys_speak_in_the_status_line() {
+    let Some(mut tmux) = Tmux::start("links") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (command, status) = reader_command(dir.path());
+    tmux.new_session(100, 30, &command);
+    tmux.wait_for("Rates hold steady");
+
+    // A count is shown while typed and Esc drops it without leaving the pane.
+    tmux.type_text("12");
+    tmux.wait_for("12  o opens link [12]");
+    tmux.keys(&["Escape"]);
+    tmux.wait_until_gone("o opens link");
+
+    // These plain-text stories have no links: o says so, nothing is opened.
+    tmux.type_text("o");
+    tmux.wait_for("This story has no links.");
+    tmux.keys(&["j"]);
+    tmux.wait_until_gone("This story has no links.");
+
+    tmux.keys(&["q"]);
+    assert_eq!(wait_for_exit(&status), "EXIT=0");
+}
+
+const LINKED_HTML: &str = r#"<!doctype html>
+<html><head><title>Town Crier</title></head>
+<body>
+<h1>Budget published</h1>
+<p>The council published its <a href="https://council.example/budget">budget report</a> on Monday.</p>
+<p>A reader <a href="mailto:ed@council.example">wrote to us</a> about it.</p>
+<h1>Second story</h1>
+<p>Nothing linked here.</p>
+</body></html>
+"#;
+
+#[test]
+fn links_are_numbered_copied_with_osc52_and_a_missing_opener_is_reported() {
+    let Some(mut tmux) = Tmux::start("osc52") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let issue = dir.path().join("crier.html");
+    std::fs::write(&issue, LINKED_HTML).expect("fixture written");
+    let (command, status) = command_in(dir.path(), Some(&issue));
+    // No opener can be found: `o` must say so in the status line, not crash
+    // (and no browser starts on the machine running the tests).
+    let command = command.replacen("env ", "env PATH=/nonexistent ", 1);
+    assert!(command.contains("PATH=/nonexistent"), "{command}");
+    tmux.new_session(120, 35, &command);
+    // tmux keeps what an OSC 52 sets as a paste buffer.
+    tmux.run(&["set-option", "-g", "set-clipboard", "on"]);
+    tmux.wait_for("Budget published");
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["Enter"]);
+    // Wait for the whole story: a capture can land in the middle of a draw.
+    tmux.wait_until(
+        "the numbered story and its link list",
+        TIMEOUT,
+        Duration::from_millis(50),
+        |s| {
+            s.contains("report[1]")
+                && s.contains("wrote to us[2]")
+                && s.contains("[1] budget report — https://council.example/budget")
+        },
+    );
+
+    tmux.type_text("2y");
+    tmux.wait_for("Copied [2] to the clipboard");
+    let start = Instant::now();
+    let buffer = loop {
+        let out = Command::new("tmux")
+            .args(["-L", &tmux.socket, "show-buffer"])
+            .output()
+            .expect("tmux runs");
+        if out.status.success() {
+            break String::from_utf8_lossy(&out.stdout).into_owned();
+        }
+        assert!(start.elapsed() < TIMEOUT, "no clipboard buffer appeared");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(buffer, "mailto:ed@council.example");
+
+    // o acts on the selected link (2) and the opener is missing.
+    tmux.type_text("o");
+    tmux.wait_until(
+        "the opener's failure, with the reader still drawn",
+        TIMEOUT,
+        Duration::from_millis(50),
+        |s| {
+            s.contains("Could not open the link: no program to open it was found")
+                && s.contains("Links")
+        },
+    );
+
+    tmux.keys(&["q"]);
     assert_eq!(wait_for_exit(&status), "EXIT=0");
 }

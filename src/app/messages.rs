@@ -21,6 +21,43 @@ pub const SEARCHING: &str = "…";
 /// An empty result list whose search has not answered yet.
 pub const SEARCHING_LIST: &str = "Searching…";
 
+/// Over the list of a story's links, under the story.
+pub const LINKS_HEADING: &str = "Links";
+pub const NO_LINKS: &str = "This story has no links.";
+pub const NOT_OPENED: &str = "not opened: only web and mail links are opened";
+
+/// The status line while a count is typed before `o` or `y`.
+pub fn pending_count(n: usize) -> String {
+    format!("{n}  o opens link [{n}], y copies its address, Esc cancels")
+}
+
+/// A count past the story's links.
+pub fn no_such_link(n: usize, count: usize) -> String {
+    let noun = if count == 1 { "link" } else { "links" };
+    format!("There is no link [{n}]: this story has {count} {noun}.")
+}
+
+/// After handing link `n` to the system opener; `place` is its host (or
+/// mail address).
+pub fn opened(n: usize, place: &str) -> String {
+    format!("Opened [{n}] {place}")
+}
+
+pub fn copied(n: usize) -> String {
+    format!("Copied [{n}] to the clipboard")
+}
+
+/// Why opening failed when no opener program exists.
+pub const NO_OPENER: &str = "no program to open it was found (xdg-open on Linux)";
+
+pub fn open_failed(error: &str) -> String {
+    format!("Could not open the link: {error}")
+}
+
+pub fn copy_failed(error: &str) -> String {
+    format!("Could not copy the link: {error}")
+}
+
 pub const FILTER_PROMPT: &str = "/ ";
 pub const FILTER_HINT: &str = "/ filter stories";
 pub const STATUS_HINTS: &str = "? help  / filter  q quit";
@@ -67,12 +104,17 @@ pub const HELP: &[(&str, &str)] = &[
     ("Space PgDn  PgUp", "page the story (from any pane)"),
     ("g G  Home End", "top / bottom of the list or story"),
     ("] [", "next / previous story (crosses into the next issue)"),
+    (
+        "o  3o",
+        "open the selected link (or link [3]) in the browser",
+    ),
+    ("y  3y", "copy the selected link's (or link [3]'s) address"),
     ("/", "filter stories in every issue as you type"),
     ("  Up Down", "in the filter: move through results"),
     ("  Enter", "in the filter: go to the results"),
     ("  Esc", "in the filter or results: clear the filter"),
     ("  Backspace", "delete; on an empty filter: leave it"),
-    ("Esc", "from the story: back to the list"),
+    ("Esc", "from the story: back to the list; cancel a count"),
     ("?", "this help (any key closes it)"),
     ("q  Ctrl-C", "quit (in the filter only Ctrl-C)"),
 ];

@@ -9,6 +9,7 @@
 //! as `Action::SearchResults`; the library itself can arrive later too, as
 //! `Action::Loaded`. `update_now` runs a search inline for tests and tools.
 
+pub mod links;
 pub mod messages;
 pub mod panes;
 pub mod story;
@@ -54,6 +55,12 @@ pub enum Action {
     /// Esc: clears the filter in the bar or the results, leaves the story.
     Escape,
     ToggleHelp,
+    /// A digit of a count typed before `OpenLink` or `CopyLink` ("3o").
+    Count(u8),
+    /// Open the selected link (link N after a count) with the system opener.
+    OpenLink,
+    /// Copy the selected link's (link N's) address to the clipboard.
+    CopyLink,
     Quit,
     Resize {
         width: u16,
@@ -68,6 +75,10 @@ pub enum Action {
     /// The library, loaded and indexed off the UI thread.
     #[serde(skip)]
     Loaded(Box<Loaded>),
+    /// A sentence for the status line from whoever performed an effect
+    /// (the opener failed, the clipboard could not be written).
+    #[serde(skip)]
+    Status(String),
 }
 
 /// What the caller of [`update`] must do.
@@ -82,6 +93,11 @@ pub enum Effect {
         generation: u64,
         query: String,
     },
+    /// Hand this http(s) or mailto address to the system opener; report a
+    /// failure back as `Action::Status`.
+    OpenLink(String),
+    /// Put this address on the clipboard (OSC 52).
+    CopyLink(String),
 }
 
 /// A library ready for the reader: the issues, where they came from, and
@@ -141,6 +157,13 @@ pub struct App {
     pub width: u16,
     pub height: u16,
     pub help: bool,
+    /// The link `o` and `y` act on (index into the shown story's links);
+    /// None until one is chosen, then the story's first link is meant.
+    pub link: Option<usize>,
+    /// Digits typed before `o` or `y`.
+    pub count: Option<usize>,
+    /// A sentence for the status line until the next key.
+    pub status: Option<String>,
     /// NO_COLOR: draw with modifiers only.
     pub no_color: bool,
 }
@@ -181,6 +204,9 @@ impl App {
             width: 80,
             height: 24,
             help: false,
+            link: None,
+            count: None,
+            status: None,
             no_color: false,
         }
     }
@@ -426,6 +452,7 @@ impl App {
         self.issue_offset = 0;
         self.section_offset = 0;
         self.scroll = 0;
+        self.link = None;
         // Hits of another library would point at the wrong stories.
         self.show_results(self.results_generation, Arc::default());
         self.requery()
@@ -475,6 +502,20 @@ impl App {
         self.scroll_to(line);
     }
 
+    /// Scrolls the story so link `k`'s number in the text is in view, so
+    /// the highlight of a link picked by number can be seen.
+    fn reveal_link(&mut self, k: usize) {
+        let (_, rows) = panes::story_size(self.width, self.height);
+        let found = self.story_lines().iter().position(|line| {
+            line.segments
+                .iter()
+                .any(|(segment, _)| *segment == story::Segment::LinkMark(k))
+        });
+        if let Some(line) = found {
+            self.scroll_to(in_view(line, self.scroll, rows));
+        }
+    }
+
     /// Scrolls each list so its selection is in view.
     fn keep_lists_in_view(&mut self) {
         let (w, h) = (self.width, self.height);
@@ -485,6 +526,9 @@ impl App {
         self.result_offset = in_view(self.result, self.result_offset, rows);
     }
 }
+
+/// Counts stop growing here: no story has ten thousand links.
+const MAX_COUNT: usize = 9999;
 
 /// The smallest change to `offset` that shows row `selected` in `rows` rows.
 pub fn in_view(selected: usize, offset: usize, rows: usize) -> usize {
@@ -499,6 +543,7 @@ pub fn in_view(selected: usize, offset: usize, rows: usize) -> usize {
 
 /// Applies one action to the app and says what the caller must do.
 pub fn update(app: &mut App, action: Action) -> Effect {
+    let shown = app.shown();
     let effect = match action {
         // Background answers arrive whatever the keys are doing.
         Action::SearchResults { generation, hits } => {
@@ -506,6 +551,10 @@ pub fn update(app: &mut App, action: Action) -> Effect {
             Effect::None
         }
         Action::Loaded(loaded) => app.load(*loaded),
+        Action::Status(message) => {
+            app.status = Some(message);
+            Effect::None
+        }
         action if app.help => {
             match action {
                 Action::Quit => return Effect::Quit,
@@ -514,10 +563,61 @@ pub fn update(app: &mut App, action: Action) -> Effect {
             }
             return Effect::None;
         }
-        action => key(app, action),
+        action => {
+            if !matches!(action, Action::Resize { .. }) {
+                app.status = None;
+                if !matches!(
+                    action,
+                    Action::Count(_) | Action::OpenLink | Action::CopyLink | Action::Escape
+                ) {
+                    app.count = None;
+                }
+            }
+            key(app, action)
+        }
     };
+    // A link chosen in one story means nothing in the next.
+    if app.shown() != shown {
+        app.link = None;
+    }
     app.keep_lists_in_view();
     effect
+}
+
+/// `o` (`copy` false) or `y` on the shown story: link N after a count, else
+/// the selected link, else the first.
+fn link_effect(app: &mut App, copy: bool) -> Effect {
+    let count = app.count.take();
+    let Some(links) = app.shown_section().map(|s| &s.links) else {
+        app.status = Some(messages::NO_LINKS.to_string());
+        return Effect::None;
+    };
+    if links.is_empty() {
+        app.status = Some(messages::NO_LINKS.to_string());
+        return Effect::None;
+    }
+    let index = match count {
+        Some(n) => n.saturating_sub(1),
+        None => app.link.unwrap_or(0),
+    };
+    let Some(link) = links.get(index).filter(|_| count != Some(0)) else {
+        let n = count.unwrap_or(index + 1);
+        app.status = Some(messages::no_such_link(n, links.len()));
+        return Effect::None;
+    };
+    let url = link.url.clone();
+    app.link = Some(index);
+    app.reveal_link(index);
+    if copy {
+        app.status = Some(messages::copied(index + 1));
+        return Effect::CopyLink(url);
+    }
+    if !links::is_openable(&url) {
+        app.status = Some(messages::NOT_OPENED.to_string());
+        return Effect::None;
+    }
+    app.status = Some(messages::opened(index + 1, links::place(&url)));
+    Effect::OpenLink(url)
 }
 
 /// `update`, with any search it asks for run inline on this thread: for
@@ -590,6 +690,7 @@ fn key(app: &mut App, action: Action) -> Effect {
                 app.leave_filter_bar();
             }
         }
+        Action::Escape if app.count.is_some() => app.count = None,
         Action::Escape => match app.focus {
             Focus::Filter => {
                 app.clear_filter();
@@ -599,8 +700,17 @@ fn key(app: &mut App, action: Action) -> Effect {
             Focus::Story => app.focus = Focus::Sections,
         },
         Action::ToggleHelp => app.help = true,
+        Action::Count(digit) => {
+            // Not in the filter bar, where digits are text; a leading 0 is no count.
+            if app.focus != Focus::Filter && (app.count.is_some() || digit > 0) {
+                let n = app.count.unwrap_or(0);
+                app.count = Some((n * 10 + usize::from(digit.min(9))).min(MAX_COUNT));
+            }
+        }
+        Action::OpenLink => return link_effect(app, false),
+        Action::CopyLink => return link_effect(app, true),
         Action::Resize { width, height } => app.resize(width, height),
-        Action::SearchResults { .. } | Action::Loaded(_) => {}
+        Action::SearchResults { .. } | Action::Loaded(_) | Action::Status(_) => {}
     }
     Effect::None
 }

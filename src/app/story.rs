@@ -2,7 +2,9 @@
 //! semantic segments. Pure, so update (scroll limits, page size, keeping the
 //! reading position across a resize) and ui (drawing) agree on every line.
 
+use crate::app::messages;
 use crate::model::{Block, Section};
+use std::borrow::Cow;
 use unicode_width::UnicodeWidthChar;
 
 /// What a piece of a story line is, so ui can style it.
@@ -18,6 +20,13 @@ pub enum Segment {
     /// The bar drawn before every line of a quote.
     QuoteBar,
     Quote,
+    /// A link's number, "[3]", after its text and before its line in the
+    /// link list; holds the link's index in `Section::links` (0-based).
+    LinkMark(usize),
+    /// "Links", over the list of the story's links.
+    LinksHeading,
+    /// A link's address in the link list.
+    Url,
 }
 
 /// Where a line starts in the section: `block` is `None` for the title,
@@ -58,7 +67,12 @@ const QUOTE_BAR: &str = "│ ";
 
 /// Lays a section out for a view `width` cells wide: the title, a blank line,
 /// then every block, with a blank line between blocks (none between items of
-/// one list). No line is wider than `width`; a width of 0 gives no lines.
+/// one list), each link's number "[n]" right after its text, and, when the
+/// story has links, a "Links" list under it ("[n] text — url"). No line is
+/// wider than `width`; a width of 0 gives no lines.
+///
+/// Lines of the link list are anchored on blocks past the last one (block
+/// count + 0 for the heading, + 1 + k for link k), so anchors stay ordered.
 pub fn layout(section: &Section, width: usize) -> Vec<StoryLine> {
     let mut lines = Vec::new();
     if width == 0 {
@@ -72,6 +86,7 @@ pub fn layout(section: &Section, width: usize) -> Vec<StoryLine> {
         &mut lines,
         &[Run::new(Segment::Title, &section.title, 0)],
         None,
+        &[],
         width,
         title_anchor,
     );
@@ -81,11 +96,13 @@ pub fn layout(section: &Section, width: usize) -> Vec<StoryLine> {
     }));
 
     let blocks: Vec<Block> = section.blocks().collect();
+    let marks = link_marks(section, &blocks);
     for (i, block) in blocks.iter().enumerate() {
         let start = Anchor {
             block: Some(i),
             byte: 0,
         };
+        let marks = &marks[i];
         if i > 0 && !(is_list_item(block) && same_list(&blocks[i - 1], block)) {
             // The separator belongs to the end of the previous block, so a
             // reader anchored on a block's first line never sees it vanish.
@@ -100,6 +117,7 @@ pub fn layout(section: &Section, width: usize) -> Vec<StoryLine> {
                     &mut lines,
                     &[Run::new(Segment::Text, text, 0)],
                     None,
+                    marks,
                     width,
                     start,
                 );
@@ -107,13 +125,14 @@ pub fn layout(section: &Section, width: usize) -> Vec<StoryLine> {
             Block::Labelled { label, text } => {
                 let label = format!("{label}:");
                 let runs = [Run::label(&label), Run::new(Segment::Text, text, 0)];
-                wrap_into(&mut lines, &runs, None, width, start);
+                wrap_into(&mut lines, &runs, None, marks, width, start);
             }
             Block::Bullet { text } => {
                 wrap_into(
                     &mut lines,
                     &[Run::new(Segment::Text, text, 0)],
                     Some((BULLET.to_string(), Segment::Marker)),
+                    marks,
                     width,
                     start,
                 );
@@ -125,6 +144,7 @@ pub fn layout(section: &Section, width: usize) -> Vec<StoryLine> {
                     &mut lines,
                     &[Run::new(Segment::Text, text, 0)],
                     Some((marker, Segment::Marker)),
+                    marks,
                     width,
                     start,
                 );
@@ -134,6 +154,7 @@ pub fn layout(section: &Section, width: usize) -> Vec<StoryLine> {
                     &mut lines,
                     &[Run::new(Segment::Caption, text, 0)],
                     None,
+                    marks,
                     width,
                     start,
                 );
@@ -143,6 +164,7 @@ pub fn layout(section: &Section, width: usize) -> Vec<StoryLine> {
                     &mut lines,
                     &[Run::new(Segment::SubHeading, text, 0)],
                     None,
+                    marks,
                     width,
                     start,
                 );
@@ -152,14 +174,99 @@ pub fn layout(section: &Section, width: usize) -> Vec<StoryLine> {
                     &mut lines,
                     &[Run::new(Segment::Quote, text, 0)],
                     Some((QUOTE_BAR.to_string(), Segment::QuoteBar)),
+                    marks,
                     width,
                     start,
                 );
             }
         }
     }
+    link_list(&mut lines, section, &blocks, width);
     lines
 }
+
+/// Each block's link marks as (byte in the block's text, link index), in
+/// reading order. A mark off its block's text (a model built by hand) goes
+/// to the end of that block's text, or is dropped with its block.
+fn link_marks(section: &Section, blocks: &[Block]) -> Vec<Vec<(usize, usize)>> {
+    let mut marks = vec![Vec::new(); blocks.len()];
+    for (k, link) in section.links.iter().enumerate() {
+        let b = link.block as usize;
+        let Some(block) = blocks.get(b) else { continue };
+        let text = block.text();
+        let at = link.at as usize;
+        let at = if text.is_char_boundary(at) {
+            at
+        } else {
+            text.len()
+        };
+        marks[b].push((at, k));
+    }
+    for m in &mut marks {
+        m.sort_unstable();
+    }
+    marks
+}
+
+/// The "Links" heading and one entry per link, "[n] text — url", the url
+/// wrapping under the text with a hanging indent.
+fn link_list(lines: &mut Vec<StoryLine>, section: &Section, blocks: &[Block], width: usize) {
+    if section.links.is_empty() {
+        return;
+    }
+    let n = blocks.len();
+    lines.push(StoryLine::blank(match blocks.last() {
+        Some(last) => Anchor {
+            block: Some(n - 1),
+            byte: last.text().len(),
+        },
+        None => Anchor {
+            block: None,
+            byte: section.title.len(),
+        },
+    }));
+    let heading = Anchor {
+        block: Some(n),
+        byte: 0,
+    };
+    wrap_into(
+        lines,
+        &[Run::new(Segment::LinksHeading, messages::LINKS_HEADING, 0)],
+        None,
+        &[],
+        width,
+        heading,
+    );
+    for (k, link) in section.links.iter().enumerate() {
+        let start = Anchor {
+            block: Some(n + 1 + k),
+            byte: 0,
+        };
+        let number = format!("[{}] ", k + 1);
+        let text = link.text.trim();
+        let dash_at = text.len();
+        let url_at = dash_at + DASH.len();
+        let runs = if text.is_empty() || text == link.url {
+            vec![Run::new(Segment::Url, &link.url, 0)]
+        } else {
+            vec![
+                Run::new(Segment::Text, text, 0),
+                Run::new(Segment::Text, DASH, dash_at),
+                Run::new(Segment::Url, &link.url, url_at),
+            ]
+        };
+        wrap_into(
+            lines,
+            &runs,
+            Some((number, Segment::LinkMark(k))),
+            &[],
+            width,
+            start,
+        );
+    }
+}
+
+const DASH: &str = " — ";
 
 /// The line to show first so that `anchor` stays in view: the last line
 /// starting at or before it.
@@ -230,11 +337,14 @@ fn char_width(c: char) -> usize {
 /// Wraps runs word by word into lines at most `width` wide. A `prefix`
 /// (bullet, number, quote bar) starts the first line and its width is a
 /// hanging indent on the others (a quote bar repeats instead); if the view is
-/// too narrow for it, it is dropped.
+/// too narrow for it, it is dropped. `marks` (byte in the block's text, link
+/// index) put "[n]" right after that byte, glued to the word it ends so the
+/// number wraps with its word.
 fn wrap_into(
     out: &mut Vec<StoryLine>,
     runs: &[Run],
     prefix: Option<(String, Segment)>,
+    marks: &[(usize, usize)],
     width: usize,
     start: Anchor,
 ) {
@@ -258,13 +368,91 @@ fn wrap_into(
         anchor: start,
         started: false,
     };
+    let mut marks = marks.iter().copied().peekable();
     for run in runs {
-        for (offset, word) in words(run.text) {
-            let byte = run.base.map_or(start.byte, |b| b + offset);
-            builder.push_word(run.segment, word, Anchor { byte, ..start });
+        let Some(base) = run.base else {
+            for (_, word) in words(run.text) {
+                let piece = Piece {
+                    segment: run.segment,
+                    text: Cow::Borrowed(word),
+                    byte: start.byte,
+                    in_text: false,
+                };
+                builder.push_token(run.segment, &[piece], start);
+            }
+            continue;
+        };
+        let all: Vec<(usize, &str)> = words(run.text).collect();
+        for (w, &(offset, word)) in all.iter().enumerate() {
+            let next = all.get(w + 1).map_or(usize::MAX, |&(o, _)| base + o);
+            let mut pieces = Vec::with_capacity(1);
+            let mut cut = 0;
+            // Marks up to the next word's start belong after (part of) this one.
+            while let Some(&(at, k)) = marks.peek() {
+                if at > next {
+                    break;
+                }
+                marks.next();
+                let mut end = at.saturating_sub(base + offset).min(word.len());
+                if !word.is_char_boundary(end) || end < cut {
+                    end = word.len().max(cut);
+                }
+                if end > cut {
+                    pieces.push(Piece::text(
+                        run.segment,
+                        &word[cut..end],
+                        base + offset + cut,
+                    ));
+                    cut = end;
+                }
+                pieces.push(Piece::mark(k, base + offset + cut));
+            }
+            if cut < word.len() || pieces.is_empty() {
+                pieces.push(Piece::text(run.segment, &word[cut..], base + offset + cut));
+            }
+            let anchor = Anchor {
+                byte: base + offset,
+                ..start
+            };
+            builder.push_token(run.segment, &pieces, anchor);
         }
     }
+    // Marks with no word to follow (an empty block): numbers on their own.
+    for (at, k) in marks {
+        let anchor = Anchor { byte: at, ..start };
+        builder.push_token(Segment::Text, &[Piece::mark(k, at)], anchor);
+    }
     builder.finish();
+}
+
+/// Part of a token (a word and the link numbers glued to it): `byte` is
+/// where it starts in the block's text; a link number (`in_text` false)
+/// takes no bytes of it.
+struct Piece<'a> {
+    segment: Segment,
+    text: Cow<'a, str>,
+    byte: usize,
+    in_text: bool,
+}
+
+impl<'a> Piece<'a> {
+    fn text(segment: Segment, text: &'a str, byte: usize) -> Self {
+        Piece {
+            segment,
+            text: Cow::Borrowed(text),
+            byte,
+            in_text: true,
+        }
+    }
+
+    fn mark(link: usize, byte: usize) -> Self {
+        Piece {
+            segment: Segment::LinkMark(link),
+            text: Cow::Owned(format!("[{}]", link + 1)),
+            byte,
+            in_text: false,
+        }
+    }
 }
 
 /// Whitespace-separated words with their byte offsets.
@@ -293,57 +481,63 @@ struct LineBuilder<'o> {
 }
 
 impl LineBuilder<'_> {
-    fn push_word(&mut self, segment: Segment, word: &str, anchor: Anchor) {
-        let w = str_width(word);
-        let space = usize::from(self.used > 0);
-        if self.used + space + w <= self.avail {
+    /// Places one token (pieces with no space between them); the space
+    /// before it takes `space`'s style.
+    fn push_token(&mut self, space: Segment, pieces: &[Piece], anchor: Anchor) {
+        let w: usize = pieces.iter().map(|p| str_width(&p.text)).sum();
+        let gap = usize::from(self.used > 0);
+        if self.used + gap + w <= self.avail {
             if self.used == 0 {
                 self.anchor = anchor;
             } else {
-                self.push_text(segment, " ");
+                self.push_text(space, " ");
             }
-            self.push_text(segment, word);
-            self.used += space + w;
+            for p in pieces {
+                self.push_text(p.segment, &p.text);
+            }
+            self.used += gap + w;
             return;
         }
         if w <= self.avail {
             self.break_line();
             self.anchor = anchor;
-            self.push_text(segment, word);
+            for p in pieces {
+                self.push_text(p.segment, &p.text);
+            }
             self.used = w;
             return;
         }
-        // A word longer than the line: fill the rest of this line, then cut.
-        let mut byte = anchor.byte;
+        // A token longer than the line: fill the rest of this line, then cut.
         let mut piece_start = true;
         if self.used > 0 {
             if self.used + 2 <= self.avail {
-                self.push_text(segment, " ");
+                self.push_text(space, " ");
                 self.used += 1;
                 piece_start = false;
             } else {
                 self.break_line();
             }
         }
-        for c in word.chars() {
-            let cw = char_width(c);
-            if cw > self.avail {
-                // Wider than the whole view (a CJK char in one column): unshowable.
-                byte += c.len_utf8();
-                continue;
+        for p in pieces {
+            for (i, c) in p.text.char_indices() {
+                let byte = if p.in_text { p.byte + i } else { p.byte };
+                let cw = char_width(c);
+                if cw > self.avail {
+                    // Wider than the whole view (a CJK char in one column): unshowable.
+                    continue;
+                }
+                if self.used + cw > self.avail {
+                    self.break_line();
+                    piece_start = true;
+                }
+                if piece_start && self.used == 0 {
+                    self.anchor = Anchor { byte, ..anchor };
+                    piece_start = false;
+                }
+                let mut buf = [0u8; 4];
+                self.push_text(p.segment, c.encode_utf8(&mut buf));
+                self.used += cw;
             }
-            if self.used + cw > self.avail {
-                self.break_line();
-                piece_start = true;
-            }
-            if piece_start && self.used == 0 {
-                self.anchor = Anchor { byte, ..anchor };
-                piece_start = false;
-            }
-            let mut buf = [0u8; 4];
-            self.push_text(segment, c.encode_utf8(&mut buf));
-            self.used += cw;
-            byte += c.len_utf8();
         }
     }
 
@@ -499,6 +693,203 @@ mod tests {
         let s = section(vec![Block::Bullet { text: "x" }]);
         assert!(layout(&s, 0).is_empty());
         assert!(layout(&s, 1).iter().all(|l| l.width() <= 1));
+    }
+
+    fn link(text: &str, url: &str, block: u32, at: u32) -> crate::model::Link {
+        crate::model::Link {
+            text: text.into(),
+            url: url.into(),
+            block,
+            at,
+        }
+    }
+
+    fn linked(blocks: Vec<Block>, links: Vec<crate::model::Link>) -> Section {
+        section(blocks).with_links(links)
+    }
+
+    #[test]
+    fn link_numbers_follow_their_text_and_the_list_follows_the_story() {
+        let s = linked(
+            vec![
+                Block::Paragraph {
+                    text: "Read the report, then vote.",
+                },
+                Block::Bullet {
+                    text: "Tickets here",
+                },
+            ],
+            vec![
+                link("the report", "https://ex.com/r", 0, 15),
+                link("vote", "https://ex.com/v", 0, 26),
+                link("here", "mailto:a@ex.com", 1, 12),
+            ],
+        );
+        let lines = layout(&s, 60);
+        assert_eq!(
+            texts(&lines),
+            vec![
+                "T",
+                "",
+                "Read the report[1], then vote[2].",
+                "",
+                "• Tickets here[3]",
+                "",
+                "Links",
+                "[1] the report — https://ex.com/r",
+                "[2] vote — https://ex.com/v",
+                "[3] here — mailto:a@ex.com",
+            ]
+        );
+        assert_eq!(
+            lines[2].segments,
+            vec![
+                (Segment::Text, "Read the report".to_string()),
+                (Segment::LinkMark(0), "[1]".to_string()),
+                (Segment::Text, ", then vote".to_string()),
+                (Segment::LinkMark(1), "[2]".to_string()),
+                (Segment::Text, ".".to_string()),
+            ]
+        );
+        assert_eq!(lines[6].segments[0].0, Segment::LinksHeading);
+        assert_eq!(lines[8].segments[0], (Segment::LinkMark(1), "[2] ".into()));
+        assert_eq!(lines[8].segments.last().map(|x| x.0), Some(Segment::Url));
+    }
+
+    #[test]
+    fn a_number_wraps_with_its_word() {
+        let s = linked(
+            vec![Block::Paragraph {
+                text: "aaaa bbbb cccc",
+            }],
+            vec![link("bbbb", "https://b", 0, 9)],
+        );
+        // "aaaa bbbb" fits in 10 cells but "aaaa bbbb[1]" does not.
+        let lines = layout(&s, 10);
+        assert_eq!(texts(&lines[2..4]), vec!["aaaa", "bbbb[1]"]);
+        assert_eq!(lines[3].anchor.byte, 5);
+        assert_eq!(texts(&lines[4..5]), vec!["cccc"]);
+    }
+
+    #[test]
+    fn numbers_at_odd_places() {
+        let s = linked(
+            vec![
+                Block::Paragraph { text: "  start" },
+                Block::Paragraph { text: "" },
+                Block::Labelled {
+                    label: "Why",
+                    text: "see  this",
+                },
+            ],
+            vec![
+                link("", "https://zero", 0, 0),
+                link("start", "https://s", 0, 7),
+                link("s", "https://s2", 0, 7),
+                link("nothing", "https://e", 1, 0),
+                // In the gap between two words: after the first.
+                link("see ", "https://g", 2, 4),
+            ],
+        );
+        let lines = layout(&s, 40);
+        assert_eq!(
+            texts(&lines[2..7]),
+            vec!["[1]start[2][3]", "", "[4]", "", "Why: see[5] this"]
+        );
+        assert_eq!(texts(&lines[8..9]), vec!["Links"]);
+        // An empty link text shows the address alone.
+        assert_eq!(texts(&lines[9..10]), vec!["[1] https://zero"]);
+    }
+
+    #[test]
+    fn link_entries_hang_under_their_number() {
+        let s = linked(
+            vec![Block::Paragraph { text: "x" }],
+            vec![link("a long link text", "https://example.com/path", 0, 1)],
+        );
+        let lines = layout(&s, 16);
+        let list: Vec<String> = texts(&lines[5..]);
+        assert_eq!(list[0], "[1] a long link");
+        assert!(list[1..].iter().all(|l| l.starts_with("    ")), "{list:?}");
+        assert!(lines.iter().all(|l| l.width() <= 16));
+        assert_eq!(
+            list.concat().replace(' ', ""),
+            "[1]alonglinktext—https://example.com/path"
+        );
+    }
+
+    #[test]
+    fn a_hand_made_link_off_its_block_is_kept_or_dropped_safely() {
+        let mut s = section(vec![Block::Paragraph { text: "héllo" }]);
+        // Not through with_links: byte 2 is inside "é", block 9 does not exist.
+        s.links = vec![link("h", "https://a", 0, 2), link("x", "https://b", 9, 0)];
+        let lines = layout(&s, 40);
+        assert_eq!(texts(&lines[2..3]), vec!["héllo[1]"]);
+        assert_eq!(
+            lines.iter().filter(|l| l.text().starts_with("[2]")).count(),
+            1
+        );
+    }
+
+    #[test]
+    fn anchors_with_links_survive_rewrapping() {
+        let text = "word ".repeat(60);
+        let links = (0..20u32)
+            .map(|k| link("word", "https://w", k % 2, k * 15 + 4))
+            .collect();
+        let s = linked(
+            vec![
+                Block::Paragraph { text: &text },
+                Block::Quote { text: &text },
+            ],
+            links,
+        );
+        let narrow = layout(&s, 17);
+        let wide = layout(&s, 61);
+        for lines in [&narrow, &wide] {
+            assert!(lines.windows(2).all(|w| w[0].anchor <= w[1].anchor));
+        }
+        for probe in [10, 30, narrow.len() - 3] {
+            let anchor = narrow[probe].anchor;
+            let i = line_of(&wide, anchor);
+            assert!(wide[i].anchor <= anchor);
+            assert!(wide.get(i + 1).is_none_or(|l| l.anchor > anchor));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn links_anywhere_keep_lines_narrow_and_anchors_ordered(
+            text in "\\PC{0,120}",
+            ats in proptest::collection::vec((0u32..3, 0u32..130), 0..6),
+            width in 0usize..30,
+        ) {
+            let links = ats
+                .iter()
+                .map(|&(b, at)| link("t", "https://example.com/a-long-path", b, at))
+                .collect();
+            let s = linked(
+                vec![
+                    Block::Paragraph { text: &text },
+                    Block::Numbered { number: 7, text: &text },
+                    Block::Quote { text: &text },
+                ],
+                links,
+            );
+            let lines = layout(&s, width);
+            for line in &lines {
+                proptest::prop_assert!(line.width() <= width);
+            }
+            proptest::prop_assert!(lines.windows(2).all(|w| w[0].anchor <= w[1].anchor));
+            if width > 6 {
+                let marks = lines
+                    .iter()
+                    .flat_map(|l| &l.segments)
+                    .filter(|(seg, t)| matches!(seg, Segment::LinkMark(_)) && t.ends_with(']'))
+                    .count();
+                proptest::prop_assert_eq!(marks, ats.len());
+            }
+        }
     }
 
     proptest::proptest! {

@@ -37,6 +37,9 @@ pub fn action(key: KeyEvent, app: &App) -> Option<Action> {
         KeyCode::Char('/') => Action::FocusFilter,
         KeyCode::Char('?') => Action::ToggleHelp,
         KeyCode::Char('q') => Action::Quit,
+        KeyCode::Char('o') => Action::OpenLink,
+        KeyCode::Char('y') => Action::CopyLink,
+        KeyCode::Char(c @ '0'..='9') => Action::Count(c as u8 - b'0'),
         KeyCode::Esc => Action::Escape,
         _ => return None,
     };
@@ -107,6 +110,8 @@ mod tests {
         let cases = [
             (KeyCode::Char('j'), Action::FilterInput('j')),
             (KeyCode::Char('/'), Action::FilterInput('/')),
+            (KeyCode::Char('3'), Action::FilterInput('3')),
+            (KeyCode::Char('o'), Action::FilterInput('o')),
             (KeyCode::Char(' '), Action::FilterInput(' ')),
             (KeyCode::Backspace, Action::FilterBackspace),
             (KeyCode::Enter, Action::FilterSubmit),
@@ -143,6 +148,10 @@ mod tests {
             (KeyCode::Char(']'), Action::NextSection),
             (KeyCode::Char('/'), Action::FocusFilter),
             (KeyCode::Char('?'), Action::ToggleHelp),
+            (KeyCode::Char('o'), Action::OpenLink),
+            (KeyCode::Char('y'), Action::CopyLink),
+            (KeyCode::Char('0'), Action::Count(0)),
+            (KeyCode::Char('7'), Action::Count(7)),
         ];
         for (code, expected) in cases {
             assert_eq!(action(key(code), &app), Some(expected), "{code:?}");

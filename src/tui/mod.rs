@@ -3,13 +3,15 @@
 //! terminal I/O. Loading and searching run on a worker thread (`worker`);
 //! the loop only ever polls its channel, so a key is drawn at once.
 
+pub mod clipboard;
 pub mod keymap;
 pub mod worker;
 
+use std::io::Write;
 use std::sync::mpsc::TryRecvError;
 use std::time::Duration;
 
-use crate::app::{self, Action, App, Effect};
+use crate::app::{self, Action, App, Effect, messages};
 use crate::model::Library;
 use anyhow::Context;
 use crossterm::event::{self, Event};
@@ -58,7 +60,12 @@ enum Flow {
     Quit,
 }
 
-fn dispatch(app: &mut App, action: Action, worker: &Worker) -> anyhow::Result<Flow> {
+fn dispatch(
+    app: &mut App,
+    action: Action,
+    worker: &Worker,
+    out: &mut impl Write,
+) -> anyhow::Result<Flow> {
     match app::update(app, action) {
         Effect::None => {}
         Effect::Quit => return Ok(Flow::Quit),
@@ -66,18 +73,41 @@ fn dispatch(app: &mut App, action: Action, worker: &Worker) -> anyhow::Result<Fl
             .jobs
             .send(Job::Search { generation, query })
             .context("the search worker stopped")?,
+        Effect::OpenLink(url) => {
+            // Detached, stdio on /dev/null: the opener never draws over the
+            // reader, and a failure is a status line, not a crash.
+            if let Err(e) = open::that_detached(&url) {
+                let reason = match e.kind() {
+                    std::io::ErrorKind::NotFound => messages::NO_OPENER.to_string(),
+                    _ => e.to_string(),
+                };
+                let said = messages::open_failed(&reason);
+                app::update(app, Action::Status(said));
+            }
+        }
+        Effect::CopyLink(url) => {
+            if let Err(e) = clipboard::copy(out, &url) {
+                let said = messages::copy_failed(&e.to_string());
+                app::update(app, Action::Status(said));
+            }
+        }
     }
     Ok(Flow::Continue)
 }
 
-fn on_event(app: &mut App, event: Event, worker: &Worker) -> anyhow::Result<Flow> {
+fn on_event(
+    app: &mut App,
+    event: Event,
+    worker: &Worker,
+    out: &mut impl Write,
+) -> anyhow::Result<Flow> {
     let action = match event {
         Event::Key(key) => keymap::action(key, app),
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
         _ => None,
     };
     match action {
-        Some(action) => dispatch(app, action, worker),
+        Some(action) => dispatch(app, action, worker, out),
         None => Ok(Flow::Continue),
     }
 }
@@ -112,12 +142,12 @@ fn event_loop(
         };
         if let Some(event) = first {
             dirty = true;
-            if let Flow::Quit = on_event(app, event, worker)? {
+            if let Flow::Quit = on_event(app, event, worker, terminal.backend_mut())? {
                 return Ok(());
             }
             // Keys typed faster than a frame are handled before one draw.
             while event::poll(Duration::ZERO)? {
-                if let Flow::Quit = on_event(app, event::read()?, worker)? {
+                if let Flow::Quit = on_event(app, event::read()?, worker, terminal.backend_mut())? {
                     return Ok(());
                 }
             }
@@ -126,7 +156,7 @@ fn event_loop(
             match worker.answers.try_recv() {
                 Ok(action) => {
                     dirty = true;
-                    if let Flow::Quit = dispatch(app, action, worker)? {
+                    if let Flow::Quit = dispatch(app, action, worker, terminal.backend_mut())? {
                         return Ok(());
                     }
                 }

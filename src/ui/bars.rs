@@ -80,6 +80,23 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         width
     };
     let mut left = Vec::new();
+    // What the last key did, or the count being typed, comes before all else.
+    let said = match (app.count, &app.status) {
+        (Some(n), _) => Some(messages::pending_count(n)),
+        (None, Some(status)) => Some(status.clone()),
+        (None, None) => None,
+    };
+    if let Some(said) = said {
+        let style = if app.count.is_some() {
+            theme.border(true)
+        } else {
+            ratatui::style::Style::new()
+        };
+        left.push(Span::styled(fit(&clean(&said), room), style));
+        let right = Span::styled(hints, theme.dim());
+        frame.render_widget(Paragraph::new(split_line(left, right, width)), area);
+        return;
+    }
     match messages::load_errors(&app.library().errors) {
         Some(errors) => {
             let origin = clean(&app.origin);

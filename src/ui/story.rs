@@ -66,7 +66,7 @@ pub fn story(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let spans = line
                 .segments
                 .iter()
-                .flat_map(|(segment, text)| styled(*segment, text, &terms, theme))
+                .flat_map(|(segment, text)| styled(*segment, text, &terms, app.link, theme))
                 .collect::<Vec<_>>();
             Line::from(spans)
         })
@@ -74,11 +74,26 @@ pub fn story(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(shown), inner);
 }
 
-/// One segment as spans, keyword hits in the hit style.
-fn styled<'a>(segment: Segment, text: &str, terms: &[String], theme: &Theme) -> Vec<Span<'a>> {
+/// One segment as spans, keyword hits in the hit style, the number of the
+/// selected link (`link`) in the selection style.
+fn styled<'a>(
+    segment: Segment,
+    text: &str,
+    terms: &[String],
+    link: Option<usize>,
+    theme: &Theme,
+) -> Vec<Span<'a>> {
     let text = clean(text);
-    let base = theme.segment(segment);
-    if terms.is_empty() || matches!(segment, Segment::Marker | Segment::QuoteBar) {
+    let base = match segment {
+        Segment::LinkMark(k) if Some(k) == link => theme.selected_link(),
+        _ => theme.segment(segment),
+    };
+    if terms.is_empty()
+        || matches!(
+            segment,
+            Segment::Marker | Segment::QuoteBar | Segment::LinkMark(_) | Segment::LinksHeading
+        )
+    {
         return vec![Span::styled(text, base)];
     }
     let mut spans = Vec::new();

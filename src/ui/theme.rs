@@ -64,6 +64,11 @@ impl Theme {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
 
+    /// The link `o` and `y` act on, wherever its number is drawn.
+    pub fn selected_link(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    }
+
     pub fn segment(&self, segment: Segment) -> Style {
         match segment {
             Segment::Title => self.fg(Color::Cyan).add_modifier(Modifier::BOLD),
@@ -74,6 +79,9 @@ impl Theme {
             Segment::SubHeading => Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             Segment::QuoteBar => self.fg(Color::Blue),
             Segment::Quote => Style::new().add_modifier(Modifier::ITALIC),
+            Segment::LinkMark(_) => self.fg(Color::Green).add_modifier(Modifier::BOLD),
+            Segment::LinksHeading => self.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            Segment::Url => self.fg(Color::Blue).add_modifier(Modifier::UNDERLINED),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! not move when the parser changes.
 #![allow(dead_code)]
 
-use nlread::model::{Block, Issue, Library, Section, SourceError};
+use nlread::model::{Block, Issue, Library, Link, Section, SourceError};
 
 fn p(text: &str) -> Block<'_> {
     Block::Paragraph { text }
@@ -169,6 +169,62 @@ pub fn many_issues(n: usize) -> Library {
                 )
             })
             .collect(),
+        errors: Vec::new(),
+    }
+}
+
+fn link(text: &str, url: &str, block: u32, at: u32) -> Link {
+    Link {
+        text: text.into(),
+        url: url.into(),
+        block,
+        at,
+    }
+}
+
+/// One issue whose first story has links of every kind the reader must
+/// tell apart (web, mail, script, file), then a story with none and a third
+/// with one link.
+pub fn library_with_links() -> Library {
+    let first = "The council published its budget report on Monday, and the \
+                 mayor answered questions by email the same afternoon.";
+    let second = "A reader sent a clever trick and a local file that should never open.";
+    let linked = section(
+        "budget",
+        "Budget published",
+        vec![
+            p(first),
+            Block::Bullet {
+                text: "Full text: the budget PDF",
+            },
+            p(second),
+        ],
+    )
+    .with_links(vec![
+        link("budget report", "https://council.example/budget", 0, 39),
+        link("by email", "mailto:mayor@council.example", 0, 92),
+        link(
+            "the budget PDF",
+            "https://files.council.example/b.pdf?x=1",
+            1,
+            25,
+        ),
+        link("clever trick", "javascript:alert(1)", 2, 28),
+        link("local file", "file:///etc/passwd", 2, 45),
+    ]);
+    let plain = section("plain", "No links here", vec![p("Just words.")]);
+    let one =
+        section("one", "One link", vec![p("See the photos from the fair.")]).with_links(vec![
+            link("the photos", "http://photos.example/fair", 0, 14),
+        ]);
+    Library {
+        issues: vec![issue(
+            "council",
+            Some("Town Crier"),
+            Some("2024-05-06"),
+            "Budget week",
+            vec![linked, plain, one],
+        )],
         errors: Vec::new(),
     }
 }
