@@ -97,18 +97,18 @@ impl Loader {
         };
         entries.sort();
         // A Maildir: messages are the files of cur/ and new/; tmp/ holds
-        // messages still being delivered.
+        // messages still being delivered, and the other entries are the mail
+        // server's bookkeeping (dovecot-uidlist, maildirfolder ...).
         let maildir = dir.join("cur").is_dir() && dir.join("new").is_dir();
         for name in entries {
             if name.as_encoded_bytes().starts_with(b".") {
                 continue;
             }
             let path = dir.join(&name);
-            if maildir && name == "tmp" {
-                continue;
-            }
-            if maildir && (name == "cur" || name == "new") && path.is_dir() {
-                self.add_maildir_box(&path);
+            if maildir {
+                if name == "cur" || name == "new" {
+                    self.add_maildir_box(&path);
+                }
                 continue;
             }
             // Follows links: a linked file is read, a linked folder walked

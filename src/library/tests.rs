@@ -390,3 +390,82 @@ fn small_loads_and_an_unwritable_cache_folder_still_load() {
     assert_eq!(lib.issues.len(), cache::MIN_FILES + 1);
     assert!(lib.errors.is_empty());
 }
+
+fn mbox_message(subject: &str, body: &str) -> String {
+    format!(
+        "From x Mon Oct  7 08:00:00 2024\nFrom: Letters <l@example.com>\nSubject: {subject}\n\
+         Date: Mon, 7 Oct 2024 08:00:00 +0000\n\n{body}\n\n"
+    )
+}
+
+#[test]
+fn mbox_issues_are_cached_under_the_file_and_failed_messages_are_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("lib");
+    let cache = tmp.path().join("cache");
+    many_issues(&root, cache::MIN_FILES + 2);
+    let good = format!(
+        "{}{}",
+        mbox_message("one", "First letter."),
+        mbox_message("two", "Second letter.")
+    );
+    write(&root, "box.mbox", good.as_bytes());
+    let broken = format!(
+        "{}{}",
+        mbox_message("fine", "A letter."),
+        mbox_message("empty", "")
+    );
+    let broken_path = write(&root, "broken.mbox", broken.as_bytes());
+    let roots = [root.clone()];
+
+    let fresh = load_paths(&roots);
+    assert_eq!(fresh.issues.len(), cache::MIN_FILES + 2 + 3);
+    let failed = format!("{}#2", broken_path.display());
+    assert_eq!(
+        fresh
+            .errors
+            .iter()
+            .map(|e| e.source.as_str())
+            .collect::<Vec<_>>(),
+        [failed.as_str()]
+    );
+    let first = load_paths_cached(&roots, Some(&cache));
+    assert_eq!(first, fresh);
+    // From the cache (good mbox) and parsed again (the one with an error,
+    // so its error is still reported).
+    let second = load_paths_cached(&roots, Some(&cache));
+    assert_eq!(second, fresh);
+    let mut stored = cache::Cache::open(&cache, &[fs::canonicalize(&root).unwrap()]);
+    let entry = |stored: &mut cache::Cache, name: &str| {
+        let path = fs::canonicalize(root.join(name)).unwrap();
+        let stamp = cache::Stamp::of(&fs::metadata(&path).unwrap());
+        stored.take(&path, stamp, name)
+    };
+    assert_eq!(entry(&mut stored, "box.mbox").map(|i| i.len()), Some(2));
+    assert_eq!(entry(&mut stored, "broken.mbox"), None);
+}
+
+#[test]
+fn a_maildir_reads_cur_and_new_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mail = "From: L <l@example.com>\nSubject: S\n\nA body.\n";
+    write(tmp.path(), "box/cur/1:2,S", mail.as_bytes());
+    write(tmp.path(), "box/new/2", mail.as_bytes());
+    write(tmp.path(), "box/tmp/3", mail.as_bytes());
+    write(tmp.path(), "box/dovecot-uidlist", b"3 V1 N3\n1 :1\n");
+    // A message that does not look like one by its first lines is still read as one.
+    write(
+        tmp.path(),
+        "box/new/4",
+        b"X-Odd: 1\nSubject: Odd\n\nStill mail.\n",
+    );
+    let library = load_paths(&[tmp.path().join("box")]);
+    assert!(library.errors.is_empty(), "{:?}", library.errors);
+    let mut names = sources(&library);
+    names.sort();
+    let want: Vec<String> = ["box/cur/1:2,S", "box/new/2", "box/new/4"]
+        .iter()
+        .map(|n| tmp.path().join(n).display().to_string())
+        .collect();
+    assert_eq!(names, want);
+}
