@@ -85,7 +85,7 @@ fn export_of_an_mbox_has_one_issue_per_message() {
 fn broken_messages_are_errors_and_the_rest_exports() {
     let (json, code) = export(&[fixture("")]);
     assert_eq!(code, Some(1));
-    assert_eq!(issue_titles(&json).len(), 7);
+    assert_eq!(issue_titles(&json).len(), 8);
     let errors: Vec<(String, String)> = json["errors"]
         .as_array()
         .unwrap()

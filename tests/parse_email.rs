@@ -63,7 +63,7 @@ fn fixtures_match_their_snapshots() {
         .filter(|n| n.ends_with(".eml") || n.ends_with(".mbox"))
         .collect();
     names.sort();
-    assert_eq!(names.len(), 5, "{names:?}");
+    assert_eq!(names.len(), 6, "{names:?}");
     for name in &names {
         let out = match parse_file(name) {
             Ok(issues) => issues
@@ -126,6 +126,30 @@ fn html_only_windows_1252_base64_is_decoded() {
     assert!(all.contains("last year’s"), "{all}");
     assert!(!all.contains("font-weight"), "style leaked: {all}");
     assert!(!all.contains("track()"), "script leaked: {all}");
+}
+
+#[test]
+fn a_text_part_that_only_points_to_the_browser_loses_to_the_html() {
+    let issue = one("notice_text_part.eml");
+    assert_eq!(issue.title, "Rinks and the cup");
+    assert_eq!(
+        titles(&issue),
+        ["Ice time at the north rink", "Junior cup draw"]
+    );
+    let all: String = issue.sections.iter().map(|s| s.text()).collect();
+    assert!(!all.contains("Hidden preheader"), "{all}");
+    assert!(!all.contains("View this email"), "{all}");
+    let link = &issue.sections[0].links[0];
+    assert_eq!(
+        (link.text.as_str(), link.url.as_str()),
+        ("Read the schedule", "https://rinkreport.example/north")
+    );
+    assert!(
+        issue
+            .sections
+            .iter()
+            .all(|s| s.links.iter().all(|l| !l.url.contains("track.")))
+    );
 }
 
 #[test]

@@ -152,12 +152,8 @@ fn apply_headers(issue: &mut Issue, message: &Message<'_>, raw: &[u8]) {
         (!s.is_empty()).then_some(s)
     };
     if let Some(subject) = message.subject().and_then(clean) {
-        // Untitled stories were named after the body's guess at a title.
-        for section in &mut issue.sections {
-            if section.title == issue.title {
-                section.title.clone_from(&subject);
-            }
-        }
+        // Story titles stay as the body's parser gave them: one equal to
+        // the body's title may be a real heading, not a stand-in.
         issue.title = subject;
     }
     let from = message.from().and_then(Address::first);
