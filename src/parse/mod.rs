@@ -5,6 +5,8 @@
 
 pub mod date;
 pub mod decode;
+pub mod feed;
+pub mod markdown;
 pub mod plain;
 
 use crate::model::Issue;
@@ -18,6 +20,10 @@ pub enum ParseError {
     Binary,
     #[error("the file holds only blank lines")]
     Blank,
+    /// The source is of a known format but broken (invalid XML, a truncated
+    /// or empty feed); the message says what is wrong.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// Parses one source (a whole file's bytes) into the issues it holds.
@@ -25,12 +31,15 @@ pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError>
     match sniff(bytes, source) {
         // Formats without a parser of their own yet are read as plain text,
         // which keeps every word readable.
-        Format::Plain
-        | Format::Markdown
-        | Format::Html
-        | Format::Email
-        | Format::Mbox
-        | Format::Feed => {
+        Format::Markdown => {
+            let text = decode::decode(bytes)?;
+            if text.trim().is_empty() {
+                return Err(ParseError::Blank);
+            }
+            Ok(vec![markdown::parse(&text, source)])
+        }
+        Format::Feed => feed::parse(bytes, source),
+        Format::Plain | Format::Html | Format::Email | Format::Mbox => {
             let text = decode::decode(bytes)?;
             if text.trim().is_empty() {
                 return Err(ParseError::Blank);

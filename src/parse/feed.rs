@@ -1,0 +1,268 @@
+//! The feed parser: an RSS 2.0, Atom or JSON Feed file -> one [`Issue`] per
+//! item, via feed-rs.
+//!
+//! feed-rs reads the three formats into one model (and RSS's
+//! `content:encoded` into the entry's content), so this file only chooses
+//! each item's best text, sends its HTML through the HTML path and sets the
+//! issue's title, date, author and newsletter from the feed. Pure: no file
+//! system, no terminal.
+
+use feed_rs::model::{Entry, Feed};
+
+use super::{ParseError, plain, stable_id};
+use crate::model::{Block, Issue, Section};
+use crate::text::sanitize;
+
+/// Parses one feed file into its items, newest first as the feed lists them.
+pub fn parse(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ParseError::Empty);
+    }
+    if is_truncated(bytes) {
+        return Err(ParseError::Invalid(
+            "the feed is cut off before its end (truncated XML)".to_string(),
+        ));
+    }
+    let feed = feed_rs::parser::Builder::new()
+        .sanitize_content(false)
+        .build()
+        .parse(bytes)
+        .map_err(|err| ParseError::Invalid(format!("not a readable feed: {err}")))?;
+    if feed.entries.is_empty() {
+        return Err(ParseError::Invalid("the feed has no items".to_string()));
+    }
+    let newsletter = feed
+        .title
+        .as_ref()
+        .map(|t| clean_line(&t.content))
+        .filter(|t| !t.is_empty());
+    let feed_key = feed_key(&feed);
+    Ok(feed
+        .entries
+        .iter()
+        .map(|entry| item_issue(entry, &feed_key, newsletter.clone(), source))
+        .collect())
+}
+
+/// What identifies the feed for item ids: its id, else its first link.
+fn feed_key(feed: &Feed) -> String {
+    if !feed.id.is_empty() {
+        return feed.id.clone();
+    }
+    feed.links
+        .first()
+        .map(|l| l.href.clone())
+        .unwrap_or_default()
+}
+
+fn item_issue(entry: &Entry, feed_key: &str, newsletter: Option<String>, source: &str) -> Issue {
+    // The fullest text first: content (RSS content:encoded, Atom content,
+    // JSON content_html/content_text), then the summary/description.
+    let (body, is_html) = match (&entry.content, &entry.summary) {
+        (Some(content), _)
+            if content
+                .body
+                .as_deref()
+                .is_some_and(|b| !b.trim().is_empty()) =>
+        {
+            (
+                content.body.clone().unwrap_or_default(),
+                content.content_type.subty() != "plain",
+            )
+        }
+        (_, Some(summary)) => (
+            summary.content.clone(),
+            summary.content_type.subty() != "plain",
+        ),
+        _ => (String::new(), false),
+    };
+    let mut issue = if is_html {
+        html_parse(&body, source)
+    } else {
+        plain::parse(&body, source)
+    };
+
+    let id = stable_id(&[feed_key.as_bytes(), entry.id.as_bytes(), body.as_bytes()]);
+    if let Some(title) = entry
+        .title
+        .as_ref()
+        .map(|t| clean_line(&t.content))
+        .filter(|t| !t.is_empty())
+    {
+        issue.title = title;
+    }
+    issue.newsletter = newsletter;
+    issue.date = entry
+        .published
+        .or(entry.updated)
+        .map(|d| d.format("%Y-%m-%d").to_string());
+    issue.author = entry
+        .authors
+        .iter()
+        .filter_map(|p| p.name.as_deref().or(p.email.as_deref()))
+        .map(clean_line)
+        .find(|n| !n.is_empty())
+        .or(issue.author);
+    if body.trim().is_empty() {
+        // An item with no text still shows where to read it.
+        let link = entry.links.first().map(|l| sanitize(&l.href));
+        let blocks: Vec<Block> = link
+            .iter()
+            .map(|url| Block::Paragraph { text: url })
+            .collect();
+        issue.sections = vec![Section::new(String::new(), issue.title.clone(), blocks)];
+    }
+    if let [only] = issue.sections.as_mut_slice() {
+        // A story without headings is the item itself: name it so.
+        only.title = issue.title.clone();
+    }
+    for (i, section) in issue.sections.iter_mut().enumerate() {
+        section.id = stable_id(&[id.as_bytes(), &i.to_le_bytes(), section.title.as_bytes()]);
+    }
+    issue.id = id;
+    issue
+}
+
+/// One line of metadata (a title, a name): sanitized, tags and white space runs
+/// removed, as feeds sometimes put markup in titles.
+fn clean_line(text: &str) -> String {
+    let text = sanitize(&decode_entities(&strip_tags(text)));
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// True when an XML feed stops before its root element is closed.
+fn is_truncated(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let tail_start = bytes.len().saturating_sub(512);
+    let tail = String::from_utf8_lossy(&bytes[tail_start..]).to_ascii_lowercase();
+    let tail = tail.trim_end();
+    let root = ["rss", "feed", "rdf:rdf"]
+        .into_iter()
+        .find(|root| head.contains(&format!("<{root}")));
+    match root {
+        Some(root) if !head.trim_start().starts_with('{') => {
+            // The last thing in the file must be the root's end tag
+            // (comments may follow it).
+            let mut end = tail;
+            while let Some(before) = end
+                .strip_suffix("-->")
+                .and_then(|e| e.rfind("<!--").map(|i| e[..i].trim_end()))
+            {
+                end = before;
+            }
+            !end.ends_with(&format!("</{root}>"))
+        }
+        _ => false,
+    }
+}
+
+// ------------------------------------------------------ the HTML interim
+
+/// The HTML path. Until `parse::html` lands on main, item HTML is read by
+/// stripping tags (block tags become line breaks) and parsing the text.
+fn html_parse(html: &str, source: &str) -> Issue {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let Some(close) = after.find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = after[1..close].trim_start_matches('/').to_ascii_lowercase();
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if matches!(name.as_str(), "script" | "style") && !after[1..].starts_with('/') {
+            let end = format!("</{name}");
+            let lower = after.to_ascii_lowercase();
+            rest = lower.find(&end).and_then(|i| after.get(i..)).unwrap_or("");
+            continue;
+        }
+        match name.as_str() {
+            "p" | "div" | "br" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "tr"
+            | "ul" | "ol" | "figure" | "figcaption" | "hr" => text.push_str("\n\n"),
+            "li" if !after[1..].starts_with('/') => text.push_str("\n\n- "),
+            "li" => text.push_str("\n\n"),
+            _ => {}
+        }
+        if matches!(name.as_bytes(), [b'h', b'1'..=b'6']) && !after[1..].starts_with('/') {
+            text.push_str("# ");
+        }
+        rest = &after[close + 1..];
+    }
+    text.push_str(rest);
+    let text = decode_entities(&text);
+    let mut issue = plain::parse(&text, source);
+    if text.trim().is_empty() {
+        issue.sections.clear();
+    }
+    issue
+}
+
+fn strip_tags(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp..];
+        let end = after.find(';').filter(|&i| i <= 10);
+        let decoded = end.and_then(|i| entity(&after[1..i]));
+        match (end, decoded) {
+            (Some(i), Some(c)) => {
+                out.push(c);
+                rest = &after[i + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn entity(name: &str) -> Option<char> {
+    let named = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        "mdash" => '—',
+        "ndash" => '–',
+        "rsquo" => '’',
+        "lsquo" => '‘',
+        "rdquo" => '”',
+        "ldquo" => '“',
+        "hellip" => '…',
+        _ => {
+            let number = name.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            return char::from_u32(code);
+        }
+    };
+    Some(named)
+}
