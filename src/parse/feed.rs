@@ -137,9 +137,20 @@ fn is_truncated(bytes: &[u8]) -> bool {
     let tail_start = bytes.len().saturating_sub(512);
     let tail = String::from_utf8_lossy(&bytes[tail_start..]).to_ascii_lowercase();
     let tail = tail.trim_end();
+    // The root is the first of these elements to open ("<feedburner:info>"
+    // inside an RSS channel is no Atom root).
     let root = ["rss", "feed", "rdf:rdf"]
         .into_iter()
-        .find(|root| head.contains(&format!("<{root}")));
+        .filter_map(|root| {
+            let open = format!("<{root}");
+            head.match_indices(&open)
+                .find(|(i, _)| {
+                    head[i + open.len()..].starts_with(|c: char| c.is_whitespace() || c == '>')
+                })
+                .map(|(i, _)| (i, root))
+        })
+        .min()
+        .map(|(_, root)| root);
     match root {
         Some(root) if !head.trim_start().starts_with('{') => {
             // The last thing in the file must be the root's end tag
@@ -265,4 +276,46 @@ fn entity(name: &str) -> Option<char> {
         }
     };
     Some(named)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RSS: &str = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\" xmlns:feedburner=\"x\"><channel><title>T</title><feedburner:info uri=\"t\"/><item><title>One</title><description>&lt;p&gt;Body text.&lt;/p&gt;</description></item></channel></rss>\n";
+
+    #[test]
+    fn trailing_comments_and_feedburner_elements_are_not_truncation() {
+        let with_comment = format!("{RSS}<!-- served from cache -->\n");
+        let issues = parse(with_comment.as_bytes(), "f.xml").unwrap();
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].sections[0].body(), "Body text.");
+        assert!(is_truncated(&RSS.as_bytes()[..RSS.len() - 8]));
+    }
+
+    #[test]
+    fn truncated_json_feed_is_an_error() {
+        let json = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1", "content_text": "hi"}"#;
+        let err = parse(json.as_bytes(), "f.json").unwrap_err();
+        assert!(matches!(err, ParseError::Invalid(_)), "{err:?}");
+    }
+
+    #[test]
+    fn an_item_without_text_keeps_its_title_and_link() {
+        let rss = RSS.replace(
+            "<description>&lt;p&gt;Body text.&lt;/p&gt;</description>",
+            "<link>https://e.example/1</link>",
+        );
+        let issues = parse(rss.as_bytes(), "f.xml").unwrap();
+        assert_eq!(issues[0].sections.len(), 1);
+        assert_eq!(issues[0].sections[0].title, "One");
+        assert_eq!(issues[0].sections[0].body(), "https://e.example/1");
+    }
+
+    #[test]
+    fn control_sequences_in_titles_are_removed() {
+        let rss = RSS.replace("<title>One</title>", "<title>O\u{1b}[2Jne</title>");
+        let issues = parse(rss.as_bytes(), "f.xml").unwrap();
+        assert_eq!(issues[0].title, "One");
+    }
 }
