@@ -176,6 +176,31 @@ proptest! {
     }
 
     #[test]
+    fn keeps_every_word_of_prose_under_headings(
+        paras in proptest::collection::vec(("[a-z]{1,8}( [a-z]{1,8}){0,6}", 0u8..4), 1..12)
+    ) {
+        let mut text = String::new();
+        for (words, heading) in &paras {
+            let marks = "#".repeat(usize::from(*heading));
+            let sep = if marks.is_empty() { "" } else { " " };
+            text.push_str(&format!("{marks}{sep}{words}\n\n"));
+        }
+        let issue = nlread::parse::markdown::parse(&text, "p.md");
+        // A "by X" line at the top is read as the author, not lost.
+        let mut seen = format!("{} {}", issue.title, issue.author.clone().unwrap_or_default());
+        for s in &issue.sections {
+            seen.push(' ');
+            seen.push_str(&s.title);
+            seen.push(' ');
+            seen.push_str(s.body());
+        }
+        let seen: std::collections::HashSet<&str> = seen.split_whitespace().collect();
+        for word in text.split_whitespace().filter(|w| !w.starts_with('#')) {
+            prop_assert!(seen.contains(word), "{word} lost from {text:?}");
+        }
+    }
+
+    #[test]
     fn never_panics_on_markdown_like_text(text in "[-#*_>`!\\[\\]()0-9. a-z:\n]{0,400}") {
         let issue = nlread::parse::markdown::parse(&text, "any.md");
         prop_assert!(!issue.sections.is_empty());
