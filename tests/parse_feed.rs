@@ -99,6 +99,12 @@ fn rss_prefers_content_encoded_and_reads_item_fields() {
     assert!(text.contains("early ferry leaves at 6:40"), "{text}");
     assert!(!text.contains("teaser"), "description used: {text}");
     assert!(text.contains("North pier closed"), "{text}");
+    // Links in the item's HTML are kept, marked after their text.
+    let link = &first.sections[0].links[0];
+    assert_eq!(link.text, "timetable page");
+    assert_eq!(link.url, "https://harbor.example/timetable");
+    let block = first.sections[0].block(link.block as usize).unwrap();
+    assert!(block.text()[..link.at as usize].ends_with("timetable page"));
     // Without content:encoded, the description is the text.
     assert_eq!(issues[1].title, "Market day & music");
     assert!(all_text(&issues[1]).contains("brass band from noon"));

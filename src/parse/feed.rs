@@ -3,13 +3,13 @@
 //!
 //! feed-rs reads the three formats into one model (and RSS's
 //! `content:encoded` into the entry's content), so this file only chooses
-//! each item's best text, sends its HTML through the HTML path and sets the
+//! each item's best text, sends its HTML through [`html::parse`] and sets the
 //! issue's title, date, author and newsletter from the feed. Pure: no file
 //! system, no terminal.
 
-use feed_rs::model::{Entry, Feed};
+use feed_rs::model::{Entry, Feed, Text};
 
-use super::{ParseError, plain, stable_id};
+use super::{ParseError, html, plain, stable_id};
 use crate::model::{Block, Issue, Section};
 use crate::text::sanitize;
 
@@ -35,7 +35,7 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError> {
     let newsletter = feed
         .title
         .as_ref()
-        .map(|t| clean_line(&t.content))
+        .map(clean_text)
         .filter(|t| !t.is_empty());
     let feed_key = feed_key(&feed);
     Ok(feed
@@ -78,7 +78,7 @@ fn item_issue(entry: &Entry, feed_key: &str, newsletter: Option<String>, source:
         _ => (String::new(), false),
     };
     let mut issue = if is_html {
-        html_parse(&body, source)
+        html::parse(&body, source)
     } else {
         plain::parse(&body, source)
     };
@@ -87,7 +87,7 @@ fn item_issue(entry: &Entry, feed_key: &str, newsletter: Option<String>, source:
     if let Some(title) = entry
         .title
         .as_ref()
-        .map(|t| clean_line(&t.content))
+        .map(clean_text)
         .filter(|t| !t.is_empty())
     {
         issue.title = title;
@@ -104,7 +104,7 @@ fn item_issue(entry: &Entry, feed_key: &str, newsletter: Option<String>, source:
         .map(clean_line)
         .find(|n| !n.is_empty())
         .or(issue.author);
-    if body.trim().is_empty() {
+    if body.trim().is_empty() || issue.sections.is_empty() {
         // An item with no text still shows where to read it.
         let link = entry.links.first().map(|l| sanitize(&l.href));
         let blocks: Vec<Block> = link
@@ -124,11 +124,22 @@ fn item_issue(entry: &Entry, feed_key: &str, newsletter: Option<String>, source:
     issue
 }
 
-/// One line of metadata (a title, a name): sanitized, tags and white space runs
-/// removed, as feeds sometimes put markup in titles.
+/// A feed or item title as one line: Atom's `type="html"` titles lose their
+/// markup and entities.
+fn clean_text(text: &Text) -> String {
+    if text.content_type.subty() == "html" {
+        clean_line(&decode_entities(&strip_tags(&text.content)))
+    } else {
+        clean_line(&text.content)
+    }
+}
+
+/// One line of metadata (a title, a name): sanitized, white space runs joined.
 fn clean_line(text: &str) -> String {
-    let text = sanitize(&decode_entities(&strip_tags(text)));
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    sanitize(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// True when an XML feed stops before its root element is closed.
@@ -168,51 +179,7 @@ fn is_truncated(bytes: &[u8]) -> bool {
     }
 }
 
-// ------------------------------------------------------ the HTML interim
-
-/// The HTML path. Until `parse::html` lands on main, item HTML is read by
-/// stripping tags (block tags become line breaks) and parsing the text.
-fn html_parse(html: &str, source: &str) -> Issue {
-    let mut text = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        text.push_str(&rest[..open]);
-        let after = &rest[open..];
-        let Some(close) = after.find('>') else {
-            rest = "";
-            break;
-        };
-        let tag = after[1..close].trim_start_matches('/').to_ascii_lowercase();
-        let name: String = tag
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        if matches!(name.as_str(), "script" | "style") && !after[1..].starts_with('/') {
-            let end = format!("</{name}");
-            let lower = after.to_ascii_lowercase();
-            rest = lower.find(&end).and_then(|i| after.get(i..)).unwrap_or("");
-            continue;
-        }
-        match name.as_str() {
-            "p" | "div" | "br" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "tr"
-            | "ul" | "ol" | "figure" | "figcaption" | "hr" => text.push_str("\n\n"),
-            "li" if !after[1..].starts_with('/') => text.push_str("\n\n- "),
-            "li" => text.push_str("\n\n"),
-            _ => {}
-        }
-        if matches!(name.as_bytes(), [b'h', b'1'..=b'6']) && !after[1..].starts_with('/') {
-            text.push_str("# ");
-        }
-        rest = &after[close + 1..];
-    }
-    text.push_str(rest);
-    let text = decode_entities(&text);
-    let mut issue = plain::parse(&text, source);
-    if text.trim().is_empty() {
-        issue.sections.clear();
-    }
-    issue
-}
+// ------------------------------------------------------ titles
 
 fn strip_tags(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

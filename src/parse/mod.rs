@@ -6,6 +6,7 @@
 pub mod date;
 pub mod decode;
 pub mod feed;
+pub mod html;
 pub mod markdown;
 pub mod plain;
 
@@ -29,8 +30,7 @@ pub enum ParseError {
 /// Parses one source (a whole file's bytes) into the issues it holds.
 pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError> {
     match sniff(bytes, source) {
-        // Formats without a parser of their own yet are read as plain text,
-        // which keeps every word readable.
+        Format::Html => Ok(vec![html::parse_bytes(bytes, source)?]),
         Format::Markdown => {
             let text = decode::decode(bytes)?;
             if text.trim().is_empty() {
@@ -39,7 +39,9 @@ pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError>
             Ok(vec![markdown::parse(&text, source)])
         }
         Format::Feed => feed::parse(bytes, source),
-        Format::Plain | Format::Html | Format::Email | Format::Mbox => {
+        // Formats without a parser of their own yet are read as plain text,
+        // which keeps every word readable.
+        Format::Plain | Format::Email | Format::Mbox => {
             let text = decode::decode(bytes)?;
             if text.trim().is_empty() {
                 return Err(ParseError::Blank);
