@@ -5,7 +5,9 @@
 
 pub mod date;
 pub mod decode;
+pub mod feed;
 pub mod html;
+pub mod markdown;
 pub mod plain;
 
 use crate::model::Issue;
@@ -19,15 +21,27 @@ pub enum ParseError {
     Binary,
     #[error("the file holds only blank lines")]
     Blank,
+    /// The source is of a known format but broken (invalid XML, a truncated
+    /// or empty feed); the message says what is wrong.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// Parses one source (a whole file's bytes) into the issues it holds.
 pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError> {
     match sniff(bytes, source) {
+        Format::Html => Ok(vec![html::parse_bytes(bytes, source)?]),
+        Format::Markdown => {
+            let text = decode::decode(bytes)?;
+            if text.trim().is_empty() {
+                return Err(ParseError::Blank);
+            }
+            Ok(vec![markdown::parse(&text, source)])
+        }
+        Format::Feed => feed::parse(bytes, source),
         // Formats without a parser of their own yet are read as plain text,
         // which keeps every word readable.
-        Format::Html => Ok(vec![html::parse_bytes(bytes, source)?]),
-        Format::Plain | Format::Markdown | Format::Email | Format::Mbox | Format::Feed => {
+        Format::Plain | Format::Email | Format::Mbox => {
             let text = decode::decode(bytes)?;
             if text.trim().is_empty() {
                 return Err(ParseError::Blank);
