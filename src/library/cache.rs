@@ -20,7 +20,7 @@ use crate::model::{Issue, Link, Section};
 
 const MAGIC: &[u8; 8] = b"NLRCACHE";
 /// Bump whenever the encoding or the parser's output changes.
-const VERSION: u32 = 5;
+const VERSION: u32 = 6;
 /// Loads with fewer files than this are quick to parse and not cached.
 pub(crate) const MIN_FILES: usize = 64;
 

@@ -6,7 +6,9 @@
 pub mod date;
 pub mod decode;
 pub mod email;
+pub mod feed;
 pub mod html;
+pub mod markdown;
 pub mod plain;
 
 use crate::model::Issue;
@@ -22,14 +24,24 @@ pub enum ParseError {
     Blank,
     #[error(transparent)]
     Email(#[from] email::EmailError),
+    /// The source is of a known format but broken (invalid XML, a truncated
+    /// or empty feed); the message says what is wrong.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// Parses one source (a whole file's bytes) into the issues it holds.
 pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError> {
     match sniff(bytes, source) {
-        // Formats without a parser of their own yet are read as plain text,
-        // which keeps every word readable.
         Format::Html => Ok(vec![html::parse_bytes(bytes, source)?]),
+        Format::Markdown => {
+            let text = decode::decode(bytes)?;
+            if text.trim().is_empty() {
+                return Err(ParseError::Blank);
+            }
+            Ok(vec![markdown::parse(&text, source)])
+        }
+        Format::Feed => feed::parse(bytes, source),
         Format::Email => Ok(vec![email::parse(bytes, source)?]),
         // Messages that fail are dropped here; the library, which streams
         // mbox files, reports each of them.
@@ -41,7 +53,7 @@ pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError>
                 _ => Ok(issues),
             }
         }
-        Format::Plain | Format::Markdown | Format::Feed => {
+        Format::Plain => {
             let text = decode::decode(bytes)?;
             if text.trim().is_empty() {
                 return Err(ParseError::Blank);

@@ -21,6 +21,8 @@ use worker::{Job, Worker};
 /// How long the loop waits for a key while the worker owes it an answer
 /// before it looks at the worker's channel again: well under a frame.
 const POLL: Duration = Duration::from_millis(4);
+/// How often an idle reader looks at the terminal size (see event_loop).
+const IDLE: Duration = Duration::from_millis(250);
 
 /// Runs the reader on `library` until the user quits. `origin` says where
 /// the issues came from, for the status line.
@@ -117,12 +119,13 @@ fn event_loop(
     app: &mut App,
     worker: &Worker,
 ) -> anyhow::Result<()> {
-    let size = terminal.size()?;
+    let first_size = terminal.size()?;
+    let mut size = (first_size.width, first_size.height);
     app::update(
         app,
         Action::Resize {
-            width: size.width,
-            height: size.height,
+            width: size.0,
+            height: size.1,
         },
     );
     let mut dirty = true;
@@ -135,11 +138,22 @@ fn event_loop(
         }
         // Block on the keyboard only when the worker owes nothing;
         // otherwise wake up often to take its answers.
-        let first = if app.waiting() {
-            event::poll(POLL)?.then(event::read).transpose()?
-        } else {
-            Some(event::read()?)
-        };
+        let wait = if app.waiting() { POLL } else { IDLE };
+        let first = event::poll(wait)?.then(event::read).transpose()?;
+        // A resize that lands before crossterm listens for SIGWINCH (right
+        // at start-up) sends no event: compare the size now and then.
+        let now = terminal.size()?;
+        if (now.width, now.height) != size {
+            size = (now.width, now.height);
+            dirty = true;
+            app::update(
+                app,
+                Action::Resize {
+                    width: now.width,
+                    height: now.height,
+                },
+            );
+        }
         if let Some(event) = first {
             dirty = true;
             if let Flow::Quit = on_event(app, event, worker, terminal.backend_mut())? {

@@ -1,0 +1,288 @@
+//! The feed parser: an RSS 2.0, Atom or JSON Feed file -> one [`Issue`] per
+//! item, via feed-rs.
+//!
+//! feed-rs reads the three formats into one model (and RSS's
+//! `content:encoded` into the entry's content), so this file only chooses
+//! each item's best text, sends its HTML through [`html::parse`] and sets the
+//! issue's title, date, author and newsletter from the feed. Pure: no file
+//! system, no terminal.
+
+use feed_rs::model::{Entry, Feed, Text};
+
+use super::{ParseError, html, plain, stable_id};
+use crate::model::{Block, Issue, Section};
+use crate::text::sanitize;
+
+/// Parses one feed file into its items, newest first as the feed lists them.
+pub fn parse(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ParseError::Empty);
+    }
+    if is_truncated(bytes) {
+        return Err(ParseError::Invalid(
+            "the feed is cut off before its end (truncated XML)".to_string(),
+        ));
+    }
+    let feed = feed_rs::parser::Builder::new()
+        .sanitize_content(false)
+        .build()
+        .parse(bytes)
+        .map_err(|err| ParseError::Invalid(format!("not a readable feed: {err}")))?;
+    if feed.entries.is_empty() {
+        return Err(ParseError::Invalid("the feed has no items".to_string()));
+    }
+    let newsletter = feed
+        .title
+        .as_ref()
+        .map(clean_text)
+        .filter(|t| !t.is_empty());
+    let feed_key = feed_key(&feed);
+    Ok(feed
+        .entries
+        .iter()
+        .map(|entry| item_issue(entry, &feed_key, newsletter.clone(), source))
+        .collect())
+}
+
+/// What identifies the feed for item ids: its id, else its first link.
+fn feed_key(feed: &Feed) -> String {
+    if !feed.id.is_empty() {
+        return feed.id.clone();
+    }
+    feed.links
+        .first()
+        .map(|l| l.href.clone())
+        .unwrap_or_default()
+}
+
+fn item_issue(entry: &Entry, feed_key: &str, newsletter: Option<String>, source: &str) -> Issue {
+    // The fullest text first: content (RSS content:encoded, Atom content,
+    // JSON content_html/content_text), then the summary/description.
+    let (body, is_html) = match (&entry.content, &entry.summary) {
+        (Some(content), _)
+            if content
+                .body
+                .as_deref()
+                .is_some_and(|b| !b.trim().is_empty()) =>
+        {
+            (
+                content.body.clone().unwrap_or_default(),
+                content.content_type.subty() != "plain",
+            )
+        }
+        (_, Some(summary)) => (
+            summary.content.clone(),
+            summary.content_type.subty() != "plain",
+        ),
+        _ => (String::new(), false),
+    };
+    let mut issue = if is_html {
+        html::parse(&body, source)
+    } else {
+        plain::parse(&body, source)
+    };
+
+    let id = stable_id(&[feed_key.as_bytes(), entry.id.as_bytes(), body.as_bytes()]);
+    if let Some(title) = entry
+        .title
+        .as_ref()
+        .map(clean_text)
+        .filter(|t| !t.is_empty())
+    {
+        issue.title = title;
+    }
+    issue.newsletter = newsletter;
+    issue.date = entry
+        .published
+        .or(entry.updated)
+        .map(|d| d.format("%Y-%m-%d").to_string());
+    issue.author = entry
+        .authors
+        .iter()
+        .filter_map(|p| p.name.as_deref().or(p.email.as_deref()))
+        .map(clean_line)
+        .find(|n| !n.is_empty())
+        .or(issue.author);
+    if body.trim().is_empty() || issue.sections.is_empty() {
+        // An item with no text still shows where to read it.
+        let link = entry.links.first().map(|l| sanitize(&l.href));
+        let blocks: Vec<Block> = link
+            .iter()
+            .map(|url| Block::Paragraph { text: url })
+            .collect();
+        issue.sections = vec![Section::new(String::new(), issue.title.clone(), blocks)];
+    }
+    if let [only] = issue.sections.as_mut_slice() {
+        // A story without headings is the item itself: name it so.
+        only.title = issue.title.clone();
+    }
+    for (i, section) in issue.sections.iter_mut().enumerate() {
+        section.id = stable_id(&[id.as_bytes(), &i.to_le_bytes(), section.title.as_bytes()]);
+    }
+    issue.id = id;
+    issue
+}
+
+/// A feed or item title as one line: Atom's `type="html"` titles lose their
+/// markup and entities.
+fn clean_text(text: &Text) -> String {
+    if text.content_type.subty() == "html" {
+        clean_line(&decode_entities(&strip_tags(&text.content)))
+    } else {
+        clean_line(&text.content)
+    }
+}
+
+/// One line of metadata (a title, a name): sanitized, white space runs joined.
+fn clean_line(text: &str) -> String {
+    sanitize(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// True when an XML feed stops before its root element is closed.
+fn is_truncated(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let tail_start = bytes.len().saturating_sub(512);
+    let tail = String::from_utf8_lossy(&bytes[tail_start..]).to_ascii_lowercase();
+    let tail = tail.trim_end();
+    // The root is the first of these elements to open ("<feedburner:info>"
+    // inside an RSS channel is no Atom root).
+    let root = ["rss", "feed", "rdf:rdf"]
+        .into_iter()
+        .filter_map(|root| {
+            let open = format!("<{root}");
+            head.match_indices(&open)
+                .find(|(i, _)| {
+                    head[i + open.len()..].starts_with(|c: char| c.is_whitespace() || c == '>')
+                })
+                .map(|(i, _)| (i, root))
+        })
+        .min()
+        .map(|(_, root)| root);
+    match root {
+        Some(root) if !head.trim_start().starts_with('{') => {
+            // The last thing in the file must be the root's end tag
+            // (comments may follow it).
+            let mut end = tail;
+            while let Some(before) = end
+                .strip_suffix("-->")
+                .and_then(|e| e.rfind("<!--").map(|i| e[..i].trim_end()))
+            {
+                end = before;
+            }
+            !end.ends_with(&format!("</{root}>"))
+        }
+        _ => false,
+    }
+}
+
+// ------------------------------------------------------ titles
+
+fn strip_tags(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp..];
+        let end = after.find(';').filter(|&i| i <= 10);
+        let decoded = end.and_then(|i| entity(&after[1..i]));
+        match (end, decoded) {
+            (Some(i), Some(c)) => {
+                out.push(c);
+                rest = &after[i + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn entity(name: &str) -> Option<char> {
+    let named = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        "mdash" => '—',
+        "ndash" => '–',
+        "rsquo" => '’',
+        "lsquo" => '‘',
+        "rdquo" => '”',
+        "ldquo" => '“',
+        "hellip" => '…',
+        _ => {
+            let number = name.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            return char::from_u32(code);
+        }
+    };
+    Some(named)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RSS: &str = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\" xmlns:feedburner=\"x\"><channel><title>T</title><feedburner:info uri=\"t\"/><item><title>One</title><description>&lt;p&gt;Body text.&lt;/p&gt;</description></item></channel></rss>\n";
+
+    #[test]
+    fn trailing_comments_and_feedburner_elements_are_not_truncation() {
+        let with_comment = format!("{RSS}<!-- served from cache -->\n");
+        let issues = parse(with_comment.as_bytes(), "f.xml").unwrap();
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].sections[0].body(), "Body text.");
+        assert!(is_truncated(&RSS.as_bytes()[..RSS.len() - 8]));
+    }
+
+    #[test]
+    fn truncated_json_feed_is_an_error() {
+        let json = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1", "content_text": "hi"}"#;
+        let err = parse(json.as_bytes(), "f.json").unwrap_err();
+        assert!(matches!(err, ParseError::Invalid(_)), "{err:?}");
+    }
+
+    #[test]
+    fn an_item_without_text_keeps_its_title_and_link() {
+        let rss = RSS.replace(
+            "<description>&lt;p&gt;Body text.&lt;/p&gt;</description>",
+            "<link>https://e.example/1</link>",
+        );
+        let issues = parse(rss.as_bytes(), "f.xml").unwrap();
+        assert_eq!(issues[0].sections.len(), 1);
+        assert_eq!(issues[0].sections[0].title, "One");
+        assert_eq!(issues[0].sections[0].body(), "https://e.example/1");
+    }
+
+    #[test]
+    fn control_sequences_in_titles_are_removed() {
+        let rss = RSS.replace("<title>One</title>", "<title>O\u{1b}[2Jne</title>");
+        let issues = parse(rss.as_bytes(), "f.xml").unwrap();
+        assert_eq!(issues[0].title, "One");
+    }
+}
