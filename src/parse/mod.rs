@@ -42,7 +42,11 @@ pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError>
             Ok(vec![markdown::parse(&text, source)])
         }
         Format::Feed => feed::parse(bytes, source),
-        Format::Email => Ok(vec![email::parse(bytes, source)?]),
+        // Text that merely starts like mail headers is read as plain text.
+        Format::Email => match email::parse(bytes, source) {
+            Err(email::EmailError::NotMail) => plain_issue(bytes, source),
+            other => Ok(vec![other?]),
+        },
         // Messages that fail are dropped here; the library, which streams
         // mbox files, reports each of them.
         Format::Mbox => {
@@ -53,14 +57,16 @@ pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError>
                 _ => Ok(issues),
             }
         }
-        Format::Plain => {
-            let text = decode::decode(bytes)?;
-            if text.trim().is_empty() {
-                return Err(ParseError::Blank);
-            }
-            Ok(vec![plain::parse(&text, source)])
-        }
+        Format::Plain => plain_issue(bytes, source),
     }
+}
+
+fn plain_issue(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError> {
+    let text = decode::decode(bytes)?;
+    if text.trim().is_empty() {
+        return Err(ParseError::Blank);
+    }
+    Ok(vec![plain::parse(&text, source)])
 }
 
 /// The kind of source, as recognised from its content (the file name's
