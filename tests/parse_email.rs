@@ -4,6 +4,9 @@
 //!
 //! A changed snapshot is a changed parse: review it with `cargo insta review`.
 
+#[path = "support/outline.rs"]
+mod support;
+
 use nlread::library::load_paths;
 use nlread::model::{Block, Issue};
 use nlread::parse::email::{self, EmailError, MboxReader};
@@ -27,29 +30,7 @@ fn one(name: &str) -> Issue {
     issues.remove(0)
 }
 
-/// Header fields, then each section's title and its blocks, one per line.
-fn outline(issue: &Issue) -> String {
-    let mut out = format!(
-        "newsletter: {:?}\ntitle: {:?}\ndate: {:?}\nauthor: {:?}\n",
-        issue.newsletter, issue.title, issue.date, issue.author
-    );
-    for s in &issue.sections {
-        out.push_str(&format!("\n## {} ({} words)\n", s.title, s.words));
-        for b in s.blocks() {
-            let kind = match b {
-                Block::Paragraph { .. } => "para",
-                Block::Labelled { .. } => "label",
-                Block::Bullet { .. } => "bullet",
-                Block::Numbered { .. } => "number",
-                Block::Caption { .. } => "caption",
-                Block::SubHeading { .. } => "subhead",
-                Block::Quote { .. } => "quote",
-            };
-            out.push_str(&format!("{kind:>8} | {}\n", b.plain_text()));
-        }
-    }
-    out
-}
+use support::outline;
 
 fn titles(issue: &Issue) -> Vec<&str> {
     issue.sections.iter().map(|s| s.title.as_str()).collect()

@@ -2,7 +2,10 @@
 //! with HTML content, JSON Feed), parsed one issue per item; broken feeds
 //! give clear errors; a never-panics property.
 
-use nlread::model::{Block, Issue};
+#[path = "support/outline.rs"]
+mod support;
+
+use nlread::model::Issue;
 use nlread::parse::{Format, ParseError, parse_bytes, sniff};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
@@ -34,36 +37,11 @@ fn parse_file(path: &Path) -> Result<Vec<Issue>, ParseError> {
     parse_bytes(&bytes, &name)
 }
 
-/// Each item's header fields, then each section's title, its blocks with
-/// their kind, and its links.
 fn outline(issues: &[Issue]) -> String {
-    let mut out = String::new();
-    for issue in issues {
-        out.push_str(&format!(
-            "=== item\nnewsletter: {:?}\ntitle: {:?}\ndate: {:?}\nauthor: {:?}\n",
-            issue.newsletter, issue.title, issue.date, issue.author
-        ));
-        for s in &issue.sections {
-            out.push_str(&format!("\n## {} ({} words)\n", s.title, s.words));
-            for b in s.blocks() {
-                let kind = match b {
-                    Block::Paragraph { .. } => "para",
-                    Block::Labelled { .. } => "label",
-                    Block::Bullet { .. } => "bullet",
-                    Block::Numbered { .. } => "number",
-                    Block::Caption { .. } => "caption",
-                    Block::SubHeading { .. } => "subhead",
-                    Block::Quote { .. } => "quote",
-                };
-                out.push_str(&format!("{kind:>8} | {}\n", b.plain_text()));
-            }
-            for l in &s.links {
-                out.push_str(&format!("    link | {:?} -> {}\n", l.text, l.url));
-            }
-        }
-        out.push('\n');
-    }
-    out
+    issues
+        .iter()
+        .map(|issue| format!("=== item\n{}", support::outline(issue)))
+        .collect()
 }
 
 #[test]

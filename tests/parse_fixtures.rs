@@ -3,7 +3,10 @@
 //! A changed snapshot is a changed parse: review it with `cargo insta review`
 //! (or INSTA_UPDATE=always and a diff) before accepting.
 
-use nlread::model::{Block, Issue};
+#[path = "support/outline.rs"]
+mod support;
+
+use nlread::model::Issue;
 use nlread::parse::parse_bytes;
 use std::path::{Path, PathBuf};
 
@@ -26,30 +29,7 @@ fn parse_file(path: &Path) -> Issue {
     issues.remove(0)
 }
 
-/// A compact, reviewable outline: header fields, then each section's title
-/// and its blocks one per line with their kind.
-fn outline(issue: &Issue) -> String {
-    let mut out = format!(
-        "newsletter: {:?}\ntitle: {:?}\ndate: {:?}\nauthor: {:?}\n",
-        issue.newsletter, issue.title, issue.date, issue.author
-    );
-    for s in &issue.sections {
-        out.push_str(&format!("\n## {} ({} words)\n", s.title, s.words));
-        for b in s.blocks() {
-            let kind = match b {
-                Block::Paragraph { .. } => "para",
-                Block::Labelled { .. } => "label",
-                Block::Bullet { .. } => "bullet",
-                Block::Numbered { .. } => "number",
-                Block::Caption { .. } => "caption",
-                Block::SubHeading { .. } => "subhead",
-                Block::Quote { .. } => "quote",
-            };
-            out.push_str(&format!("{kind:>8} | {}\n", b.plain_text()));
-        }
-    }
-    out
-}
+use support::outline;
 
 #[test]
 fn fixtures_and_seeds_match_their_snapshots() {

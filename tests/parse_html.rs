@@ -4,6 +4,9 @@
 //!
 //! A changed snapshot is a changed parse: review it with `cargo insta review`.
 
+#[path = "support/outline.rs"]
+mod support;
+
 use nlread::model::{Block, Issue};
 use nlread::parse::{Format, html, parse_bytes, sniff};
 use proptest::prelude::*;
@@ -30,47 +33,7 @@ fn fixture(name: &str) -> Issue {
     issues.remove(0)
 }
 
-/// Header fields, then each section's title, blocks (one per line, with
-/// their kind) and links (with the text just before each link's mark).
-fn outline(issue: &Issue) -> String {
-    let mut out = format!(
-        "newsletter: {:?}\ntitle: {:?}\ndate: {:?}\nauthor: {:?}\n",
-        issue.newsletter, issue.title, issue.date, issue.author
-    );
-    for s in &issue.sections {
-        out.push_str(&format!("\n## {} ({} words)\n", s.title, s.words));
-        for b in s.blocks() {
-            let kind = match b {
-                Block::Paragraph { .. } => "para",
-                Block::Labelled { .. } => "label",
-                Block::Bullet { .. } => "bullet",
-                Block::Numbered { .. } => "number",
-                Block::Caption { .. } => "caption",
-                Block::SubHeading { .. } => "subhead",
-                Block::Quote { .. } => "quote",
-            };
-            out.push_str(&format!("{kind:>8} | {}\n", b.plain_text()));
-        }
-        for l in &s.links {
-            let before = s
-                .block(l.block as usize)
-                .map_or("", |b| &b.text()[..l.at as usize]);
-            let tail: String = before
-                .chars()
-                .rev()
-                .take(20)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            out.push_str(&format!(
-                "    link | [{}] {} (block {}, after {:?})\n",
-                l.text, l.url, l.block, tail
-            ));
-        }
-    }
-    out
-}
+use support::outline;
 
 fn all_text(issue: &Issue) -> String {
     let mut out = format!("{}\n", issue.title);

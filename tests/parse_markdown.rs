@@ -1,6 +1,9 @@
 //! Golden snapshots of the Markdown fixtures, parsed, plus the rules the
 //! snapshots stand for spelled out as asserts, and a never-panics property.
 
+#[path = "support/outline.rs"]
+mod support;
+
 use nlread::model::{Block, Issue};
 use nlread::parse::{Format, parse_bytes, sniff};
 use proptest::prelude::*;
@@ -26,36 +29,7 @@ fn parse_file(path: &Path) -> Issue {
     issues.remove(0)
 }
 
-/// Header fields, then each section's title, its blocks with their kind,
-/// and its links with the block and byte they are marked at.
-fn outline(issue: &Issue) -> String {
-    let mut out = format!(
-        "newsletter: {:?}\ntitle: {:?}\ndate: {:?}\nauthor: {:?}\n",
-        issue.newsletter, issue.title, issue.date, issue.author
-    );
-    for s in &issue.sections {
-        out.push_str(&format!("\n## {} ({} words)\n", s.title, s.words));
-        for b in s.blocks() {
-            let kind = match b {
-                Block::Paragraph { .. } => "para",
-                Block::Labelled { .. } => "label",
-                Block::Bullet { .. } => "bullet",
-                Block::Numbered { .. } => "number",
-                Block::Caption { .. } => "caption",
-                Block::SubHeading { .. } => "subhead",
-                Block::Quote { .. } => "quote",
-            };
-            out.push_str(&format!("{kind:>8} | {}\n", b.plain_text()));
-        }
-        for l in &s.links {
-            out.push_str(&format!(
-                "    link | {:?} -> {} @ {}:{}\n",
-                l.text, l.url, l.block, l.at
-            ));
-        }
-    }
-    out
-}
+use support::outline;
 
 #[test]
 fn fixtures_match_their_snapshots() {
