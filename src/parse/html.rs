@@ -43,7 +43,7 @@ pub fn parse(html: &str, source: &str) -> Issue {
         .clone()
         .or(first_heading)
         .or_else(|| first_words(&events))
-        .unwrap_or_else(|| file_stem(source));
+        .unwrap_or_else(|| super::file_stem(source));
     let drafts = sectionize(&events, &title);
     let date = meta.date.clone().or_else(|| {
         events.iter().take(12).find_map(|e| match e {
@@ -931,10 +931,7 @@ fn first_words(events: &[Event]) -> Option<String> {
         .clone()
         .find(|t| t.split_whitespace().count() >= 3)
         .or_else(|| texts.clone().next())?;
-    let sentence = text
-        .char_indices()
-        .find(|&(i, c)| matches!(c, '.' | '!' | '?') && text[i + 1..].starts_with(' '))
-        .map_or(text.as_str(), |(i, _)| &text[..=i]);
+    let sentence = super::first_sentence(text);
     let mut out = String::new();
     for word in sentence.split_whitespace() {
         if !out.is_empty() && out.len() + word.len() > 60 {
@@ -947,16 +944,6 @@ fn first_words(events: &[Event]) -> Option<String> {
         out.push_str(word);
     }
     Some(out)
-}
-
-fn file_stem(source: &str) -> String {
-    let name = source.rsplit(['/', '\\']).next().unwrap_or(source);
-    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    if stem.is_empty() {
-        "Untitled".to_string()
-    } else {
-        stem.to_string()
-    }
 }
 
 #[cfg(test)]

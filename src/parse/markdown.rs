@@ -45,7 +45,7 @@ pub fn parse(text: &str, source: &str) -> Issue {
                 .map(|b| first_words(&b.text))
                 .find(|t| !t.is_empty())
         })
-        .unwrap_or_else(|| file_stem(source));
+        .unwrap_or_else(|| super::file_stem(source));
     let has_headings = drafts.iter().any(|d| d.title.is_some());
     let sections = drafts
         .into_iter()
@@ -639,16 +639,6 @@ fn first_words(text: &str) -> String {
         out.push_str(word);
     }
     out
-}
-
-fn file_stem(source: &str) -> String {
-    let name = source.rsplit(['/', '\\']).next().unwrap_or(source);
-    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-    if stem.is_empty() {
-        "Untitled".to_string()
-    } else {
-        stem.to_string()
-    }
 }
 
 #[cfg(test)]

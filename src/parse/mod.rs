@@ -182,6 +182,24 @@ pub(crate) fn stable_id(parts: &[&[u8]]) -> String {
     format!("{:016x}", hasher.digest())
 }
 
+/// A title for an issue that names none: its file name without extension.
+pub(crate) fn file_stem(source: &str) -> String {
+    let name = source.rsplit(['/', '\\']).next().unwrap_or(source);
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    if stem.is_empty() {
+        "Untitled".to_string()
+    } else {
+        stem.to_string()
+    }
+}
+
+/// The text up to its first sentence end ('.', '!' or '?' before a space).
+pub(crate) fn first_sentence(text: &str) -> &str {
+    text.char_indices()
+        .find(|&(i, c)| matches!(c, '.' | '!' | '?') && text[i + 1..].starts_with(' '))
+        .map_or(text, |(i, c)| &text[..i + c.len_utf8()])
+}
+
 #[cfg(test)]
 mod sniff_tests {
     use super::{Format, sniff};

@@ -37,7 +37,7 @@ pub fn parse(text: &str, source: &str) -> Issue {
         .clone()
         .or_else(|| lead_title(&drafts))
         .or_else(|| first_words(&body))
-        .unwrap_or_else(|| file_stem(source));
+        .unwrap_or_else(|| super::file_stem(source));
     let sections = drafts
         .into_iter()
         .enumerate()
@@ -852,13 +852,7 @@ fn first_words(body: &[Unit]) -> Option<String> {
         .find(|u| u.text.split_whitespace().count() >= 4);
     substantial
         .or_else(|| text.clone().next())
-        .map(|u| truncate_words(first_sentence(&u.text), 60))
-}
-
-fn first_sentence(text: &str) -> &str {
-    text.char_indices()
-        .find(|&(i, c)| matches!(c, '.' | '!' | '?') && text[i + 1..].starts_with(' '))
-        .map_or(text, |(i, c)| &text[..i + c.len_utf8()])
+        .map(|u| truncate_words(super::first_sentence(&u.text), 60))
 }
 
 fn truncate_words(text: &str, max: usize) -> String {
@@ -881,16 +875,6 @@ fn truncate_words(text: &str, max: usize) -> String {
     }
     out.push('…');
     out
-}
-
-fn file_stem(source: &str) -> String {
-    let name = source.rsplit(['/', '\\']).next().unwrap_or(source);
-    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    if stem.is_empty() {
-        "Untitled".to_string()
-    } else {
-        stem.to_string()
-    }
 }
 
 #[cfg(test)]
