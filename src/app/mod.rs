@@ -61,6 +61,19 @@ pub enum Action {
     OpenLink,
     /// Copy the selected link's (link N's) address to the clipboard.
     CopyLink,
+    /// The next / previous unread story across the whole library.
+    NextUnread,
+    PrevUnread,
+    /// Mark every story of the selected issue read.
+    MarkIssueRead,
+    /// Toggle the shown story's read mark.
+    ToggleRead,
+    /// Star or unstar the shown story.
+    ToggleStar,
+    /// Show starred stories only (again: all).
+    StarredOnly,
+    /// Show unread stories only (again: all).
+    UnreadOnly,
     Quit,
     Resize {
         width: u16,
@@ -710,6 +723,14 @@ fn key(app: &mut App, action: Action) -> Effect {
         Action::OpenLink => return link_effect(app, false),
         Action::CopyLink => return link_effect(app, true),
         Action::Resize { width, height } => app.resize(width, height),
+        // Wired to the reading state in the next commit.
+        Action::NextUnread
+        | Action::PrevUnread
+        | Action::MarkIssueRead
+        | Action::ToggleRead
+        | Action::ToggleStar
+        | Action::StarredOnly
+        | Action::UnreadOnly => {}
         Action::SearchResults { .. } | Action::Loaded(_) | Action::Status(_) => {}
     }
     Effect::None

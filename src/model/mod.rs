@@ -5,8 +5,10 @@
 //! can be exported, cached and snapshotted.
 
 mod section;
+pub mod state;
 
 pub use section::{Block, Blocks, Link, RawSpan, Section};
+pub use state::{Mark, ReadingState, Resume};
 
 use serde::{Deserialize, Serialize};
 
