@@ -12,11 +12,13 @@
 pub mod links;
 pub mod messages;
 pub mod panes;
+pub mod settings;
 pub mod story;
 
 use crate::model::{Issue, Library, Section};
 use crate::search::{self, Hit, Index};
 use serde::{Deserialize, Serialize};
+pub use settings::Settings;
 use std::sync::Arc;
 use story::StoryLine;
 
@@ -179,6 +181,8 @@ pub struct App {
     pub status: Option<String>,
     /// NO_COLOR: draw with modifiers only.
     pub no_color: bool,
+    /// What the config file changes.
+    pub settings: Settings,
 }
 
 impl App {
@@ -221,6 +225,7 @@ impl App {
             count: None,
             status: None,
             no_color: false,
+            settings: Settings::default(),
         }
     }
 

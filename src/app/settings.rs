@@ -1,0 +1,17 @@
+//! The user's choices that change how the reader behaves (from the config
+//! file; the defaults otherwise). Plain data, set once at start.
+
+/// Reader behaviour the config file can change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// A story is marked read once its end has been on screen in the story pane.
+    pub mark_read_at_end: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            mark_read_at_end: true,
+        }
+    }
+}
