@@ -433,6 +433,16 @@ impl Tmux {
         self.socket_path = (!path.is_empty()).then(|| PathBuf::from(path));
     }
 
+    /// The screen and the 100 lines above it, wrapped lines joined back.
+    pub fn screen_joined(&self) -> String {
+        String::from_utf8_lossy(
+            &self
+                .run(&["capture-pane", "-p", "-J", "-S", "-100", "-t", "main"])
+                .stdout,
+        )
+        .into_owned()
+    }
+
     pub fn screen(&self) -> String {
         String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "main"]).stdout)
             .into_owned()
