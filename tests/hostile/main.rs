@@ -6,3 +6,4 @@ mod support;
 
 mod controls;
 mod crash;
+mod links;
