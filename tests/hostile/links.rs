@@ -130,8 +130,10 @@ fn refused_links_from_parsers_are_not_opened() {
                     [three](vbscript:x) [four](https://ok.example.com/)\n";
     for (name, bytes) in [("a.html", html), ("a.md", markdown)] {
         let issues = nlread::parse::parse_bytes(bytes.as_bytes(), name).expect("parses");
-        let mut library = Library::default();
-        library.issues = issues;
+        let library = Library {
+            issues,
+            errors: Vec::new(),
+        };
         let mut app = support::app(library, "here");
         support::apply(&mut app, &[Action::Open, Action::Open]);
         let links = app
