@@ -7,3 +7,5 @@ mod support;
 mod controls;
 mod crash;
 mod links;
+mod resize;
+mod sizes;

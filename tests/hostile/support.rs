@@ -536,3 +536,94 @@ pub fn wait_for_exit(status: &Path) -> String {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+// ---- a library of wide, narrow and odd text --------------------------
+
+/// Text that trips width arithmetic: CJK, emoji (with ZWJ sequences and
+/// variation selectors), combining marks, zero-width characters,
+/// right-to-left scripts, tabs, a 5,000-char URL and a 20,000-char word.
+pub fn wide_texts() -> Vec<(&'static str, String)> {
+    vec![
+        ("cjk", "日本語の文章と中文的句子，한국어 문장도 있습니다。".repeat(3)),
+        ("emoji", "Rockets 🚀 and flags 🇺🇦🇯🇵 and hearts ❤️❤️❤️ then ✔️ ok".into()),
+        (
+            "zwj",
+            "Family 👨‍👩‍👧‍👦 and cook 🧑🏽‍🍳 and rainbow 🏳️‍🌈 all here".into(),
+        ),
+        (
+            "combining",
+            "Cafe\u{301} nai\u{308}ve Z\u{336}a\u{337}l\u{338}g\u{335}o e\u{301}\u{302}\u{303}\u{304}".into(),
+        ),
+        (
+            "zero width",
+            "zero\u{200b}width\u{200b}space \u{feff}bom word\u{2060}joiner".into(),
+        ),
+        (
+            "zero width first",
+            "\u{200b}\u{301}starts with nothing visible".into(),
+        ),
+        ("hebrew", "שלום עולם, זהו טקסט בעברית עם מילים רבות".into()),
+        ("arabic", "مرحبا بالعالم، هذا نص عربي طويل بعض الشيء".into()),
+        ("tabs", "col1\tcol2\t\tcol3".into()),
+        (
+            "long url",
+            format!("https://example.com/{}", "a1b2c3d4e5".repeat(500)),
+        ),
+        ("long word", "x".repeat(20_000)),
+        ("long cjk word", "漢".repeat(3_000)),
+    ]
+}
+
+/// Issues whose every field holds wide text.
+pub fn wide_library() -> Library {
+    use nlread::model::{Block, Issue, Link, Section};
+    let texts = wide_texts();
+    let mut issues = Vec::new();
+    for (i, (name, text)) in texts.iter().enumerate() {
+        let short: String = text.chars().take(60).collect();
+        let sections = (0..3)
+            .map(|k| {
+                let title = format!("{short} {k}");
+                Section::new(
+                    format!("{i}-{k}"),
+                    title,
+                    [
+                        Block::Paragraph { text },
+                        Block::Bullet { text: &short },
+                        Block::Numbered {
+                            number: 12,
+                            text: &short,
+                        },
+                        Block::Quote { text },
+                        Block::Labelled {
+                            label: "Why it matters",
+                            text: &short,
+                        },
+                    ],
+                )
+                .with_links(vec![Link {
+                    text: short.clone(),
+                    url: format!("https://example.com/{name}/{}", "p".repeat(k * 200)),
+                    block: 0,
+                    at: 0,
+                }])
+            })
+            .collect();
+        issues.push(Issue {
+            id: format!("i{i}"),
+            source: format!("{name}.txt"),
+            newsletter: Some(format!("{short} Letter")),
+            title: text.chars().take(500).collect(),
+            date: Some("2024-03-04".into()),
+            author: Some(short.clone()),
+            sections,
+        });
+    }
+    Library {
+        issues,
+        errors: vec![nlread::model::SourceError {
+            source: format!("{}.txt", "漢字".repeat(40)),
+            message: "the file is empty 👨‍👩‍👧‍👦".into(),
+        }],
+    }
+}
