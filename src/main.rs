@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use nlread::library::{self, Opened};
+use nlread::model::ReadingState;
+use nlread::store::{self, StateFile};
 use nlread::text;
 
 const AFTER_HELP: &str = "\
@@ -97,7 +99,8 @@ fn read(paths: &[PathBuf]) -> anyhow::Result<()> {
         );
     }
     let paths = paths.to_vec();
-    nlread::tui::run_with_loader(move || {
+    let state = store::default_path().map(StateFile::new);
+    nlread::tui::run_with_loader(state, move || {
         let Opened {
             mut library,
             origin,
@@ -106,6 +109,19 @@ fn read(paths: &[PathBuf]) -> anyhow::Result<()> {
         library.errors.extend(warnings);
         (library, origin)
     })
+}
+
+/// The reading state for the commands that print it; problems with the
+/// file go to stderr.
+fn reading_state() -> ReadingState {
+    let Some(path) = store::default_path() else {
+        return ReadingState::new();
+    };
+    let (state, report) = StateFile::new(path).load();
+    for warning in report.warnings {
+        eprintln!("nlread: {warning}");
+    }
+    state
 }
 
 fn export(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
@@ -117,10 +133,11 @@ fn export(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         let (source, message) = (text::sanitize(source), text::sanitize(message));
         eprintln!("nlread: {source}: {message}");
     }
+    let state = reading_state();
     let stdout = std::io::stdout().lock();
     // Indented for a person at a terminal, compact for a pipe or a file.
     let pretty = std::io::IsTerminal::is_terminal(&stdout);
-    let written = library::export::write_json_as(&library, stdout, pretty);
+    let written = library::export::write_json_as(&library, &state, stdout, pretty);
     let failed = library.errors.len();
     // Freeing a large library piece by piece takes longer than the export:
     // the process is about to end, so let the system reclaim it at once.

@@ -197,7 +197,8 @@ fn export_json_is_clean() {
     for (kind, seq) in support::kinds() {
         let library = hostile_library(&seq);
         let mut out = Vec::new();
-        nlread::library::export::write_json(&library, &mut out).expect("export");
+        nlread::library::export::write_json(&library, &Default::default(), &mut out)
+            .expect("export");
         let text = String::from_utf8(out).expect("UTF-8");
         if let Some((at, c)) = support::first_forbidden(&text) {
             panic!(
