@@ -134,6 +134,55 @@ fn skip_string(chars: &mut Chars) {
     }
 }
 
+/// The text's user-perceived characters as the terminal draws them, with
+/// their byte offsets: a character with the zero-width ones after it
+/// (combining marks, variation selectors, skin tones, zero-width joiners and
+/// the character a joiner joins), and regional-indicator pairs (flags). An
+/// approximation of Unicode grapheme clusters that agrees with ratatui's
+/// cells for the scripts and emoji a newsletter holds; see [`width`].
+pub fn clusters(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut rest = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, first) = rest.next()?;
+        let mut end = start + first.len_utf8();
+        let mut joined = first == '\u{200d}';
+        let mut flag = is_regional_indicator(first);
+        while let Some(&(i, c)) = rest.peek() {
+            let glue = joined || is_extend(c) || (flag && is_regional_indicator(c));
+            if !glue {
+                break;
+            }
+            flag = false;
+            joined = c == '\u{200d}';
+            rest.next();
+            end = i + c.len_utf8();
+        }
+        Some((start, &text[start..end]))
+    })
+}
+
+/// Characters that extend the one before them instead of taking a cell.
+fn is_extend(c: char) -> bool {
+    use unicode_width::UnicodeWidthChar;
+    matches!(c, '\u{1f3fb}'..='\u{1f3ff}' | '\u{200d}' | '\u{fe00}'..='\u{fe0f}')
+        || (c.width() == Some(0) && !c.is_control())
+}
+
+fn is_regional_indicator(c: char) -> bool {
+    ('\u{1f1e6}'..='\u{1f1ff}').contains(&c)
+}
+
+/// Display width in terminal cells, cluster by cluster as ratatui measures
+/// them: "❤️" (a heart and a variation selector) is 2, a family joined by
+/// zero-width joiners is 2, not the sum of its people.
+pub fn width(text: &str) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    if text.is_ascii() {
+        return text.len();
+    }
+    clusters(text).map(|(_, c)| c.width()).sum()
+}
+
 /// A writer for JSON text that escapes what `serde_json` writes raw but a
 /// terminal may act on: DEL, the C1 controls (U+0080..U+009F, U+009B is a
 /// CSI) and the bidi controls [`sanitize`] drops, each as a `\uXXXX` escape.
@@ -287,6 +336,26 @@ mod tests {
         assert_eq!(text, "\"a\\u007fb\\u009b2J\\u202ec — é\\u2069\"");
         let back: String = serde_json::from_str(&text).expect("still JSON");
         assert_eq!(back, name);
+    }
+
+    #[test]
+    fn clusters_and_widths_follow_the_cells() {
+        let parts = |t: &str| {
+            super::clusters(t)
+                .map(|(_, c)| c.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(parts("ab"), ["a", "b"]);
+        assert_eq!(parts("e\u{301}x"), ["e\u{301}", "x"]);
+        assert_eq!(parts("❤️!"), ["❤️", "!"]);
+        assert_eq!(parts("👨‍👩‍👧x"), ["👨‍👩‍👧", "x"]);
+        assert_eq!(parts("🇺🇦🇯🇵"), ["🇺🇦", "🇯🇵"]);
+        assert_eq!(parts("🧑🏽‍🍳"), ["🧑🏽‍🍳"]);
+        assert_eq!(super::width("❤️❤️"), 4);
+        assert_eq!(super::width("👨‍👩‍👧"), 2);
+        assert_eq!(super::width("日本"), 4);
+        assert_eq!(super::width("Cafe\u{301}"), 4);
+        assert_eq!(super::width("plain"), 5);
     }
 
     #[test]

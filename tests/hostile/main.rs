@@ -9,3 +9,4 @@ mod crash;
 mod links;
 mod resize;
 mod sizes;
+mod width;
