@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use nlread::library::{self, Opened};
 use nlread::model::ReadingState;
 use nlread::store::{self, StateFile};
+use nlread::text;
 
 const AFTER_HELP: &str = "\
 Keys in the reader:
@@ -87,9 +88,10 @@ fn read(paths: &[PathBuf]) -> anyhow::Result<()> {
         .collect();
     if !paths.is_empty() && missing.len() == paths.len() {
         for path in missing {
+            // A file name is text from anywhere: no control reaches stderr.
             eprintln!(
                 "nlread: {}: not found: check the path is spelled right",
-                path.display()
+                text::sanitize(&path.display().to_string())
             );
         }
         anyhow::bail!(
@@ -127,7 +129,9 @@ fn export(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
         library, warnings, ..
     } = open(paths);
     for warning in &warnings {
-        eprintln!("nlread: {}: {}", warning.source, warning.message);
+        let (source, message) = (&warning.source, &warning.message);
+        let (source, message) = (text::sanitize(source), text::sanitize(message));
+        eprintln!("nlread: {source}: {message}");
     }
     let state = reading_state();
     let stdout = std::io::stdout().lock();

@@ -197,6 +197,9 @@ pub struct App {
     /// All stories, or only unread or starred ones.
     pub view: View,
     reading: reading::Reading,
+    /// The story's reading place while the size cannot show it, with the
+    /// story it belongs to and the scroll then (see `resize`).
+    held_anchor: Option<((usize, usize), usize, story::Anchor)>,
 }
 
 impl App {
@@ -243,6 +246,7 @@ impl App {
             view: View::All,
             hits: Arc::default(),
             reading: reading::Reading::default(),
+            held_anchor: None,
         }
     }
 
@@ -563,12 +567,25 @@ impl App {
     }
 
     fn resize(&mut self, width: u16, height: u16) {
-        let anchor = self.story_lines().get(self.scroll).map(|l| l.anchor);
+        // The reading place is held across resizes for as long as the same
+        // story is shown and nothing scrolls it: a size too small for the
+        // story (no lines), one where it fits (scroll clamped to 0), or one
+        // where the place falls inside a line would otherwise lose it or
+        // drift it back a line per resize.
+        let held = self
+            .held_anchor
+            .take()
+            .filter(|&(shown, scroll, _)| Some(shown) == self.shown() && scroll == self.scroll);
+        let anchor = match held {
+            Some((_, _, a)) => Some(a),
+            None => self.story_lines().get(self.scroll).map(|l| l.anchor),
+        };
         self.width = width;
         self.height = height;
         let lines = self.story_lines();
         let line = anchor.map_or(0, |a| story::line_of(&lines, a));
         self.scroll_to(line);
+        self.held_anchor = self.shown().zip(anchor).map(|(s, a)| (s, self.scroll, a));
     }
 
     /// Scrolls the story so link `k`'s number in the text is in view, so

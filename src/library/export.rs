@@ -140,6 +140,9 @@ pub fn write_json_as(
     // Stdout is line-buffered: without this, every line of the pretty JSON
     // would be its own write(2), seconds of system time on a large library.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    // File names are not sanitized: DEL, C1 and bidi controls in them are
+    // escaped here, as serde_json leaves them raw.
+    let mut out = crate::text::JsonEscaper::new(&mut out);
     if pretty {
         serde_json::to_writer_pretty(&mut out, &Export::new(library, state))?;
     } else {

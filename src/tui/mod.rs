@@ -4,6 +4,7 @@
 //! the loop only ever polls its channel, so a key is drawn at once.
 
 pub mod clipboard;
+pub mod crash;
 pub mod keymap;
 pub mod saver;
 pub mod worker;
@@ -46,6 +47,19 @@ where
 {
     let mut app = App::loading();
     app.no_color = no_color();
+    let ui = std::thread::current().id();
+    let test_panic = crash::test_panic();
+    // Before the worker starts, so a panic there is reported too.
+    crash::install(ui);
+    let load = move || {
+        if test_panic == Some(crash::TestPanic::Worker) {
+            panic!(
+                "test panic in the worker ({} is set)",
+                crash::TEST_PANIC_VAR
+            );
+        }
+        load()
+    };
     let stop = stop_signals().context("could not listen for termination signals")?;
     let worker = worker::spawn(load).context("could not start the reader's worker thread")?;
     let (state_tx, state_answers) = channel();
@@ -62,11 +76,27 @@ where
         last: Instant::now(),
         resume: None,
     };
-    // try_init also installs a panic hook that restores the terminal before
-    // the panic message is printed.
-    let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, &mut app, &worker, &mut saving, &stop);
+    // ratatui::try_init without its panic hook: that one would restore the
+    // terminal from whichever thread panics, the worker's too, while the UI
+    // thread is still drawing. Ours (crash::install) restores from the UI
+    // thread only.
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))?;
+    let result = event_loop(
+        &mut terminal,
+        &mut app,
+        &worker,
+        &mut saving,
+        &stop,
+        test_panic,
+    );
     ratatui::restore();
+    // A panic on the worker: its sentence, now that the terminal is back.
+    if let Some(said) = crash::take_pending() {
+        eprintln!("{said}");
+    }
     // Whatever ended the loop (q, a signal, a closed terminal), what the
     // user did is written before the process ends.
     let last = saving.changes(&mut app);
@@ -210,6 +240,7 @@ fn event_loop(
     worker: &Worker,
     saving: &mut Saving,
     stop: &AtomicBool,
+    test_panic: Option<crash::TestPanic>,
 ) -> anyhow::Result<()> {
     let first_size = terminal.size()?;
     let mut size = (first_size.width, first_size.height);
@@ -231,6 +262,11 @@ fn event_loop(
         if dirty {
             terminal.draw(|frame| crate::ui::draw(frame, app))?;
             dirty = false;
+            // The test hook (see crash::TEST_PANIC_VAR): after a frame with
+            // the library in it, so the terminal really has to be restored.
+            if test_panic == Some(crash::TestPanic::Ui) && !app.is_loading() {
+                panic!("test panic in the UI ({} is set)", crash::TEST_PANIC_VAR);
+            }
         }
         // Block on the keyboard only when the worker owes nothing;
         // otherwise wake up often to take its answers.

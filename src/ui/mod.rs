@@ -14,7 +14,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Paragraph, Wrap};
 use theme::Theme;
-use unicode_width::UnicodeWidthChar;
 
 /// Draws the whole reader.
 pub fn draw(frame: &mut Frame, app: &App) {
@@ -56,20 +55,20 @@ fn clean(text: &str) -> String {
     crate::text::sanitize(text).replace('\n', " ")
 }
 
-/// `text` cut to `width` cells, with an ellipsis when cut.
+/// `text` cut to `width` cells, with an ellipsis when cut; never inside a
+/// cluster (an accented letter, a flag, an emoji sequence).
 fn fit(text: &str, width: usize) -> String {
-    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
-    if total <= width {
+    if crate::text::width(text) <= width {
         return text.to_string();
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
+    for (_, c) in crate::text::clusters(text) {
+        let w = crate::text::width(c);
         if used + w + 1 > width {
             break;
         }
-        out.push(c);
+        out.push_str(c);
         used += w;
     }
     if width > 0 {
@@ -88,5 +87,7 @@ mod tests {
         assert_eq!(fit("hello world", 6), "hello…");
         assert_eq!(fit("日本語", 4), "日…");
         assert_eq!(fit("abc", 0), "");
+        assert_eq!(fit("❤️❤️❤️", 5), "❤️❤️…");
+        assert_eq!(fit("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");
     }
 }

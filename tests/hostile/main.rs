@@ -1,0 +1,12 @@
+//! Hostile input and odd terminals (issue 6): control sequences in every
+//! field, widths, links, every size, resize storms and the panic report.
+//! Shared helpers live in `support`; each module is one concern.
+
+mod support;
+
+mod controls;
+mod crash;
+mod links;
+mod resize;
+mod sizes;
+mod width;
