@@ -11,8 +11,9 @@ use std::io::Write;
 use std::sync::mpsc::TryRecvError;
 use std::time::Duration;
 
-use crate::app::{self, Action, App, Effect, messages};
+use crate::app::{self, Action, App, Effect, Settings, messages};
 use crate::model::Library;
+use crate::ui::theme::{Palette, Theme};
 use anyhow::Context;
 use crossterm::event::{self, Event};
 use ratatui::DefaultTerminal;
@@ -24,26 +25,47 @@ const POLL: Duration = Duration::from_millis(4);
 /// How often an idle reader looks at the terminal size (see event_loop).
 const IDLE: Duration = Duration::from_millis(250);
 
-/// Runs the reader on `library` until the user quits. `origin` says where
-/// the issues came from, for the status line.
+/// What the config file sets up in the reader (the defaults otherwise).
+#[derive(Debug, Clone, Default)]
+pub struct Setup {
+    pub keymap: keymap::Keymap,
+    pub palette: Palette,
+    pub settings: Settings,
+    /// Said in the status line at start (e.g. problems in the config file)
+    /// until the first key.
+    pub status: Option<String>,
+}
+
+/// Runs the reader on `library` with the defaults until the user quits.
+/// `origin` says where the issues came from, for the status line.
 pub fn run(library: Library, origin: String) -> anyhow::Result<()> {
-    run_with_loader(move || (library, origin))
+    run_with_loader(move || (library, origin), Setup::default())
 }
 
 /// Runs the reader, drawing an empty "Loading…" frame at once while `load`
 /// (which returns the library and its origin sentence) and the indexing run
 /// on a worker thread; the library is swapped in when it arrives.
-pub fn run_with_loader<F>(load: F) -> anyhow::Result<()>
+pub fn run_with_loader<F>(load: F, setup: Setup) -> anyhow::Result<()>
 where
     F: FnOnce() -> (Library, String) + Send + 'static,
 {
+    let Setup {
+        keymap,
+        palette,
+        settings,
+        status,
+    } = setup;
     let mut app = App::loading();
     app.no_color = no_color();
+    app.settings = settings;
+    app.status = status;
+    let theme = Theme::with_palette(palette, app.no_color);
+    let view = View { keymap, theme };
     let worker = worker::spawn(load).context("could not start the reader's worker thread")?;
     // try_init also installs a panic hook that restores the terminal before
     // the panic message is printed.
     let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, &mut app, &worker);
+    let result = event_loop(&mut terminal, &mut app, &worker, &view);
     ratatui::restore();
     // Quitting should be instant: freeing a 100,000-story library string by
     // string takes longer than the exit that follows, which reclaims it whole.
@@ -54,6 +76,12 @@ where
 /// NO_COLOR (no-color.org): set and not empty means no colours.
 fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// What the loop turns keys and the app into, fixed for the run.
+struct View {
+    keymap: keymap::Keymap,
+    theme: Theme,
 }
 
 /// Whether the loop goes on after an action.
@@ -101,10 +129,11 @@ fn on_event(
     app: &mut App,
     event: Event,
     worker: &Worker,
+    keymap: &keymap::Keymap,
     out: &mut impl Write,
 ) -> anyhow::Result<Flow> {
     let action = match event {
-        Event::Key(key) => keymap::action(key, app),
+        Event::Key(key) => keymap.action(key, app),
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
         _ => None,
     };
@@ -118,6 +147,7 @@ fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     worker: &Worker,
+    view: &View,
 ) -> anyhow::Result<()> {
     let first_size = terminal.size()?;
     let mut size = (first_size.width, first_size.height);
@@ -133,7 +163,7 @@ fn event_loop(
         // Only after a change: while waiting for the worker the loop wakes
         // every few ms, and a redraw then would only take CPU from it.
         if dirty {
-            terminal.draw(|frame| crate::ui::draw(frame, app))?;
+            terminal.draw(|frame| crate::ui::draw_themed(frame, app, &view.theme))?;
             dirty = false;
         }
         // Block on the keyboard only when the worker owes nothing;
@@ -156,12 +186,19 @@ fn event_loop(
         }
         if let Some(event) = first {
             dirty = true;
-            if let Flow::Quit = on_event(app, event, worker, terminal.backend_mut())? {
+            if let Flow::Quit = on_event(app, event, worker, &view.keymap, terminal.backend_mut())?
+            {
                 return Ok(());
             }
             // Keys typed faster than a frame are handled before one draw.
             while event::poll(Duration::ZERO)? {
-                if let Flow::Quit = on_event(app, event::read()?, worker, terminal.backend_mut())? {
+                if let Flow::Quit = on_event(
+                    app,
+                    event::read()?,
+                    worker,
+                    &view.keymap,
+                    terminal.backend_mut(),
+                )? {
                     return Ok(());
                 }
             }
