@@ -9,6 +9,8 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use nlread::config::{self, file};
 use nlread::library::{self, Opened};
+use nlread::model::ReadingState;
+use nlread::store::{self, StateFile};
 
 const AFTER_HELP: &str = "\
 Keys in the reader:
@@ -158,7 +160,9 @@ fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<()> {
         settings: loaded.config.settings(),
         status: nlread::app::messages::config_problems(&loaded.problems),
     };
+    let state = store::default_path().map(StateFile::new);
     nlread::tui::run_with_loader(
+        state,
         move || {
             let Opened {
                 mut library,
@@ -172,6 +176,19 @@ fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<()> {
     )
 }
 
+/// The reading state for the commands that print it; problems with the
+/// file go to stderr.
+fn reading_state() -> ReadingState {
+    let Some(path) = store::default_path() else {
+        return ReadingState::new();
+    };
+    let (state, report) = StateFile::new(path).load();
+    for warning in report.warnings {
+        eprintln!("nlread: {warning}");
+    }
+    state
+}
+
 fn export(paths: &[PathBuf], loaded: &file::Loaded) -> anyhow::Result<ExitCode> {
     for problem in &loaded.problems {
         eprintln!("nlread: {problem}");
@@ -182,10 +199,11 @@ fn export(paths: &[PathBuf], loaded: &file::Loaded) -> anyhow::Result<ExitCode> 
     for warning in &warnings {
         eprintln!("nlread: {}: {}", warning.source, warning.message);
     }
+    let state = reading_state();
     let stdout = std::io::stdout().lock();
     // Indented for a person at a terminal, compact for a pipe or a file.
     let pretty = std::io::IsTerminal::is_terminal(&stdout);
-    let written = library::export::write_json_as(&library, stdout, pretty);
+    let written = library::export::write_json_as(&library, &state, stdout, pretty);
     let failed = library.errors.len();
     // Freeing a large library piece by piece takes longer than the export:
     // the process is about to end, so let the system reclaim it at once.

@@ -60,6 +60,50 @@ pub fn copy_failed(error: &str) -> String {
     format!("Could not copy the link: {error}")
 }
 
+/// After `m`.
+pub fn marked(read: bool) -> &'static str {
+    if read { "Marked read" } else { "Marked unread" }
+}
+
+/// After `s`.
+pub fn starred(starred: bool) -> &'static str {
+    if starred { "Starred" } else { "Star removed" }
+}
+
+/// After `A`.
+pub fn issue_marked(marked: usize) -> String {
+    match marked {
+        0 => "Every story in this issue was already read".to_string(),
+        1 => "Marked 1 story read".to_string(),
+        n => format!("Marked {n} stories read"),
+    }
+}
+
+/// `n` with nothing left to read.
+pub const NO_UNREAD: &str = "No unread stories left";
+
+/// After `u` or `S`.
+pub fn view_shown(view: crate::app::View, count: usize) -> String {
+    use crate::app::View;
+    let noun = if count == 1 { "story" } else { "stories" };
+    match view {
+        View::All => "Showing all stories".to_string(),
+        View::Unread => format!("{count} unread {noun} (u again: all)"),
+        View::Starred => format!("{count} starred {noun} (S again: all)"),
+    }
+}
+
+/// The story list's title in each view.
+pub const UNREAD_TITLE: &str = "Unread";
+pub const STARRED_TITLE: &str = "Starred";
+pub const NO_UNREAD_LIST: &str = "Every story is read. u shows all.";
+pub const NO_STARRED_LIST: &str = "No starred stories yet: s stars one. S shows all.";
+
+/// "12 unread" in the status line.
+pub fn unread_count(n: usize) -> String {
+    format!("{n} unread")
+}
+
 pub const FILTER_PROMPT: &str = "/ ";
 pub const FILTER_HINT: &str = "/ filter stories";
 pub const STATUS_HINTS: &str = "? help  / filter  q quit";
@@ -143,6 +187,23 @@ const HELP: &[(&[Action], &str, &str)] = &[
         "copy the selected link's (or link [3]'s) address",
     ),
     (
+        &[Action::NextUnread, Action::PrevUnread],
+        "",
+        "next / previous unread story (whole library)",
+    ),
+    (&[Action::ToggleRead], "", "mark the story read / unread"),
+    (
+        &[Action::MarkIssueRead],
+        "",
+        "mark every story of the issue read",
+    ),
+    (&[Action::ToggleStar], "", "star / unstar the story"),
+    (
+        &[Action::UnreadOnly, Action::StarredOnly],
+        "",
+        "show only unread / starred stories (again: all)",
+    ),
+    (
         &[Action::FocusFilter],
         "",
         "filter stories in every issue as you type",
@@ -151,19 +212,6 @@ const HELP: &[(&[Action], &str, &str)] = &[
     (&[], "  Enter", "in the filter: go to the results"),
     (&[], "  Esc", "in the filter or results: clear the filter"),
     (&[], "  Backspace", "delete; on an empty filter: leave it"),
-    (
-        &[Action::NextUnread, Action::PrevUnread],
-        "",
-        "next / previous unread story",
-    ),
-    (&[Action::ToggleRead], "", "mark the story read / unread"),
-    (&[Action::MarkIssueRead], "", "mark the whole issue read"),
-    (&[Action::ToggleStar], "", "star / unstar the story"),
-    (
-        &[Action::StarredOnly, Action::UnreadOnly],
-        "",
-        "show starred / unread stories only (again: all)",
-    ),
     (
         &[Action::Escape],
         "",

@@ -63,7 +63,7 @@ impl Palette {
             hit_text: Color::Black,
             hit: Color::Yellow,
             title: Color::Cyan,
-            unread: Color::Cyan,
+            unread: Color::Green,
             star: Color::Yellow,
             link: Color::Green,
             url: Color::Blue,
@@ -87,7 +87,7 @@ impl Palette {
             hit_text: Color::Black,
             hit: Color::Indexed(229),
             title: Color::Indexed(25),
-            unread: Color::Indexed(25),
+            unread: Color::Indexed(28),
             star: Color::Indexed(136),
             link: Color::Indexed(28),
             url: Color::Indexed(25),
@@ -181,13 +181,13 @@ impl Theme {
         self.fg(self.palette.status)
     }
 
-    /// The marker of an unread story or issue.
+    /// The mark of an unread story or issue (its title is bold too).
     pub fn unread(&self) -> Style {
         self.fg(self.palette.unread).add_modifier(Modifier::BOLD)
     }
 
-    /// The marker of a starred story.
-    pub fn star(&self) -> Style {
+    /// The mark of a starred story.
+    pub fn starred(&self) -> Style {
         self.fg(self.palette.star).add_modifier(Modifier::BOLD)
     }
 
@@ -228,7 +228,7 @@ mod tests {
                 theme.newsletter(),
                 theme.hit(),
                 theme.unread(),
-                theme.star(),
+                theme.starred(),
                 theme.segment(Segment::Url),
             ] {
                 assert_eq!((style.fg, style.bg), (None, None), "{style:?}");
