@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use nlread::config::{self, file};
 use nlread::library::{self, Opened};
 use nlread::model::ReadingState;
 use nlread::store::{self, StateFile};
@@ -23,7 +24,8 @@ Keys in the reader:
 With no PATH, nlread opens your library folder (e.g. ~/.local/share/nlread/library),
 or the bundled sample issues while that folder is empty.
 A file literally named \"export\" is opened as ./export.
-Set NO_COLOR to read without colours.";
+Set NO_COLOR to read without colours.
+Keys, colours, library folders and more: nlread config --default.";
 
 #[derive(Parser)]
 #[command(
@@ -51,6 +53,22 @@ enum Command {
         /// Files or folders to export; none: your library folder
         paths: Vec<PathBuf>,
     },
+    /// Show nlread's config file: where it is, the defaults, its problems
+    Config(ConfigArgs),
+}
+
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+struct ConfigArgs {
+    /// Print the default config, every setting explained
+    #[arg(long)]
+    default: bool,
+    /// Print where nlread looks for its config file
+    #[arg(long)]
+    path: bool,
+    /// Read your config file and list its problems (exit status 1 if any)
+    #[arg(long)]
+    check: bool,
 }
 
 fn main() -> ExitCode {
@@ -66,20 +84,58 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Some(Command::Export { paths }) => export(&paths),
-        None => read(&cli.paths).map(|()| ExitCode::SUCCESS),
+        Some(Command::Config(args)) => Ok(config_command(&args)),
+        Some(Command::Export { paths }) => export(&paths, &file::load()),
+        None => read(&cli.paths, file::load()).map(|()| ExitCode::SUCCESS),
     }
 }
 
-fn open(paths: &[PathBuf]) -> Opened {
-    if paths.is_empty() {
-        library::load_default()
-    } else {
-        library::open_paths(paths)
+/// `nlread config --default | --path | --check`.
+fn config_command(args: &ConfigArgs) -> ExitCode {
+    if args.default {
+        print!("{}", config::DEFAULT_TOML);
+        return ExitCode::SUCCESS;
+    }
+    let Some(path) = file::path() else {
+        eprintln!("nlread: there is no home folder, so no config file; set HOME to use one");
+        return ExitCode::FAILURE;
+    };
+    if args.path {
+        println!("{}", path.display());
+        return ExitCode::SUCCESS;
+    }
+    let loaded = file::load_from(&path, file::home().as_deref());
+    if !loaded.exists {
+        println!(
+            "{}: no such file; nlread uses the defaults (nlread config --default)",
+            path.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if loaded.problems.is_empty() {
+        println!("{}: no problems", path.display());
+        return ExitCode::SUCCESS;
+    }
+    for problem in &loaded.problems {
+        println!("{problem}");
+    }
+    ExitCode::FAILURE
+}
+
+/// The library folders and order the config asks for.
+fn library_options(loaded: &file::Loaded) -> library::Options {
+    let config_dir = loaded
+        .path
+        .as_deref()
+        .and_then(std::path::Path::parent)
+        .unwrap_or(std::path::Path::new("."));
+    library::Options {
+        folders: file::library_folders(&loaded.config, file::home().as_deref(), config_dir),
+        sort: loaded.config.sort,
     }
 }
 
-fn read(paths: &[PathBuf]) -> anyhow::Result<()> {
+fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<()> {
     // The library loads behind the first frame, so say here, before the
     // terminal is taken, when nothing named can be read at all.
     let missing: Vec<&PathBuf> = paths
@@ -99,16 +155,27 @@ fn read(paths: &[PathBuf]) -> anyhow::Result<()> {
         );
     }
     let paths = paths.to_vec();
+    let options = library_options(&loaded);
+    let setup = nlread::tui::Setup {
+        keymap: nlread::tui::keymap::Keymap::new(&loaded.config.keys),
+        palette: loaded.config.palette,
+        settings: loaded.config.settings(),
+        status: nlread::app::messages::config_problems(&loaded.problems),
+    };
     let state = store::default_path().map(StateFile::new);
-    nlread::tui::run_with_loader(state, move || {
-        let Opened {
-            mut library,
-            origin,
-            warnings,
-        } = open(&paths);
-        library.errors.extend(warnings);
-        (library, origin)
-    })
+    nlread::tui::run_with_loader(
+        state,
+        move || {
+            let Opened {
+                mut library,
+                origin,
+                warnings,
+            } = library::open(&paths, &options);
+            library.errors.extend(warnings);
+            (library, origin)
+        },
+        setup,
+    )
 }
 
 /// The reading state for the commands that print it; problems with the
@@ -124,10 +191,13 @@ fn reading_state() -> ReadingState {
     state
 }
 
-fn export(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+fn export(paths: &[PathBuf], loaded: &file::Loaded) -> anyhow::Result<ExitCode> {
+    for problem in &loaded.problems {
+        eprintln!("nlread: {problem}");
+    }
     let Opened {
         library, warnings, ..
-    } = open(paths);
+    } = library::open(paths, &library_options(loaded));
     for warning in &warnings {
         let (source, message) = (&warning.source, &warning.message);
         let (source, message) = (text::sanitize(source), text::sanitize(message));

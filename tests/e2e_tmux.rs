@@ -339,3 +339,30 @@ fn links_are_numbered_copied_with_osc52_and_a_missing_opener_is_reported() {
     tmux.keys(&["q"]);
     assert_eq!(wait_for_exit(&status), "EXIT=0");
 }
+
+#[test]
+fn a_broken_config_is_named_in_the_status_line_and_the_rest_applies() {
+    let Some(mut tmux) = Tmux::start("config") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    // XDG_CONFIG_HOME is the tempdir (see command_in).
+    let config = dir.path().join("nlread");
+    std::fs::create_dir_all(&config).expect("config dir");
+    std::fs::write(
+        config.join("config.toml"),
+        "[reading]\nmark_read_at_end = \"yes\"\n\n[keys]\nquit = [\"x\"]\n",
+    )
+    .expect("config written");
+    let (command, status) = reader_command(dir.path());
+    tmux.new_session(120, 35, &command);
+    let screen = tmux.wait_for("config.toml:2:20: reading.mark_read_at_end");
+    assert!(screen.contains("Rates hold steady"), "{screen}");
+    // The broken setting kept its default; the good one applies: q no
+    // longer quits (j then clears the message), x does.
+    tmux.keys(&["q", "j"]);
+    let screen = tmux.wait_until_gone("config.toml:2:20");
+    assert!(screen.contains("Rates hold steady"), "{screen}");
+    tmux.keys(&["x"]);
+    assert_eq!(wait_for_exit(&status), "EXIT=0");
+}

@@ -9,6 +9,7 @@
 //! as `Action::SearchResults`; the library itself can arrive later too, as
 //! `Action::Loaded`. `update_now` runs a search inline for tests and tools.
 
+pub mod keys;
 pub mod links;
 pub mod messages;
 pub mod panes;
@@ -316,24 +317,29 @@ impl App {
     }
 
     pub fn panes(&self) -> panes::Panes {
-        panes::panes(self.width, self.height, self.focus)
+        panes::panes_with(self.width, self.height, self.focus, self.settings.panes)
+    }
+
+    /// Width and height of the story text (see [`panes::story_size`]).
+    pub fn story_size(&self) -> (usize, usize) {
+        panes::story_size_with(self.width, self.height, self.settings.panes)
     }
 
     /// The shown story laid out at the story pane's width.
     pub fn story_lines(&self) -> Vec<StoryLine> {
-        let (w, _) = panes::story_size(self.width, self.height);
+        let (w, _) = self.story_size();
         self.shown_section()
             .map(|s| story::layout(s, w))
             .unwrap_or_default()
     }
 
     fn max_scroll(&self) -> usize {
-        let (_, h) = panes::story_size(self.width, self.height);
+        let (_, h) = self.story_size();
         self.story_lines().len().saturating_sub(h)
     }
 
     fn page(&self) -> usize {
-        let (_, h) = panes::story_size(self.width, self.height);
+        let (_, h) = self.story_size();
         // One line of the previous page stays in view for context.
         h.saturating_sub(1).max(1)
     }
@@ -591,7 +597,7 @@ impl App {
     /// Scrolls the story so link `k`'s number in the text is in view, so
     /// the highlight of a link picked by number can be seen.
     fn reveal_link(&mut self, k: usize) {
-        let (_, rows) = panes::story_size(self.width, self.height);
+        let (_, rows) = self.story_size();
         let found = self.story_lines().iter().position(|line| {
             line.segments
                 .iter()

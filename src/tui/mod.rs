@@ -15,9 +15,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
-use crate::app::{self, Action, App, Effect, messages};
+use crate::app::{self, Action, App, Effect, Settings, messages};
 use crate::model::{Library, Resume};
 use crate::store::StateFile;
+use crate::ui::theme::{Palette, Theme};
 use anyhow::Context;
 use crossterm::event::{self, Event};
 use ratatui::DefaultTerminal;
@@ -31,22 +32,46 @@ const IDLE: Duration = Duration::from_millis(250);
 /// Reading-state changes are saved at most this often (and on quit).
 const SAVE_EVERY: Duration = Duration::from_secs(1);
 
-/// Runs the reader on `library` until the user quits. `origin` says where
-/// the issues came from, for the status line.
+/// What the config file sets up in the reader (the defaults otherwise).
+#[derive(Debug, Clone, Default)]
+pub struct Setup {
+    pub keymap: keymap::Keymap,
+    pub palette: Palette,
+    pub settings: Settings,
+    /// Said in the status line at start (e.g. problems in the config file)
+    /// until the first key.
+    pub status: Option<String>,
+}
+
+/// Runs the reader on `library` with the defaults until the user quits.
+/// `origin` says where the issues came from, for the status line.
 pub fn run(library: Library, origin: String) -> anyhow::Result<()> {
-    run_with_loader(None, move || (library, origin))
+    run_with_loader(None, move || (library, origin), Setup::default())
 }
 
 /// Runs the reader, drawing an empty "Loading…" frame at once while `load`
 /// (which returns the library and its origin sentence) and the indexing run
 /// on a worker thread; the library is swapped in when it arrives. With a
 /// `state` file, reading state is loaded and saved on a thread of its own.
-pub fn run_with_loader<F>(state: Option<StateFile>, load: F) -> anyhow::Result<()>
+/// `setup` holds what the config file changes.
+pub fn run_with_loader<F>(state: Option<StateFile>, load: F, setup: Setup) -> anyhow::Result<()>
 where
     F: FnOnce() -> (Library, String) + Send + 'static,
 {
+    let Setup {
+        keymap,
+        palette,
+        settings,
+        status,
+    } = setup;
     let mut app = App::loading();
     app.no_color = no_color();
+    app.settings = settings;
+    app.status = status;
+    let view = View {
+        theme: Theme::with_palette(palette, app.no_color),
+        keymap,
+    };
     let ui = std::thread::current().id();
     let test_panic = crash::test_panic();
     // Before the worker starts, so a panic there is reported too.
@@ -91,6 +116,7 @@ where
         &mut saving,
         &stop,
         test_panic,
+        &view,
     );
     ratatui::restore();
     // A panic on the worker: its sentence, now that the terminal is back.
@@ -217,14 +243,21 @@ fn dispatch(
     Ok(Flow::Continue)
 }
 
+/// What the loop turns keys and the app into, fixed for the run.
+struct View {
+    keymap: keymap::Keymap,
+    theme: Theme,
+}
+
 fn on_event(
     app: &mut App,
     event: Event,
     worker: &Worker,
+    keymap: &keymap::Keymap,
     out: &mut impl Write,
 ) -> anyhow::Result<Flow> {
     let action = match event {
-        Event::Key(key) => keymap::action(key, app),
+        Event::Key(key) => keymap.action(key, app),
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
         _ => None,
     };
@@ -241,6 +274,7 @@ fn event_loop(
     saving: &mut Saving,
     stop: &AtomicBool,
     test_panic: Option<crash::TestPanic>,
+    view: &View,
 ) -> anyhow::Result<()> {
     let first_size = terminal.size()?;
     let mut size = (first_size.width, first_size.height);
@@ -260,7 +294,7 @@ fn event_loop(
         // Only after a change: while waiting for the worker the loop wakes
         // every few ms, and a redraw then would only take CPU from it.
         if dirty {
-            terminal.draw(|frame| crate::ui::draw(frame, app))?;
+            terminal.draw(|frame| crate::ui::draw_themed(frame, app, &view.theme))?;
             dirty = false;
             // The test hook (see crash::TEST_PANIC_VAR): after a frame with
             // the library in it, so the terminal really has to be restored.
@@ -292,12 +326,19 @@ fn event_loop(
         }
         if let Some(event) = first {
             dirty = true;
-            if let Flow::Quit = on_event(app, event, worker, terminal.backend_mut())? {
+            if let Flow::Quit = on_event(app, event, worker, &view.keymap, terminal.backend_mut())?
+            {
                 return Ok(());
             }
             // Keys typed faster than a frame are handled before one draw.
             while event::poll(Duration::ZERO)? {
-                if let Flow::Quit = on_event(app, event::read()?, worker, terminal.backend_mut())? {
+                if let Flow::Quit = on_event(
+                    app,
+                    event::read()?,
+                    worker,
+                    &view.keymap,
+                    terminal.backend_mut(),
+                )? {
                     return Ok(());
                 }
             }

@@ -15,13 +15,18 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{Paragraph, Wrap};
 use theme::Theme;
 
-/// Draws the whole reader.
+/// Draws the whole reader in the default colours (none under NO_COLOR).
 pub fn draw(frame: &mut Frame, app: &App) {
+    draw_themed(frame, app, &Theme::new(app.no_color));
+}
+
+/// Draws the whole reader in `theme`'s colours (see [`Theme::with_palette`]).
+pub fn draw_themed(frame: &mut Frame, app: &App, theme: &Theme) {
     let screen = frame.area();
     if screen.width == 0 || screen.height == 0 {
         return;
     }
-    let theme = Theme::new(app.no_color);
+    let theme = *theme;
     let panes = app.panes();
     if panes.too_small {
         let msg = Paragraph::new(messages::TOO_SMALL)
@@ -45,7 +50,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     bars::filter(frame, rect(panes.filter), app, &theme);
     bars::status(frame, rect(panes.status), app, &theme);
     if app.help {
-        help::help(frame, screen, &theme);
+        help::help(frame, screen, &app.settings.keys, &theme);
     }
 }
 
