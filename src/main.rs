@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use nlread::cli;
 use nlread::library::{self, Opened};
 
 const AFTER_HELP: &str = "\
@@ -48,6 +49,43 @@ enum Command {
         /// Files or folders to export; none: your library folder
         paths: Vec<PathBuf>,
     },
+    /// Copy newsletter files, mbox files and Maildir folders into your library folder
+    ///
+    /// Only what nlread can read is copied; a file already in the library
+    /// (same content, any name) is not copied again. Exit status: 0 when
+    /// everything was added or already there, 1 when some were skipped, 2
+    /// when the library folder cannot be created.
+    Add {
+        /// Files or folders to add (folders are searched recursively)
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Say what would be added without copying anything
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Print the issues and their stories as a tree, with read/unread/starred marks
+    List {
+        /// Files or folders to list; none: your library
+        paths: Vec<PathBuf>,
+        /// Print JSON for scripts
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the stories that match QUERY, best first, as the reader's filter ranks them
+    ///
+    /// Exit status: 0 when a story matched, 1 when none did.
+    Search {
+        /// Words to look for (every word must match)
+        query: String,
+        /// Files or folders to search; none: your library
+        paths: Vec<PathBuf>,
+        /// Print a JSON array for scripts
+        #[arg(long)]
+        json: bool,
+        /// Show at most N stories (0: all)
+        #[arg(long, value_name = "N", default_value_t = nlread::cli::search::DEFAULT_LIMIT)]
+        limit: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -64,6 +102,14 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Export { paths }) => export(&paths),
+        Some(Command::Add { paths, dry_run }) => Ok(cli::add::run(&paths, dry_run).into()),
+        Some(Command::List { paths, json }) => Ok(cli::list::run(&paths, json).into()),
+        Some(Command::Search {
+            query,
+            paths,
+            json,
+            limit,
+        }) => Ok(cli::search::run(&query, &paths, json, limit).into()),
         None => read(&cli.paths).map(|()| ExitCode::SUCCESS),
     }
 }

@@ -6,6 +6,7 @@
 //! per-source [`SourceError`], so one bad file never stops the others. It
 //! knows nothing about terminals.
 
+pub mod add;
 mod cache;
 pub mod export;
 mod open;
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 use crate::model::{Issue, Library, SourceError};
 use crate::parse::ParseError;
 
-pub use open::{Opened, load_default, load_default_from, open_paths};
+pub use open::{Opened, library_dir, load_default, load_default_from, open_paths};
 pub use seeds::{SEEDS, bundled};
 
 /// Files larger than this are refused: no newsletter is this long, and
