@@ -50,9 +50,11 @@ pub fn write_text(out: &mut impl Write, library: &Library, state: &ReadingState)
         unread_total += unread;
         stories += issue.sections.len();
         let date = issue.date.as_deref().map_or("undated   ".into(), line);
-        let name = match &issue.newsletter {
-            Some(newsletter) => format!("{}: {}", line(newsletter), line(&issue.title)),
-            None => line(&issue.title),
+        let title = line(&issue.title);
+        let name = match issue.newsletter.as_deref().map(line) {
+            // "Lantern Notes: Lantern Notes: kite day" says it twice.
+            Some(newsletter) if !title.starts_with(&newsletter) => format!("{newsletter}: {title}"),
+            _ => title,
         };
         let count = match (issue.sections.len(), unread) {
             (0, _) => "no stories".to_string(),

@@ -377,14 +377,16 @@ fn visible_entries(dir: &Path) -> Vec<(PathBuf, fs::Metadata)> {
         .collect()
 }
 
-/// The name a source gets in the library: its own, not hidden (a hidden
-/// file would never be read), a Maildir message's with `.eml` added and the
+/// The name a source gets in the library: its own without control
+/// characters, not hidden (a hidden file would never be read), a Maildir message's with `.eml` added and the
 /// `:` of its flags replaced (not allowed in names on every system).
 fn library_name(source: &Path, message: bool) -> OsString {
     let own = source
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // Control characters in a name would reach every listing of the folder.
+    let own = crate::text::sanitize(&own).replace('\n', " ");
     let mut name = own.trim_start_matches('.').to_string();
     if name.is_empty() {
         name = "issue".into();
