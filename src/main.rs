@@ -9,6 +9,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use nlread::cli;
 use nlread::library::{self, Opened};
+use nlread::model::ReadingState;
+use nlread::store::{self, StateFile};
 
 const AFTER_HELP: &str = "\
 Keys in the reader:
@@ -141,7 +143,8 @@ fn read(paths: &[PathBuf]) -> anyhow::Result<()> {
         );
     }
     let paths = paths.to_vec();
-    nlread::tui::run_with_loader(move || {
+    let state = store::default_path().map(StateFile::new);
+    nlread::tui::run_with_loader(state, move || {
         let Opened {
             mut library,
             origin,
@@ -152,6 +155,19 @@ fn read(paths: &[PathBuf]) -> anyhow::Result<()> {
     })
 }
 
+/// The reading state for the commands that print it; problems with the
+/// file go to stderr.
+fn reading_state() -> ReadingState {
+    let Some(path) = store::default_path() else {
+        return ReadingState::new();
+    };
+    let (state, report) = StateFile::new(path).load();
+    for warning in report.warnings {
+        eprintln!("nlread: {warning}");
+    }
+    state
+}
+
 fn export(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let Opened {
         library, warnings, ..
@@ -159,10 +175,11 @@ fn export(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     for warning in &warnings {
         eprintln!("nlread: {}: {}", warning.source, warning.message);
     }
+    let state = reading_state();
     let stdout = std::io::stdout().lock();
     // Indented for a person at a terminal, compact for a pipe or a file.
     let pretty = std::io::IsTerminal::is_terminal(&stdout);
-    let written = library::export::write_json_as(&library, stdout, pretty);
+    let written = library::export::write_json_as(&library, &state, stdout, pretty);
     let failed = library.errors.len();
     // Freeing a large library piece by piece takes longer than the export:
     // the process is about to end, so let the system reclaim it at once.

@@ -58,6 +58,50 @@ pub fn copy_failed(error: &str) -> String {
     format!("Could not copy the link: {error}")
 }
 
+/// After `m`.
+pub fn marked(read: bool) -> &'static str {
+    if read { "Marked read" } else { "Marked unread" }
+}
+
+/// After `s`.
+pub fn starred(starred: bool) -> &'static str {
+    if starred { "Starred" } else { "Star removed" }
+}
+
+/// After `A`.
+pub fn issue_marked(marked: usize) -> String {
+    match marked {
+        0 => "Every story in this issue was already read".to_string(),
+        1 => "Marked 1 story read".to_string(),
+        n => format!("Marked {n} stories read"),
+    }
+}
+
+/// `n` with nothing left to read.
+pub const NO_UNREAD: &str = "No unread stories left";
+
+/// After `u` or `S`.
+pub fn view_shown(view: crate::app::View, count: usize) -> String {
+    use crate::app::View;
+    let noun = if count == 1 { "story" } else { "stories" };
+    match view {
+        View::All => "Showing all stories".to_string(),
+        View::Unread => format!("{count} unread {noun} (u again: all)"),
+        View::Starred => format!("{count} starred {noun} (S again: all)"),
+    }
+}
+
+/// The story list's title in each view.
+pub const UNREAD_TITLE: &str = "Unread";
+pub const STARRED_TITLE: &str = "Starred";
+pub const NO_UNREAD_LIST: &str = "Every story is read. u shows all.";
+pub const NO_STARRED_LIST: &str = "No starred stories yet: s stars one. S shows all.";
+
+/// "12 unread" in the status line.
+pub fn unread_count(n: usize) -> String {
+    format!("{n} unread")
+}
+
 pub const FILTER_PROMPT: &str = "/ ";
 pub const FILTER_HINT: &str = "/ filter stories";
 pub const STATUS_HINTS: &str = "? help  / filter  q quit";
@@ -109,6 +153,11 @@ pub const HELP: &[(&str, &str)] = &[
         "open the selected link (or link [3]) in the browser",
     ),
     ("y  3y", "copy the selected link's (or link [3]'s) address"),
+    ("n N", "next / previous unread story (whole library)"),
+    ("m", "mark the story read / unread"),
+    ("A", "mark every story of the issue read"),
+    ("s", "star / unstar the story"),
+    ("u  S", "show only unread / starred stories (again: all)"),
     ("/", "filter stories in every issue as you type"),
     ("  Up Down", "in the filter: move through results"),
     ("  Enter", "in the filter: go to the results"),

@@ -12,11 +12,13 @@
 pub mod links;
 pub mod messages;
 pub mod panes;
+pub mod reading;
 pub mod settings;
 pub mod story;
 
-use crate::model::{Issue, Library, Section};
+use crate::model::{Issue, Library, Mark, Section};
 use crate::search::{self, Hit, Index};
+pub use reading::{StateLoaded, View};
 use serde::{Deserialize, Serialize};
 pub use settings::Settings;
 use std::sync::Arc;
@@ -94,6 +96,12 @@ pub enum Action {
     /// (the opener failed, the clipboard could not be written).
     #[serde(skip)]
     Status(String),
+    /// The reading state, read from disk off the UI thread.
+    #[serde(skip)]
+    StateLoaded(Box<StateLoaded>),
+    /// After a save: marks another reader saved meanwhile (newer than ours).
+    #[serde(skip)]
+    MarksMerged(Vec<(String, Mark)>),
 }
 
 /// What the caller of [`update`] must do.
@@ -164,6 +172,9 @@ pub struct App {
     pub filter: String,
     /// The newest hits that arrived; while a search is pending they belong
     /// to an older query (see `searching`).
+    hits: Arc<Vec<Hit>>,
+    /// The story list shown instead of the issue's sections: the hits that
+    /// are in the view, or with no filter, every story in the view.
     pub results: Arc<Vec<Hit>>,
     pub result: usize,
     pub result_offset: usize,
@@ -183,6 +194,9 @@ pub struct App {
     pub no_color: bool,
     /// What the config file changes.
     pub settings: Settings,
+    /// All stories, or only unread or starred ones.
+    pub view: View,
+    reading: reading::Reading,
 }
 
 impl App {
@@ -226,6 +240,9 @@ impl App {
             status: None,
             no_color: false,
             settings: Settings::default(),
+            view: View::All,
+            hits: Arc::default(),
+            reading: reading::Reading::default(),
         }
     }
 
@@ -262,6 +279,12 @@ impl App {
         !self.filter.is_empty()
     }
 
+    /// True while the story list (`results`) replaces the issue's sections:
+    /// a filter is typed, or only unread or starred stories are shown.
+    pub fn listing(&self) -> bool {
+        self.filtering() || self.view != View::All
+    }
+
     pub fn terms(&self) -> Vec<String> {
         search::terms(&self.filter)
     }
@@ -273,7 +296,7 @@ impl App {
     /// (issue, section) of the story the story pane shows: the selected
     /// result while filtering, else the selected section.
     pub fn shown(&self) -> Option<(usize, usize)> {
-        let (i, s) = if self.filtering() {
+        let (i, s) = if self.listing() {
             let hit = self.results.get(self.result)?;
             (hit.issue, hit.section)
         } else {
@@ -321,7 +344,7 @@ impl App {
 
     /// True when the list `focus` names shows filter results.
     fn in_results(&self) -> bool {
-        self.filtering() && matches!(self.focus, Focus::Sections | Focus::Filter)
+        self.listing() && matches!(self.focus, Focus::Sections | Focus::Filter)
     }
 
     fn section_count(&self) -> usize {
@@ -333,7 +356,7 @@ impl App {
             self.issue = issue;
             self.section = 0;
             self.section_offset = 0;
-            if !self.filtering() {
+            if !self.listing() {
                 self.scroll = 0;
             }
         }
@@ -385,7 +408,7 @@ impl App {
     /// Next (`forward`) or previous story: the next result while filtering,
     /// else the next section, crossing into the neighbouring issue at an end.
     fn step_section(&mut self, forward: bool) {
-        if self.filtering() {
+        if self.listing() {
             let len = self.results.len();
             if len > 0 {
                 let r = if forward {
@@ -439,8 +462,9 @@ impl App {
     }
 
     fn show_results(&mut self, generation: u64, hits: Arc<Vec<Hit>>) {
-        self.results = hits;
+        self.hits = hits;
         self.results_generation = generation;
+        self.refresh_results();
         self.result = 0;
         self.result_offset = 0;
         self.scroll = 0;
@@ -461,6 +485,14 @@ impl App {
             origin,
             index,
         } = loaded;
+        // A library loaded again (new files) keeps the story on screen; the
+        // first one opens where the last run stopped.
+        let back_to = if self.loading {
+            self.reading.state.resume.clone()
+        } else {
+            self.resume_point()
+        };
+        let focus = self.focus;
         self.library = library;
         self.index = index;
         self.origin = origin;
@@ -471,15 +503,34 @@ impl App {
         self.section_offset = 0;
         self.scroll = 0;
         self.link = None;
+        self.recount();
         // Hits of another library would point at the wrong stories.
         self.show_results(self.results_generation, Arc::default());
-        self.requery()
+        let effect = self.requery();
+        if let Some(back_to) = back_to
+            && self.resume_at(&back_to)
+            && !back_to.reading
+        {
+            self.focus = focus;
+        }
+        effect
     }
 
     fn clear_filter(&mut self) {
         if self.filtering() {
             self.filter.clear();
             self.requery();
+        }
+    }
+
+    /// Esc in a list: the filter first, then the unread/starred view.
+    fn clear_listing(&mut self) {
+        if self.filtering() {
+            self.clear_filter();
+        } else if self.view != View::All {
+            let shown = self.shown();
+            self.view = View::All;
+            self.rebuild_results(shown);
         }
     }
 
@@ -573,6 +624,14 @@ pub fn update(app: &mut App, action: Action) -> Effect {
             app.status = Some(message);
             Effect::None
         }
+        Action::StateLoaded(loaded) => {
+            app.state_loaded(*loaded);
+            Effect::None
+        }
+        Action::MarksMerged(marks) => {
+            app.marks_merged(marks);
+            Effect::None
+        }
         action if app.help => {
             match action {
                 Action::Quit => return Effect::Quit,
@@ -590,10 +649,12 @@ pub fn update(app: &mut App, action: Action) -> Effect {
                 ) {
                     app.count = None;
                 }
+                app.reading.touched = true;
             }
             key(app, action)
         }
     };
+    app.note_reading();
     // A link chosen in one story means nothing in the next.
     if app.shown() != shown {
         app.link = None;
@@ -714,7 +775,7 @@ fn key(app: &mut App, action: Action) -> Effect {
                 app.clear_filter();
                 app.leave_filter_bar();
             }
-            Focus::Sections | Focus::Issues => app.clear_filter(),
+            Focus::Sections | Focus::Issues => app.clear_listing(),
             Focus::Story => app.focus = Focus::Sections,
         },
         Action::ToggleHelp => app.help = true,
@@ -728,15 +789,18 @@ fn key(app: &mut App, action: Action) -> Effect {
         Action::OpenLink => return link_effect(app, false),
         Action::CopyLink => return link_effect(app, true),
         Action::Resize { width, height } => app.resize(width, height),
-        // Wired to the reading state in the next commit.
-        Action::NextUnread
-        | Action::PrevUnread
-        | Action::MarkIssueRead
-        | Action::ToggleRead
-        | Action::ToggleStar
-        | Action::StarredOnly
-        | Action::UnreadOnly => {}
-        Action::SearchResults { .. } | Action::Loaded(_) | Action::Status(_) => {}
+        Action::NextUnread => app.step_unread(true),
+        Action::PrevUnread => app.step_unread(false),
+        Action::MarkIssueRead => app.mark_issue_read(),
+        Action::ToggleRead => app.toggle_read(),
+        Action::ToggleStar => app.toggle_star(),
+        Action::StarredOnly => app.toggle_view(View::Starred),
+        Action::UnreadOnly => app.toggle_view(View::Unread),
+        Action::SearchResults { .. }
+        | Action::Loaded(_)
+        | Action::Status(_)
+        | Action::StateLoaded(_)
+        | Action::MarksMerged(_) => {}
     }
     Effect::None
 }

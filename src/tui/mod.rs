@@ -5,14 +5,18 @@
 
 pub mod clipboard;
 pub mod keymap;
+pub mod saver;
 pub mod worker;
 
 use std::io::Write;
-use std::sync::mpsc::TryRecvError;
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant};
 
 use crate::app::{self, Action, App, Effect, messages};
-use crate::model::Library;
+use crate::model::{Library, Resume};
+use crate::store::StateFile;
 use anyhow::Context;
 use crossterm::event::{self, Event};
 use ratatui::DefaultTerminal;
@@ -23,32 +27,118 @@ use worker::{Job, Worker};
 const POLL: Duration = Duration::from_millis(4);
 /// How often an idle reader looks at the terminal size (see event_loop).
 const IDLE: Duration = Duration::from_millis(250);
+/// Reading-state changes are saved at most this often (and on quit).
+const SAVE_EVERY: Duration = Duration::from_secs(1);
 
 /// Runs the reader on `library` until the user quits. `origin` says where
 /// the issues came from, for the status line.
 pub fn run(library: Library, origin: String) -> anyhow::Result<()> {
-    run_with_loader(move || (library, origin))
+    run_with_loader(None, move || (library, origin))
 }
 
 /// Runs the reader, drawing an empty "Loading…" frame at once while `load`
 /// (which returns the library and its origin sentence) and the indexing run
-/// on a worker thread; the library is swapped in when it arrives.
-pub fn run_with_loader<F>(load: F) -> anyhow::Result<()>
+/// on a worker thread; the library is swapped in when it arrives. With a
+/// `state` file, reading state is loaded and saved on a thread of its own.
+pub fn run_with_loader<F>(state: Option<StateFile>, load: F) -> anyhow::Result<()>
 where
     F: FnOnce() -> (Library, String) + Send + 'static,
 {
     let mut app = App::loading();
     app.no_color = no_color();
+    let stop = stop_signals().context("could not listen for termination signals")?;
     let worker = worker::spawn(load).context("could not start the reader's worker thread")?;
+    let (state_tx, state_answers) = channel();
+    let saver = match state {
+        Some(file) => {
+            Some(saver::spawn(file, state_tx).context("could not start the reading-state thread")?)
+        }
+        None => None,
+    };
+    let mut saving = Saving {
+        saver: saver.as_ref(),
+        answers: state_answers,
+        pending: saver.is_some(),
+        last: Instant::now(),
+        resume: None,
+    };
     // try_init also installs a panic hook that restores the terminal before
     // the panic message is printed.
     let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, &mut app, &worker);
+    let result = event_loop(&mut terminal, &mut app, &worker, &mut saving, &stop);
     ratatui::restore();
+    // Whatever ended the loop (q, a signal, a closed terminal), what the
+    // user did is written before the process ends.
+    let last = saving.changes(&mut app);
+    drop(saving);
+    if let Some(saver) = saver {
+        saver.finish(last);
+    }
     // Quitting should be instant: freeing a 100,000-story library string by
     // string takes longer than the exit that follows, which reclaims it whole.
     std::mem::forget(app);
     result
+}
+
+/// SIGTERM, SIGHUP (the terminal was closed) and SIGINT set this flag; the
+/// loop sees it within one idle wait and quits as `q` does, saving state.
+fn stop_signals() -> std::io::Result<Arc<AtomicBool>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+    Ok(stop)
+}
+
+/// The loop's side of saving: when to send changes to the saver thread.
+struct Saving<'a> {
+    saver: Option<&'a saver::Saver>,
+    answers: Receiver<Action>,
+    /// The state file has not been read yet.
+    pending: bool,
+    last: Instant,
+    /// The resume point last sent (its time aside).
+    resume: Option<Resume>,
+}
+
+impl Saving<'_> {
+    /// What changed since the last save: marks, and the resume point if
+    /// the reader moved.
+    fn changes(&mut self, app: &mut App) -> saver::Changes {
+        let marks = app.take_changes();
+        let resume = app.resume_point().filter(|now| {
+            let same = self.resume.as_ref().is_some_and(|before| {
+                Resume {
+                    at: now.at,
+                    ..before.clone()
+                } == *now
+            });
+            !same
+        });
+        if resume.is_some() {
+            self.resume.clone_from(&resume);
+        }
+        saver::Changes { marks, resume }
+    }
+
+    /// Sends what changed, at most once per SAVE_EVERY.
+    fn tick(&mut self, app: &mut App) {
+        let Some(saver) = self.saver else {
+            return;
+        };
+        if self.pending || app.is_loading() || self.last.elapsed() < SAVE_EVERY {
+            return;
+        }
+        self.last = Instant::now();
+        let changes = self.changes(app);
+        if !changes.marks.is_empty() || changes.resume.is_some() {
+            saver.save(changes);
+        }
+    }
 }
 
 /// NO_COLOR (no-color.org): set and not empty means no colours.
@@ -118,6 +208,8 @@ fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     worker: &Worker,
+    saving: &mut Saving,
+    stop: &AtomicBool,
 ) -> anyhow::Result<()> {
     let first_size = terminal.size()?;
     let mut size = (first_size.width, first_size.height);
@@ -130,6 +222,10 @@ fn event_loop(
     );
     let mut dirty = true;
     loop {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        saving.tick(app);
         // Only after a change: while waiting for the worker the loop wakes
         // every few ms, and a redraw then would only take CPU from it.
         if dirty {
@@ -138,7 +234,11 @@ fn event_loop(
         }
         // Block on the keyboard only when the worker owes nothing;
         // otherwise wake up often to take its answers.
-        let wait = if app.waiting() { POLL } else { IDLE };
+        let wait = if app.waiting() || saving.pending {
+            POLL
+        } else {
+            IDLE
+        };
         let first = event::poll(wait)?.then(event::read).transpose()?;
         // A resize that lands before crossterm listens for SIGWINCH (right
         // at start-up) sends no event: compare the size now and then.
@@ -163,6 +263,25 @@ fn event_loop(
             while event::poll(Duration::ZERO)? {
                 if let Flow::Quit = on_event(app, event::read()?, worker, terminal.backend_mut())? {
                     return Ok(());
+                }
+            }
+        }
+        loop {
+            match saving.answers.try_recv() {
+                Ok(action) => {
+                    let loaded = matches!(action, Action::StateLoaded(_));
+                    dirty = true;
+                    app::update(app, action);
+                    if loaded {
+                        saving.pending = false;
+                        // Where the last run stopped is not news to save.
+                        saving.resume = app.reading_state().resume.clone();
+                    }
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    saving.pending = false;
+                    break;
                 }
             }
         }

@@ -44,6 +44,15 @@ impl Theme {
         self.fg(Color::DarkGray).add_modifier(Modifier::DIM)
     }
 
+    /// The mark of an unread story or issue (its title is bold too).
+    pub fn unread(&self) -> Style {
+        self.fg(Color::Green).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn starred(&self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+
     pub fn newsletter(&self) -> Style {
         self.fg(Color::Magenta)
     }
