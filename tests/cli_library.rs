@@ -270,16 +270,16 @@ fn list_shows_the_tree_and_follows_the_reading_state() {
     assert_eq!(
         stdout(&before),
         "2025-04-16  Lantern Notes: kite day  (2 unread)\n\
-         \x20 ├─ •  Kite day\n\
-         \x20 └─ •  Lost and found\n\
+         \x20 ├─ N  Kite day\n\
+         \x20 └─ N  Lost and found\n\
          2025-04-09  Lantern Notes: bridge repairs  (2 unread)\n\
-         \x20 ├─ •  Bridge repairs\n\
-         \x20 └─ •  Choir practice\n\
+         \x20 ├─ N  Bridge repairs\n\
+         \x20 └─ N  Choir practice\n\
          2025-03-04  The Tidepool Letter: Kelp forests return  (3 unread)\n\
-         \x20 ├─ •  Kelp forests return\n\
-         \x20 ├─ •  A quiet harbour\n\
-         \x20 └─ •  Crab census\n\
-         3 issues, 7 stories: 7 unread, 0 starred  (• unread  ✓ read  ★ starred)\n"
+         \x20 ├─ N  Kelp forests return\n\
+         \x20 ├─ N  A quiet harbour\n\
+         \x20 └─ N  Crab census\n\
+         3 issues, 7 stories: 7 unread, 0 starred  (N unread, * starred)\n"
     );
 
     // What the reader saves: one story read, another starred.
@@ -297,8 +297,8 @@ fn list_shows_the_tree_and_follows_the_reading_state() {
     .unwrap();
     let after = stdout(&run(home, &["list"], &[]));
     assert!(after.contains("Kelp forests return  (2 unread)"), "{after}");
-    assert!(after.contains("  ├─ ✓  A quiet harbour\n"), "{after}");
-    assert!(after.contains("  ├─ •★ Kite day\n"), "{after}");
+    assert!(after.contains("  ├─    A quiet harbour\n"), "{after}");
+    assert!(after.contains("  ├─ N* Kite day\n"), "{after}");
     assert!(
         after.contains("Lantern Notes: kite day  (2 unread)"),
         "{after}"

@@ -3,8 +3,8 @@
 //!
 //! ```text
 //! 2025-03-04  The Tidepool Letter: Kelp forests return  (1 unread)
-//!   ├─ ✓  Kelp forests return
-//!   └─ •★ A quiet harbour
+//!   ├─    Kelp forests return
+//!   └─ N* A quiet harbour
 //! ```
 //!
 //! Exit status: 0, or 1 when some sources could not be read (they are
@@ -38,9 +38,11 @@ pub fn run(paths: &[PathBuf], json: bool) -> u8 {
     }
 }
 
-const UNREAD: char = '•';
-const READ: char = '✓';
-const STARRED: char = '★';
+/// The reader's marks (see `ui::lists`): `N` unread, `*` starred, nothing
+/// for read; ASCII, so every terminal gives them one cell.
+const UNREAD: char = 'N';
+const READ: char = ' ';
+const STARRED: char = '*';
 
 /// The tree, then a line of totals.
 pub fn write_text(out: &mut impl Write, library: &Library, state: &ReadingState) -> io::Result<()> {
@@ -81,7 +83,7 @@ pub fn write_text(out: &mut impl Write, library: &Library, state: &ReadingState)
     }
     writeln!(
         out,
-        "{}, {}: {} unread, {} starred  ({UNREAD} unread  {READ} read  {STARRED} starred)",
+        "{}, {}: {} unread, {} starred  ({UNREAD} unread, {STARRED} starred)",
         count(library.issues.len(), "issue", "issues"),
         count(stories, "story", "stories"),
         unread_total,
@@ -222,20 +224,20 @@ mod tests {
         assert_eq!(
             text(&state),
             "2025-03-04  The Tidepool Letter: Kelp forests return  (3 unread)\n\
-             \x20 ├─ •  Kelp forests return\n\
-             \x20 ├─ •  A quiet harbour\n\
-             \x20 └─ •  Crab count\n\
+             \x20 ├─ N  Kelp forests return\n\
+             \x20 ├─ N  A quiet harbour\n\
+             \x20 └─ N  Crab count\n\
              undated     A note  (1 unread)\n\
-             \x20 └─ •  Only story\n\
-             2 issues, 4 stories: 4 unread, 0 starred  (• unread  ✓ read  ★ starred)\n"
+             \x20 └─ N  Only story\n\
+             2 issues, 4 stories: 4 unread, 0 starred  (N unread, * starred)\n"
         );
         state.set_read("s1", true, 1);
         state.set_starred("s2", true, 2);
         state.set_read("s4", true, 3);
         let shown = text(&state);
         assert!(shown.contains("Kelp forests return  (2 unread)"), "{shown}");
-        assert!(shown.contains("├─ ✓  Kelp forests return"), "{shown}");
-        assert!(shown.contains("├─ •★ A quiet harbour"), "{shown}");
+        assert!(shown.contains("├─    Kelp forests return"), "{shown}");
+        assert!(shown.contains("├─ N* A quiet harbour"), "{shown}");
         assert!(shown.contains("A note  (all read)"), "{shown}");
         assert!(shown.contains("2 unread, 1 starred"), "{shown}");
     }
