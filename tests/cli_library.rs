@@ -491,3 +491,16 @@ fn a_closed_pipe_is_not_an_error() {
         );
     }
 }
+
+#[test]
+fn an_empty_library_lists_the_samples_and_says_so() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let out = run(home, &["list"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("(bundled)"), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Orbit Desk"), "{}", stdout(&out));
+    // Named paths are never mistaken for the samples.
+    let named = run(home, &["list"], &[&fixture("tidepool.txt")]);
+    assert!(stderr(&named).is_empty(), "{}", stderr(&named));
+}

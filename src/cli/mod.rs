@@ -53,10 +53,22 @@ fn open(paths: &[PathBuf]) -> Opened {
 /// true when every source was read.
 fn open_reporting(paths: &[PathBuf], err: &mut impl Write) -> (Library, bool) {
     let Opened {
-        library, warnings, ..
+        library,
+        warnings,
+        origin,
     } = open(paths);
     for problem in warnings.iter().chain(&library.errors) {
         report_source(err, problem);
+    }
+    // An empty library folder shows the bundled samples: say so, as the
+    // reader's status line does, or they pass for the user's own issues.
+    let samples = !library.issues.is_empty()
+        && library
+            .issues
+            .iter()
+            .all(|i| i.source.starts_with("seeds/"));
+    if paths.is_empty() && samples {
+        let _ = writeln!(err, "nlread: {}", line(&origin));
     }
     let complete = library.errors.is_empty();
     (library, complete)

@@ -101,6 +101,14 @@ pub fn add_paths(
     for source in sources {
         adder.add_named(source, &mut each);
     }
+    // The new names reach the disk with the folder's entries: once for all
+    // the copies, as a sync per file would cost more than the copying.
+    if summary.added > 0
+        && !dry_run
+        && let Ok(folder) = File::open(dir)
+    {
+        let _ = folder.sync_all();
+    }
     Ok(summary)
 }
 
@@ -339,11 +347,6 @@ impl Adder {
         })();
         if result.is_err() {
             let _ = fs::remove_file(&tmp);
-        }
-        if result.is_ok()
-            && let Ok(dir) = File::open(&self.dir)
-        {
-            let _ = dir.sync_all();
         }
         result
     }
