@@ -22,7 +22,8 @@ Keys in the reader:
 
 With no PATH, nlread opens your library folder (e.g. ~/.local/share/nlread/library),
 or the bundled sample issues while that folder is empty.
-A file named like a command (\"export\", \"add\", \"list\", \"search\") is opened as ./NAME.
+A file named like a command (\"export\", \"add\", \"list\", \"search\") is opened as
+./export, ./list and so on.
 Set NO_COLOR to read without colours.";
 
 #[derive(Parser)]
