@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use nlread::cli;
 use nlread::config::{self, file};
 use nlread::library::{self, Opened};
-use nlread::model::ReadingState;
 use nlread::store::{self, StateFile};
 use nlread::text;
 
@@ -23,7 +23,8 @@ Keys in the reader:
 
 With no PATH, nlread opens your library folder (e.g. ~/.local/share/nlread/library),
 or the bundled sample issues while that folder is empty.
-A file literally named \"export\" is opened as ./export.
+A file named like a command (\"export\", \"add\", \"list\", \"search\", \"config\") is
+opened as ./export, ./list and so on.
 Set NO_COLOR to read without colours.
 Keys, colours, library folders and more: nlread config --default.";
 
@@ -52,6 +53,43 @@ enum Command {
     Export {
         /// Files or folders to export; none: your library folder
         paths: Vec<PathBuf>,
+    },
+    /// Copy newsletter files, mbox files and Maildir folders into your library folder
+    ///
+    /// Only what nlread can read is copied; a file already in the library
+    /// (same content, any name) is not copied again. Exit status: 0 when
+    /// everything was added or already there, 1 when some were skipped, 2
+    /// when the library folder cannot be created.
+    Add {
+        /// Files or folders to add (folders are searched recursively)
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Say what would be added without copying anything
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Print the issues and their stories as a tree, with read/unread/starred marks
+    List {
+        /// Files or folders to list; none: your library
+        paths: Vec<PathBuf>,
+        /// Print JSON for scripts
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the stories that match QUERY, best first, as the reader's filter ranks them
+    ///
+    /// Exit status: 0 when a story matched, 1 when none did.
+    Search {
+        /// Words to look for (every word must match)
+        query: String,
+        /// Files or folders to search; none: your library
+        paths: Vec<PathBuf>,
+        /// Print a JSON array for scripts
+        #[arg(long)]
+        json: bool,
+        /// Show at most N stories (0: all)
+        #[arg(long, value_name = "N", default_value_t = nlread::cli::search::DEFAULT_LIMIT)]
+        limit: usize,
     },
     /// Show nlread's config file: where it is, the defaults, its problems
     Config(ConfigArgs),
@@ -86,6 +124,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Config(args)) => Ok(config_command(&args)),
         Some(Command::Export { paths }) => export(&paths, &file::load()),
+        Some(Command::Add { paths, dry_run }) => {
+            let loaded = loaded_reporting();
+            Ok(cli::add::run(&paths, &library_options(&loaded), dry_run).into())
+        }
+        Some(Command::List { paths, json }) => {
+            let loaded = loaded_reporting();
+            Ok(cli::list::run(&paths, &library_options(&loaded), json).into())
+        }
+        Some(Command::Search {
+            query,
+            paths,
+            json,
+            limit,
+        }) => {
+            let loaded = loaded_reporting();
+            let options = library_options(&loaded);
+            Ok(cli::search::run(&query, &paths, &options, json, limit).into())
+        }
         None => read(&cli.paths, file::load()).map(|()| ExitCode::SUCCESS),
     }
 }
@@ -120,6 +176,15 @@ fn config_command(args: &ConfigArgs) -> ExitCode {
         println!("{problem}");
     }
     ExitCode::FAILURE
+}
+
+/// The config for a command that prints: its problems go to stderr.
+fn loaded_reporting() -> file::Loaded {
+    let loaded = file::load();
+    for problem in &loaded.problems {
+        eprintln!("nlread: {problem}");
+    }
+    loaded
 }
 
 /// The library folders and order the config asks for.
@@ -178,19 +243,6 @@ fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<()> {
     )
 }
 
-/// The reading state for the commands that print it; problems with the
-/// file go to stderr.
-fn reading_state() -> ReadingState {
-    let Some(path) = store::default_path() else {
-        return ReadingState::new();
-    };
-    let (state, report) = StateFile::new(path).load();
-    for warning in report.warnings {
-        eprintln!("nlread: {warning}");
-    }
-    state
-}
-
 fn export(paths: &[PathBuf], loaded: &file::Loaded) -> anyhow::Result<ExitCode> {
     for problem in &loaded.problems {
         eprintln!("nlread: {problem}");
@@ -203,7 +255,7 @@ fn export(paths: &[PathBuf], loaded: &file::Loaded) -> anyhow::Result<ExitCode> 
         let (source, message) = (text::sanitize(source), text::sanitize(message));
         eprintln!("nlread: {source}: {message}");
     }
-    let state = reading_state();
+    let state = cli::reading_state(&mut std::io::stderr());
     let stdout = std::io::stdout().lock();
     // Indented for a person at a terminal, compact for a pipe or a file.
     let pretty = std::io::IsTerminal::is_terminal(&stdout);

@@ -6,6 +6,7 @@
 //! per-source [`SourceError`], so one bad file never stops the others. It
 //! knows nothing about terminals.
 
+pub mod add;
 mod cache;
 pub mod export;
 mod open;
@@ -18,7 +19,8 @@ use crate::model::{Issue, Library, SourceError};
 use crate::parse::ParseError;
 
 pub use open::{
-    Opened, Options, load_default, load_default_from, load_folders_from, open, open_paths,
+    Opened, Options, library_dir, load_default, load_default_from, load_folders_from, open,
+    open_paths,
 };
 pub use seeds::{SEEDS, bundled};
 

@@ -60,13 +60,17 @@ pub fn open_paths(paths: &[PathBuf]) -> Opened {
     }
 }
 
-/// The default library: the `library` folder in nlread's data directory
-/// (e.g. `~/.local/share/nlread/library`), created if missing.
+/// The library folder: `nlread` opens it by default and `nlread add`
+/// copies into it. Today the `library` folder in nlread's data directory
+/// (e.g. `~/.local/share/nlread/library`); `None` without a home folder.
+pub fn library_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "nlread").map(|p| p.data_dir().join("library"))
+}
+
+/// The default library: the [`library_dir`], created if missing.
 pub fn load_default() -> Opened {
     let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
-    let dir =
-        directories::ProjectDirs::from("", "", "nlread").map(|p| p.data_dir().join("library"));
-    load_default_from(dir.as_deref(), home.as_deref())
+    load_default_from(library_dir().as_deref(), home.as_deref())
 }
 
 /// [`load_default`] with the folder and the home directory (used only to
