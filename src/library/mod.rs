@@ -11,6 +11,7 @@ mod cache;
 pub mod export;
 mod open;
 mod scan;
+pub mod watch;
 mod seeds;
 
 use std::path::{Path, PathBuf};
