@@ -66,6 +66,8 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Issue, EmailError> {
     // A masthead line the text parser took for a heading leaves an empty story.
     issue.sections.retain(|s| s.block_count() > 0);
     apply_headers(&mut issue, &message, bytes);
+    // A huge subject or sender can still push the issue over its cap.
+    super::limits::cap(&mut issue, source);
     Ok(issue)
 }
 

@@ -68,7 +68,7 @@ pub fn parse(text: &str, source: &str) -> Issue {
         sections
     };
 
-    Issue {
+    let mut issue = Issue {
         id,
         source: source.to_string(),
         newsletter: front.newsletter,
@@ -76,7 +76,9 @@ pub fn parse(text: &str, source: &str) -> Issue {
         date: front.date.or(header_date),
         author: front.author.or(header_author),
         sections,
-    }
+    };
+    super::limits::cap(&mut issue, source);
+    issue
 }
 
 // ------------------------------------------------------------- the walk

@@ -1,0 +1,1 @@
+//! Memory caps (filled in below).
