@@ -147,14 +147,15 @@ pub fn cap(issue: &mut Issue, source: &str) -> bool {
     }
 }
 
-/// Ends an issue whose source was not read to its end (a file over
-/// [`MAX_READ_BYTES`]) with the note saying so, unless it has one already.
-pub fn note_unread_rest(issue: &mut Issue, source: &str) {
+/// Ends an issue whose source was read only to byte `read` (a file over
+/// the read limit, or an mbox message cut short) with the note saying so,
+/// unless it has one already.
+pub fn note_unread_rest(issue: &mut Issue, source: &str, read: usize) {
     if !is_cut(issue) {
         cap(issue, source);
     }
     if !is_cut(issue) {
-        add_note(issue, &cut_note(&mib(MAX_READ_BYTES), source));
+        add_note(issue, &cut_note(&mib(read), source));
     }
 }
 
