@@ -16,6 +16,8 @@ use crate::model::{Block, Issue, Link, Section};
 use crate::text::sanitize;
 use scraper::{ElementRef, Html, Node};
 
+mod nesting;
+
 /// One HTML document (a saved page or an email's HTML body) -> one Issue:
 /// title from `<title>`/first heading, newsletter from og:site_name (None
 /// otherwise), date from `<time datetime>`/meta if present, sections from
@@ -23,7 +25,8 @@ use scraper::{ElementRef, Html, Node};
 /// ([`Section::with_links`]).
 pub fn parse(html: &str, source: &str) -> Issue {
     let html = html.strip_prefix('\u{feff}').unwrap_or(html);
-    let doc = Html::parse_document(html);
+    let flat = nesting::flatten(html);
+    let doc = Html::parse_document(flat.as_deref().unwrap_or(html));
     let root = doc.root_element();
     let meta = Meta::read(root);
 

@@ -427,4 +427,6 @@ regression! {
         "An item whose HTML is only a linked heading: its link pointed at block 0 of a story with no blocks.",
     fuzz_feed_2 => "feed" / "2439e44add931cd6.bin":
         "A feed listing the same item twice gave two issues with one id.",
+    fuzz_markdown_1 => "markdown" / "18a64a38db1ba3fd.bin":
+        "A linked heading with nothing under it: its link pointed at block 0 of a story with no blocks.",
 }
