@@ -6,8 +6,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use nlread::cli;
+use nlread::config::{self, file};
 use nlread::library::{self, Opened};
+use nlread::store::{self, StateFile};
+use nlread::text;
 
 const AFTER_HELP: &str = "\
 Keys in the reader:
@@ -19,8 +23,10 @@ Keys in the reader:
 
 With no PATH, nlread opens your library folder (e.g. ~/.local/share/nlread/library),
 or the bundled sample issues while that folder is empty.
-A file literally named \"export\" is opened as ./export.
-Set NO_COLOR to read without colours.";
+A file named like a command (\"export\", \"add\", \"list\", \"search\", \"config\") is
+opened as ./export, ./list and so on.
+Set NO_COLOR to read without colours.
+Keys, colours, library folders and more: nlread config --default.";
 
 #[derive(Parser)]
 #[command(
@@ -48,6 +54,59 @@ enum Command {
         /// Files or folders to export; none: your library folder
         paths: Vec<PathBuf>,
     },
+    /// Copy newsletter files, mbox files and Maildir folders into your library folder
+    ///
+    /// Only what nlread can read is copied; a file already in the library
+    /// (same content, any name) is not copied again. Exit status: 0 when
+    /// everything was added or already there, 1 when some were skipped, 2
+    /// when the library folder cannot be created.
+    Add {
+        /// Files or folders to add (folders are searched recursively)
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Say what would be added without copying anything
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Print the issues and their stories as a tree, with read/unread/starred marks
+    List {
+        /// Files or folders to list; none: your library
+        paths: Vec<PathBuf>,
+        /// Print JSON for scripts
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the stories that match QUERY, best first, as the reader's filter ranks them
+    ///
+    /// Exit status: 0 when a story matched, 1 when none did.
+    Search {
+        /// Words to look for (every word must match)
+        query: String,
+        /// Files or folders to search; none: your library
+        paths: Vec<PathBuf>,
+        /// Print a JSON array for scripts
+        #[arg(long)]
+        json: bool,
+        /// Show at most N stories (0: all)
+        #[arg(long, value_name = "N", default_value_t = nlread::cli::search::DEFAULT_LIMIT)]
+        limit: usize,
+    },
+    /// Show nlread's config file: where it is, the defaults, its problems
+    Config(ConfigArgs),
+}
+
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+struct ConfigArgs {
+    /// Print the default config, every setting explained
+    #[arg(long)]
+    default: bool,
+    /// Print where nlread looks for its config file
+    #[arg(long)]
+    path: bool,
+    /// Read your config file and list its problems (exit status 1 if any)
+    #[arg(long)]
+    check: bool,
 }
 
 fn main() -> ExitCode {
@@ -63,20 +122,85 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Some(Command::Export { paths }) => export(&paths),
-        None => read(&cli.paths).map(|()| ExitCode::SUCCESS),
+        Some(Command::Config(args)) => Ok(config_command(&args)),
+        Some(Command::Export { paths }) => export(&paths, &file::load()),
+        Some(Command::Add { paths, dry_run }) => {
+            let loaded = loaded_reporting();
+            Ok(cli::add::run(&paths, &library_options(&loaded), dry_run).into())
+        }
+        Some(Command::List { paths, json }) => {
+            let loaded = loaded_reporting();
+            Ok(cli::list::run(&paths, &library_options(&loaded), json).into())
+        }
+        Some(Command::Search {
+            query,
+            paths,
+            json,
+            limit,
+        }) => {
+            let loaded = loaded_reporting();
+            let options = library_options(&loaded);
+            Ok(cli::search::run(&query, &paths, &options, json, limit).into())
+        }
+        None => read(&cli.paths, file::load()).map(|()| ExitCode::SUCCESS),
     }
 }
 
-fn open(paths: &[PathBuf]) -> Opened {
-    if paths.is_empty() {
-        library::load_default()
-    } else {
-        library::open_paths(paths)
+/// `nlread config --default | --path | --check`.
+fn config_command(args: &ConfigArgs) -> ExitCode {
+    if args.default {
+        print!("{}", config::DEFAULT_TOML);
+        return ExitCode::SUCCESS;
+    }
+    let Some(path) = file::path() else {
+        eprintln!("nlread: there is no home folder, so no config file; set HOME to use one");
+        return ExitCode::FAILURE;
+    };
+    if args.path {
+        println!("{}", path.display());
+        return ExitCode::SUCCESS;
+    }
+    let loaded = file::load_from(&path, file::home().as_deref());
+    if !loaded.exists {
+        println!(
+            "{}: no such file; nlread uses the defaults (nlread config --default)",
+            path.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if loaded.problems.is_empty() {
+        println!("{}: no problems", path.display());
+        return ExitCode::SUCCESS;
+    }
+    for problem in &loaded.problems {
+        println!("{problem}");
+    }
+    ExitCode::FAILURE
+}
+
+/// The config for a command that prints: its problems go to stderr.
+fn loaded_reporting() -> file::Loaded {
+    let loaded = file::load();
+    for problem in &loaded.problems {
+        eprintln!("nlread: {problem}");
+    }
+    loaded
+}
+
+/// The library folders and order the config asks for.
+fn library_options(loaded: &file::Loaded) -> library::Options {
+    let config_dir = loaded
+        .path
+        .as_deref()
+        .and_then(std::path::Path::parent)
+        .unwrap_or(std::path::Path::new("."));
+    library::Options {
+        folders: file::library_folders(&loaded.config, file::home().as_deref(), config_dir),
+        sort: loaded.config.sort,
     }
 }
 
-fn read(paths: &[PathBuf]) -> anyhow::Result<()> {
+fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<()> {
     // The library loads behind the first frame, so say here, before the
     // terminal is taken, when nothing named can be read at all.
     let missing: Vec<&PathBuf> = paths
@@ -85,9 +209,10 @@ fn read(paths: &[PathBuf]) -> anyhow::Result<()> {
         .collect();
     if !paths.is_empty() && missing.len() == paths.len() {
         for path in missing {
+            // A file name is text from anywhere: no control reaches stderr.
             eprintln!(
                 "nlread: {}: not found: check the path is spelled right",
-                path.display()
+                text::sanitize(&path.display().to_string())
             );
         }
         anyhow::bail!(
@@ -95,28 +220,46 @@ fn read(paths: &[PathBuf]) -> anyhow::Result<()> {
         );
     }
     let paths = paths.to_vec();
-    nlread::tui::run_with_loader(move || {
-        let Opened {
-            mut library,
-            origin,
-            warnings,
-        } = open(&paths);
-        library.errors.extend(warnings);
-        (library, origin)
-    })
+    let options = library_options(&loaded);
+    let setup = nlread::tui::Setup {
+        keymap: nlread::tui::keymap::Keymap::new(&loaded.config.keys),
+        palette: loaded.config.palette,
+        settings: loaded.config.settings(),
+        status: nlread::app::messages::config_problems(&loaded.problems),
+    };
+    let state = store::default_path().map(StateFile::new);
+    nlread::tui::run_with_loader(
+        state,
+        move || {
+            let Opened {
+                mut library,
+                origin,
+                warnings,
+            } = library::open(&paths, &options);
+            library.errors.extend(warnings);
+            (library, origin)
+        },
+        setup,
+    )
 }
 
-fn export(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+fn export(paths: &[PathBuf], loaded: &file::Loaded) -> anyhow::Result<ExitCode> {
+    for problem in &loaded.problems {
+        eprintln!("nlread: {problem}");
+    }
     let Opened {
         library, warnings, ..
-    } = open(paths);
+    } = library::open(paths, &library_options(loaded));
     for warning in &warnings {
-        eprintln!("nlread: {}: {}", warning.source, warning.message);
+        let (source, message) = (&warning.source, &warning.message);
+        let (source, message) = (text::sanitize(source), text::sanitize(message));
+        eprintln!("nlread: {source}: {message}");
     }
+    let state = cli::reading_state(&mut std::io::stderr());
     let stdout = std::io::stdout().lock();
     // Indented for a person at a terminal, compact for a pipe or a file.
     let pretty = std::io::IsTerminal::is_terminal(&stdout);
-    let written = library::export::write_json_as(&library, stdout, pretty);
+    let written = library::export::write_json_as(&library, &state, stdout, pretty);
     let failed = library.errors.len();
     // Freeing a large library piece by piece takes longer than the export:
     // the process is about to end, so let the system reclaim it at once.

@@ -3,14 +3,16 @@
 //! is missing, unless CI is set, where a missing tmux fails.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+#[path = "support/tmux.rs"]
+mod tmux;
+use tmux::{TIMEOUT, Tmux, wait_for_exit};
 
 // The library generator the benchmarks use, for the big-library test.
 #[path = "../benches/support/generate.rs"]
 mod generate;
-
-const TIMEOUT: Duration = Duration::from_secs(10);
 
 const ISSUE: &str = "\
 The Practice Room
@@ -28,139 +30,6 @@ A charity wants a piano in every primary school by 2030.
 
 Thank you for writing in.
 ";
-
-/// A tmux server of our own (unique socket, no user config), killed on drop
-/// so a failing test never leaves it running.
-struct Tmux {
-    socket: String,
-    /// The socket file, removed on drop: tmux leaves it behind otherwise.
-    socket_path: Option<PathBuf>,
-}
-
-impl Tmux {
-    /// None when tmux is not installed and the test may be skipped.
-    fn start(name: &str) -> Option<Tmux> {
-        let found = Command::new("tmux").arg("-V").output().is_ok();
-        if !found {
-            if std::env::var_os("CI").is_some() {
-                panic!("tmux is required for the real-terminal test when CI is set");
-            }
-            eprintln!("SKIPPED {name}: tmux is not installed");
-            return None;
-        }
-        Some(Tmux {
-            socket: format!("nlread-test-{}-{name}", std::process::id()),
-            socket_path: None,
-        })
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let output = Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        assert!(
-            output.status.success(),
-            "tmux {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output
-    }
-
-    /// Starts the one session, `width` x `height`, running `command`.
-    fn new_session(&mut self, width: u16, height: u16, command: &str) {
-        let (w, h) = (width.to_string(), height.to_string());
-        self.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "main",
-            "-x",
-            &w,
-            "-y",
-            &h,
-            "sh",
-            "-c",
-            command,
-        ]);
-        let path = self
-            .run(&["display-message", "-p", "#{socket_path}"])
-            .stdout;
-        let path = String::from_utf8_lossy(&path).trim().to_string();
-        self.socket_path = (!path.is_empty()).then(|| PathBuf::from(path));
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "main"]).stdout)
-            .into_owned()
-    }
-
-    /// Polls the screen until `needle` is on it; fails with the screen.
-    fn wait_for(&self, needle: &str) -> String {
-        self.wait_until(needle, TIMEOUT, Duration::from_millis(50), |s| {
-            s.contains(needle)
-        })
-    }
-
-    /// Polls the screen every `every` until `done` says yes; fails after
-    /// `timeout`, naming `what` and showing the screen.
-    fn wait_until(
-        &self,
-        what: &str,
-        timeout: Duration,
-        every: Duration,
-        done: impl Fn(&str) -> bool,
-    ) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if done(&screen) {
-                return screen;
-            }
-            if start.elapsed() > timeout {
-                panic!("{what:?} did not appear within {timeout:?}; the screen:\n{screen}");
-            }
-            std::thread::sleep(every);
-        }
-    }
-
-    fn wait_until_gone(&self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if !screen.contains(needle) {
-                return screen;
-            }
-            if start.elapsed() > TIMEOUT {
-                panic!("{needle:?} stayed on the screen; the screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "main"];
-        args.extend(keys);
-        self.run(&args);
-    }
-
-    fn type_text(&self, text: &str) {
-        self.run(&["send-keys", "-t", "main", "-l", text]);
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        // The server may already be gone (its only session ended): ignore.
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-        if let Some(path) = &self.socket_path {
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
 
 /// Writes the fixture and returns (the shell command running the reader on
 /// it, the file its exit status lands in). Home and XDG folders point into
@@ -183,22 +52,6 @@ fn command_in(dir: &Path, issue: Option<&Path>) -> (String, PathBuf) {
         status = quote(&status),
     );
     (command, status)
-}
-
-fn wait_for_exit(status: &Path) -> String {
-    let start = Instant::now();
-    loop {
-        if let Ok(text) = std::fs::read_to_string(status)
-            && text.ends_with('\n')
-        {
-            return text.trim().to_string();
-        }
-        assert!(
-            start.elapsed() < TIMEOUT,
-            "the reader did not exit within {TIMEOUT:?}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[test]
@@ -484,5 +337,32 @@ fn links_are_numbered_copied_with_osc52_and_a_missing_opener_is_reported() {
     );
 
     tmux.keys(&["q"]);
+    assert_eq!(wait_for_exit(&status), "EXIT=0");
+}
+
+#[test]
+fn a_broken_config_is_named_in_the_status_line_and_the_rest_applies() {
+    let Some(mut tmux) = Tmux::start("config") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    // XDG_CONFIG_HOME is the tempdir (see command_in).
+    let config = dir.path().join("nlread");
+    std::fs::create_dir_all(&config).expect("config dir");
+    std::fs::write(
+        config.join("config.toml"),
+        "[reading]\nmark_read_at_end = \"yes\"\n\n[keys]\nquit = [\"x\"]\n",
+    )
+    .expect("config written");
+    let (command, status) = reader_command(dir.path());
+    tmux.new_session(120, 35, &command);
+    let screen = tmux.wait_for("config.toml:2:20: reading.mark_read_at_end");
+    assert!(screen.contains("Rates hold steady"), "{screen}");
+    // The broken setting kept its default; the good one applies: q no
+    // longer quits (j then clears the message), x does.
+    tmux.keys(&["q", "j"]);
+    let screen = tmux.wait_until_gone("config.toml:2:20");
+    assert!(screen.contains("Rates hold steady"), "{screen}");
+    tmux.keys(&["x"]);
     assert_eq!(wait_for_exit(&status), "EXIT=0");
 }

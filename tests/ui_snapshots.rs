@@ -231,7 +231,7 @@ fn the_bottom_of_a_long_list_is_in_view() {
         &[Action::Bottom, Action::Up],
     );
     insta::assert_snapshot!("long_list_near_the_bottom_80x24", draw(&app).backend());
-    for (w, h) in [(80, 24), (80, 10), (30, 8)] {
+    for (w, h) in [(80, 24), (80, 10), (33, 8)] {
         let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
         terminal
             .draw(|frame| nlread::ui::draw(frame, &app))

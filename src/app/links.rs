@@ -4,7 +4,8 @@
 /// True for addresses the system opener may be handed: http(s) and mailto
 /// only. `file:`, `javascript:`, `data:` and custom schemes could run or
 /// reveal something on this machine; an address holding spaces or control
-/// characters is no address a browser would be asked to open.
+/// characters is no address a browser would be asked to open, and neither
+/// is one with a bidi control, which makes it read other than it goes.
 pub fn is_openable(url: &str) -> bool {
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
     let web = lower.starts_with("http://") || lower.starts_with("https://");
@@ -12,7 +13,10 @@ pub fn is_openable(url: &str) -> bool {
     let rest = url
         .split_once(':')
         .map_or("", |(_, r)| r.trim_start_matches('/'));
-    (web || mail) && !rest.is_empty() && !url.chars().any(|c| c.is_control() || c.is_whitespace())
+    (web || mail)
+        && !rest.is_empty()
+        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
+        && crate::text::sanitize(url) == url
 }
 
 /// Where a link goes, short: a web address's host, a mail address, or the
@@ -62,6 +66,8 @@ mod tests {
             "-https://example.com",
             "https://example.com/a b",
             "https://example.com/\u{1b}[2J",
+            "https://example.com/\u{202e}gpj.exe",
+            "https://example.com/\u{2066}x",
             "",
             "example.com",
         ] {

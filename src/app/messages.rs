@@ -1,5 +1,7 @@
 //! Every sentence the reader shows, in one place so it reads as one voice.
 
+use super::Action;
+use super::keys::{Bindings, Key};
 use crate::model::SourceError;
 
 pub const ISSUES_TITLE: &str = "Issues";
@@ -58,6 +60,50 @@ pub fn copy_failed(error: &str) -> String {
     format!("Could not copy the link: {error}")
 }
 
+/// After `m`.
+pub fn marked(read: bool) -> &'static str {
+    if read { "Marked read" } else { "Marked unread" }
+}
+
+/// After `s`.
+pub fn starred(starred: bool) -> &'static str {
+    if starred { "Starred" } else { "Star removed" }
+}
+
+/// After `A`.
+pub fn issue_marked(marked: usize) -> String {
+    match marked {
+        0 => "Every story in this issue was already read".to_string(),
+        1 => "Marked 1 story read".to_string(),
+        n => format!("Marked {n} stories read"),
+    }
+}
+
+/// `n` with nothing left to read.
+pub const NO_UNREAD: &str = "No unread stories left";
+
+/// After `u` or `S`.
+pub fn view_shown(view: crate::app::View, count: usize) -> String {
+    use crate::app::View;
+    let noun = if count == 1 { "story" } else { "stories" };
+    match view {
+        View::All => "Showing all stories".to_string(),
+        View::Unread => format!("{count} unread {noun} (u again: all)"),
+        View::Starred => format!("{count} starred {noun} (S again: all)"),
+    }
+}
+
+/// The story list's title in each view.
+pub const UNREAD_TITLE: &str = "Unread";
+pub const STARRED_TITLE: &str = "Starred";
+pub const NO_UNREAD_LIST: &str = "Every story is read. u shows all.";
+pub const NO_STARRED_LIST: &str = "No starred stories yet: s stars one. S shows all.";
+
+/// "12 unread" in the status line.
+pub fn unread_count(n: usize) -> String {
+    format!("{n} unread")
+}
+
 pub const FILTER_PROMPT: &str = "/ ";
 pub const FILTER_HINT: &str = "/ filter stories";
 pub const STATUS_HINTS: &str = "? help  / filter  q quit";
@@ -95,29 +141,166 @@ pub fn load_errors(errors: &[SourceError]) -> Option<String> {
     ))
 }
 
-/// The help overlay: every key, grouped.
-pub const HELP: &[(&str, &str)] = &[
-    ("j k  Down Up", "move in a list; scroll the story a line"),
-    ("h l  Left Right", "previous / next pane"),
-    ("Tab  Shift-Tab", "next / previous pane (wraps)"),
-    ("Enter", "open: issue -> its stories, story -> reading"),
-    ("Space PgDn  PgUp", "page the story (from any pane)"),
-    ("g G  Home End", "top / bottom of the list or story"),
-    ("] [", "next / previous story (crosses into the next issue)"),
+/// What a row of the help means: its actions (their keys are looked up in
+/// the bindings), a suffix after the keys, and what they do. Rows with no
+/// actions are the filter bar's fixed keys, shown as written.
+const HELP: &[(&[Action], &str, &str)] = &[
     (
-        "o  3o",
+        &[Action::Down, Action::Up],
+        "",
+        "move in a list; scroll the story a line",
+    ),
+    (&[Action::Left, Action::Right], "", "previous / next pane"),
+    (
+        &[Action::NextPane, Action::PrevPane],
+        "",
+        "next / previous pane (wraps)",
+    ),
+    (
+        &[Action::Open],
+        "",
+        "open: issue -> its stories, story -> reading",
+    ),
+    (
+        &[Action::PageDown, Action::PageUp],
+        "",
+        "page the story (from any pane)",
+    ),
+    (
+        &[Action::Top, Action::Bottom],
+        "",
+        "top / bottom of the list or story",
+    ),
+    (
+        &[Action::NextSection, Action::PrevSection],
+        "",
+        "next / previous story (crosses into the next issue)",
+    ),
+    (
+        &[Action::OpenLink],
+        "3",
         "open the selected link (or link [3]) in the browser",
     ),
-    ("y  3y", "copy the selected link's (or link [3]'s) address"),
-    ("/", "filter stories in every issue as you type"),
-    ("  Up Down", "in the filter: move through results"),
-    ("  Enter", "in the filter: go to the results"),
-    ("  Esc", "in the filter or results: clear the filter"),
-    ("  Backspace", "delete; on an empty filter: leave it"),
-    ("Esc", "from the story: back to the list; cancel a count"),
-    ("?", "this help (any key closes it)"),
-    ("q  Ctrl-C", "quit (in the filter only Ctrl-C)"),
+    (
+        &[Action::CopyLink],
+        "3",
+        "copy the selected link's (or link [3]'s) address",
+    ),
+    (
+        &[Action::NextUnread, Action::PrevUnread],
+        "",
+        "next / previous unread story (whole library)",
+    ),
+    (&[Action::ToggleRead], "", "mark the story read / unread"),
+    (
+        &[Action::MarkIssueRead],
+        "",
+        "mark every story of the issue read",
+    ),
+    (&[Action::ToggleStar], "", "star / unstar the story"),
+    (
+        &[Action::UnreadOnly, Action::StarredOnly],
+        "",
+        "show only unread / starred stories (again: all)",
+    ),
+    (
+        &[Action::FocusFilter],
+        "",
+        "filter stories in every issue as you type",
+    ),
+    (&[], "  Up Down", "in the filter: move through results"),
+    (&[], "  Enter", "in the filter: go to the results"),
+    (&[], "  Esc", "in the filter or results: clear the filter"),
+    (&[], "  Backspace", "delete; on an empty filter: leave it"),
+    (
+        &[Action::Escape],
+        "",
+        "from the story: back to the list; cancel a count",
+    ),
+    (&[Action::ToggleHelp], "", "this help (any key closes it)"),
+    (
+        &[Action::Quit],
+        "Ctrl-C",
+        "quit (in the filter only Ctrl-C)",
+    ),
 ];
+
+/// Shown for an action the config left without a key.
+pub const NO_KEY: &str = "(no key)";
+
+/// The help overlay's rows (keys, what they do) with the keys actually bound.
+pub fn help(bindings: &Bindings) -> Vec<(String, &'static str)> {
+    HELP.iter()
+        .map(|(actions, extra, what)| {
+            if actions.is_empty() {
+                return (extra.to_string(), *what);
+            }
+            let groups: Vec<Vec<String>> = actions
+                .iter()
+                .map(|a| bindings.keys(a).iter().map(Key::label).collect())
+                .collect();
+            let mut keys = keys_label(&groups);
+            if keys.is_empty() {
+                keys = NO_KEY.to_string();
+            } else if !extra.is_empty() {
+                // "o  3o", "q  Ctrl-C"
+                let more = if extra.chars().all(|c| c.is_ascii_digit()) {
+                    groups[0].first().map(|k| format!("{extra}{k}"))
+                } else {
+                    Some(extra.to_string())
+                };
+                if let Some(more) = more {
+                    keys = format!("{keys}  {more}");
+                }
+            }
+            (keys, *what)
+        })
+        .collect()
+}
+
+/// The keys of a row's actions: "j k  Down Up" when each action has as many
+/// keys, "] [" for single characters, else action by action ("Space PgDn  PgUp").
+fn keys_label(groups: &[Vec<String>]) -> String {
+    let n = groups.first().map_or(0, Vec::len);
+    if n >= 2 && groups.iter().all(|g| g.len() == n) {
+        return (0..n)
+            .map(|i| {
+                groups
+                    .iter()
+                    .map(|g| g[i].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join("  ");
+    }
+    if groups
+        .iter()
+        .all(|g| g.len() == 1 && g[0].chars().count() == 1)
+    {
+        return groups
+            .iter()
+            .map(|g| g[0].as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    groups
+        .iter()
+        .filter(|g| !g.is_empty())
+        .map(|g| g.join(" "))
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
+/// Problems in the config file for the status line at start: the first in
+/// full, and how many more there are.
+pub fn config_problems(problems: &[String]) -> Option<String> {
+    let first = problems.first()?;
+    Some(match problems.len() {
+        1 => first.clone(),
+        n => format!("{first} (and {} more: see nlread config --check)", n - 1),
+    })
+}
 
 #[cfg(test)]
 mod tests {
@@ -137,6 +320,53 @@ mod tests {
         assert_eq!(
             load_errors(&[e("a.txt")]).as_deref(),
             Some("1 file could not be read: a.txt: the file is empty")
+        );
+    }
+
+    #[test]
+    fn help_shows_the_keys_bound() {
+        let rows = help(&Bindings::default());
+        let keys_of = |what: &str| {
+            rows.iter()
+                .find(|(_, w)| w.contains(what))
+                .map(|(k, _)| k.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(keys_of("move in a list"), "j k  Down Up");
+        assert_eq!(keys_of("wraps"), "Tab  Shift-Tab");
+        assert_eq!(keys_of("page the story"), "Space PgDn  PgUp");
+        assert_eq!(keys_of("crosses"), "] [");
+        assert_eq!(keys_of("in the browser"), "o  3o");
+        assert_eq!(keys_of("quit"), "q  Ctrl-C");
+
+        let mut bindings = Bindings::default();
+        bindings.set(&Action::Quit, vec![Key::parse("x").expect("x")]);
+        bindings.set(&Action::OpenLink, vec![]);
+        bindings.set(&Action::Down, vec![Key::parse("ctrl-n").expect("ctrl-n")]);
+        let rows = help(&bindings);
+        let keys_of = |what: &str| {
+            rows.iter()
+                .find(|(_, w)| w.contains(what))
+                .map(|(k, _)| k.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(keys_of("quit"), "x  Ctrl-C");
+        assert_eq!(keys_of("in the browser"), NO_KEY);
+        assert_eq!(keys_of("move in a list"), "Ctrl-N  k Up");
+    }
+
+    #[test]
+    fn config_problems_count_the_rest() {
+        assert_eq!(config_problems(&[]), None);
+        let one = vec!["c.toml:1:1: bad".to_string()];
+        assert_eq!(config_problems(&one).as_deref(), Some("c.toml:1:1: bad"));
+        let two = vec![
+            "c.toml:1:1: bad".to_string(),
+            "c.toml:2:1: worse".to_string(),
+        ];
+        assert_eq!(
+            config_problems(&two).as_deref(),
+            Some("c.toml:1:1: bad (and 1 more: see nlread config --check)")
         );
     }
 }

@@ -9,14 +9,17 @@
 //! as `Action::SearchResults`; the library itself can arrive later too, as
 //! `Action::Loaded`. `update_now` runs a search inline for tests and tools.
 
+pub mod keys;
 pub mod links;
 pub mod messages;
 pub mod panes;
+pub mod reading;
 pub mod settings;
 pub mod story;
 
-use crate::model::{Issue, Library, Section};
+use crate::model::{Issue, Library, Mark, Section};
 use crate::search::{self, Hit, Index};
+pub use reading::{StateLoaded, View};
 use serde::{Deserialize, Serialize};
 pub use settings::Settings;
 use std::sync::Arc;
@@ -94,6 +97,12 @@ pub enum Action {
     /// (the opener failed, the clipboard could not be written).
     #[serde(skip)]
     Status(String),
+    /// The reading state, read from disk off the UI thread.
+    #[serde(skip)]
+    StateLoaded(Box<StateLoaded>),
+    /// After a save: marks another reader saved meanwhile (newer than ours).
+    #[serde(skip)]
+    MarksMerged(Vec<(String, Mark)>),
 }
 
 /// What the caller of [`update`] must do.
@@ -164,6 +173,9 @@ pub struct App {
     pub filter: String,
     /// The newest hits that arrived; while a search is pending they belong
     /// to an older query (see `searching`).
+    hits: Arc<Vec<Hit>>,
+    /// The story list shown instead of the issue's sections: the hits that
+    /// are in the view, or with no filter, every story in the view.
     pub results: Arc<Vec<Hit>>,
     pub result: usize,
     pub result_offset: usize,
@@ -183,6 +195,12 @@ pub struct App {
     pub no_color: bool,
     /// What the config file changes.
     pub settings: Settings,
+    /// All stories, or only unread or starred ones.
+    pub view: View,
+    reading: reading::Reading,
+    /// The story's reading place while the size cannot show it, with the
+    /// story it belongs to and the scroll then (see `resize`).
+    held_anchor: Option<((usize, usize), usize, story::Anchor)>,
 }
 
 impl App {
@@ -226,6 +244,10 @@ impl App {
             status: None,
             no_color: false,
             settings: Settings::default(),
+            view: View::All,
+            hits: Arc::default(),
+            reading: reading::Reading::default(),
+            held_anchor: None,
         }
     }
 
@@ -262,6 +284,12 @@ impl App {
         !self.filter.is_empty()
     }
 
+    /// True while the story list (`results`) replaces the issue's sections:
+    /// a filter is typed, or only unread or starred stories are shown.
+    pub fn listing(&self) -> bool {
+        self.filtering() || self.view != View::All
+    }
+
     pub fn terms(&self) -> Vec<String> {
         search::terms(&self.filter)
     }
@@ -273,7 +301,7 @@ impl App {
     /// (issue, section) of the story the story pane shows: the selected
     /// result while filtering, else the selected section.
     pub fn shown(&self) -> Option<(usize, usize)> {
-        let (i, s) = if self.filtering() {
+        let (i, s) = if self.listing() {
             let hit = self.results.get(self.result)?;
             (hit.issue, hit.section)
         } else {
@@ -289,24 +317,29 @@ impl App {
     }
 
     pub fn panes(&self) -> panes::Panes {
-        panes::panes(self.width, self.height, self.focus)
+        panes::panes_with(self.width, self.height, self.focus, self.settings.panes)
+    }
+
+    /// Width and height of the story text (see [`panes::story_size`]).
+    pub fn story_size(&self) -> (usize, usize) {
+        panes::story_size_with(self.width, self.height, self.settings.panes)
     }
 
     /// The shown story laid out at the story pane's width.
     pub fn story_lines(&self) -> Vec<StoryLine> {
-        let (w, _) = panes::story_size(self.width, self.height);
+        let (w, _) = self.story_size();
         self.shown_section()
             .map(|s| story::layout(s, w))
             .unwrap_or_default()
     }
 
     fn max_scroll(&self) -> usize {
-        let (_, h) = panes::story_size(self.width, self.height);
+        let (_, h) = self.story_size();
         self.story_lines().len().saturating_sub(h)
     }
 
     fn page(&self) -> usize {
-        let (_, h) = panes::story_size(self.width, self.height);
+        let (_, h) = self.story_size();
         // One line of the previous page stays in view for context.
         h.saturating_sub(1).max(1)
     }
@@ -321,7 +354,7 @@ impl App {
 
     /// True when the list `focus` names shows filter results.
     fn in_results(&self) -> bool {
-        self.filtering() && matches!(self.focus, Focus::Sections | Focus::Filter)
+        self.listing() && matches!(self.focus, Focus::Sections | Focus::Filter)
     }
 
     fn section_count(&self) -> usize {
@@ -333,7 +366,7 @@ impl App {
             self.issue = issue;
             self.section = 0;
             self.section_offset = 0;
-            if !self.filtering() {
+            if !self.listing() {
                 self.scroll = 0;
             }
         }
@@ -385,7 +418,7 @@ impl App {
     /// Next (`forward`) or previous story: the next result while filtering,
     /// else the next section, crossing into the neighbouring issue at an end.
     fn step_section(&mut self, forward: bool) {
-        if self.filtering() {
+        if self.listing() {
             let len = self.results.len();
             if len > 0 {
                 let r = if forward {
@@ -439,8 +472,9 @@ impl App {
     }
 
     fn show_results(&mut self, generation: u64, hits: Arc<Vec<Hit>>) {
-        self.results = hits;
+        self.hits = hits;
         self.results_generation = generation;
+        self.refresh_results();
         self.result = 0;
         self.result_offset = 0;
         self.scroll = 0;
@@ -461,6 +495,14 @@ impl App {
             origin,
             index,
         } = loaded;
+        // A library loaded again (new files) keeps the story on screen; the
+        // first one opens where the last run stopped.
+        let back_to = if self.loading {
+            self.reading.state.resume.clone()
+        } else {
+            self.resume_point()
+        };
+        let focus = self.focus;
         self.library = library;
         self.index = index;
         self.origin = origin;
@@ -471,15 +513,34 @@ impl App {
         self.section_offset = 0;
         self.scroll = 0;
         self.link = None;
+        self.recount();
         // Hits of another library would point at the wrong stories.
         self.show_results(self.results_generation, Arc::default());
-        self.requery()
+        let effect = self.requery();
+        if let Some(back_to) = back_to
+            && self.resume_at(&back_to)
+            && !back_to.reading
+        {
+            self.focus = focus;
+        }
+        effect
     }
 
     fn clear_filter(&mut self) {
         if self.filtering() {
             self.filter.clear();
             self.requery();
+        }
+    }
+
+    /// Esc in a list: the filter first, then the unread/starred view.
+    fn clear_listing(&mut self) {
+        if self.filtering() {
+            self.clear_filter();
+        } else if self.view != View::All {
+            let shown = self.shown();
+            self.view = View::All;
+            self.rebuild_results(shown);
         }
     }
 
@@ -512,18 +573,31 @@ impl App {
     }
 
     fn resize(&mut self, width: u16, height: u16) {
-        let anchor = self.story_lines().get(self.scroll).map(|l| l.anchor);
+        // The reading place is held across resizes for as long as the same
+        // story is shown and nothing scrolls it: a size too small for the
+        // story (no lines), one where it fits (scroll clamped to 0), or one
+        // where the place falls inside a line would otherwise lose it or
+        // drift it back a line per resize.
+        let held = self
+            .held_anchor
+            .take()
+            .filter(|&(shown, scroll, _)| Some(shown) == self.shown() && scroll == self.scroll);
+        let anchor = match held {
+            Some((_, _, a)) => Some(a),
+            None => self.story_lines().get(self.scroll).map(|l| l.anchor),
+        };
         self.width = width;
         self.height = height;
         let lines = self.story_lines();
         let line = anchor.map_or(0, |a| story::line_of(&lines, a));
         self.scroll_to(line);
+        self.held_anchor = self.shown().zip(anchor).map(|(s, a)| (s, self.scroll, a));
     }
 
     /// Scrolls the story so link `k`'s number in the text is in view, so
     /// the highlight of a link picked by number can be seen.
     fn reveal_link(&mut self, k: usize) {
-        let (_, rows) = panes::story_size(self.width, self.height);
+        let (_, rows) = self.story_size();
         let found = self.story_lines().iter().position(|line| {
             line.segments
                 .iter()
@@ -573,6 +647,14 @@ pub fn update(app: &mut App, action: Action) -> Effect {
             app.status = Some(message);
             Effect::None
         }
+        Action::StateLoaded(loaded) => {
+            app.state_loaded(*loaded);
+            Effect::None
+        }
+        Action::MarksMerged(marks) => {
+            app.marks_merged(marks);
+            Effect::None
+        }
         action if app.help => {
             match action {
                 Action::Quit => return Effect::Quit,
@@ -590,10 +672,12 @@ pub fn update(app: &mut App, action: Action) -> Effect {
                 ) {
                     app.count = None;
                 }
+                app.reading.touched = true;
             }
             key(app, action)
         }
     };
+    app.note_reading();
     // A link chosen in one story means nothing in the next.
     if app.shown() != shown {
         app.link = None;
@@ -714,7 +798,7 @@ fn key(app: &mut App, action: Action) -> Effect {
                 app.clear_filter();
                 app.leave_filter_bar();
             }
-            Focus::Sections | Focus::Issues => app.clear_filter(),
+            Focus::Sections | Focus::Issues => app.clear_listing(),
             Focus::Story => app.focus = Focus::Sections,
         },
         Action::ToggleHelp => app.help = true,
@@ -728,15 +812,18 @@ fn key(app: &mut App, action: Action) -> Effect {
         Action::OpenLink => return link_effect(app, false),
         Action::CopyLink => return link_effect(app, true),
         Action::Resize { width, height } => app.resize(width, height),
-        // Wired to the reading state in the next commit.
-        Action::NextUnread
-        | Action::PrevUnread
-        | Action::MarkIssueRead
-        | Action::ToggleRead
-        | Action::ToggleStar
-        | Action::StarredOnly
-        | Action::UnreadOnly => {}
-        Action::SearchResults { .. } | Action::Loaded(_) | Action::Status(_) => {}
+        Action::NextUnread => app.step_unread(true),
+        Action::PrevUnread => app.step_unread(false),
+        Action::MarkIssueRead => app.mark_issue_read(),
+        Action::ToggleRead => app.toggle_read(),
+        Action::ToggleStar => app.toggle_star(),
+        Action::StarredOnly => app.toggle_view(View::Starred),
+        Action::UnreadOnly => app.toggle_view(View::Unread),
+        Action::SearchResults { .. }
+        | Action::Loaded(_)
+        | Action::Status(_)
+        | Action::StateLoaded(_)
+        | Action::MarksMerged(_) => {}
     }
     Effect::None
 }

@@ -33,6 +33,28 @@ pub const THREE_PANES: u16 = 100;
 /// From this width up: the focused list beside the story.
 pub const TWO_PANES: u16 = 60;
 
+/// How much of a wide screen (three panes) the two lists take, in percent of
+/// its width; the story gets the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaneWidths {
+    pub issues: u16,
+    pub sections: u16,
+}
+
+impl PaneWidths {
+    /// The range each width may take, so the story always keeps a fifth.
+    pub const RANGE: std::ops::RangeInclusive<u16> = 10..=40;
+}
+
+impl Default for PaneWidths {
+    fn default() -> PaneWidths {
+        PaneWidths {
+            issues: 25,
+            sections: 25,
+        }
+    }
+}
+
 /// The screen's parts. A pane that is not shown is `None`; `too_small` means
 /// nothing but a message fits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -46,8 +68,14 @@ pub struct Panes {
 }
 
 /// Lays out a `width` x `height` screen with `focus` deciding which list a
-/// narrow screen keeps (the filter bar's results live in the section pane).
+/// narrow screen keeps (the filter bar's results live in the section pane),
+/// with the default pane widths.
 pub fn panes(width: u16, height: u16, focus: Focus) -> Panes {
+    panes_with(width, height, focus, PaneWidths::default())
+}
+
+/// [`panes`] with the lists of a wide screen `widths` wide.
+pub fn panes_with(width: u16, height: u16, focus: Focus, widths: PaneWidths) -> Panes {
     if width < MIN_WIDTH || height < MIN_HEIGHT {
         return Panes {
             too_small: true,
@@ -81,9 +109,13 @@ pub fn panes(width: u16, height: u16, focus: Focus) -> Panes {
         ..Panes::default()
     };
     if width >= THREE_PANES {
-        // The story gets half the width: it is what the reader reads.
-        let issues_w = width / 4;
-        let sections_w = width / 4;
+        // The story gets the rest (by default half): it is what the reader reads.
+        let part = |percent: u16| {
+            let percent = percent.clamp(*PaneWidths::RANGE.start(), *PaneWidths::RANGE.end());
+            u16::try_from(u32::from(width) * u32::from(percent) / 100).unwrap_or(width / 4)
+        };
+        let issues_w = part(widths.issues);
+        let sections_w = part(widths.sections);
         p.issues = column(0, issues_w);
         p.sections = column(issues_w, sections_w);
         p.story = column(issues_w + sections_w, width - issues_w - sections_w);
@@ -106,10 +138,16 @@ pub fn panes(width: u16, height: u16, focus: Focus) -> Panes {
     p
 }
 
-/// Width and height of the story text area (inside its border). It does not
-/// depend on focus, so a change of focus never reflows the story.
+/// Width and height of the story text area (inside its border), with the
+/// default pane widths. It does not depend on focus, so a change of focus
+/// never reflows the story.
 pub fn story_size(width: u16, height: u16) -> (usize, usize) {
-    let inner = panes(width, height, Focus::Story)
+    story_size_with(width, height, PaneWidths::default())
+}
+
+/// [`story_size`] with the lists of a wide screen `widths` wide.
+pub fn story_size_with(width: u16, height: u16, widths: PaneWidths) -> (usize, usize) {
+    let inner = panes_with(width, height, Focus::Story, widths)
         .story
         .map(Area::inner)
         .unwrap_or_default();
@@ -118,7 +156,7 @@ pub fn story_size(width: u16, height: u16) -> (usize, usize) {
 
 /// Rows of a list pane (inside its border) when it is shown.
 pub fn list_rows(width: u16, height: u16, list: Focus) -> usize {
-    let p = panes(width, height, list);
+    let p = panes_with(width, height, list, PaneWidths::default());
     let area = match list {
         Focus::Issues => p.issues,
         _ => p.sections,
@@ -174,6 +212,32 @@ mod tests {
         assert!(p.story.is_some() && p.issues.is_none() && p.sections.is_none());
         let p = panes(80, 20, Focus::Issues);
         assert!(p.issues.is_some() && p.sections.is_none() && p.story.is_some());
+    }
+
+    #[test]
+    fn configured_widths_shape_a_wide_screen() {
+        let widths = PaneWidths {
+            issues: 20,
+            sections: 30,
+        };
+        let p = panes_with(200, 30, Focus::Issues, widths);
+        let w = |a: Option<Area>| a.map(|a| a.width);
+        assert_eq!(w(p.issues), Some(40));
+        assert_eq!(w(p.sections), Some(60));
+        assert_eq!(w(p.story), Some(100));
+        assert_eq!(story_size_with(200, 30, widths).0, 98);
+        // Out of range is clamped: the story keeps a fifth at least.
+        let greedy = PaneWidths {
+            issues: 90,
+            sections: 90,
+        };
+        let p = panes_with(100, 30, Focus::Issues, greedy);
+        assert_eq!(w(p.story), Some(20));
+        // Narrow screens ignore the widths.
+        assert_eq!(
+            panes_with(80, 30, Focus::Issues, widths),
+            panes(80, 30, Focus::Issues)
+        );
     }
 
     #[test]

@@ -1,17 +1,26 @@
 //! The user's choices that change how the reader behaves (from the config
 //! file; the defaults otherwise). Plain data, set once at start.
 
+use super::keys::Bindings;
+use super::panes::PaneWidths;
+
 /// Reader behaviour the config file can change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// A story is marked read once its end has been on screen in the story pane.
     pub mark_read_at_end: bool,
+    /// The widths of the two lists on a wide screen.
+    pub panes: PaneWidths,
+    /// The keys bound to each action (the help lists these).
+    pub keys: Bindings,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
             mark_read_at_end: true,
+            panes: PaneWidths::default(),
+            keys: Bindings::default(),
         }
     }
 }

@@ -5,7 +5,6 @@
 use crate::app::messages;
 use crate::model::{Block, Section};
 use std::borrow::Cow;
-use unicode_width::UnicodeWidthChar;
 
 /// What a piece of a story line is, so ui can style it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,12 +325,10 @@ impl<'a> Run<'a> {
     }
 }
 
+/// Cells as the terminal draws them: by cluster, not by char ("❤️" is two
+/// cells though its heart alone is one).
 fn str_width(s: &str) -> usize {
-    s.chars().map(char_width).sum()
-}
-
-fn char_width(c: char) -> usize {
-    c.width().unwrap_or(0)
+    crate::text::width(s)
 }
 
 /// Wraps runs word by word into lines at most `width` wide. A `prefix`
@@ -519,9 +516,11 @@ impl LineBuilder<'_> {
             }
         }
         for p in pieces {
-            for (i, c) in p.text.char_indices() {
+            // Cut between clusters only: a flag or an accented letter is
+            // never split over two lines.
+            for (i, c) in crate::text::clusters(&p.text) {
                 let byte = if p.in_text { p.byte + i } else { p.byte };
-                let cw = char_width(c);
+                let cw = str_width(c);
                 if cw > self.avail {
                     // Wider than the whole view (a CJK char in one column): unshowable.
                     continue;
@@ -534,8 +533,7 @@ impl LineBuilder<'_> {
                     self.anchor = Anchor { byte, ..anchor };
                     piece_start = false;
                 }
-                let mut buf = [0u8; 4];
-                self.push_text(p.segment, c.encode_utf8(&mut buf));
+                self.push_text(p.segment, c);
                 self.used += cw;
             }
         }

@@ -8,7 +8,7 @@
 use serde::Serialize;
 use std::io::Write;
 
-use crate::model::{Issue, Library, Section, SourceError};
+use crate::model::{Issue, Library, ReadingState, Section, SourceError};
 
 #[derive(Debug, Serialize)]
 pub struct Export<'a> {
@@ -38,6 +38,9 @@ pub struct ExportSection<'a> {
     pub blocks: SectionBlocks<'a>,
     /// The story's links as (text, url).
     pub links: Vec<ExportLink<'a>>,
+    /// From the reading state (see README "Reading state").
+    pub read: bool,
+    pub starred: bool,
 }
 
 /// A section's [`Section::text`], built only while it is written: a large
@@ -68,16 +71,20 @@ pub struct ExportLink<'a> {
 }
 
 impl<'a> Export<'a> {
-    pub fn new(library: &'a Library) -> Self {
+    pub fn new(library: &'a Library, state: &ReadingState) -> Self {
         Export {
-            issues: library.issues.iter().map(ExportIssue::new).collect(),
+            issues: library
+                .issues
+                .iter()
+                .map(|i| ExportIssue::new(i, state))
+                .collect(),
             errors: &library.errors,
         }
     }
 }
 
 impl<'a> ExportIssue<'a> {
-    fn new(issue: &'a Issue) -> Self {
+    fn new(issue: &'a Issue, state: &ReadingState) -> Self {
         ExportIssue {
             id: &issue.id,
             source: &issue.source,
@@ -86,13 +93,17 @@ impl<'a> ExportIssue<'a> {
             date: issue.date.as_deref(),
             author: issue.author.as_deref(),
             words: issue.words(),
-            sections: issue.sections.iter().map(ExportSection::new).collect(),
+            sections: issue
+                .sections
+                .iter()
+                .map(|s| ExportSection::new(s, state))
+                .collect(),
         }
     }
 }
 
 impl<'a> ExportSection<'a> {
-    fn new(section: &'a Section) -> Self {
+    fn new(section: &'a Section, state: &ReadingState) -> Self {
         ExportSection {
             id: &section.id,
             title: &section.title,
@@ -107,25 +118,35 @@ impl<'a> ExportSection<'a> {
                     url: &l.url,
                 })
                 .collect(),
+            read: state.is_read(&section.id),
+            starred: state.is_starred(&section.id),
         }
     }
 }
 
 /// Writes the library as pretty JSON followed by a newline.
-pub fn write_json(library: &Library, out: impl Write) -> std::io::Result<()> {
-    write_json_as(library, out, true)
+pub fn write_json(library: &Library, state: &ReadingState, out: impl Write) -> std::io::Result<()> {
+    write_json_as(library, state, out, true)
 }
 
 /// [`write_json`], indented for people (`pretty`) or on one line for
 /// programs, which is a quarter smaller and faster to write and read.
-pub fn write_json_as(library: &Library, out: impl Write, pretty: bool) -> std::io::Result<()> {
+pub fn write_json_as(
+    library: &Library,
+    state: &ReadingState,
+    out: impl Write,
+    pretty: bool,
+) -> std::io::Result<()> {
     // Stdout is line-buffered: without this, every line of the pretty JSON
     // would be its own write(2), seconds of system time on a large library.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    // File names are not sanitized: DEL, C1 and bidi controls in them are
+    // escaped here, as serde_json leaves them raw.
+    let mut out = crate::text::JsonEscaper::new(&mut out);
     if pretty {
-        serde_json::to_writer_pretty(&mut out, &Export::new(library))?;
+        serde_json::to_writer_pretty(&mut out, &Export::new(library, state))?;
     } else {
-        serde_json::to_writer(&mut out, &Export::new(library))?;
+        serde_json::to_writer(&mut out, &Export::new(library, state))?;
     }
     out.write_all(b"\n")?;
     out.flush()
@@ -171,7 +192,9 @@ mod tests {
     #[test]
     fn export_has_the_documented_shape() {
         let mut out = Vec::new();
-        write_json(&library(), &mut out).unwrap();
+        let mut state = ReadingState::new();
+        state.set_starred("s1", true, 1);
+        write_json(&library(), &state, &mut out).unwrap();
         assert!(out.ends_with(b"}\n"));
         let v: Value = serde_json::from_slice(&out).unwrap();
         let issue = &v["issues"][0];
@@ -193,6 +216,8 @@ mod tests {
             section["blocks"][1],
             json!({"kind": "bullet", "text": "Cold tea too."})
         );
+        assert_eq!(section["read"], false);
+        assert_eq!(section["starred"], true);
         assert_eq!(
             v["errors"],
             json!([{"source": "b.txt", "message": "the file is empty"}])
@@ -202,7 +227,7 @@ mod tests {
     #[test]
     fn empty_library_exports_empty_lists() {
         let mut out = Vec::new();
-        write_json(&Library::default(), &mut out).unwrap();
+        write_json(&Library::default(), &ReadingState::new(), &mut out).unwrap();
         let v: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v, json!({"issues": [], "errors": []}));
     }

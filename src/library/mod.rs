@@ -6,6 +6,7 @@
 //! per-source [`SourceError`], so one bad file never stops the others. It
 //! knows nothing about terminals.
 
+pub mod add;
 mod cache;
 pub mod export;
 mod open;
@@ -17,7 +18,10 @@ use std::path::{Path, PathBuf};
 use crate::model::{Issue, Library, SourceError};
 use crate::parse::ParseError;
 
-pub use open::{Opened, load_default, load_default_from, open_paths};
+pub use open::{
+    Opened, Options, library_dir, load_default, load_default_from, load_folders_from, open,
+    open_paths,
+};
 pub use seeds::{SEEDS, bundled};
 
 /// No more of a file than this is read (less for plain text and Markdown,
@@ -81,12 +85,14 @@ pub fn load_paths_cached(paths: &[PathBuf], cache_dir: Option<&Path>) -> Library
     finish_cached(loader, paths, cache_dir)
 }
 
-/// Every file in the library folder `dir`; unlike a named folder, an empty
-/// one is no error (the samples are shown instead).
-pub(crate) fn load_folder_cached(dir: &Path, cache_dir: Option<&Path>) -> Library {
+/// Every file in the library folders `dirs`; unlike a named folder, an
+/// empty one is no error (the samples are shown instead).
+pub(crate) fn load_folders_cached(dirs: &[PathBuf], cache_dir: Option<&Path>) -> Library {
     let mut loader = scan::Loader::default();
-    loader.add_dir(dir);
-    finish_cached(loader, &[dir.to_path_buf()], cache_dir)
+    for dir in dirs {
+        loader.add_dir(dir);
+    }
+    finish_cached(loader, dirs, cache_dir)
 }
 
 fn finish_cached(loader: scan::Loader, paths: &[PathBuf], cache_dir: Option<&Path>) -> Library {
@@ -105,6 +111,30 @@ fn finish_cached(loader: scan::Loader, paths: &[PathBuf], cache_dir: Option<&Pat
 /// The folder for nlread's parsed-library caches (e.g. `~/.cache/nlread`).
 pub fn cache_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "nlread").map(|p| p.cache_dir().to_path_buf())
+}
+
+/// How the issue list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    /// Newest first (see [`sort_issues`]).
+    #[default]
+    Date,
+    /// By newsletter name (issues without one last), each newest first.
+    Newsletter,
+}
+
+/// Sorts `issues` in `order`; stable, like [`sort_issues`].
+pub fn sort_issues_by(issues: &mut [Issue], order: SortOrder) {
+    sort_issues(issues);
+    if order == SortOrder::Newsletter {
+        // Stable on top of the date order: newest first within a newsletter.
+        issues.sort_by_cached_key(|i| {
+            (
+                i.newsletter.is_none(),
+                i.newsletter.as_deref().map(str::to_lowercase),
+            )
+        });
+    }
 }
 
 /// Newest first, undated last, then by source; stable, so the issues of one

@@ -1,7 +1,7 @@
 //! Opening a library with a sentence saying where it came from: the paths
-//! the user named, or by default the user's library folder (the bundled
-//! samples while that folder holds nothing). The user-facing wording of
-//! origins lives here.
+//! the user named, or by default the user's library folders (those of the
+//! config file, else the data directory's `library`; the bundled samples
+//! while they hold nothing). The user-facing wording of origins lives here.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +19,33 @@ pub struct Opened {
     pub warnings: Vec<SourceError>,
 }
 
+/// What the config file says about the library.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The library folders, `~` already expanded; none: the data
+    /// directory's `library` folder.
+    pub folders: Vec<PathBuf>,
+    /// The order of the issue list.
+    pub sort: super::SortOrder,
+}
+
+/// The paths named on the command line or, with none, the library folders
+/// of `options`; the issues in `options.sort` order.
+pub fn open(paths: &[PathBuf], options: &Options) -> Opened {
+    let mut opened = if !paths.is_empty() {
+        open_paths(paths)
+    } else if options.folders.is_empty() {
+        load_default()
+    } else {
+        let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+        load_folders_from(&options.folders, home.as_deref())
+    };
+    if options.sort != super::SortOrder::Date {
+        super::sort_issues_by(&mut opened.library.issues, options.sort);
+    }
+    opened
+}
+
 /// The paths named on the command line, see [`super::load_paths`].
 pub fn open_paths(paths: &[PathBuf]) -> Opened {
     let library = super::load_paths_cached(paths, super::cache_dir().as_deref());
@@ -33,13 +60,17 @@ pub fn open_paths(paths: &[PathBuf]) -> Opened {
     }
 }
 
-/// The default library: the `library` folder in nlread's data directory
-/// (e.g. `~/.local/share/nlread/library`), created if missing.
+/// The library folder: `nlread` opens it by default and `nlread add`
+/// copies into it. Today the `library` folder in nlread's data directory
+/// (e.g. `~/.local/share/nlread/library`); `None` without a home folder.
+pub fn library_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "nlread").map(|p| p.data_dir().join("library"))
+}
+
+/// The default library: the [`library_dir`], created if missing.
 pub fn load_default() -> Opened {
     let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
-    let dir =
-        directories::ProjectDirs::from("", "", "nlread").map(|p| p.data_dir().join("library"));
-    load_default_from(dir.as_deref(), home.as_deref())
+    load_default_from(library_dir().as_deref(), home.as_deref())
 }
 
 /// [`load_default`] with the folder and the home directory (used only to
@@ -65,14 +96,54 @@ pub fn load_default_from(dir: Option<&Path>, home: Option<&Path>) -> Opened {
         };
         return samples(Some(&shown), Library::default(), vec![warning]);
     }
-    let library = super::load_folder_cached(dir, super::cache_dir().as_deref());
+    folders(&[dir.to_path_buf()], vec![shown], Vec::new())
+}
+
+/// The library folders of the config file (home used only to show paths as
+/// `~/...`). Unlike the default folder they are not created: a folder that
+/// does not exist is a warning (likely a typo in the config), and the others
+/// are still read.
+pub fn load_folders_from(dirs: &[PathBuf], home: Option<&Path>) -> Opened {
+    let mut found = Vec::new();
+    let mut shown = Vec::new();
+    let mut warnings = Vec::new();
+    for dir in dirs {
+        let name = tilde(dir, home);
+        if dir.is_dir() {
+            found.push(dir.clone());
+            shown.push(name);
+        } else {
+            warnings.push(SourceError {
+                source: name,
+                message: "the library folder named in the config file does not exist".into(),
+            });
+        }
+    }
+    folders(&found, shown, warnings)
+}
+
+/// The issues of the library folders `dirs` (shown as `shown`), or the
+/// samples while they hold none.
+fn folders(dirs: &[PathBuf], shown: Vec<String>, warnings: Vec<SourceError>) -> Opened {
+    let library = if dirs.is_empty() {
+        Library::default()
+    } else {
+        super::load_folders_cached(dirs, super::cache_dir().as_deref())
+    };
+    let place = match shown.as_slice() {
+        [one] => one.clone(),
+        many => count(many.len(), "folder"),
+    };
     if library.issues.is_empty() {
-        return samples(Some(&shown), library, Vec::new());
+        let first = shown.first().cloned();
+        let mut opened = samples(first.as_deref(), library, Vec::new());
+        opened.warnings = warnings;
+        return opened;
     }
     Opened {
-        origin: format!("{} from {shown}", count(library.issues.len(), "issue")),
+        origin: format!("{} from {place}", count(library.issues.len(), "issue")),
         library,
-        warnings: Vec::new(),
+        warnings,
     }
 }
 

@@ -471,3 +471,54 @@ fn a_maildir_reads_cur_and_new_only() {
         .collect();
     assert_eq!(names, want);
 }
+
+#[test]
+fn sorting_by_newsletter_keeps_newest_first_within_each() {
+    let named = |source: &str, name: Option<&str>, date: &str| {
+        let mut i = issue(source, Some(date));
+        i.newsletter = name.map(str::to_string);
+        i
+    };
+    let mut issues = vec![
+        named("z1", Some("zephyr"), "2024-06-01"),
+        named("a1", Some("Atlas"), "2024-01-01"),
+        named("n1", None, "2024-07-01"),
+        named("a2", Some("atlas"), "2024-03-01"),
+    ];
+    sort_issues_by(&mut issues, SortOrder::Newsletter);
+    let order: Vec<&str> = issues.iter().map(|i| i.source.as_str()).collect();
+    assert_eq!(order, ["a2", "a1", "z1", "n1"]);
+    sort_issues_by(&mut issues, SortOrder::Date);
+    let order: Vec<&str> = issues.iter().map(|i| i.source.as_str()).collect();
+    assert_eq!(order, ["n1", "z1", "a2", "a1"]);
+}
+
+#[test]
+fn several_library_folders_are_read_together_and_a_missing_one_is_a_warning() {
+    let home = tempfile::tempdir().unwrap();
+    let a = home.path().join("a");
+    let b = home.path().join("b");
+    write(&a, "one.txt", b"One.\n");
+    write(&b, "two.txt", b"Two.\n");
+    let missing = home.path().join("nope");
+    let opened = load_folders_from(&[a, b, missing.clone()], Some(home.path()));
+    assert_eq!(opened.library.issues.len(), 2);
+    assert_eq!(opened.origin, "2 issues from 2 folders");
+    assert_eq!(opened.warnings.len(), 1);
+    assert!(opened.warnings[0].source.ends_with("nope"));
+    assert!(!missing.exists(), "a configured folder is never created");
+}
+
+#[test]
+fn empty_library_folders_show_the_samples() {
+    let home = tempfile::tempdir().unwrap();
+    let a = home.path().join("a");
+    std::fs::create_dir_all(&a).unwrap();
+    let opened = load_folders_from(&[a], Some(home.path()));
+    assert_eq!(opened.library, bundled());
+    assert!(
+        opened.origin.contains("add your own to ~"),
+        "{}",
+        opened.origin
+    );
+}

@@ -47,10 +47,13 @@ pub struct Mark {
 pub struct Resume {
     pub issue: String,
     pub section: String,
-    /// Byte offset in the story's body of the first line shown: a place in
-    /// the text, so it survives a different terminal width.
+    /// Where the first line shown starts, as a place in the text (so it
+    /// survives another terminal width): the block (none: the title) and a
+    /// byte offset into it.
     #[serde(default)]
-    pub anchor: usize,
+    pub block: Option<usize>,
+    #[serde(default)]
+    pub byte: usize,
     /// True when the story pane had the keys (the user was reading).
     #[serde(default)]
     pub reading: bool,
@@ -171,7 +174,8 @@ mod tests {
         let resume = |section: &str, at| Resume {
             issue: "i".into(),
             section: section.into(),
-            anchor: 0,
+            block: None,
+            byte: 0,
             reading: false,
             at,
         };

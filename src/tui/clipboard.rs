@@ -5,9 +5,12 @@
 
 use std::io::{self, Write};
 
-/// `ESC ] 52 ; c ; <base64 of text> BEL`: set the clipboard ("c") to `text`.
+/// `ESC ] 52 ; c ; <base64 of text> BEL`: set the clipboard ("c") to `text`,
+/// sanitized and on one line first: what lands in the clipboard gets pasted
+/// into shells, where an escape sequence or a newline would act.
 pub fn osc52(text: &str) -> String {
-    format!("\x1b]52;c;{}\x07", base64(text.as_bytes()))
+    let clean = crate::text::sanitize(text).replace('\n', "");
+    format!("\x1b]52;c;{}\x07", base64(clean.as_bytes()))
 }
 
 /// Writes the OSC 52 sequence for `text` to the terminal and flushes it.
@@ -85,6 +88,8 @@ mod tests {
                 .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)),
             "{payload:?}"
         );
+        // The control characters are gone from the clipboard text itself.
+        assert_eq!(payload, base64(b"https://x.test/"));
         // Exactly one ESC and one BEL: the frame's own.
         assert_eq!(seq.matches('\x1b').count(), 1);
         assert_eq!(seq.matches('\x07').count(), 1);
@@ -97,7 +102,8 @@ mod tests {
             let payload = &seq[7..seq.len() - 1];
             proptest::prop_assert!(seq.starts_with("\x1b]52;c;") && seq.ends_with('\x07'));
             proptest::prop_assert!(payload.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)));
-            proptest::prop_assert_eq!(payload.len(), text.len().div_ceil(3) * 4);
+            let clean = crate::text::sanitize(&text).replace('\n', "");
+            proptest::prop_assert_eq!(payload, base64(clean.as_bytes()));
         }
     }
 }

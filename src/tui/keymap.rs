@@ -1,75 +1,141 @@
 //! Keys to actions: the only module that knows crossterm's key codes.
-//! Conventions of newsboat and aerc (vi-style j/k/h/l, / to filter).
+//! Conventions of newsboat and aerc (vi-style j/k/h/l, / to filter); the
+//! config file's `[keys]` table changes them (see `app::keys::Bindings`).
 
+use std::collections::HashMap;
+
+use crate::app::keys::{Bindings, Code, Key};
 use crate::app::{Action, App, Focus};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-/// The action a key asks for in the app's current state, if any.
-pub fn action(key: KeyEvent, app: &App) -> Option<Action> {
-    if key.kind == KeyEventKind::Release {
-        return None;
-    }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && matches!(key.code, KeyCode::Char('c' | 'C')) {
-        return Some(Action::Quit);
-    }
-    if app.help {
-        // Any key closes the help; none of them does anything else.
-        return Some(Action::ToggleHelp);
-    }
-    if app.focus == Focus::Filter {
-        return filter_bar(key.code, ctrl);
-    }
-    let action = match key.code {
-        KeyCode::Char('j') | KeyCode::Down => Action::Down,
-        KeyCode::Char('k') | KeyCode::Up => Action::Up,
-        KeyCode::Char('h') | KeyCode::Left => Action::Left,
-        KeyCode::Char('l') | KeyCode::Right => Action::Right,
-        KeyCode::Tab => Action::NextPane,
-        KeyCode::BackTab => Action::PrevPane,
-        KeyCode::Enter => Action::Open,
-        KeyCode::Char(' ') | KeyCode::PageDown => Action::PageDown,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::Char('g') | KeyCode::Home => Action::Top,
-        KeyCode::Char('G') | KeyCode::End => Action::Bottom,
-        KeyCode::Char(']') => Action::NextSection,
-        KeyCode::Char('[') => Action::PrevSection,
-        KeyCode::Char('/') => Action::FocusFilter,
-        KeyCode::Char('?') => Action::ToggleHelp,
-        KeyCode::Char('q') => Action::Quit,
-        KeyCode::Char('o') => Action::OpenLink,
-        KeyCode::Char('y') => Action::CopyLink,
-        KeyCode::Char('n') => Action::NextUnread,
-        KeyCode::Char('N') => Action::PrevUnread,
-        KeyCode::Char('A') => Action::MarkIssueRead,
-        KeyCode::Char('m') => Action::ToggleRead,
-        KeyCode::Char('s') => Action::ToggleStar,
-        KeyCode::Char('S') => Action::StarredOnly,
-        KeyCode::Char('u') => Action::UnreadOnly,
-        KeyCode::Char(c @ '0'..='9') => Action::Count(c as u8 - b'0'),
-        KeyCode::Esc => Action::Escape,
-        _ => return None,
-    };
-    Some(action)
+/// The actions the filter bar takes from the bindings: moving through the
+/// results and leaving. Everything else typed there is text.
+const FILTER_BAR_ACTIONS: &[Action] = &[
+    Action::Up,
+    Action::Down,
+    Action::PageUp,
+    Action::PageDown,
+    Action::NextPane,
+    Action::PrevPane,
+    Action::Escape,
+];
+
+/// Key to action, built once from the bindings.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    keys: HashMap<Key, Action>,
 }
 
-/// In the filter bar letters are letters: only editing and navigation keys
-/// mean something else.
-fn filter_bar(code: KeyCode, ctrl: bool) -> Option<Action> {
-    let action = match code {
-        KeyCode::Esc => Action::Escape,
-        KeyCode::Enter => Action::FilterSubmit,
-        KeyCode::Backspace => Action::FilterBackspace,
-        KeyCode::Up => Action::Up,
-        KeyCode::Down => Action::Down,
-        KeyCode::PageDown => Action::PageDown,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::Tab => Action::NextPane,
-        KeyCode::BackTab => Action::PrevPane,
-        KeyCode::Char(c) if !ctrl => Action::FilterInput(c),
+impl Default for Keymap {
+    fn default() -> Keymap {
+        Keymap::new(&Bindings::default())
+    }
+}
+
+impl Keymap {
+    pub fn new(bindings: &Bindings) -> Keymap {
+        let mut keys = HashMap::new();
+        for (action, bound) in bindings.iter() {
+            for key in bound {
+                // Bindings hold no key twice; should one slip through, the
+                // first action (as the help lists them) keeps it.
+                keys.entry(*key).or_insert_with(|| action.clone());
+            }
+        }
+        Keymap { keys }
+    }
+
+    /// The action a key asks for in the app's current state, if any.
+    pub fn action(&self, event: KeyEvent, app: &App) -> Option<Action> {
+        if event.kind == KeyEventKind::Release {
+            return None;
+        }
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && matches!(event.code, KeyCode::Char('c' | 'C')) {
+            return Some(Action::Quit);
+        }
+        if app.help {
+            // Any key closes the help; none of them does anything else.
+            return Some(Action::ToggleHelp);
+        }
+        let key = key_of(event);
+        if app.focus == Focus::Filter {
+            return self.filter_bar(event.code, key);
+        }
+        if let Some(action) = key.and_then(|k| self.keys.get(&k)) {
+            return Some(action.clone());
+        }
+        match event.code {
+            // Digits are counts before `o` and `y` (the config cannot bind them).
+            KeyCode::Char(c @ '0'..='9') if !ctrl => Some(Action::Count(c as u8 - b'0')),
+            _ => None,
+        }
+    }
+
+    /// In the filter bar letters are letters: only editing and navigation
+    /// keys mean something else.
+    fn filter_bar(&self, code: KeyCode, key: Option<Key>) -> Option<Action> {
+        match code {
+            KeyCode::Enter => return Some(Action::FilterSubmit),
+            KeyCode::Backspace => return Some(Action::FilterBackspace),
+            _ => {}
+        }
+        let bound = key
+            .and_then(|k| self.keys.get(&k))
+            .filter(|a| FILTER_BAR_ACTIONS.contains(a));
+        match (bound, key) {
+            (Some(action), Some(k)) if !is_text(k) => Some(action.clone()),
+            (_, Some(k)) if is_text(k) => match k.code {
+                Code::Char(c) => Some(Action::FilterInput(c)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// A key that types a character.
+fn is_text(key: Key) -> bool {
+    matches!(key.code, Code::Char(_)) && !key.ctrl && !key.alt
+}
+
+/// The config's name for a terminal key (None for keys it has no name for).
+pub fn key_of(event: KeyEvent) -> Option<Key> {
+    let code = match event.code {
+        KeyCode::Char(c) => Code::Char(c),
+        KeyCode::Enter => Code::Enter,
+        KeyCode::Esc => Code::Esc,
+        KeyCode::Tab => Code::Tab,
+        KeyCode::BackTab => Code::BackTab,
+        KeyCode::Backspace => Code::Backspace,
+        KeyCode::Delete => Code::Delete,
+        KeyCode::Insert => Code::Insert,
+        KeyCode::Up => Code::Up,
+        KeyCode::Down => Code::Down,
+        KeyCode::Left => Code::Left,
+        KeyCode::Right => Code::Right,
+        KeyCode::Home => Code::Home,
+        KeyCode::End => Code::End,
+        KeyCode::PageUp => Code::PageUp,
+        KeyCode::PageDown => Code::PageDown,
+        KeyCode::F(n) => Code::F(n),
         _ => return None,
     };
-    Some(action)
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    let code = match code {
+        Code::Char(c) if ctrl => Code::Char(c.to_ascii_lowercase()),
+        other => other,
+    };
+    Some(Key {
+        code,
+        ctrl,
+        alt: event.modifiers.contains(KeyModifiers::ALT),
+    })
+}
+
+/// The action a key asks for with the default bindings.
+pub fn action(key: KeyEvent, app: &App) -> Option<Action> {
+    Keymap::default().action(key, app)
 }
 
 #[cfg(test)]
@@ -164,5 +230,79 @@ mod tests {
             assert_eq!(action(key(code), &app), Some(expected), "{code:?}");
         }
         assert_eq!(action(key(KeyCode::Char('x')), &app), None);
+    }
+
+    fn keymap(overrides: &[(Action, &[&str])]) -> Keymap {
+        let mut bindings = Bindings::default();
+        for (action, keys) in overrides {
+            let keys = keys.iter().map(|k| Key::parse(k).expect(k)).collect();
+            bindings.set(action, keys);
+        }
+        Keymap::new(&bindings)
+    }
+
+    #[test]
+    fn an_override_replaces_only_its_action() {
+        let app = App::new(Library::default(), String::new());
+        let map = keymap(&[(Action::Quit, &["x"]), (Action::Down, &["ctrl-n", "down"])]);
+        assert_eq!(
+            map.action(key(KeyCode::Char('x')), &app),
+            Some(Action::Quit)
+        );
+        assert_eq!(map.action(key(KeyCode::Char('q')), &app), None);
+        let ctrl_n = KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL);
+        assert_eq!(map.action(ctrl_n, &app), Some(Action::Down));
+        assert_eq!(map.action(key(KeyCode::Down), &app), Some(Action::Down));
+        assert_eq!(map.action(key(KeyCode::Char('j')), &app), None);
+        // Untouched actions keep their defaults.
+        assert_eq!(map.action(key(KeyCode::Char('k')), &app), Some(Action::Up));
+        // Ctrl-C quits whatever quit is bound to.
+        assert_eq!(map.action(ctrl_c(), &app), Some(Action::Quit));
+    }
+
+    #[test]
+    fn an_action_bound_to_nothing_has_no_key() {
+        let app = App::new(Library::default(), String::new());
+        let map = keymap(&[(Action::OpenLink, &[])]);
+        assert_eq!(map.action(key(KeyCode::Char('o')), &app), None);
+        assert_eq!(
+            map.action(key(KeyCode::Char('y')), &app),
+            Some(Action::CopyLink)
+        );
+    }
+
+    #[test]
+    fn the_filter_bar_keeps_letters_and_follows_rebound_moves() {
+        let mut app = App::new(Library::default(), String::new());
+        let map = keymap(&[
+            (Action::Down, &["ctrl-j", "j"]),
+            (Action::Escape, &["ctrl-g"]),
+        ]);
+        update(&mut app, Action::FocusFilter);
+        assert_eq!(
+            map.action(key(KeyCode::Char('j')), &app),
+            Some(Action::FilterInput('j'))
+        );
+        let ctrl_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
+        assert_eq!(map.action(ctrl_j, &app), Some(Action::Down));
+        let ctrl_g = KeyEvent::new(KeyCode::Char('g'), KeyModifiers::CONTROL);
+        assert_eq!(map.action(ctrl_g, &app), Some(Action::Escape));
+        assert_eq!(map.action(key(KeyCode::Esc), &app), None);
+        assert_eq!(
+            map.action(key(KeyCode::Enter), &app),
+            Some(Action::FilterSubmit)
+        );
+    }
+
+    #[test]
+    fn shifted_and_function_keys_match_their_names() {
+        let app = App::new(Library::default(), String::new());
+        let map = keymap(&[(Action::ToggleHelp, &["f1"]), (Action::Bottom, &["G"])]);
+        assert_eq!(
+            map.action(key(KeyCode::F(1)), &app),
+            Some(Action::ToggleHelp)
+        );
+        let shift_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(map.action(shift_g, &app), Some(Action::Bottom));
     }
 }

@@ -4,15 +4,21 @@
 //! the loop only ever polls its channel, so a key is drawn at once.
 
 pub mod clipboard;
+pub mod crash;
 pub mod keymap;
+pub mod saver;
 pub mod worker;
 
 use std::io::Write;
-use std::sync::mpsc::TryRecvError;
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant};
 
-use crate::app::{self, Action, App, Effect, messages};
-use crate::model::Library;
+use crate::app::{self, Action, App, Effect, Settings, messages};
+use crate::model::{Library, Resume};
+use crate::store::StateFile;
+use crate::ui::theme::{Palette, Theme};
 use anyhow::Context;
 use crossterm::event::{self, Event};
 use ratatui::DefaultTerminal;
@@ -23,32 +29,172 @@ use worker::{Job, Worker};
 const POLL: Duration = Duration::from_millis(4);
 /// How often an idle reader looks at the terminal size (see event_loop).
 const IDLE: Duration = Duration::from_millis(250);
+/// Reading-state changes are saved at most this often (and on quit).
+const SAVE_EVERY: Duration = Duration::from_secs(1);
 
-/// Runs the reader on `library` until the user quits. `origin` says where
-/// the issues came from, for the status line.
+/// What the config file sets up in the reader (the defaults otherwise).
+#[derive(Debug, Clone, Default)]
+pub struct Setup {
+    pub keymap: keymap::Keymap,
+    pub palette: Palette,
+    pub settings: Settings,
+    /// Said in the status line at start (e.g. problems in the config file)
+    /// until the first key.
+    pub status: Option<String>,
+}
+
+/// Runs the reader on `library` with the defaults until the user quits.
+/// `origin` says where the issues came from, for the status line.
 pub fn run(library: Library, origin: String) -> anyhow::Result<()> {
-    run_with_loader(move || (library, origin))
+    run_with_loader(None, move || (library, origin), Setup::default())
 }
 
 /// Runs the reader, drawing an empty "Loading…" frame at once while `load`
 /// (which returns the library and its origin sentence) and the indexing run
-/// on a worker thread; the library is swapped in when it arrives.
-pub fn run_with_loader<F>(load: F) -> anyhow::Result<()>
+/// on a worker thread; the library is swapped in when it arrives. With a
+/// `state` file, reading state is loaded and saved on a thread of its own.
+/// `setup` holds what the config file changes.
+pub fn run_with_loader<F>(state: Option<StateFile>, load: F, setup: Setup) -> anyhow::Result<()>
 where
     F: FnOnce() -> (Library, String) + Send + 'static,
 {
+    let Setup {
+        keymap,
+        palette,
+        settings,
+        status,
+    } = setup;
     let mut app = App::loading();
     app.no_color = no_color();
+    app.settings = settings;
+    app.status = status;
+    let view = View {
+        theme: Theme::with_palette(palette, app.no_color),
+        keymap,
+    };
+    let ui = std::thread::current().id();
+    let test_panic = crash::test_panic();
+    // Before the worker starts, so a panic there is reported too.
+    crash::install(ui);
+    let load = move || {
+        if test_panic == Some(crash::TestPanic::Worker) {
+            panic!(
+                "test panic in the worker ({} is set)",
+                crash::TEST_PANIC_VAR
+            );
+        }
+        load()
+    };
+    let stop = stop_signals().context("could not listen for termination signals")?;
     let worker = worker::spawn(load).context("could not start the reader's worker thread")?;
-    // try_init also installs a panic hook that restores the terminal before
-    // the panic message is printed.
-    let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, &mut app, &worker);
+    let (state_tx, state_answers) = channel();
+    let saver = match state {
+        Some(file) => {
+            Some(saver::spawn(file, state_tx).context("could not start the reading-state thread")?)
+        }
+        None => None,
+    };
+    let mut saving = Saving {
+        saver: saver.as_ref(),
+        answers: state_answers,
+        pending: saver.is_some(),
+        last: Instant::now(),
+        resume: None,
+    };
+    // ratatui::try_init without its panic hook: that one would restore the
+    // terminal from whichever thread panics, the worker's too, while the UI
+    // thread is still drawing. Ours (crash::install) restores from the UI
+    // thread only.
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))?;
+    let result = event_loop(
+        &mut terminal,
+        &mut app,
+        &worker,
+        &mut saving,
+        &stop,
+        test_panic,
+        &view,
+    );
     ratatui::restore();
+    // A panic on the worker: its sentence, now that the terminal is back.
+    if let Some(said) = crash::take_pending() {
+        eprintln!("{said}");
+    }
+    // Whatever ended the loop (q, a signal, a closed terminal), what the
+    // user did is written before the process ends.
+    let last = saving.changes(&mut app);
+    drop(saving);
+    if let Some(saver) = saver {
+        saver.finish(last);
+    }
     // Quitting should be instant: freeing a 100,000-story library string by
     // string takes longer than the exit that follows, which reclaims it whole.
     std::mem::forget(app);
     result
+}
+
+/// SIGTERM, SIGHUP (the terminal was closed) and SIGINT set this flag; the
+/// loop sees it within one idle wait and quits as `q` does, saving state.
+fn stop_signals() -> std::io::Result<Arc<AtomicBool>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+    Ok(stop)
+}
+
+/// The loop's side of saving: when to send changes to the saver thread.
+struct Saving<'a> {
+    saver: Option<&'a saver::Saver>,
+    answers: Receiver<Action>,
+    /// The state file has not been read yet.
+    pending: bool,
+    last: Instant,
+    /// The resume point last sent (its time aside).
+    resume: Option<Resume>,
+}
+
+impl Saving<'_> {
+    /// What changed since the last save: marks, and the resume point if
+    /// the reader moved.
+    fn changes(&mut self, app: &mut App) -> saver::Changes {
+        let marks = app.take_changes();
+        let resume = app.resume_point().filter(|now| {
+            let same = self.resume.as_ref().is_some_and(|before| {
+                Resume {
+                    at: now.at,
+                    ..before.clone()
+                } == *now
+            });
+            !same
+        });
+        if resume.is_some() {
+            self.resume.clone_from(&resume);
+        }
+        saver::Changes { marks, resume }
+    }
+
+    /// Sends what changed, at most once per SAVE_EVERY.
+    fn tick(&mut self, app: &mut App) {
+        let Some(saver) = self.saver else {
+            return;
+        };
+        if self.pending || app.is_loading() || self.last.elapsed() < SAVE_EVERY {
+            return;
+        }
+        self.last = Instant::now();
+        let changes = self.changes(app);
+        if !changes.marks.is_empty() || changes.resume.is_some() {
+            saver.save(changes);
+        }
+    }
 }
 
 /// NO_COLOR (no-color.org): set and not empty means no colours.
@@ -97,14 +243,21 @@ fn dispatch(
     Ok(Flow::Continue)
 }
 
+/// What the loop turns keys and the app into, fixed for the run.
+struct View {
+    keymap: keymap::Keymap,
+    theme: Theme,
+}
+
 fn on_event(
     app: &mut App,
     event: Event,
     worker: &Worker,
+    keymap: &keymap::Keymap,
     out: &mut impl Write,
 ) -> anyhow::Result<Flow> {
     let action = match event {
-        Event::Key(key) => keymap::action(key, app),
+        Event::Key(key) => keymap.action(key, app),
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
         _ => None,
     };
@@ -118,6 +271,10 @@ fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     worker: &Worker,
+    saving: &mut Saving,
+    stop: &AtomicBool,
+    test_panic: Option<crash::TestPanic>,
+    view: &View,
 ) -> anyhow::Result<()> {
     let first_size = terminal.size()?;
     let mut size = (first_size.width, first_size.height);
@@ -130,15 +287,28 @@ fn event_loop(
     );
     let mut dirty = true;
     loop {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        saving.tick(app);
         // Only after a change: while waiting for the worker the loop wakes
         // every few ms, and a redraw then would only take CPU from it.
         if dirty {
-            terminal.draw(|frame| crate::ui::draw(frame, app))?;
+            terminal.draw(|frame| crate::ui::draw_themed(frame, app, &view.theme))?;
             dirty = false;
+            // The test hook (see crash::TEST_PANIC_VAR): after a frame with
+            // the library in it, so the terminal really has to be restored.
+            if test_panic == Some(crash::TestPanic::Ui) && !app.is_loading() {
+                panic!("test panic in the UI ({} is set)", crash::TEST_PANIC_VAR);
+            }
         }
         // Block on the keyboard only when the worker owes nothing;
         // otherwise wake up often to take its answers.
-        let wait = if app.waiting() { POLL } else { IDLE };
+        let wait = if app.waiting() || saving.pending {
+            POLL
+        } else {
+            IDLE
+        };
         let first = event::poll(wait)?.then(event::read).transpose()?;
         // A resize that lands before crossterm listens for SIGWINCH (right
         // at start-up) sends no event: compare the size now and then.
@@ -156,13 +326,39 @@ fn event_loop(
         }
         if let Some(event) = first {
             dirty = true;
-            if let Flow::Quit = on_event(app, event, worker, terminal.backend_mut())? {
+            if let Flow::Quit = on_event(app, event, worker, &view.keymap, terminal.backend_mut())?
+            {
                 return Ok(());
             }
             // Keys typed faster than a frame are handled before one draw.
             while event::poll(Duration::ZERO)? {
-                if let Flow::Quit = on_event(app, event::read()?, worker, terminal.backend_mut())? {
+                if let Flow::Quit = on_event(
+                    app,
+                    event::read()?,
+                    worker,
+                    &view.keymap,
+                    terminal.backend_mut(),
+                )? {
                     return Ok(());
+                }
+            }
+        }
+        loop {
+            match saving.answers.try_recv() {
+                Ok(action) => {
+                    let loaded = matches!(action, Action::StateLoaded(_));
+                    dirty = true;
+                    app::update(app, action);
+                    if loaded {
+                        saving.pending = false;
+                        // Where the last run stopped is not news to save.
+                        saving.resume = app.reading_state().resume.clone();
+                    }
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    saving.pending = false;
+                    break;
                 }
             }
         }

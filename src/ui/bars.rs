@@ -90,7 +90,7 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let style = if app.count.is_some() {
             theme.border(true)
         } else {
-            ratatui::style::Style::new()
+            theme.status()
         };
         left.push(Span::styled(fit(&clean(&said), room), style));
         let right = Span::styled(hints, theme.dim());
@@ -103,7 +103,7 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let errors = clean(&errors);
             let both = format!("{origin} · {errors}");
             if both.width() <= room {
-                left.push(Span::raw(origin));
+                left.push(Span::styled(origin, theme.status()));
                 left.push(Span::raw(" · "));
                 left.push(Span::styled(errors, theme.error()));
             } else {
@@ -111,7 +111,7 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 left.push(Span::styled(fit(&errors, room), theme.error()));
             }
         }
-        None => left.push(Span::raw(fit(&clean(&app.origin), room))),
+        None => left.push(Span::styled(fit(&clean(&app.origin), room), theme.status())),
     }
     let right = Span::styled(hints, theme.dim());
     frame.render_widget(Paragraph::new(split_line(left, right, width)), area);

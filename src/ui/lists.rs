@@ -3,10 +3,11 @@
 use super::theme::Theme;
 use super::{clean, fit};
 use crate::app::messages;
-use crate::app::{App, Focus, in_view};
+use crate::app::{App, Focus, View, in_view};
 use crate::search;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph};
 
@@ -61,13 +62,17 @@ pub fn issues(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let title = if issues.is_empty() {
         messages::ISSUES_TITLE.to_string()
     } else {
-        format!("{} {}", messages::ISSUES_TITLE, issues.len())
+        with_unread(
+            format!("{} {}", messages::ISSUES_TITLE, issues.len()),
+            app.unread_total(),
+        )
     };
     let row = |i: usize| {
         let Some(issue) = issues.get(i) else {
             return ListItem::new("");
         };
-        let mut spans = Vec::new();
+        let unread = app.unread_in(i);
+        let mut spans = vec![marks(unread > 0, false, theme)];
         if let Some(n) = &issue.newsletter {
             spans.push(Span::styled(clean(n), theme.newsletter()));
             spans.push(Span::raw(" "));
@@ -76,7 +81,13 @@ pub fn issues(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             spans.push(Span::styled(clean(d), theme.dim()));
             spans.push(Span::raw(" "));
         }
-        spans.push(Span::raw(title_or_untitled(&issue.title)));
+        spans.push(Span::styled(
+            title_or_untitled(&issue.title),
+            emphasis(unread > 0),
+        ));
+        if unread > 0 && unread < issue.sections.len() {
+            spans.push(Span::styled(format!(" ({unread})"), theme.dim()));
+        }
         ListItem::new(Line::from(spans))
     };
     draw_list(
@@ -98,7 +109,7 @@ pub fn issues(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 pub fn sections(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    if app.filtering() {
+    if app.listing() {
         return results(frame, area, app, theme);
     }
     let focused = app.focus == Focus::Sections;
@@ -107,11 +118,18 @@ pub fn sections(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(block, area);
         return;
     };
-    let row = |i: usize| {
-        let title = issue.sections.get(i).map_or("", |s| s.title.as_str());
-        ListItem::new(title_or_untitled(title))
+    let row = |s: usize| {
+        let title = issue.sections.get(s).map_or("", |s| s.title.as_str());
+        let unread = !app.is_read(app.issue, s);
+        ListItem::new(Line::from(vec![
+            marks(unread, app.is_starred(app.issue, s), theme),
+            Span::styled(title_or_untitled(title), emphasis(unread)),
+        ]))
     };
-    let title = format!("{} {}", messages::SECTIONS_TITLE, issue.sections.len());
+    let title = with_unread(
+        format!("{} {}", messages::SECTIONS_TITLE, issue.sections.len()),
+        app.unread_in(app.issue),
+    );
     draw_list(
         frame,
         area,
@@ -134,32 +152,44 @@ fn results(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let row = |i: usize| {
         let found = app.results.get(i).and_then(|hit| {
             let issue = issues.get(hit.issue)?;
-            Some((issue, issue.sections.get(hit.section)?))
+            Some((hit, issue, issue.sections.get(hit.section)?))
         });
-        let Some((issue, section)) = found else {
+        let Some((hit, issue, section)) = found else {
             return ListItem::new("");
         };
         let title = title_or_untitled(&section.title);
         let marked = search::fuzzy_indices(&title, &terms);
-        let mut spans: Vec<Span> = title
-            .chars()
-            .enumerate()
-            .map(|(i, c)| {
-                let style = if marked.contains(&i) {
-                    theme.hit()
-                } else {
-                    Default::default()
-                };
-                Span::styled(c.to_string(), style)
-            })
-            .collect();
+        let unread = !app.is_read(hit.issue, hit.section);
+        let plain = emphasis(unread);
+        let mut spans = vec![marks(unread, app.is_starred(hit.issue, hit.section), theme)];
+        spans.extend(title.chars().enumerate().map(|(i, c)| {
+            let style = if marked.contains(&i) {
+                theme.hit()
+            } else {
+                plain
+            };
+            Span::styled(c.to_string(), style)
+        }));
         let meta = messages::issue_meta(issue.newsletter.as_deref(), issue.date.as_deref());
         if !meta.is_empty() {
             spans.push(Span::styled(format!("  {}", clean(&meta)), theme.dim()));
         }
         ListItem::new(Line::from(spans))
     };
-    let title = format!("{} {}", messages::RESULTS_TITLE, app.results.len());
+    let name = match app.view {
+        _ if app.filtering() => messages::RESULTS_TITLE,
+        View::Unread => messages::UNREAD_TITLE,
+        View::Starred => messages::STARRED_TITLE,
+        View::All => messages::RESULTS_TITLE,
+    };
+    let empty = match app.view {
+        _ if app.searching() => messages::SEARCHING_LIST,
+        _ if app.filtering() => messages::NO_RESULTS,
+        View::Unread => messages::NO_UNREAD_LIST,
+        View::Starred => messages::NO_STARRED_LIST,
+        View::All => messages::NO_RESULTS,
+    };
+    let title = format!("{name} {}", app.results.len());
     draw_list(
         frame,
         area,
@@ -169,13 +199,44 @@ fn results(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         app.result,
         app.result_offset,
         focused,
-        if app.searching() {
-            messages::SEARCHING_LIST
-        } else {
-            messages::NO_RESULTS
-        },
+        empty,
         theme,
     );
+}
+
+/// "Stories 6 · 2 unread", or the plain title when all are read.
+fn with_unread(title: String, unread: usize) -> String {
+    if unread == 0 {
+        title
+    } else {
+        format!("{title} · {}", messages::unread_count(unread))
+    }
+}
+
+/// The two mark columns before a title: `N` unread, `*` starred (ASCII,
+/// so every terminal gives them one cell).
+fn marks<'a>(unread: bool, starred: bool, theme: &Theme) -> Span<'a> {
+    let text = match (unread, starred) {
+        (true, true) => "N* ",
+        (true, false) => "N  ",
+        (false, true) => " * ",
+        (false, false) => "   ",
+    };
+    let style = if starred {
+        theme.starred()
+    } else {
+        theme.unread()
+    };
+    Span::styled(text, style)
+}
+
+/// Unread titles stand out in bold.
+fn emphasis(unread: bool) -> Style {
+    if unread {
+        Style::new().add_modifier(Modifier::BOLD)
+    } else {
+        Style::new()
+    }
 }
 
 fn title_or_untitled(title: &str) -> String {

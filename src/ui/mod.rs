@@ -14,15 +14,19 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Paragraph, Wrap};
 use theme::Theme;
-use unicode_width::UnicodeWidthChar;
 
-/// Draws the whole reader.
+/// Draws the whole reader in the default colours (none under NO_COLOR).
 pub fn draw(frame: &mut Frame, app: &App) {
+    draw_themed(frame, app, &Theme::new(app.no_color));
+}
+
+/// Draws the whole reader in `theme`'s colours (see [`Theme::with_palette`]).
+pub fn draw_themed(frame: &mut Frame, app: &App, theme: &Theme) {
     let screen = frame.area();
     if screen.width == 0 || screen.height == 0 {
         return;
     }
-    let theme = Theme::new(app.no_color);
+    let theme = *theme;
     let panes = app.panes();
     if panes.too_small {
         let msg = Paragraph::new(messages::TOO_SMALL)
@@ -46,7 +50,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     bars::filter(frame, rect(panes.filter), app, &theme);
     bars::status(frame, rect(panes.status), app, &theme);
     if app.help {
-        help::help(frame, screen, &theme);
+        help::help(frame, screen, &app.settings.keys, &theme);
     }
 }
 
@@ -56,20 +60,20 @@ fn clean(text: &str) -> String {
     crate::text::sanitize(text).replace('\n', " ")
 }
 
-/// `text` cut to `width` cells, with an ellipsis when cut.
+/// `text` cut to `width` cells, with an ellipsis when cut; never inside a
+/// cluster (an accented letter, a flag, an emoji sequence).
 fn fit(text: &str, width: usize) -> String {
-    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
-    if total <= width {
+    if crate::text::width(text) <= width {
         return text.to_string();
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
+    for (_, c) in crate::text::clusters(text) {
+        let w = crate::text::width(c);
         if used + w + 1 > width {
             break;
         }
-        out.push(c);
+        out.push_str(c);
         used += w;
     }
     if width > 0 {
@@ -88,5 +92,7 @@ mod tests {
         assert_eq!(fit("hello world", 6), "hello…");
         assert_eq!(fit("日本語", 4), "日…");
         assert_eq!(fit("abc", 0), "");
+        assert_eq!(fit("❤️❤️❤️", 5), "❤️❤️…");
+        assert_eq!(fit("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");
     }
 }

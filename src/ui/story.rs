@@ -4,7 +4,6 @@
 use super::clean;
 use super::theme::Theme;
 use crate::app::messages;
-use crate::app::panes::story_size;
 use crate::app::story::Segment;
 use crate::app::{App, Focus};
 use crate::search;
@@ -16,7 +15,7 @@ use ratatui::widgets::{Block, Paragraph};
 pub fn story(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let focused = app.focus == Focus::Story;
     let lines = app.story_lines();
-    let (_, rows) = story_size(app.width, app.height);
+    let (_, rows) = app.story_size();
     // Which issue the story is from matters most when it is a filter result.
     let meta = app
         .shown()

@@ -1,0 +1,198 @@
+//! Where the config file lives and reading it: the only file system access
+//! of the config. A missing file means the defaults, quietly; one that
+//! cannot be read means the defaults with a diagnostic.
+
+use std::path::{Path, PathBuf};
+
+use super::{Config, Diagnostic};
+
+/// The config file's name inside the config directory.
+pub const FILE_NAME: &str = "config.toml";
+
+/// Where nlread looks for its config (e.g. `~/.config/nlread/config.toml`,
+/// under `$XDG_CONFIG_HOME` when it is set). None without a home folder.
+pub fn path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "nlread").map(|p| p.config_dir().join(FILE_NAME))
+}
+
+/// A config read from a file, with its problems written out in full
+/// (`~/.config/nlread/config.toml:7:22: reading.mark_read_at_end: ...`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    pub config: Config,
+    pub problems: Vec<String>,
+    /// The file read, None when there was none to read.
+    pub path: Option<PathBuf>,
+    /// True when the file exists (even if it could not be read).
+    pub exists: bool,
+}
+
+/// Reads the user's config file (see [`path`]).
+pub fn load() -> Loaded {
+    match path() {
+        Some(path) => load_from(&path, home().as_deref()),
+        None => Loaded {
+            config: Config::default(),
+            problems: Vec::new(),
+            path: None,
+            exists: false,
+        },
+    }
+}
+
+/// Reads the config at `path`; `home` only shortens the file name shown in
+/// messages to `~/...`.
+pub fn load_from(path: &Path, home: Option<&Path>) -> Loaded {
+    let shown = tilde(path, home);
+    let (config, diagnostics, exists) = match std::fs::read(path) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            (Config::default(), Vec::new(), false)
+        }
+        Err(err) => (
+            Config::default(),
+            vec![unreadable(format!(
+                "could not be read ({err}); using the defaults"
+            ))],
+            true,
+        ),
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => {
+                let (config, diagnostics) = super::parse(&text);
+                (config, diagnostics, true)
+            }
+            Err(_) => (
+                Config::default(),
+                vec![unreadable(
+                    "is not UTF-8 text, as TOML must be; using the defaults".to_string(),
+                )],
+                true,
+            ),
+        },
+    };
+    Loaded {
+        config,
+        problems: diagnostics.iter().map(|d| d.render(&shown)).collect(),
+        path: Some(path.to_path_buf()),
+        exists,
+    }
+}
+
+fn unreadable(message: String) -> Diagnostic {
+    Diagnostic {
+        line: 0,
+        column: 0,
+        key: String::new(),
+        message,
+    }
+}
+
+/// The config's library folders as paths: `~` and `~/...` become the home
+/// folder, and a relative path is taken from the config file's folder.
+pub fn library_folders(config: &Config, home: Option<&Path>, config_dir: &Path) -> Vec<PathBuf> {
+    config
+        .folders
+        .iter()
+        .map(|folder| {
+            let expanded = match (folder.as_str(), home) {
+                ("~", Some(home)) => home.to_path_buf(),
+                (f, Some(home)) if f.starts_with("~/") || f.starts_with("~\\") => {
+                    home.join(&f[2..])
+                }
+                (f, _) => PathBuf::from(f),
+            };
+            if expanded.is_absolute() {
+                expanded
+            } else {
+                config_dir.join(expanded)
+            }
+        })
+        .collect()
+}
+
+/// The user's home folder, if there is one.
+pub fn home() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf())
+}
+
+/// The path with the home folder shown as `~`.
+pub fn tilde(path: &Path, home: Option<&Path>) -> String {
+    match home.and_then(|h| path.strip_prefix(h).ok()) {
+        Some(rest) if rest.as_os_str().is_empty() => "~".into(),
+        Some(rest) => format!("~{}{}", std::path::MAIN_SEPARATOR, rest.display()),
+        None => path.display().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_is_the_defaults_without_a_word() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let loaded = load_from(&dir.path().join(FILE_NAME), None);
+        assert_eq!(loaded.config, Config::default());
+        assert!(loaded.problems.is_empty());
+        assert!(!loaded.exists);
+    }
+
+    #[test]
+    fn problems_name_the_file_line_and_column() {
+        let home = tempfile::tempdir().expect("tempdir");
+        let path = home.path().join(".config/nlread").join(FILE_NAME);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+        std::fs::write(&path, "[reading]\nmark_read_at_end = \"yes\"\n").expect("write");
+        let loaded = load_from(&path, Some(home.path()));
+        let sep = std::path::MAIN_SEPARATOR;
+        assert_eq!(
+            loaded.problems,
+            vec![
+                format!(
+                    "~{sep}.config/nlread/config.toml:2:20: reading.mark_read_at_end: expected a \
+                 boolean (true or false), found a string \"yes\"; using the default"
+                )
+                .replace('/', &sep.to_string())
+            ]
+        );
+        assert!(loaded.exists);
+    }
+
+    #[test]
+    fn a_file_that_is_not_text_gives_the_defaults_and_a_problem() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, b"\xff\xfe[reading]").expect("write");
+        let loaded = load_from(&path, None);
+        assert_eq!(loaded.config, Config::default());
+        assert_eq!(loaded.problems.len(), 1);
+        assert!(
+            loaded.problems[0].contains("not UTF-8"),
+            "{:?}",
+            loaded.problems
+        );
+    }
+
+    #[test]
+    fn folders_expand_the_home_and_sit_beside_the_config() {
+        let config = Config {
+            folders: vec![
+                "~/news".into(),
+                "~".into(),
+                "/abs/letters".into(),
+                "rel".into(),
+            ],
+            ..Config::default()
+        };
+        let home = Path::new("/home/reader");
+        let dir = Path::new("/home/reader/.config/nlread");
+        assert_eq!(
+            library_folders(&config, Some(home), dir),
+            vec![
+                PathBuf::from("/home/reader/news"),
+                PathBuf::from("/home/reader"),
+                PathBuf::from("/abs/letters"),
+                PathBuf::from("/home/reader/.config/nlread/rel"),
+            ]
+        );
+    }
+}

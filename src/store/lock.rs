@@ -1,0 +1,36 @@
+//! An advisory lock on a file beside the state, held while a save reads,
+//! merges and writes, so two readers' saves take turns.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::Path;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long a save waits for another reader's save before going ahead.
+const PATIENCE: Duration = Duration::from_secs(2);
+
+/// The lock, released when dropped (closing the file releases it).
+pub struct Lock {
+    _file: File,
+}
+
+/// Takes the lock at `path`, waiting up to two seconds; None if it cannot
+/// be had (a read-only folder, a reader stuck while holding it).
+pub fn acquire(path: &Path) -> Option<Lock> {
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .ok()?;
+    let start = Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Some(Lock { _file: file }),
+            Err(TryLockError::WouldBlock) if start.elapsed() < PATIENCE => {
+                thread::sleep(Duration::from_millis(10));
+            }
+            Err(_) => return None,
+        }
+    }
+}

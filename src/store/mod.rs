@@ -1,0 +1,316 @@
+//! What nlread writes to disk for the user: the reading state
+//! (`state.json` in the data directory). Nothing else here knows the file.
+//!
+//! The rules, because this is the one file a user would miss:
+//! - a save never leaves a broken file: it writes a temporary file in the
+//!   same folder, flushes it to disk and renames it over the old one, so a
+//!   crash or SIGKILL at any moment leaves the old file or the new one;
+//! - two readers at once do not clobber each other: a save takes a lock,
+//!   reads what is on disk, merges it with its own marks (the later change
+//!   to each story wins, see [`ReadingState::merge`]) and writes the union;
+//! - a damaged file is moved aside (`state.json.corrupt-<time>`), never
+//!   overwritten, and the backup taken at the first save of every run
+//!   (`state.json.bak`) is loaded in its place when it reads;
+//! - a file that cannot be read (permissions, a folder in its place) is
+//!   left alone: the reader runs without saving and says so;
+//! - a read-only or full disk makes a save fail with a message, not a crash.
+
+mod lock;
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::model::ReadingState;
+
+/// A temporary file this old was left by a save that was killed.
+const STALE: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// A save that could not be done, with the file it was for.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("reading state not saved: {0} could not be read, so it is left as it is")]
+    Unreadable(String),
+    #[error("reading state not saved: could not create {path}: {source}")]
+    CreateDir { path: String, source: io::Error },
+    #[error(
+        "reading state not saved: could not write {path}: {}",
+        describe(source)
+    )]
+    Write { path: String, source: io::Error },
+}
+
+/// What loading found, besides the state itself: sentences for the user.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    pub warnings: Vec<String>,
+}
+
+/// The reading-state file and the files beside it.
+#[derive(Debug, Clone)]
+pub struct StateFile {
+    path: PathBuf,
+    /// False once the file turned out unreadable: saving over it would
+    /// destroy what the user saved.
+    writable: bool,
+    /// The backup is taken once per run, before the first save.
+    backed_up: bool,
+}
+
+/// `state.json` in nlread's data directory (e.g. ~/.local/share/nlread).
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "nlread").map(|p| p.data_dir().join("state.json"))
+}
+
+/// Milliseconds since the Unix epoch (0 if the clock is before it).
+pub fn now_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+impl StateFile {
+    pub fn new(path: PathBuf) -> StateFile {
+        StateFile {
+            path,
+            writable: true,
+            backed_up: false,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// False when saving is off because the file could not be read.
+    pub fn is_writable(&self) -> bool {
+        self.writable
+    }
+
+    fn sibling(&self, suffix: &str) -> PathBuf {
+        let mut name = self
+            .path
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_else(|| "state.json".into());
+        name.push(suffix);
+        self.path.with_file_name(name)
+    }
+
+    fn backup_path(&self) -> PathBuf {
+        self.sibling(".bak")
+    }
+
+    /// Reads the state. Never fails: a missing file is a fresh start, a
+    /// damaged one is moved aside (the backup is used if it reads), an
+    /// unreadable one turns saving off; each is said in the report.
+    pub fn load(&mut self) -> (ReadingState, LoadReport) {
+        let mut report = LoadReport::default();
+        self.remove_stale_temporaries();
+        match read_state(&self.path) {
+            Read::Ok(state) => (state, report),
+            Read::Missing => match read_state(&self.backup_path()) {
+                Read::Ok(state) => {
+                    report.warnings.push(format!(
+                        "{} was missing; the backup {} was loaded",
+                        self.path.display(),
+                        self.backup_path().display()
+                    ));
+                    (state, report)
+                }
+                _ => (ReadingState::new(), report),
+            },
+            Read::Damaged(why) => {
+                let aside = self.sibling(&format!(".corrupt-{}", now_millis() / 1000));
+                match fs::rename(&self.path, &aside) {
+                    Ok(()) => {
+                        let mut said = format!(
+                            "{} was damaged ({why}); it was moved to {}",
+                            self.path.display(),
+                            aside.display()
+                        );
+                        let state = match read_state(&self.backup_path()) {
+                            Read::Ok(state) => {
+                                said.push_str(" and the backup was loaded");
+                                state
+                            }
+                            _ => {
+                                said.push_str("; starting with no stories read");
+                                ReadingState::new()
+                            }
+                        };
+                        report.warnings.push(said);
+                        (state, report)
+                    }
+                    Err(e) => {
+                        self.writable = false;
+                        report.warnings.push(format!(
+                            "{} is damaged ({why}) and could not be moved aside ({}); \
+                             reading state will not be saved",
+                            self.path.display(),
+                            describe(&e)
+                        ));
+                        (ReadingState::new(), report)
+                    }
+                }
+            }
+            Read::Unreadable(e) => {
+                self.writable = false;
+                report.warnings.push(format!(
+                    "{} could not be read ({}); reading state will not be saved",
+                    self.path.display(),
+                    describe(&e)
+                ));
+                (ReadingState::new(), report)
+            }
+        }
+    }
+
+    /// Temporary files of saves that were killed before their rename: old
+    /// ones only, so a save running in another reader keeps its file.
+    fn remove_stale_temporaries(&self) {
+        let (Some(dir), Some(name)) = (self.path.parent(), self.path.file_name()) else {
+            return;
+        };
+        let mut prefix = name.to_os_string();
+        prefix.push(".tmp-");
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let stale = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > STALE));
+            let ours = entry
+                .file_name()
+                .as_encoded_bytes()
+                .starts_with(prefix.as_encoded_bytes());
+            if ours && stale {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// Saves `state` merged with whatever another reader saved meanwhile,
+    /// and returns the merged state (which then holds their marks too).
+    pub fn save(&mut self, state: &ReadingState) -> Result<ReadingState, SaveError> {
+        if !self.writable {
+            return Err(SaveError::Unreadable(self.path.display().to_string()));
+        }
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).map_err(|source| SaveError::CreateDir {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let shown = self.path.display().to_string();
+        let write_error = |source| SaveError::Write {
+            path: shown.clone(),
+            source,
+        };
+        // Without the lock (a read-only folder, a stuck reader) the save
+        // still goes ahead: the rename keeps the file whole either way.
+        let _lock = lock::acquire(&self.sibling(".lock"));
+        let mut merged = state.clone();
+        match read_state(&self.path) {
+            Read::Ok(on_disk) => merged.merge(&on_disk),
+            Read::Missing => {}
+            Read::Damaged(_) => {
+                // Damaged since we loaded: keep it for the user, write ours.
+                let aside = self.sibling(&format!(".corrupt-{}", now_millis() / 1000));
+                fs::rename(&self.path, aside).map_err(write_error)?;
+            }
+            Read::Unreadable(e) => return Err(write_error(e)),
+        }
+        if !self.backed_up {
+            self.backup();
+        }
+        let bytes = serde_json::to_vec(&merged).map_err(|e| write_error(io::Error::other(e)))?;
+        write_atomically(&self.path, &bytes).map_err(write_error)?;
+        Ok(merged)
+    }
+
+    /// Keeps the state as it was at the start of this run in `.bak`: a hard
+    /// link made under a temporary name and renamed, so it is never half
+    /// written. A failure only means no backup this run.
+    fn backup(&mut self) {
+        self.backed_up = true;
+        if !self.path.is_file() {
+            return;
+        }
+        let tmp = self.sibling(&format!(".bak-{}", std::process::id()));
+        let _ = fs::remove_file(&tmp);
+        let made =
+            fs::hard_link(&self.path, &tmp).or_else(|_| fs::copy(&self.path, &tmp).map(drop));
+        if made.is_ok() && fs::rename(&tmp, self.backup_path()).is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+    }
+}
+
+enum Read {
+    Ok(ReadingState),
+    Missing,
+    Damaged(String),
+    Unreadable(io::Error),
+}
+
+fn read_state(path: &Path) -> Read {
+    match fs::read(path) {
+        Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => {
+            Read::Damaged("the file is empty".into())
+        }
+        Ok(bytes) => match serde_json::from_slice::<ReadingState>(&bytes) {
+            Ok(state) => Read::Ok(state),
+            Err(e) if e.is_eof() => Read::Damaged("it ends in the middle".into()),
+            Err(e) => Read::Damaged(format!("not valid JSON at line {}", e.line())),
+        },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Read::Missing,
+        Err(e) => Read::Unreadable(e),
+    }
+}
+
+/// Writes `bytes` to `path` so that `path` holds either its old content or
+/// all of `bytes`, whatever happens: temporary file in the same folder,
+/// fsync, rename, fsync of the folder.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    let mut tmp_name = name;
+    tmp_name.push(format!(".tmp-{}", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let written = (|| {
+        let mut file = File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    // The rename itself reaches the disk with the folder's entry.
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// An error in words a user can act on.
+fn describe(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::ReadOnlyFilesystem => "the disk is read-only".into(),
+        io::ErrorKind::StorageFull => "the disk is full".into(),
+        io::ErrorKind::IsADirectory => "it is a folder, not a file".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

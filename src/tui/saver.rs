@@ -1,0 +1,168 @@
+//! The reading state's own thread: it reads `state.json` at start and
+//! writes it when the loop sends changes, so neither ever waits on a disk
+//! in the event loop. It keeps the whole state; the loop sends only what
+//! changed (marks and the resume point).
+
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::{self, JoinHandle};
+
+use crate::app::{Action, StateLoaded};
+use crate::model::{Mark, ReadingState, Resume};
+use crate::store::StateFile;
+
+/// What changed since the last save.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    pub marks: Vec<(String, Mark)>,
+    pub resume: Option<Resume>,
+}
+
+enum Job {
+    Save(Changes),
+}
+
+/// The saver as seen from the event loop.
+pub struct Saver {
+    jobs: Option<Sender<Job>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Starts the thread: it loads `file` and sends `Action::StateLoaded` to
+/// `answers`, then saves what it is sent, answering with the marks that
+/// another reader had saved meanwhile (`Action::MarksMerged`) or, when a
+/// save fails, the reason (`Action::Status`, once per kind of failure).
+pub fn spawn(file: StateFile, answers: Sender<Action>) -> std::io::Result<Saver> {
+    let (jobs, job_rx) = channel();
+    let thread = thread::Builder::new()
+        .name("nlread-saver".into())
+        .spawn(move || serve(file, &job_rx, &answers))?;
+    Ok(Saver {
+        jobs: Some(jobs),
+        thread: Some(thread),
+    })
+}
+
+impl Saver {
+    /// Queues a save; it is written as soon as the thread gets to it.
+    pub fn save(&self, changes: Changes) {
+        if let Some(jobs) = &self.jobs {
+            // A saver that died has said why already; the reader goes on.
+            let _ = jobs.send(Job::Save(changes));
+        }
+    }
+
+    /// Saves `last` and waits until everything queued is on disk.
+    pub fn finish(mut self, last: Changes) {
+        self.save(last);
+        drop(self.jobs.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn serve(mut file: StateFile, jobs: &Receiver<Job>, answers: &Sender<Action>) {
+    let (mut state, report) = file.load();
+    let loaded = StateLoaded {
+        state: state.clone(),
+        warnings: report.warnings,
+    };
+    // The reader may already be gone; saving still matters.
+    let _ = answers.send(Action::StateLoaded(Box::new(loaded)));
+    let mut last_error = None;
+    while let Ok(Job::Save(mut changes)) = jobs.recv() {
+        // Several saves queued while the disk was slow become one.
+        while let Ok(Job::Save(more)) = jobs.try_recv() {
+            changes.marks.extend(more.marks);
+            changes.resume = more.resume.or(changes.resume);
+        }
+        apply(&mut state, changes);
+        match file.save(&state) {
+            Ok(merged) => {
+                let theirs = newer_marks(&state, &merged);
+                state = merged;
+                last_error = None;
+                if !theirs.is_empty() {
+                    let _ = answers.send(Action::MarksMerged(theirs));
+                }
+            }
+            Err(e) => {
+                let said = e.to_string();
+                if last_error.as_ref() != Some(&said) {
+                    let _ = answers.send(Action::Status(said.clone()));
+                    last_error = Some(said);
+                }
+            }
+        }
+    }
+}
+
+fn apply(state: &mut ReadingState, changes: Changes) {
+    for (id, mark) in changes.marks {
+        state.stories.insert(id, mark);
+    }
+    if let Some(resume) = changes.resume {
+        state.resume = Some(resume);
+    }
+}
+
+/// The marks of `merged` that differ from `ours`: what came from disk.
+fn newer_marks(ours: &ReadingState, merged: &ReadingState) -> Vec<(String, Mark)> {
+    merged
+        .stories
+        .iter()
+        .filter(|(id, mark)| ours.stories.get(*id) != Some(mark))
+        .map(|(id, mark)| (id.clone(), *mark))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn mark(read: bool, at: u64) -> Mark {
+        Mark {
+            read,
+            starred: false,
+            at,
+        }
+    }
+
+    #[test]
+    fn loads_then_saves_and_reports_marks_from_another_reader() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        let mut other = ReadingState::new();
+        other.set_read("theirs", true, 5);
+        StateFile::new(path.clone()).save(&other).expect("seed");
+
+        let (tx, rx) = channel();
+        let saver = spawn(StateFile::new(path.clone()), tx).expect("spawn");
+        let Ok(Action::StateLoaded(loaded)) = rx.recv_timeout(Duration::from_secs(5)) else {
+            panic!("no state");
+        };
+        assert!(loaded.state.is_read("theirs"));
+        // Another reader saves while this one runs.
+        let mut later = other.clone();
+        later.set_read("late", true, 6);
+        StateFile::new(path.clone())
+            .save(&later)
+            .expect("other save");
+
+        saver.finish(Changes {
+            marks: vec![("ours".into(), mark(true, 7))],
+            resume: None,
+        });
+        let answers: Vec<Action> = rx.try_iter().collect();
+        assert!(
+            answers.iter().any(|a| matches!(a, Action::MarksMerged(m)
+                if m.iter().any(|(id, _)| id == "late"))),
+            "{answers:?}"
+        );
+        let (on_disk, _) = StateFile::new(path).load();
+        for id in ["theirs", "late", "ours"] {
+            assert!(on_disk.is_read(id), "{id}");
+        }
+    }
+}

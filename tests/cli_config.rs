@@ -1,0 +1,221 @@
+//! `nlread config` and the config file seen from outside: the built binary
+//! with HOME and XDG folders in a tempdir, so the user's own config is
+//! never read.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use nlread::config::{self, Config};
+use serde_json::Value;
+
+fn nlread(home: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nlread"));
+    cmd.env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env_remove("RUST_BACKTRACE");
+    cmd
+}
+
+fn run(home: &Path, args: &[&str]) -> Output {
+    nlread(home).args(args).output().expect("nlread runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Writes the user's config file and returns its path.
+fn write_config(home: &Path, text: &str) -> PathBuf {
+    let dir = home.join("config/nlread");
+    fs::create_dir_all(&dir).expect("config dir");
+    let path = dir.join("config.toml");
+    fs::write(&path, text).expect("config written");
+    path
+}
+
+/// An issue file of our own in `dir`.
+fn write_issue(dir: &Path, name: &str, newsletter: &str, date: &str, title: &str) -> PathBuf {
+    fs::create_dir_all(dir).expect("dir");
+    let path = dir.join(name);
+    let body = format!(
+        "{newsletter}\n{date}\n\n1. {title}\nA paragraph about {title} that says enough to be a story.\n"
+    );
+    fs::write(&path, body).expect("issue written");
+    path
+}
+
+#[test]
+fn config_default_prints_the_shipped_file_which_parses_to_the_defaults() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = run(home.path(), &["config", "--default"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert_eq!(printed, config::DEFAULT_TOML);
+    assert_eq!(config::parse(&printed), (Config::default(), vec![]));
+}
+
+#[test]
+fn config_path_follows_xdg_config_home() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = run(home.path(), &["config", "--path"]);
+    assert!(out.status.success());
+    let want = home
+        .path()
+        .join("config")
+        .join("nlread")
+        .join("config.toml");
+    assert_eq!(text(&out.stdout).trim_end(), want.display().to_string());
+}
+
+#[test]
+fn config_needs_one_of_its_flags() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = run(home.path(), &["config"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--default"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn config_check_without_a_file_says_the_defaults_are_used() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = run(home.path(), &["config", "--check"]);
+    assert!(out.status.success());
+    assert!(
+        text(&out.stdout).contains("no such file"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn config_check_passes_the_shipped_defaults() {
+    let home = tempfile::tempdir().expect("tempdir");
+    write_config(home.path(), config::DEFAULT_TOML);
+    let out = run(home.path(), &["config", "--check"]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).ends_with("config.toml: no problems\n"));
+}
+
+#[test]
+fn config_check_names_line_and_column_of_a_typo() {
+    let home = tempfile::tempdir().expect("tempdir");
+    write_config(
+        home.path(),
+        "[reading]\nmark_read_at_end = \"yes\"\n\n[keys]\nqiut = \"x\"\n",
+    );
+    let out = run(home.path(), &["config", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].ends_with(
+            "config.toml:2:20: reading.mark_read_at_end: expected a boolean (true or false), \
+             found a string \"yes\"; using the default"
+        ),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].starts_with("~/config/nlread/config.toml:"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains("config.toml:5:1: keys.qiut: unknown action"),
+        "{}",
+        lines[1]
+    );
+}
+
+#[test]
+fn export_reports_a_broken_config_on_stderr_and_still_exports() {
+    let home = tempfile::tempdir().expect("tempdir");
+    write_config(home.path(), "[library]\nsort = \"titel\"\n");
+    let issue = write_issue(home.path(), "a.txt", "Harbour Notes", "2024-05-01", "Tides");
+    let out = nlread(home.path())
+        .arg("export")
+        .arg(&issue)
+        .output()
+        .expect("nlread runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("config.toml:2:8: library.sort: expected \"date\" or \"newsletter\""),
+        "{stderr}"
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["issues"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn a_syntax_error_still_exports_with_the_defaults() {
+    let home = tempfile::tempdir().expect("tempdir");
+    write_config(home.path(), "[library\nsort = \"newsletter\"\n");
+    let issue = write_issue(home.path(), "a.txt", "Harbour Notes", "2024-05-01", "Tides");
+    let out = nlread(home.path())
+        .arg("export")
+        .arg(&issue)
+        .output()
+        .expect("nlread runs");
+    assert!(out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("config.toml:1:"), "{stderr}");
+    assert!(stderr.contains("not valid TOML"), "{stderr}");
+}
+
+/// The newsletter names of the exported issues, in order.
+fn newsletters(json: &Value) -> Vec<String> {
+    json["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .map(|i| i["newsletter"].as_str().unwrap_or("-").to_string())
+        .collect()
+}
+
+#[test]
+fn library_folders_and_sort_order_come_from_the_config() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let news = home.path().join("news");
+    let more = home.path().join("more");
+    write_issue(&news, "1.txt", "Zephyr Weekly", "2024-06-01", "Winds");
+    write_issue(&news, "2.txt", "Atlas Brief", "2024-01-01", "Maps");
+    write_issue(&more, "3.txt", "Atlas Brief", "2024-03-01", "Globes");
+    write_config(
+        home.path(),
+        "[library]\nfolders = [\"~/news\", \"~/more\", \"~/missing\"]\nsort = \"newsletter\"\n",
+    );
+    let out = run(home.path(), &["export"]);
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        newsletters(&json),
+        ["Atlas Brief", "Atlas Brief", "Zephyr Weekly"]
+    );
+    // Within a newsletter: newest first.
+    assert_eq!(json["issues"][0]["date"], "2024-03-01");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("~/missing"), "{stderr}");
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    // The default folder was not used, nor created.
+    assert!(!home.path().join("data/nlread/library").exists());
+
+    // The date order is the default.
+    write_config(
+        home.path(),
+        "[library]\nfolders = [\"~/news\", \"~/more\"]\n",
+    );
+    let out = run(home.path(), &["export"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        newsletters(&json),
+        ["Zephyr Weekly", "Atlas Brief", "Atlas Brief"]
+    );
+}
