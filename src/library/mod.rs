@@ -25,9 +25,12 @@ pub use open::{
 };
 pub use seeds::{SEEDS, bundled};
 
-/// Files larger than this are refused: no newsletter is this long, and
-/// reading a disk image into memory by mistake should not hang the reader.
-pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// No more of a file than this is read (less for plain text and Markdown,
+/// see [`crate::parse::limits`]): a longer file gives an issue cut with a
+/// note, so a disk image read by mistake cannot exhaust memory. A feed this
+/// long is refused (cut XML would be unreadable); an mbox is streamed
+/// whatever its size, each message read up to this.
+pub const MAX_FILE_BYTES: u64 = crate::parse::limits::MAX_READ_BYTES as u64;
 
 /// Why one source gave no issues. The messages are shown to the user after
 /// the source's name, so they say what is wrong and, where it helps, what to do.

@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::cache::{Cache, Stamp};
-use super::{LoadError, MAX_FILE_BYTES, sort_issues, source_error};
+use super::{LoadError, sort_issues, source_error};
 use crate::model::{Issue, Library, SourceError};
 use crate::parse::email::{self, MboxReader};
-use crate::parse::{Format, ParseError, parse_bytes, sniff};
+use crate::parse::{Format, ParseError, limits, parse_bytes, sniff};
 
 /// Collects the files to read and per-source errors as paths are added.
 #[derive(Default)]
@@ -298,19 +298,26 @@ fn run_jobs(jobs: &[Job], todo: &[usize]) -> Vec<Outcome> {
 
 fn load_job(job: &Job) -> Outcome {
     let source = job.path.display().to_string();
-    let bytes = match read_source(&job.path, &source, !job.maildir) {
-        Ok(Contents::Whole(bytes)) => bytes,
+    let (bytes, cut_at) = match read_source(&job.path, &source, !job.maildir) {
+        Ok(Contents::Whole(bytes, cut_at)) => (bytes, cut_at),
         Ok(Contents::Mbox(rest)) => return load_mbox(rest, &source),
         Err(err) => return Outcome::Failed(err),
     };
-    if job.maildir {
-        return match email::parse(&bytes, &source) {
-            Ok(issue) => Outcome::Issues(vec![issue], Vec::new()),
-            Err(err) => Outcome::Failed(ParseError::from(err).into()),
-        };
-    }
-    match parse_bytes(&bytes, &source) {
-        Ok(issues) => Outcome::Issues(issues, Vec::new()),
+    let parsed = if job.maildir {
+        email::parse(&bytes, &source)
+            .map(|issue| vec![issue])
+            .map_err(ParseError::from)
+    } else {
+        parse_bytes(&bytes, &source)
+    };
+    match parsed {
+        Ok(mut issues) => {
+            // A file read only in part says so at the end of its last issue.
+            if let (Some(read), Some(last)) = (cut_at, issues.last_mut()) {
+                limits::note_unread_rest(last, &source, read);
+            }
+            Outcome::Issues(issues, Vec::new())
+        }
         Err(ParseError::Binary) if !job.named => Outcome::Skipped,
         Err(err) => Outcome::Failed(err.into()),
     }
@@ -320,20 +327,29 @@ fn load_job(job: &Job) -> Outcome {
 /// is read, so only one message (and the parsed issues) is ever in memory.
 /// A message that fails becomes an error named `FILE#N`; the rest load.
 fn load_mbox(input: impl Read, source: &str) -> Outcome {
-    let reader = MboxReader::new(BufReader::with_capacity(1 << 16, input))
-        .with_limit(usize::try_from(MAX_FILE_BYTES).unwrap_or(usize::MAX));
+    let mut reader = MboxReader::new(BufReader::with_capacity(1 << 16, input))
+        .with_limit(limits::MAX_READ_BYTES);
     let mut issues = Vec::new();
     let mut errors = Vec::new();
-    for (i, message) in reader.enumerate() {
+    let mut i = 0;
+    while let Some(message) = reader.next() {
+        i += 1;
         let result = match message {
             Ok(bytes) => {
                 email::parse(&bytes, source).map_err(|e| LoadError::from(ParseError::from(e)))
             }
             Err(err) => Err(LoadError::from(err)),
         };
+        let result = result.map(|mut issue| {
+            if reader.was_cut() {
+                let name = format!("{source}#{i}");
+                limits::note_unread_rest(&mut issue, &name, limits::MAX_READ_BYTES);
+            }
+            issue
+        });
         match result {
             Ok(issue) => issues.push(issue),
-            Err(err) => errors.push(source_error(format!("{source}#{}", i + 1), &err)),
+            Err(err) => errors.push(source_error(format!("{source}#{i}"), &err)),
         }
     }
     if issues.is_empty() && errors.is_empty() {
@@ -342,33 +358,72 @@ fn load_mbox(input: impl Read, source: &str) -> Outcome {
     Outcome::Issues(issues, errors)
 }
 
-/// A file's bytes, or for an mbox a reader over the whole file to stream.
+/// A file's bytes (and, when it was read only in part, how many bytes were
+/// read), or for an mbox a reader over the whole file to stream.
 enum Contents {
-    Whole(Vec<u8>),
+    Whole(Vec<u8>, Option<usize>),
     Mbox(std::io::Chain<std::io::Cursor<Vec<u8>>, fs::File>),
 }
 
-/// Reads a file whole (refusing one over [`MAX_FILE_BYTES`]), unless its
-/// first 4 KiB show an mbox (when `mbox` allows), which is streamed instead
-/// whatever its size. The file is opened once.
+/// Reads a file, unless its first 4 KiB show an mbox (when `mbox` allows),
+/// which is streamed instead whatever its size. The file is opened once.
+///
+/// Only what the caps of one issue need is read: [`limits::MAX_ISSUE_TEXT`]
+/// bytes of plain text or Markdown, [`limits::MAX_READ_BYTES`] of markup, so
+/// a 2 GB file costs no more memory than a 32 MiB one. A feed cut short
+/// would be broken XML, so a feed over the limit is refused instead.
 fn read_source(path: &Path, source: &str, mbox: bool) -> Result<Contents, LoadError> {
     let mut file = fs::File::open(path)?;
     let size = file.metadata()?.len();
-    let mut bytes = Vec::with_capacity(usize::try_from(size.min(MAX_FILE_BYTES)).unwrap_or(0));
+    let mut bytes = Vec::with_capacity(4096);
     (&mut file).take(4096).read_to_end(&mut bytes)?;
-    if mbox && sniff(&bytes, source) == Format::Mbox {
+    let format = sniff(&bytes, source);
+    if mbox && format == Format::Mbox {
         return Ok(Contents::Mbox(std::io::Cursor::new(bytes).chain(file)));
     }
-    if size > MAX_FILE_BYTES {
+    let limit = match format {
+        Format::Plain | Format::Markdown => limits::MAX_ISSUE_TEXT,
+        _ => limits::MAX_READ_BYTES,
+    };
+    if format == Format::Feed && size > limit as u64 {
         return Err(LoadError::TooLarge { size });
     }
-    // The file may grow between the size check and the read.
-    let room = (MAX_FILE_BYTES + 1).saturating_sub(bytes.len() as u64);
+    bytes.reserve(usize::try_from(size).unwrap_or(limit).min(limit + 1));
+    // One byte past the limit tells a file that is longer (it may have
+    // grown since its size was read).
+    let room = (limit as u64 + 1).saturating_sub(bytes.len() as u64);
     file.take(room).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    if bytes.len() <= limit {
+        return Ok(Contents::Whole(bytes, None));
+    }
+    if format == Format::Feed {
         return Err(LoadError::TooLarge {
             size: bytes.len() as u64,
         });
     }
-    Ok(Contents::Whole(bytes))
+    bytes.truncate(limit);
+    cut_at_boundary(&mut bytes);
+    Ok(Contents::Whole(bytes, Some(limit)))
+}
+
+/// Ends cut bytes at a line end when one is near, else never inside a UTF-8
+/// character (which would make the whole text look like Windows-1252).
+fn cut_at_boundary(bytes: &mut Vec<u8>) {
+    let tail = bytes.len().saturating_sub(64 * 1024);
+    if let Some(nl) = memchr::memrchr(b'\n', &bytes[tail..]) {
+        bytes.truncate(tail + nl + 1);
+        return;
+    }
+    // Drop a trailing partial UTF-8 sequence (at most 3 bytes).
+    let start = bytes.len().saturating_sub(3);
+    if let Some(lead) = (start..bytes.len()).rev().find(|&i| bytes[i] >= 0xc0) {
+        let needed = match bytes[lead] {
+            0xf0.. => 4,
+            0xe0.. => 3,
+            _ => 2,
+        };
+        if bytes.len() - lead < needed {
+            bytes.truncate(lead);
+        }
+    }
 }

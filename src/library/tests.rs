@@ -151,13 +151,15 @@ fn non_utf8_files_load() {
 }
 
 #[test]
-fn files_over_the_limit_are_refused() {
+fn files_over_the_limit_are_read_in_part() {
+    // A disk image (all NULs) is read only in part, then found binary; the
+    // text case (a cut issue with a note) is in tests/hostile/caps.rs.
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("huge.txt");
     let file = fs::File::create(&path).unwrap();
     file.set_len(MAX_FILE_BYTES + 1).unwrap();
     let library = load_paths(std::slice::from_ref(&path));
-    assert!(error_for(&library, &path).starts_with("too large"));
+    assert!(error_for(&library, &path).starts_with("this looks like a binary"));
 }
 
 #[cfg(unix)]

@@ -66,6 +66,8 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Issue, EmailError> {
     // A masthead line the text parser took for a heading leaves an empty story.
     issue.sections.retain(|s| s.block_count() > 0);
     apply_headers(&mut issue, &message, bytes);
+    // A huge subject or sender can still push the issue over its cap.
+    super::limits::cap(&mut issue, source);
     Ok(issue)
 }
 
@@ -229,7 +231,7 @@ pub fn parse_mbox(bytes: &[u8], source: &str) -> (Vec<Issue>, Vec<(usize, EmailE
 /// beginning "From " at the start of the input or after a blank line. The
 /// "From " envelope line is dropped and one `>` is removed from lines that
 /// match `^>+From ` (undoing both mboxo and mboxrd escaping). Only one
-/// message is held in memory at a time.
+/// message is held in memory at a time, and at most `limit` bytes of it.
 pub struct MboxReader<R> {
     input: R,
     line: Vec<u8>,
@@ -237,6 +239,7 @@ pub struct MboxReader<R> {
     started: bool,
     done: bool,
     limit: usize,
+    cut: bool,
 }
 
 impl<R: BufRead> MboxReader<R> {
@@ -247,14 +250,50 @@ impl<R: BufRead> MboxReader<R> {
             started: false,
             done: false,
             limit: usize::MAX,
+            cut: false,
         }
     }
 
-    /// Messages longer than `limit` bytes are skipped as they stream (their
-    /// bytes are not kept) and reported as an `InvalidData` error.
+    /// Keeps only the first `limit` bytes of each message: the rest streams
+    /// past without being stored (even a single line of gigabytes), and
+    /// [`MboxReader::was_cut`] says the message was cut.
     pub fn with_limit(mut self, limit: usize) -> Self {
         self.limit = limit;
         self
+    }
+
+    /// Whether the message returned last was cut at the limit.
+    pub fn was_cut(&self) -> bool {
+        self.cut
+    }
+
+    /// Reads one line (up to and with its newline), storing at most `keep`
+    /// bytes of it in `self.line`; returns the bytes consumed.
+    fn read_line(&mut self, keep: usize) -> std::io::Result<usize> {
+        self.line.clear();
+        let mut consumed = 0;
+        loop {
+            let buf = match self.input.fill_buf() {
+                Ok(buf) => buf,
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(err) => return Err(err),
+            };
+            if buf.is_empty() {
+                return Ok(consumed);
+            }
+            let (chunk, ends) = match memchr::memchr(b'\n', buf) {
+                Some(i) => (&buf[..=i], true),
+                None => (buf, false),
+            };
+            let room = keep.saturating_sub(self.line.len());
+            self.line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            let n = chunk.len();
+            self.input.consume(n);
+            consumed += n;
+            if ends {
+                return Ok(consumed);
+            }
+        }
     }
 }
 
@@ -266,11 +305,12 @@ impl<R: BufRead> Iterator for MboxReader<R> {
             return None;
         }
         let mut message = Vec::new();
-        let mut oversize = false;
+        self.cut = false;
         let mut previous_blank = true;
         loop {
-            self.line.clear();
-            match self.input.read_until(b'\n', &mut self.line) {
+            // Enough of a line to tell a "From " line, even past the limit.
+            let keep = self.limit.saturating_sub(message.len()).max(16);
+            let consumed = match self.read_line(keep) {
                 Err(err) => {
                     self.done = true;
                     return Some(Err(err));
@@ -279,13 +319,10 @@ impl<R: BufRead> Iterator for MboxReader<R> {
                     self.done = true;
                     break;
                 }
-                Ok(_) => {}
-            }
+                Ok(n) => n,
+            };
             let line = &self.line;
             if previous_blank && line.starts_with(b"From ") {
-                if oversize {
-                    return Some(Err(too_large(self.limit)));
-                }
                 if self.started || !message.iter().all(u8::is_ascii_whitespace) {
                     self.started = true;
                     trim_separator(&mut message);
@@ -296,20 +333,20 @@ impl<R: BufRead> Iterator for MboxReader<R> {
                 continue;
             }
             previous_blank = line == b"\n" || line == b"\r\n";
-            if oversize || message.len() + line.len() > self.limit {
-                oversize = true;
-                message = Vec::new();
+            if self.cut {
                 continue;
             }
             let quotes = line.iter().take_while(|&&b| b == b'>').count();
-            if quotes > 0 && line[quotes..].starts_with(b"From ") {
-                message.extend_from_slice(&line[1..]);
+            let line = if quotes > 0 && line[quotes..].starts_with(b"From ") {
+                &line[1..]
             } else {
-                message.extend_from_slice(line);
+                &line[..]
+            };
+            let room = self.limit.saturating_sub(message.len());
+            if line.len() > room || consumed > self.line.len() {
+                self.cut = true;
             }
-        }
-        if oversize {
-            return Some(Err(too_large(self.limit)));
+            message.extend_from_slice(&line[..line.len().min(room)]);
         }
         trim_separator(&mut message);
         if message.iter().all(u8::is_ascii_whitespace) {
@@ -317,13 +354,6 @@ impl<R: BufRead> Iterator for MboxReader<R> {
         }
         Some(Ok(message))
     }
-}
-
-fn too_large(limit: usize) -> std::io::Error {
-    std::io::Error::new(
-        std::io::ErrorKind::InvalidData,
-        format!("the message is larger than {limit} bytes and was skipped"),
-    )
 }
 
 /// The blank line before the next "From " belongs to the mbox, not the message.

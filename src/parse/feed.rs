@@ -9,7 +9,7 @@
 
 use feed_rs::model::{Entry, Feed, Text};
 
-use super::{ParseError, html, plain, stable_id};
+use super::{ParseError, html, limits, plain, stable_id};
 use crate::model::{Block, Issue, Section};
 use crate::text::sanitize;
 
@@ -38,11 +38,21 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError> {
         .map(clean_text)
         .filter(|t| !t.is_empty());
     let feed_key = feed_key(&feed);
-    Ok(feed
+    let mut issues: Vec<Issue> = feed
         .entries
         .iter()
+        .take(limits::MAX_FEED_ITEMS)
         .map(|entry| item_issue(entry, &feed_key, newsletter.clone(), source))
-        .collect())
+        .collect();
+    // An item listed twice (same id, same text) is one issue: ids stay unique.
+    let mut seen = std::collections::HashSet::new();
+    issues.retain(|issue| seen.insert(issue.id.clone()));
+    if feed.entries.len() > limits::MAX_FEED_ITEMS
+        && let Some(last) = issues.last_mut()
+    {
+        limits::add_note(last, &limits::feed_note(source));
+    }
+    Ok(issues)
 }
 
 /// What identifies the feed for item ids: its id, else its first link.
@@ -121,6 +131,7 @@ fn item_issue(entry: &Entry, feed_key: &str, newsletter: Option<String>, source:
         section.id = stable_id(&[id.as_bytes(), &i.to_le_bytes(), section.title.as_bytes()]);
     }
     issue.id = id;
+    limits::cap(&mut issue, source);
     issue
 }
 

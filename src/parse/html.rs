@@ -16,6 +16,8 @@ use crate::model::{Block, Issue, Link, Section};
 use crate::text::sanitize;
 use scraper::{ElementRef, Html, Node};
 
+mod nesting;
+
 /// One HTML document (a saved page or an email's HTML body) -> one Issue:
 /// title from `<title>`/first heading, newsletter from og:site_name (None
 /// otherwise), date from `<time datetime>`/meta if present, sections from
@@ -23,7 +25,8 @@ use scraper::{ElementRef, Html, Node};
 /// ([`Section::with_links`]).
 pub fn parse(html: &str, source: &str) -> Issue {
     let html = html.strip_prefix('\u{feff}').unwrap_or(html);
-    let doc = Html::parse_document(html);
+    let flat = nesting::flatten(html);
+    let doc = Html::parse_document(flat.as_deref().unwrap_or(html));
     let root = doc.root_element();
     let meta = Meta::read(root);
 
@@ -63,7 +66,7 @@ pub fn parse(html: &str, source: &str) -> Issue {
         })
         .collect();
 
-    Issue {
+    let mut issue = Issue {
         id,
         source: source.to_string(),
         newsletter: meta.site_name,
@@ -71,7 +74,9 @@ pub fn parse(html: &str, source: &str) -> Issue {
         date,
         author: meta.author,
         sections,
-    }
+    };
+    super::limits::cap(&mut issue, source);
+    issue
 }
 
 /// Bytes of an HTML file -> one Issue. The bytes are decoded as UTF-8 when
@@ -884,7 +889,26 @@ fn sectionize(events: &[Event], issue_title: &str) -> Vec<Draft> {
 /// word is lost.
 fn fold_empty(drafts: Vec<Draft>, issue_title: &str) -> Vec<Draft> {
     if drafts.iter().all(|d| d.blocks.is_empty()) {
-        return drafts;
+        // Headings only: one whose title is a link keeps it as a sub-heading
+        // under itself, so the link has a block to be marked in.
+        return drafts
+            .into_iter()
+            .map(|mut d| {
+                if !d.links.is_empty() {
+                    let title = d.title.clone().unwrap_or_default();
+                    let at = title.len() as u32;
+                    for link in &mut d.links {
+                        *link = Link {
+                            block: 0,
+                            at,
+                            ..link.clone()
+                        };
+                    }
+                    d.blocks.push(Draftblock::SubHeading(title));
+                }
+                d
+            })
+            .collect();
     }
     let mut out: Vec<Draft> = Vec::new();
     let mut waiting: Vec<Draft> = Vec::new();

@@ -68,7 +68,7 @@ pub fn parse(text: &str, source: &str) -> Issue {
         sections
     };
 
-    Issue {
+    let mut issue = Issue {
         id,
         source: source.to_string(),
         newsletter: front.newsletter,
@@ -76,7 +76,9 @@ pub fn parse(text: &str, source: &str) -> Issue {
         date: front.date.or(header_date),
         author: front.author.or(header_author),
         sections,
-    }
+    };
+    super::limits::cap(&mut issue, source);
+    issue
 }
 
 // ------------------------------------------------------------- the walk
@@ -452,16 +454,29 @@ impl Draft {
         }
     }
 
-    fn into_section(self, issue_id: &str, index: usize, title: String) -> Section {
+    fn into_section(mut self, issue_id: &str, index: usize, title: String) -> Section {
         let id = stable_id(&[issue_id.as_bytes(), &index.to_le_bytes(), title.as_bytes()]);
         let mut links = Vec::new();
+        // A linked heading with nothing under it keeps its title as a
+        // sub-heading, so the link has a block to be marked in.
+        let at = if self.blocks.is_empty() && !self.title_links.is_empty() {
+            self.blocks.push(RawBlock {
+                kind: Kind::SubHeading,
+                text: title.clone(),
+                label: None,
+                links: Vec::new(),
+            });
+            title.len() as u32
+        } else {
+            0
+        };
         // A link in the heading itself is marked at the start of the story.
         for l in self.title_links {
             links.push(Link {
                 text: l.text,
                 url: l.url,
                 block: 0,
-                at: 0,
+                at,
             });
         }
         for (i, b) in self.blocks.iter().enumerate() {

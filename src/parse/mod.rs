@@ -8,6 +8,7 @@ pub mod decode;
 pub mod email;
 pub mod feed;
 pub mod html;
+pub mod limits;
 pub mod markdown;
 pub mod plain;
 

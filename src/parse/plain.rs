@@ -48,7 +48,7 @@ pub fn parse(text: &str, source: &str) -> Issue {
         })
         .collect();
 
-    Issue {
+    let mut issue = Issue {
         id,
         source: source.to_string(),
         newsletter: header.newsletter,
@@ -56,7 +56,9 @@ pub fn parse(text: &str, source: &str) -> Issue {
         date: header.date,
         author: header.author,
         sections,
-    }
+    };
+    super::limits::cap(&mut issue, source);
+    issue
 }
 
 // ---------------------------------------------------------------- lines
