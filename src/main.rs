@@ -226,6 +226,7 @@ fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<()> {
         palette: loaded.config.palette,
         settings: loaded.config.settings(),
         status: nlread::app::messages::config_problems(&loaded.problems),
+        watch: library::watch::targets(&paths, &options),
     };
     let state = store::default_path().map(StateFile::new);
     nlread::tui::run_with_loader(

@@ -377,3 +377,36 @@ fn sigkill_during_saves_never_leaves_a_broken_state_file() {
         "no kill landed during a save: the test proves nothing"
     );
 }
+
+#[test]
+fn a_new_issue_in_the_library_folder_shows_up_without_a_restart() {
+    let Some(mut tmux) = Tmux::start("watch") else {
+        return;
+    };
+    let home = home_with_library();
+    let (command, status) = reader(home.path(), "");
+    tmux.new_session(120, 30, &command);
+    tmux.wait_for("Issues 2");
+    // Open a story: the reader must stay on it when the library reloads.
+    tmux.keys(&["Enter", "Down", "Enter"]);
+    tmux.wait_for("Dock cranes stood still");
+    let library = home.path().join("nlread/library");
+    // Written under a hidden name and renamed, as a mail client or `nlread
+    // add` would: the reader never sees half a file.
+    let tmp = library.join(".incoming");
+    fs::write(
+        &tmp,
+        "Night Shift\nJune 2, 2030\n\n# Lamps on the pier\n\nNew lamps were fitted.\n",
+    )
+    .expect("write");
+    fs::rename(&tmp, library.join("night.txt")).expect("rename");
+    let screen = tmux.wait_for("Issues 3");
+    assert!(screen.contains("1 new issue"), "{screen}");
+    assert!(screen.contains("Night Shift"), "{screen}");
+    assert!(
+        screen.contains("Dock cranes stood still"),
+        "still on the story:\n{screen}"
+    );
+    tmux.keys(&["q"]);
+    assert_eq!(wait_for_exit(&status), "EXIT=0");
+}
