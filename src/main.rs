@@ -18,8 +18,12 @@ Keys in the reader:
   j/k, Down/Up         move            h/l, Tab/Shift-Tab  change pane
   Enter                open            Space/PgDn, PgUp    page the story
   g/G                  top/bottom      ]/[                 next/previous section
+  n/N                  next/previous unread story          m  mark read/unread
+  s                    star            u/S                 only unread/starred stories
+  A                    mark the issue read
   /                    filter stories (Enter keeps it, Esc clears)
   ?                    help            q                   quit (Ctrl-C always)
+(These are the defaults: the config file can change every key.)
 
 With no PATH, nlread opens your library folder (e.g. ~/.local/share/nlread/library),
 or the bundled sample issues while that folder is empty.
