@@ -79,6 +79,10 @@ pub fn issue_marked(marked: usize) -> String {
     }
 }
 
+/// The reading-state thread stopped (it panicked; a crash report says why).
+pub const SAVER_STOPPED: &str =
+    "Reading state can no longer be saved in this session (the saver stopped); restart nlread";
+
 /// The library folders could not be watched.
 pub fn not_watching(error: &str) -> String {
     format!("New issues will show at the next start (the folders cannot be watched: {error})")
@@ -129,6 +133,23 @@ pub fn unread_count(n: usize) -> String {
 pub const FILTER_PROMPT: &str = "/ ";
 pub const FILTER_HINT: &str = "/ filter stories";
 pub const STATUS_HINTS: &str = "? help  / filter  q quit";
+
+/// The status line's hints with the keys actually bound ("? help  / filter
+/// q quit" with the defaults); an action without a key is left out.
+pub fn status_hints(bindings: &Bindings) -> String {
+    [
+        (Action::ToggleHelp, "help"),
+        (Action::FocusFilter, "filter"),
+        (Action::Quit, "quit"),
+    ]
+    .iter()
+    .filter_map(|(action, what)| {
+        let key = bindings.keys(action).first()?;
+        Some(format!("{} {what}", key.label()))
+    })
+    .collect::<Vec<_>>()
+    .join("  ")
+}
 pub const FILTER_HINTS: &str = "Enter results  Esc clear";
 
 /// "3 of 42" in the filter bar.
@@ -390,5 +411,15 @@ mod tests {
             config_problems(&two).as_deref(),
             Some("c.toml:1:1: bad (and 1 more: see nlread config --check)")
         );
+    }
+
+    #[test]
+    fn status_hints_follow_the_bindings() {
+        let defaults = Bindings::default();
+        assert_eq!(status_hints(&defaults), STATUS_HINTS);
+        let mut rebound = Bindings::default();
+        rebound.set(&Action::Quit, vec![Key::parse("x").expect("x")]);
+        rebound.set(&Action::FocusFilter, Vec::new());
+        assert_eq!(status_hints(&rebound), "? help  x quit");
     }
 }

@@ -385,6 +385,12 @@ fn event_loop(
                 }
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => {
+                    // The saver only ends with the reader: it stopped.
+                    if saving.saver.is_some() {
+                        saving.saver = None;
+                        dirty = true;
+                        app::update(app, Action::Status(messages::SAVER_STOPPED.into()));
+                    }
                     saving.pending = false;
                     break;
                 }

@@ -69,10 +69,11 @@ pub fn filter(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 pub fn status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let width = usize::from(area.width);
     let hints = if app.focus == Focus::Filter {
-        messages::FILTER_HINTS
+        messages::FILTER_HINTS.to_string()
     } else {
-        messages::STATUS_HINTS
+        messages::status_hints(&app.settings.keys)
     };
+    let hints = hints.as_str();
     let hints_w = hints.width();
     let room = if width >= hints_w + 12 {
         width - hints_w - 2
