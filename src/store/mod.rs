@@ -319,10 +319,13 @@ impl StateFile {
         let tmp = self.sibling(&format!(".bak-{}", unique()));
         let _ = fs::remove_file(&tmp);
         let made = fs::hard_link(&target, &tmp).or_else(|_| fs::copy(&target, &tmp).map(drop));
-        // A copy cut short by a full disk must not stay behind either.
-        if made.is_err() || fs::rename(&tmp, self.backup_path()).is_err() {
-            let _ = fs::remove_file(&tmp);
+        if made.is_ok() {
+            let _ = fs::rename(&tmp, self.backup_path());
         }
+        // Gone after a rename, except when `.bak` already was this very file
+        // (a rename between two links of one file does nothing), or when a
+        // full disk cut the copy short: never left behind.
+        let _ = fs::remove_file(&tmp);
     }
 }
 

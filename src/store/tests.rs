@@ -380,3 +380,25 @@ fn many_threads_saving_at_once_never_lose_a_mark() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn a_backup_of_the_same_file_leaves_no_temporary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = store_in(dir.path());
+    store.save(&state_with(&["a"])).expect("save");
+    // `.bak` as another link of state.json itself, as a backup taken by a
+    // run whose save then failed leaves it.
+    fs::hard_link(store.path(), store.backup_path()).expect("link");
+    let mut next = store_in(dir.path());
+    next.load();
+    next.save(&state_with(&["a", "b"])).expect("save");
+    let names: Vec<String> = fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".bak-"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+    let (old, _) = StateFile::new(next.backup_path()).load();
+    assert!(old.is_read("a") && !old.is_read("b"));
+}
