@@ -18,8 +18,12 @@ Keys in the reader:
   j/k, Down/Up         move            h/l, Tab/Shift-Tab  change pane
   Enter                open            Space/PgDn, PgUp    page the story
   g/G                  top/bottom      ]/[                 next/previous section
+  n/N                  next/previous unread story          m  mark read/unread
+  s                    star            u/S                 only unread/starred stories
+  A                    mark the issue read
   /                    filter stories (Enter keeps it, Esc clears)
   ?                    help            q                   quit (Ctrl-C always)
+(These are the defaults: the config file can change every key.)
 
 With no PATH, nlread opens your library folder (e.g. ~/.local/share/nlread/library),
 or the bundled sample issues while that folder is empty.
@@ -226,6 +230,7 @@ fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<()> {
         palette: loaded.config.palette,
         settings: loaded.config.settings(),
         status: nlread::app::messages::config_problems(&loaded.problems),
+        watch: library::watch::targets(&paths, &options),
     };
     let state = store::default_path().map(StateFile::new);
     nlread::tui::run_with_loader(

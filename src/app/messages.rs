@@ -79,6 +79,28 @@ pub fn issue_marked(marked: usize) -> String {
     }
 }
 
+/// The library folders could not be watched.
+pub fn not_watching(error: &str) -> String {
+    format!("New issues will show at the next start (the folders cannot be watched: {error})")
+}
+
+/// A library loaded again because its folders changed, when issues came
+/// or went.
+pub fn library_changed(before: usize, after: usize) -> Option<String> {
+    let plural = |n: usize| if n == 1 { "issue" } else { "issues" };
+    match after.cmp(&before) {
+        std::cmp::Ordering::Greater => {
+            let n = after - before;
+            Some(format!("{n} new {}", plural(n)))
+        }
+        std::cmp::Ordering::Less => {
+            let n = before - after;
+            Some(format!("{n} {} left the library", plural(n)))
+        }
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
 /// `n` with nothing left to read.
 pub const NO_UNREAD: &str = "No unread stories left";
 

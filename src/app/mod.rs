@@ -503,6 +503,12 @@ impl App {
             self.resume_point()
         };
         let focus = self.focus;
+        if !self.loading
+            && let Some(said) =
+                messages::library_changed(self.library.issues.len(), library.issues.len())
+        {
+            self.status = Some(said);
+        }
         self.library = library;
         self.index = index;
         self.origin = origin;

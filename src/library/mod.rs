@@ -11,8 +11,8 @@ mod cache;
 pub mod export;
 mod open;
 mod scan;
-pub mod watch;
 mod seeds;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 

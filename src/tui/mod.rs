@@ -41,12 +41,22 @@ pub struct Setup {
     /// Said in the status line at start (e.g. problems in the config file)
     /// until the first key.
     pub status: Option<String>,
+    /// Folders and files to watch: a change there loads the library again.
+    pub watch: Vec<std::path::PathBuf>,
 }
 
 /// Runs the reader on `library` with the defaults until the user quits.
 /// `origin` says where the issues came from, for the status line.
 pub fn run(library: Library, origin: String) -> anyhow::Result<()> {
-    run_with_loader(None, move || (library, origin), Setup::default())
+    // Nothing is watched, so this is called once.
+    let once = std::sync::Mutex::new(Some((library, origin)));
+    let load = move || {
+        once.lock()
+            .ok()
+            .and_then(|mut l| l.take())
+            .unwrap_or_default()
+    };
+    run_with_loader(None, load, Setup::default())
 }
 
 /// Runs the reader, drawing an empty "Loading…" frame at once while `load`
@@ -56,13 +66,14 @@ pub fn run(library: Library, origin: String) -> anyhow::Result<()> {
 /// `setup` holds what the config file changes.
 pub fn run_with_loader<F>(state: Option<StateFile>, load: F, setup: Setup) -> anyhow::Result<()>
 where
-    F: FnOnce() -> (Library, String) + Send + 'static,
+    F: Fn() -> (Library, String) + Send + 'static,
 {
     let Setup {
         keymap,
         palette,
         settings,
         status,
+        watch,
     } = setup;
     let mut app = App::loading();
     app.no_color = no_color();
@@ -89,6 +100,23 @@ where
     let stop =
         stop_signals(Arc::clone(&leaving)).context("could not listen for termination signals")?;
     let worker = worker::spawn(load).context("could not start the reader's worker thread")?;
+    // Kept until the reader ends: new issues show up without a restart.
+    let _watch = if watch.is_empty() {
+        None
+    } else {
+        let jobs = worker.jobs.clone();
+        match crate::library::watch::watch(&watch, move || {
+            let _ = jobs.send(Job::Reload);
+        }) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                if app.status.is_none() {
+                    app.status = Some(messages::not_watching(&e.to_string()));
+                }
+                None
+            }
+        }
+    };
     let (state_tx, state_answers) = channel();
     let saver = match state {
         Some(file) => {

@@ -21,7 +21,7 @@ fn crash(which: &str, dir: &Path) -> (String, String) {
     let command = format!("{command}; echo PROMPT-IS-BACK");
     tmux.new_session(100, 30, &command);
     let exit = support::wait_for_exit(&status);
-    let screen = tmux.wait_until("the shell after the reader", |s| {
+    let screen = tmux.wait("the shell after the reader", |s| {
         s.contains("PROMPT-IS-BACK")
     });
     assert!(

@@ -5,6 +5,8 @@
 //! Shared helpers live in `support`; each module is one concern.
 
 mod support;
+#[path = "../support/tmux.rs"]
+mod tmux;
 
 mod caps;
 mod controls;

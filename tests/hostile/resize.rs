@@ -214,7 +214,7 @@ fn a_resize_storm_in_tmux_keeps_the_reader_alive_and_the_filter() {
     // The last frames may still be those of a smaller size: wait for the
     // full layout with the filter in its bar.
     let bar = format!("/ {typed}");
-    tmux.wait_until("the 120x35 reader with the filter", |s| {
+    tmux.wait("the 120x35 reader with the filter", |s| {
         s.contains(&bar) && s.contains("Results") && s.lines().count() >= 35
     });
     // Enter keeps the filter and leaves the bar, so q quits.

@@ -5,8 +5,6 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
 use nlread::app::{Action, App, Focus, update_now};
 use nlread::model::Library;
@@ -366,139 +364,7 @@ pub fn focus_name(focus: Focus) -> &'static str {
 
 // ---- tmux -------------------------------------------------------------
 
-pub const TIMEOUT: Duration = Duration::from_secs(15);
-
-/// A tmux server of our own (unique socket, no user config), killed on drop.
-pub struct Tmux {
-    socket: String,
-    socket_path: Option<PathBuf>,
-}
-
-impl Tmux {
-    /// None when tmux is not installed (fails instead when CI is set).
-    pub fn start(name: &str) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            if std::env::var_os("CI").is_some() {
-                panic!("tmux is required for the real-terminal tests when CI is set");
-            }
-            eprintln!("SKIPPED {name}: tmux is not installed");
-            return None;
-        }
-        Some(Tmux {
-            socket: format!("nlread-hostile-{}-{name}", std::process::id()),
-            socket_path: None,
-        })
-    }
-
-    pub fn try_run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("tmux runs")
-    }
-
-    pub fn run(&self, args: &[&str]) -> Output {
-        let output = self.try_run(args);
-        assert!(
-            output.status.success(),
-            "tmux {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output
-    }
-
-    /// Starts the one session, `width` x `height`, running `command` in sh;
-    /// the window keeps its size whatever clients attach.
-    pub fn new_session(&mut self, width: u16, height: u16, command: &str) {
-        let (w, h) = (width.to_string(), height.to_string());
-        self.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "main",
-            "-x",
-            &w,
-            "-y",
-            &h,
-            "sh",
-            "-c",
-            command,
-        ]);
-        self.run(&["set-option", "-g", "remain-on-exit", "on"]);
-        let path = self
-            .run(&["display-message", "-p", "#{socket_path}"])
-            .stdout;
-        let path = String::from_utf8_lossy(&path).trim().to_string();
-        self.socket_path = (!path.is_empty()).then(|| PathBuf::from(path));
-    }
-
-    /// The screen and the 100 lines above it, wrapped lines joined back.
-    pub fn screen_joined(&self) -> String {
-        String::from_utf8_lossy(
-            &self
-                .run(&["capture-pane", "-p", "-J", "-S", "-100", "-t", "main"])
-                .stdout,
-        )
-        .into_owned()
-    }
-
-    pub fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "main"]).stdout)
-            .into_owned()
-    }
-
-    /// Polls the screen until `done` says yes; fails with the screen.
-    pub fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if done(&screen) {
-                return screen;
-            }
-            if start.elapsed() > TIMEOUT {
-                panic!("{what} did not happen within {TIMEOUT:?}; the screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    pub fn wait_for(&self, needle: &str) -> String {
-        self.wait_until(&format!("{needle:?} on screen"), |s| s.contains(needle))
-    }
-
-    pub fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "main"];
-        args.extend(keys);
-        self.run(&args);
-    }
-
-    pub fn type_text(&self, text: &str) {
-        self.run(&["send-keys", "-t", "main", "-l", text]);
-    }
-
-    pub fn resize(&self, width: u16, height: u16) {
-        let (w, h) = (width.to_string(), height.to_string());
-        self.run(&["resize-window", "-t", "main", "-x", &w, "-y", &h]);
-    }
-
-    /// Whether the pane is in the alternate screen.
-    pub fn alternate_on(&self) -> bool {
-        let out = self.run(&["display-message", "-p", "-t", "main", "#{alternate_on}"]);
-        String::from_utf8_lossy(&out.stdout).trim() == "1"
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-        if let Some(path) = &self.socket_path {
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
+pub use crate::tmux::Tmux;
 
 /// Single-quoted for sh.
 pub fn quote(p: &Path) -> String {
@@ -520,22 +386,7 @@ pub fn reader_command(dir: &Path, extra_env: &str, args: &str) -> (String, PathB
     (command, status)
 }
 
-/// Waits for the status file `reader_command` writes; returns "EXIT=n".
-pub fn wait_for_exit(status: &Path) -> String {
-    let start = Instant::now();
-    loop {
-        if let Ok(text) = std::fs::read_to_string(status)
-            && text.ends_with('\n')
-        {
-            return text.trim().to_string();
-        }
-        assert!(
-            start.elapsed() < TIMEOUT,
-            "the reader did not exit within {TIMEOUT:?}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+pub use crate::tmux::wait_for_exit;
 
 // ---- a library of wide, narrow and odd text --------------------------
 

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// Generous: the machine may be busy with other tests.
+pub const TIMEOUT: Duration = Duration::from_secs(15);
 
 /// A tmux server of our own (unique socket, no user config), killed on drop
 /// so a failing test never leaves it running.
@@ -35,12 +36,18 @@ impl Tmux {
         })
     }
 
-    pub fn run(&self, args: &[&str]) -> Output {
-        let output = Command::new("tmux")
+    /// Runs a tmux command, whatever its status.
+    pub fn try_run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
             .args(["-L", &self.socket, "-f", "/dev/null"])
             .args(args)
             .output()
-            .expect("tmux runs");
+            .expect("tmux runs")
+    }
+
+    /// Runs a tmux command that must succeed.
+    pub fn run(&self, args: &[&str]) -> Output {
+        let output = self.try_run(args);
         assert!(
             output.status.success(),
             "tmux {args:?} failed: {}",
@@ -70,6 +77,36 @@ impl Tmux {
             .stdout;
         let path = String::from_utf8_lossy(&path).trim().to_string();
         self.socket_path = (!path.is_empty()).then(|| PathBuf::from(path));
+        // The pane stays when its command ends: its last screen can be read
+        // and the reader started again in it (`respawn-pane`).
+        self.run(&["set-option", "-g", "remain-on-exit", "on"]);
+    }
+
+    /// The screen and the 100 lines above it, wrapped lines joined back.
+    pub fn screen_joined(&self) -> String {
+        String::from_utf8_lossy(
+            &self
+                .run(&["capture-pane", "-p", "-J", "-S", "-100", "-t", "main"])
+                .stdout,
+        )
+        .into_owned()
+    }
+
+    /// Polls the screen every 50 ms until `done` says yes; fails after
+    /// TIMEOUT, naming `what` and showing the screen.
+    pub fn wait(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        self.wait_until(what, TIMEOUT, Duration::from_millis(50), done)
+    }
+
+    pub fn resize(&self, width: u16, height: u16) {
+        let (w, h) = (width.to_string(), height.to_string());
+        self.run(&["resize-window", "-t", "main", "-x", &w, "-y", &h]);
+    }
+
+    /// Whether the pane is in the alternate screen.
+    pub fn alternate_on(&self) -> bool {
+        let out = self.run(&["display-message", "-p", "-t", "main", "#{alternate_on}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
     }
 
     pub fn screen(&self) -> String {
