@@ -261,7 +261,7 @@ fn a_full_disk_keeps_the_old_state_and_the_reader_runs() {
     // Room again: the next save writes the star from before too.
     fs::remove_file(home.data().join("filler")).expect("free");
     tmux.keys(&["Down", "s"]);
-    tmux.wait_until("the second star saved", |_| {
+    tmux.wait("the second star saved", |_| {
         fs::read(home.state())
             .ok()
             .and_then(|b| serde_json::from_slice::<ReadingState>(&b).ok())

@@ -50,7 +50,7 @@ fn reader_pid(tmux: &Tmux) -> String {
         if !pid.is_empty() {
             return pid;
         }
-        assert!(start.elapsed() < support::TIMEOUT, "no reader process");
+        assert!(start.elapsed() < crate::tmux::TIMEOUT, "no reader process");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
