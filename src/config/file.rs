@@ -1,13 +1,21 @@
 //! Where the config file lives and reading it: the only file system access
 //! of the config. A missing file means the defaults, quietly; one that
-//! cannot be read means the defaults with a diagnostic.
+//! cannot be read (permissions, a folder, a pipe, not text, over
+//! [`MAX_BYTES`]) means the defaults with a diagnostic. nlread never writes
+//! the file.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{Config, Diagnostic};
 
 /// The config file's name inside the config directory.
 pub const FILE_NAME: &str = "config.toml";
+
+/// A config file larger than this is not read: the commented defaults are
+/// a few KB, so a bigger one is a mistake (a log written over it, a link to
+/// a device) and reading it would only cost memory and start-up time.
+pub const MAX_BYTES: u64 = 1024 * 1024;
 
 /// Where nlread looks for its config (e.g. `~/.config/nlread/config.toml`,
 /// under `$XDG_CONFIG_HOME` when it is set). None without a home folder.
@@ -44,14 +52,15 @@ pub fn load() -> Loaded {
 /// messages to `~/...`.
 pub fn load_from(path: &Path, home: Option<&Path>) -> Loaded {
     let shown = tilde(path, home);
-    let (config, diagnostics, exists) = match std::fs::read(path) {
+    let (config, diagnostics, exists) = match read_limited(path) {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             (Config::default(), Vec::new(), false)
         }
         Err(err) => (
             Config::default(),
             vec![unreadable(format!(
-                "could not be read ({err}); using the defaults"
+                "could not be read ({}); using the defaults",
+                describe(&err)
             ))],
             true,
         ),
@@ -74,6 +83,46 @@ pub fn load_from(path: &Path, home: Option<&Path>) -> Loaded {
         problems: diagnostics.iter().map(|d| d.render(&shown)).collect(),
         path: Some(path.to_path_buf()),
         exists,
+    }
+}
+
+/// The file's bytes, refusing what is not a regular file (a folder, or a
+/// pipe that would block the start for ever) and anything over MAX_BYTES.
+fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind};
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(Error::from(ErrorKind::IsADirectory));
+    }
+    if !meta.is_file() {
+        return Err(Error::other("it is not a regular file"));
+    }
+    let too_big = || Error::new(ErrorKind::FileTooLarge, "too large");
+    if meta.len() > MAX_BYTES {
+        return Err(too_big());
+    }
+    // The size can change between the look and the read: cap the read too.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+/// A read error in words a user can act on.
+fn describe(err: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match err.kind() {
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        ErrorKind::IsADirectory => "it is a folder, not a file".into(),
+        ErrorKind::FileTooLarge => format!(
+            "it is larger than {} KB, far more than any config needs",
+            MAX_BYTES / 1024
+        ),
+        _ => err.to_string(),
     }
 }
 
@@ -170,6 +219,48 @@ mod tests {
             "{:?}",
             loaded.problems
         );
+    }
+
+    #[test]
+    fn a_folder_a_pipe_or_a_huge_file_gives_the_defaults_and_a_problem() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let folder = dir.path().join("folder.toml");
+        std::fs::create_dir(&folder).expect("mkdir");
+        let huge = dir.path().join("huge.toml");
+        // Valid TOML all through, so only the size can be the problem.
+        let line = "# a comment line that is perfectly valid TOML\n";
+        let text = line.repeat((MAX_BYTES as usize / line.len()) + 1);
+        std::fs::write(&huge, &text).expect("write");
+        let pipe = dir.path().join("pipe.toml");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        let mut cases = vec![(folder, "folder"), (huge, "larger than 1024 KB")];
+        if made.is_ok_and(|s| s.success()) {
+            // Opening a pipe would wait for a writer: this must not block.
+            cases.push((pipe, "not a regular file"));
+        }
+        for (path, said) in cases {
+            let loaded = load_from(&path, None);
+            assert_eq!(loaded.config, Config::default(), "{path:?}");
+            assert!(loaded.exists, "{path:?}");
+            assert_eq!(loaded.problems.len(), 1, "{path:?}");
+            assert!(loaded.problems[0].contains(said), "{:?}", loaded.problems);
+            assert!(loaded.problems[0].contains("using the defaults"));
+        }
+    }
+
+    #[test]
+    fn a_file_just_under_the_cap_is_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(FILE_NAME);
+        let mut text = "[reading]\nmark_read_at_end = false\n".to_string();
+        let line = "# filler\n";
+        while text.len() + line.len() <= MAX_BYTES as usize {
+            text.push_str(line);
+        }
+        std::fs::write(&path, &text).expect("write");
+        let loaded = load_from(&path, None);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        assert_ne!(loaded.config, Config::default(), "the setting was read");
     }
 
     #[test]

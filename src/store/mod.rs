@@ -13,19 +13,25 @@
 //!   (`state.json.bak`) is loaded in its place when it reads;
 //! - a file that cannot be read (permissions, a folder in its place) is
 //!   left alone: the reader runs without saving and says so;
-//! - a read-only or full disk makes a save fail with a message, not a crash.
+//! - a read-only or full disk makes a save fail with a message, not a crash;
+//!   the old file stays as it was and the temporary file is removed;
+//! - a `state.json` that is a symbolic link (dotfiles, a synced folder) is
+//!   written through: the file it points to is replaced, the link is kept.
 
 mod lock;
 
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::model::ReadingState;
 
 /// A temporary file this old was left by a save that was killed.
 const STALE: std::time::Duration = std::time::Duration::from_secs(600);
+/// Links followed before `state.json` counts as a loop (as the kernel's 40).
+const MAX_LINKS: usize = 40;
 
 /// A save that could not be done, with the file it was for.
 #[derive(Debug, thiserror::Error)]
@@ -102,28 +108,88 @@ impl StateFile {
         self.sibling(".bak")
     }
 
+    /// The file the state really lives in: `path`, or where its symbolic
+    /// links lead (even when that does not exist yet), so a save replaces
+    /// the file and keeps the user's link. A loop gives `path` itself,
+    /// which then fails to read and turns saving off.
+    fn target(&self) -> PathBuf {
+        let mut at = self.path.clone();
+        for _ in 0..MAX_LINKS {
+            match fs::read_link(&at) {
+                Ok(next) => {
+                    let dir = at.parent().unwrap_or(Path::new("."));
+                    at = dir.join(next);
+                }
+                Err(_) => return at,
+            }
+        }
+        self.path.clone()
+    }
+
+    /// `target` with `suffix` added to its name, in its folder.
+    fn beside_target(&self, suffix: &str) -> PathBuf {
+        let target = self.target();
+        let mut name = target
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_else(|| "state.json".into());
+        name.push(suffix);
+        target.with_file_name(name)
+    }
+
+    /// What to say about a missing state file that is a dangling link.
+    fn dangling(&self) -> Option<String> {
+        let target = self.target();
+        (target != self.path).then(|| {
+            format!(
+                "{} links to {}, which does not exist; saving will create it",
+                self.path.display(),
+                target.display()
+            )
+        })
+    }
+
     /// Reads the state. Never fails: a missing file is a fresh start, a
     /// damaged one is moved aside (the backup is used if it reads), an
     /// unreadable one turns saving off; each is said in the report.
     pub fn load(&mut self) -> (ReadingState, LoadReport) {
         let mut report = LoadReport::default();
         self.remove_stale_temporaries();
-        match read_state(&self.path) {
+        let target = self.target();
+        match read_state(&target) {
             Read::Ok(state) => (state, report),
-            Read::Missing => match read_state(&self.backup_path()) {
-                Read::Ok(state) => {
-                    report.warnings.push(format!(
-                        "{} was missing; the backup {} was loaded",
-                        self.path.display(),
-                        self.backup_path().display()
-                    ));
-                    (state, report)
-                }
-                _ => (ReadingState::new(), report),
-            },
+            Read::Missing => {
+                let mut said = self.dangling();
+                let state = match read_state(&self.backup_path()) {
+                    Read::Ok(state) => {
+                        let loaded =
+                            format!("the backup {} was loaded", self.backup_path().display());
+                        said = Some(match said {
+                            Some(link) => format!("{link}; {loaded}"),
+                            None => format!("{} was missing; {loaded}", self.path.display()),
+                        });
+                        state
+                    }
+                    Read::Damaged(why) => {
+                        let damaged = format!(
+                            "the backup {} is damaged too ({why}) and was left as it is; \
+                             starting with no stories read",
+                            self.backup_path().display()
+                        );
+                        said = Some(match said {
+                            Some(link) => format!("{link}; {damaged}"),
+                            None => format!("{} was missing and {damaged}", self.path.display()),
+                        });
+                        ReadingState::new()
+                    }
+                    _ => ReadingState::new(),
+                };
+                report.warnings.extend(said);
+                (state, report)
+            }
             Read::Damaged(why) => {
-                let aside = self.sibling(&format!(".corrupt-{}", now_millis() / 1000));
-                match fs::rename(&self.path, &aside) {
+                let aside = self.beside_target(&format!(".corrupt-{}", now_millis() / 1000));
+                match fs::rename(&target, &aside) {
                     Ok(()) => {
                         let mut said = format!(
                             "{} was damaged ({why}); it was moved to {}",
@@ -134,6 +200,14 @@ impl StateFile {
                             Read::Ok(state) => {
                                 said.push_str(" and the backup was loaded");
                                 state
+                            }
+                            Read::Damaged(why) => {
+                                said.push_str(&format!(
+                                    "; the backup {} is damaged too ({why}) and was left as \
+                                     it is; starting with no stories read",
+                                    self.backup_path().display()
+                                ));
+                                ReadingState::new()
                             }
                             _ => {
                                 said.push_str("; starting with no stories read");
@@ -212,14 +286,15 @@ impl StateFile {
         // Without the lock (a read-only folder, a stuck reader) the save
         // still goes ahead: the rename keeps the file whole either way.
         let _lock = lock::acquire(&self.sibling(".lock"));
+        let target = self.target();
         let mut merged = state.clone();
-        match read_state(&self.path) {
+        match read_state(&target) {
             Read::Ok(on_disk) => merged.merge(&on_disk),
             Read::Missing => {}
             Read::Damaged(_) => {
                 // Damaged since we loaded: keep it for the user, write ours.
-                let aside = self.sibling(&format!(".corrupt-{}", now_millis() / 1000));
-                fs::rename(&self.path, aside).map_err(write_error)?;
+                let aside = self.beside_target(&format!(".corrupt-{}", now_millis() / 1000));
+                fs::rename(&target, aside).map_err(write_error)?;
             }
             Read::Unreadable(e) => return Err(write_error(e)),
         }
@@ -227,7 +302,7 @@ impl StateFile {
             self.backup();
         }
         let bytes = serde_json::to_vec(&merged).map_err(|e| write_error(io::Error::other(e)))?;
-        write_atomically(&self.path, &bytes).map_err(write_error)?;
+        write_atomically(&target, &bytes).map_err(write_error)?;
         Ok(merged)
     }
 
@@ -236,16 +311,21 @@ impl StateFile {
     /// written. A failure only means no backup this run.
     fn backup(&mut self) {
         self.backed_up = true;
-        if !self.path.is_file() {
+        // The file itself, not a link to it: a link would follow the saves.
+        let target = self.target();
+        if !target.is_file() {
             return;
         }
-        let tmp = self.sibling(&format!(".bak-{}", std::process::id()));
+        let tmp = self.sibling(&format!(".bak-{}", unique()));
         let _ = fs::remove_file(&tmp);
-        let made =
-            fs::hard_link(&self.path, &tmp).or_else(|_| fs::copy(&self.path, &tmp).map(drop));
-        if made.is_ok() && fs::rename(&tmp, self.backup_path()).is_err() {
-            let _ = fs::remove_file(&tmp);
+        let made = fs::hard_link(&target, &tmp).or_else(|_| fs::copy(&target, &tmp).map(drop));
+        if made.is_ok() {
+            let _ = fs::rename(&tmp, self.backup_path());
         }
+        // Gone after a rename, except when `.bak` already was this very file
+        // (a rename between two links of one file does nothing), or when a
+        // full disk cut the copy short: never left behind.
+        let _ = fs::remove_file(&tmp);
     }
 }
 
@@ -275,17 +355,37 @@ fn read_state(path: &Path) -> Read {
 /// all of `bytes`, whatever happens: temporary file in the same folder,
 /// fsync, rename, fsync of the folder.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomically_with(path, |file| file.write_all(bytes))
+}
+
+/// A name part no other save running now has: the process id and a count,
+/// so two threads of one process never share a temporary file.
+fn unique() -> String {
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        COUNT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// [`write_atomically`] with the writing itself given: `fill` writes the
+/// temporary file (tests make it fail as a full disk would).
+fn write_atomically_with(
+    path: &Path,
+    fill: impl FnOnce(&mut File) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_os_string())
         .unwrap_or_default();
     let mut tmp_name = name;
-    tmp_name.push(format!(".tmp-{}", std::process::id()));
+    tmp_name.push(format!(".tmp-{}", unique()));
     let tmp = dir.join(tmp_name);
     let written = (|| {
         let mut file = File::create(&tmp)?;
-        file.write_all(bytes)?;
+        fill(&mut file)?;
         file.sync_all()?;
         drop(file);
         fs::rename(&tmp, path)
@@ -308,6 +408,7 @@ fn describe(e: &io::Error) -> String {
         io::ErrorKind::ReadOnlyFilesystem => "the disk is read-only".into(),
         io::ErrorKind::StorageFull => "the disk is full".into(),
         io::ErrorKind::IsADirectory => "it is a folder, not a file".into(),
+        io::ErrorKind::NotFound => "its folder does not exist".into(),
         _ => e.to_string(),
     }
 }

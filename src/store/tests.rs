@@ -21,6 +21,35 @@ fn running_as_root() -> bool {
         .unwrap_or(false)
 }
 
+/// Whether this process should run the body of the permission test `name`.
+/// As root, it runs the test again in a child process as nobody (setpriv),
+/// checks that child passed, and answers no; elsewhere it answers yes. Only
+/// root without setpriv skips, and says so.
+fn unprivileged(name: &str) -> bool {
+    if !running_as_root() {
+        return true;
+    }
+    let exe = std::env::current_exe().expect("test binary");
+    let test = format!("store::tests::{name}");
+    let run = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&exe)
+        .args(["--exact", &test, "--test-threads=1"])
+        .env("TMPDIR", std::env::temp_dir())
+        .output();
+    let Ok(out) = run else {
+        eprintln!("SKIPPED {name}: running as root and setpriv is missing to drop to nobody");
+        return false;
+    };
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && said.contains("1 passed"),
+        "{name} as nobody failed:\n{said}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    false
+}
+
 #[test]
 fn a_missing_file_is_a_fresh_start_and_a_save_creates_folders() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -100,7 +129,7 @@ fn garbage_without_a_backup_starts_clean_with_a_message() {
 
 #[test]
 fn an_unreadable_file_is_left_alone_and_saving_is_off() {
-    if running_as_root() {
+    if !unprivileged("an_unreadable_file_is_left_alone_and_saving_is_off") {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
@@ -137,7 +166,7 @@ fn a_folder_in_place_of_the_file_is_left_alone() {
 
 #[test]
 fn a_read_only_folder_fails_the_save_with_a_message() {
-    if running_as_root() {
+    if !unprivileged("a_read_only_folder_fails_the_save_with_a_message") {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
@@ -173,4 +202,203 @@ fn stale_temporaries_are_removed_and_fresh_ones_kept() {
     store_in(dir.path()).load();
     assert!(!stale.exists());
     assert!(fresh.exists());
+}
+
+#[test]
+fn a_full_disk_keeps_the_old_file_and_removes_the_temporary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    fs::write(&path, b"old and whole").expect("write");
+    // Half the bytes land, then the disk is full: what write(2) gives.
+    let err = write_atomically_with(&path, |file| {
+        file.write_all(b"new but cut")?;
+        Err(io::Error::from(io::ErrorKind::StorageFull))
+    })
+    .expect_err("the disk is full");
+    assert_eq!(err.kind(), io::ErrorKind::StorageFull);
+    assert_eq!(describe(&err), "the disk is full");
+    assert_eq!(fs::read(&path).expect("read"), b"old and whole");
+    let names: Vec<String> = fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["state.json".to_string()], "no temporary left");
+}
+
+#[test]
+fn temporaries_of_one_process_have_names_of_their_own() {
+    let names: std::collections::HashSet<String> = (0..100).map(|_| unique()).collect();
+    assert_eq!(names.len(), 100);
+}
+
+#[test]
+fn a_link_to_nowhere_is_reported_and_saving_writes_through_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let synced = dir.path().join("synced");
+    fs::create_dir_all(&data).expect("mkdir");
+    fs::create_dir_all(&synced).expect("mkdir");
+    let link = data.join("state.json");
+    std::os::unix::fs::symlink("../synced/state.json", &link).expect("symlink");
+    let mut store = StateFile::new(link.clone());
+    let (state, report) = store.load();
+    assert_eq!(state, ReadingState::new());
+    assert_eq!(report.warnings.len(), 1, "{report:?}");
+    assert!(report.warnings[0].contains("does not exist"), "{report:?}");
+    assert!(store.is_writable());
+    store.save(&state_with(&["a"])).expect("save");
+    assert!(
+        fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink(),
+        "the link is kept"
+    );
+    let (back, report) = StateFile::new(synced.join("state.json")).load();
+    assert!(back.is_read("a") && report.warnings.is_empty());
+    // A second run saves through the link again, with a real backup.
+    let mut next = StateFile::new(link.clone());
+    let (state, report) = next.load();
+    assert!(
+        state.is_read("a") && report.warnings.is_empty(),
+        "{report:?}"
+    );
+    next.save(&state_with(&["a", "b"])).expect("save");
+    assert!(
+        fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    let backup = data.join("state.json.bak");
+    assert!(
+        !fs::symlink_metadata(&backup)
+            .expect("bak")
+            .file_type()
+            .is_symlink()
+    );
+    let (old, _) = StateFile::new(backup).load();
+    assert!(
+        old.is_read("a") && !old.is_read("b"),
+        "the backup is the old state"
+    );
+}
+
+#[test]
+fn a_link_whose_folder_is_missing_fails_the_save_with_a_message() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let link = dir.path().join("state.json");
+    std::os::unix::fs::symlink(dir.path().join("unmounted/state.json"), &link).expect("symlink");
+    let mut store = StateFile::new(link.clone());
+    store.load();
+    let err = store.save(&state_with(&["a"])).expect_err("no folder");
+    assert!(err.to_string().contains("folder does not exist"), "{err}");
+    assert!(!dir.path().join("unmounted").exists(), "not created");
+    assert!(
+        fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[test]
+fn a_link_loop_is_unreadable_and_left_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let link = dir.path().join("state.json");
+    std::os::unix::fs::symlink("state.json", &link).expect("symlink");
+    let mut store = StateFile::new(link.clone());
+    let (_, report) = store.load();
+    assert!(
+        report.warnings[0].contains("will not be saved"),
+        "{report:?}"
+    );
+    assert!(store.save(&state_with(&["a"])).is_err());
+    assert!(
+        fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[test]
+fn a_damaged_file_with_a_damaged_backup_keeps_both_and_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = store_in(dir.path());
+    fs::write(store.path(), b"{\"version\":1,\"stor").expect("write");
+    fs::write(store.backup_path(), b"\x00garbage").expect("write");
+    let (state, report) = store.load();
+    assert_eq!(state, ReadingState::new());
+    assert_eq!(report.warnings.len(), 1, "{report:?}");
+    let said = &report.warnings[0];
+    assert!(
+        said.contains("moved to") && said.contains("damaged too"),
+        "{said}"
+    );
+    assert_eq!(fs::read(store.backup_path()).expect("bak"), b"\x00garbage");
+    // The backup alone damaged, the file missing: said as well.
+    let gone = tempfile::tempdir().expect("tempdir");
+    let mut missing = store_in(gone.path());
+    fs::write(missing.backup_path(), b"[1,").expect("write");
+    let (_, report) = missing.load();
+    assert_eq!(report.warnings.len(), 1, "{report:?}");
+    assert!(
+        report.warnings[0].contains("missing and the backup"),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn many_threads_saving_at_once_never_lose_a_mark() {
+    const THREADS: usize = 8;
+    const SAVES: usize = 25;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("state.json");
+    std::thread::scope(|scope| {
+        for t in 0..THREADS {
+            let path = path.clone();
+            scope.spawn(move || {
+                let mut store = StateFile::new(path);
+                let (mut state, _) = store.load();
+                for i in 0..SAVES {
+                    state.set_read(&format!("t{t}-{i}"), true, now_millis());
+                    state = store.save(&state).expect("save");
+                }
+            });
+        }
+    });
+    let (state, report) = StateFile::new(path).load();
+    assert!(report.warnings.is_empty(), "{report:?}");
+    assert_eq!(state.stories.len(), THREADS * SAVES);
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-") || n.contains(".bak-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_backup_of_the_same_file_leaves_no_temporary() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = store_in(dir.path());
+    store.save(&state_with(&["a"])).expect("save");
+    // `.bak` as another link of state.json itself, as a backup taken by a
+    // run whose save then failed leaves it.
+    fs::hard_link(store.path(), store.backup_path()).expect("link");
+    let mut next = store_in(dir.path());
+    next.load();
+    next.save(&state_with(&["a", "b"])).expect("save");
+    let names: Vec<String> = fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".bak-"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+    let (old, _) = StateFile::new(next.backup_path()).load();
+    assert!(old.is_read("a") && !old.is_read("b"));
 }

@@ -96,7 +96,9 @@ where
         }
         load()
     };
-    let stop = stop_signals().context("could not listen for termination signals")?;
+    let leaving = Arc::new(AtomicBool::new(false));
+    let stop =
+        stop_signals(Arc::clone(&leaving)).context("could not listen for termination signals")?;
     let worker = worker::spawn(load).context("could not start the reader's worker thread")?;
     // Kept until the reader ends: new issues show up without a restart.
     let _watch = if watch.is_empty() {
@@ -146,17 +148,23 @@ where
         test_panic,
         &view,
     );
-    ratatui::restore();
+    leaving.store(true, Ordering::Relaxed);
+    // A closed terminal (SIGHUP) fails the restore and every write to
+    // stderr: nothing here may panic (as eprintln! would) before the save.
+    let mut stderr = std::io::stderr();
+    if let Err(e) = ratatui::try_restore() {
+        let _ = writeln!(stderr, "nlread: could not restore the terminal: {e}");
+    }
     // A panic on the worker: its sentence, now that the terminal is back.
     if let Some(said) = crash::take_pending() {
-        eprintln!("{said}");
+        let _ = writeln!(stderr, "{said}");
     }
     // Whatever ended the loop (q, a signal, a closed terminal), what the
     // user did is written before the process ends.
     let last = saving.changes(&mut app);
     drop(saving);
-    if let Some(saver) = saver {
-        saver.finish(last);
+    if let Some(failed) = saver.and_then(|saver| saver.finish(last)) {
+        let _ = writeln!(stderr, "nlread: {failed}");
     }
     // Quitting should be instant: freeing a 100,000-story library string by
     // string takes longer than the exit that follows, which reclaims it whole.
@@ -166,15 +174,39 @@ where
 
 /// SIGTERM, SIGHUP (the terminal was closed) and SIGINT set this flag; the
 /// loop sees it within one idle wait and quits as `q` does, saving state.
-fn stop_signals() -> std::io::Result<Arc<AtomicBool>> {
+///
+/// A loop that has not ended (`leaving` still false) GRACE after the signal
+/// is stuck: crossterm 0.29's poll spins for ever on a terminal that was
+/// closed (its read loop retries EOF, crossterm issue #793), so it never
+/// looks at the flag. Then the process exits with 128 + the signal rather
+/// than spin at full CPU for good; what the saver already wrote is kept,
+/// the change of the last second before the signal is not.
+fn stop_signals(leaving: Arc<AtomicBool>) -> std::io::Result<Arc<AtomicBool>> {
+    const GRACE: Duration = Duration::from_secs(1);
     let stop = Arc::new(AtomicBool::new(false));
-    for signal in [
+    let mut signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGHUP,
         signal_hook::consts::SIGINT,
-    ] {
-        signal_hook::flag::register(signal, Arc::clone(&stop))?;
-    }
+    ])?;
+    let flag = Arc::clone(&stop);
+    std::thread::Builder::new()
+        .name("nlread-signals".into())
+        .spawn(move || {
+            let Some(signal) = signals.forever().next() else {
+                return;
+            };
+            flag.store(true, Ordering::Relaxed);
+            let start = Instant::now();
+            while start.elapsed() < GRACE {
+                if leaving.load(Ordering::Relaxed) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = ratatui::try_restore();
+            std::process::exit(128 + signal);
+        })?;
     Ok(stop)
 }
 

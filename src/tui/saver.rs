@@ -24,7 +24,8 @@ enum Job {
 /// The saver as seen from the event loop.
 pub struct Saver {
     jobs: Option<Sender<Job>>,
-    thread: Option<JoinHandle<()>>,
+    /// The thread ends with the reason its last save failed, if it did.
+    thread: Option<JoinHandle<Option<String>>>,
 }
 
 /// Starts the thread: it loads `file` and sends `Action::StateLoaded` to
@@ -51,17 +52,20 @@ impl Saver {
         }
     }
 
-    /// Saves `last` and waits until everything queued is on disk.
-    pub fn finish(mut self, last: Changes) {
+    /// Saves `last` and waits until everything queued is on disk. Returns
+    /// why the final save failed, if it did: the status line is gone by
+    /// then, so the caller says it on stderr.
+    pub fn finish(mut self, last: Changes) -> Option<String> {
         self.save(last);
         drop(self.jobs.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        let thread = self.thread.take()?;
+        thread.join().unwrap_or_else(|_| {
+            Some("reading state not saved: the saving thread stopped".to_string())
+        })
     }
 }
 
-fn serve(mut file: StateFile, jobs: &Receiver<Job>, answers: &Sender<Action>) {
+fn serve(mut file: StateFile, jobs: &Receiver<Job>, answers: &Sender<Action>) -> Option<String> {
     let (mut state, report) = file.load();
     let loaded = StateLoaded {
         state: state.clone(),
@@ -69,12 +73,18 @@ fn serve(mut file: StateFile, jobs: &Receiver<Job>, answers: &Sender<Action>) {
     };
     // The reader may already be gone; saving still matters.
     let _ = answers.send(Action::StateLoaded(Box::new(loaded)));
-    let mut last_error = None;
+    let mut last_error: Option<String> = None;
     while let Ok(Job::Save(mut changes)) = jobs.recv() {
         // Several saves queued while the disk was slow become one.
         while let Ok(Job::Save(more)) = jobs.try_recv() {
             changes.marks.extend(more.marks);
             changes.resume = more.resume.or(changes.resume);
+        }
+        // Nothing new and nothing owed from a failed save: no write (the
+        // final save of a reader where nothing happened, or saving is off).
+        let nothing = changes.marks.is_empty() && changes.resume.is_none();
+        if nothing && last_error.is_none() {
+            continue;
         }
         apply(&mut state, changes);
         match file.save(&state) {
@@ -87,14 +97,17 @@ fn serve(mut file: StateFile, jobs: &Receiver<Job>, answers: &Sender<Action>) {
                 }
             }
             Err(e) => {
+                // Kept until a save succeeds: the changes stay in `state`
+                // and go with the next save (a disk that has room again).
                 let said = e.to_string();
                 if last_error.as_ref() != Some(&said) {
                     let _ = answers.send(Action::Status(said.clone()));
-                    last_error = Some(said);
                 }
+                last_error = Some(said);
             }
         }
     }
+    last_error
 }
 
 fn apply(state: &mut ReadingState, changes: Changes) {
@@ -164,5 +177,57 @@ mod tests {
         for id in ["theirs", "late", "ours"] {
             assert!(on_disk.is_read(id), "{id}");
         }
+    }
+
+    fn loaded(rx: &Receiver<Action>) {
+        assert!(matches!(
+            rx.recv_timeout(Duration::from_secs(5)),
+            Ok(Action::StateLoaded(_))
+        ));
+    }
+
+    #[test]
+    fn a_final_save_that_fails_is_returned_to_be_said() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // A file where the data folder should be: no save can work.
+        let blocker = dir.path().join("data");
+        std::fs::write(&blocker, b"not a folder").expect("write");
+        let (tx, rx) = channel();
+        let saver = spawn(StateFile::new(blocker.join("state.json")), tx).expect("spawn");
+        loaded(&rx);
+        saver.save(Changes {
+            marks: vec![("a".into(), mark(true, 1))],
+            resume: None,
+        });
+        // The failed save is owed: the final one retries it, even empty.
+        let failed = saver.finish(Changes::default());
+        let said = failed.expect("the final save failed");
+        assert!(said.contains("not saved"), "{said}");
+        let statuses = rx
+            .try_iter()
+            .filter(|a| matches!(a, Action::Status(_)))
+            .count();
+        assert_eq!(statuses, 1, "the status line hears it once");
+        assert_eq!(std::fs::read(&blocker).expect("read"), b"not a folder");
+    }
+
+    #[test]
+    fn a_reader_that_changed_nothing_writes_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        let (tx, rx) = channel();
+        let saver = spawn(StateFile::new(path.clone()), tx).expect("spawn");
+        loaded(&rx);
+        assert_eq!(saver.finish(Changes::default()), None);
+        assert!(!path.exists());
+        let (tx, rx) = channel();
+        let saver = spawn(StateFile::new(path.clone()), tx).expect("spawn");
+        loaded(&rx);
+        let last = Changes {
+            marks: vec![("b".into(), mark(true, 2))],
+            resume: None,
+        };
+        assert_eq!(saver.finish(last), None);
+        assert!(StateFile::new(path).load().0.is_read("b"));
     }
 }

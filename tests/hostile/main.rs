@@ -1,6 +1,7 @@
 //! Hostile input and odd terminals (issue 6): control sequences in every
 //! field, widths, links, every size, resize storms and the panic report;
-//! parsers under attack (fuzzing, memory caps).
+//! parsers under attack (fuzzing, memory caps); faults in the state and
+//! config files, and signals.
 //! Shared helpers live in `support`; each module is one concern.
 
 mod support;
@@ -10,9 +11,11 @@ mod tmux;
 mod caps;
 mod controls;
 mod crash;
+mod faults;
 mod fuzz;
 mod inputs;
 mod links;
 mod resize;
+mod signals;
 mod sizes;
 mod width;
