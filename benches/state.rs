@@ -15,14 +15,23 @@ fn state(c: &mut Criterion) {
     let path = dir.path().join("state.json");
     let mut full = ReadingState::new();
     for i in 0..STORIES {
-        full.set_read(&format!("{:016x}", i * 7919), true, 1_700_000_000_000 + i as u64);
+        full.set_read(
+            &format!("{:016x}", i * 7919),
+            true,
+            1_700_000_000_000 + i as u64,
+        );
         if i % 50 == 0 {
             full.set_starred(&format!("{:016x}", i * 7919), true, 1_800_000_000_000);
         }
     }
-    StateFile::new(path.clone()).save(&full).expect("first save");
+    StateFile::new(path.clone())
+        .save(&full)
+        .expect("first save");
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    println!("state.json with {STORIES} marks: {:.1} MB", bytes as f64 / 1e6);
+    println!(
+        "state.json with {STORIES} marks: {:.1} MB",
+        bytes as f64 / 1e6
+    );
 
     let mut group = c.benchmark_group("state_110k");
     group.sample_size(10);
