@@ -97,8 +97,13 @@ where
         load()
     };
     let leaving = Arc::new(AtomicBool::new(false));
-    let stop =
-        stop_signals(Arc::clone(&leaving)).context("could not listen for termination signals")?;
+    let flush = Arc::new(saver::Flush::default());
+    if state.is_none() {
+        // Nothing to save: a stuck loop need not wait for a saver.
+        flush.done.store(true, Ordering::Relaxed);
+    }
+    let stop = stop_signals(Arc::clone(&leaving), Arc::clone(&flush))
+        .context("could not listen for termination signals")?;
     let worker = worker::spawn(load).context("could not start the reader's worker thread")?;
     // Kept until the reader ends: new issues show up without a restart.
     let _watch = if watch.is_empty() {
@@ -119,9 +124,10 @@ where
     };
     let (state_tx, state_answers) = channel();
     let saver = match state {
-        Some(file) => {
-            Some(saver::spawn(file, state_tx).context("could not start the reading-state thread")?)
-        }
+        Some(file) => Some(
+            saver::spawn(file, state_tx, flush)
+                .context("could not start the reading-state thread")?,
+        ),
         None => None,
     };
     let mut saving = Saving {
@@ -178,11 +184,16 @@ where
 /// A loop that has not ended (`leaving` still false) GRACE after the signal
 /// is stuck: crossterm 0.29's poll spins for ever on a terminal that was
 /// closed (its read loop retries EOF, crossterm issue #793), so it never
-/// looks at the flag. Then the process exits with 128 + the signal rather
-/// than spin at full CPU for good; what the saver already wrote is kept,
-/// the change of the last second before the signal is not.
-fn stop_signals(leaving: Arc<AtomicBool>) -> std::io::Result<Arc<AtomicBool>> {
+/// looks at the flag. Then the saver is asked to write at once everything
+/// the loop handed it (the loop hands over every change as it happens) and
+/// the process exits with 128 + the signal rather than spin at full CPU.
+fn stop_signals(
+    leaving: Arc<AtomicBool>,
+    flush: Arc<saver::Flush>,
+) -> std::io::Result<Arc<AtomicBool>> {
     const GRACE: Duration = Duration::from_secs(1);
+    /// How long a stuck reader waits for its last save.
+    const LAST_SAVE: Duration = Duration::from_secs(5);
     let stop = Arc::new(AtomicBool::new(false));
     let mut signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGTERM,
@@ -203,6 +214,17 @@ fn stop_signals(leaving: Arc<AtomicBool>) -> std::io::Result<Arc<AtomicBool>> {
                     return;
                 }
                 std::thread::sleep(Duration::from_millis(20));
+            }
+            flush.asked.store(true, Ordering::Relaxed);
+            let start = Instant::now();
+            while start.elapsed() < LAST_SAVE
+                && !flush.done.load(Ordering::Relaxed)
+                && !leaving.load(Ordering::Relaxed)
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            if leaving.load(Ordering::Relaxed) {
+                return;
             }
             let _ = ratatui::try_restore();
             std::process::exit(128 + signal);
@@ -241,18 +263,24 @@ impl Saving<'_> {
         saver::Changes { marks, resume }
     }
 
-    /// Sends what changed, at most once per SAVE_EVERY.
+    /// Hands the saver every changed mark at once (it writes within a
+    /// second), and the resume point at most once per SAVE_EVERY.
     fn tick(&mut self, app: &mut App) {
         let Some(saver) = self.saver else {
             return;
         };
-        if self.pending || app.is_loading() || self.last.elapsed() < SAVE_EVERY {
-            return;
+        let marks = if app.has_changes() {
+            app.take_changes()
+        } else {
+            Vec::new()
+        };
+        let mut resume = None;
+        if !self.pending && !app.is_loading() && self.last.elapsed() >= SAVE_EVERY {
+            self.last = Instant::now();
+            resume = self.changes(app).resume;
         }
-        self.last = Instant::now();
-        let changes = self.changes(app);
-        if !changes.marks.is_empty() || changes.resume.is_some() {
-            saver.save(changes);
+        if !marks.is_empty() || resume.is_some() {
+            saver.save(saver::Changes { marks, resume });
         }
     }
 }

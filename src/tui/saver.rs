@@ -1,10 +1,15 @@
 //! The reading state's own thread: it reads `state.json` at start and
 //! writes it when the loop sends changes, so neither ever waits on a disk
-//! in the event loop. It keeps the whole state; the loop sends only what
-//! changed (marks and the resume point).
+//! in the event loop. It keeps the whole state; the loop sends what changed
+//! (marks, the resume point) as soon as it changes, and this thread writes
+//! at most once a second -- or at once when asked to (`Flush`), so a reader
+//! whose terminal vanished can still save everything before it exits.
 
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 
 use crate::app::{Action, StateLoaded};
 use crate::model::{Mark, ReadingState, Resume};
@@ -21,6 +26,19 @@ enum Job {
     Save(Changes),
 }
 
+/// Changes are written this long after the first unsaved one.
+const DEBOUNCE: Duration = Duration::from_secs(1);
+/// How often the thread looks at the `Flush` request while it waits.
+const WAKE: Duration = Duration::from_millis(50);
+
+/// A request, from any thread, to write what was sent now rather than
+/// after the debounce; `done` is set once nothing sent is unwritten.
+#[derive(Debug, Default)]
+pub struct Flush {
+    pub asked: AtomicBool,
+    pub done: AtomicBool,
+}
+
 /// The saver as seen from the event loop.
 pub struct Saver {
     jobs: Option<Sender<Job>>,
@@ -32,11 +50,15 @@ pub struct Saver {
 /// `answers`, then saves what it is sent, answering with the marks that
 /// another reader had saved meanwhile (`Action::MarksMerged`) or, when a
 /// save fails, the reason (`Action::Status`, once per kind of failure).
-pub fn spawn(file: StateFile, answers: Sender<Action>) -> std::io::Result<Saver> {
+pub fn spawn(
+    file: StateFile,
+    answers: Sender<Action>,
+    flush: Arc<Flush>,
+) -> std::io::Result<Saver> {
     let (jobs, job_rx) = channel();
     let thread = thread::Builder::new()
         .name("nlread-saver".into())
-        .spawn(move || serve(file, &job_rx, &answers))?;
+        .spawn(move || serve(file, &job_rx, &answers, &flush))?;
     Ok(Saver {
         jobs: Some(jobs),
         thread: Some(thread),
@@ -44,7 +66,7 @@ pub fn spawn(file: StateFile, answers: Sender<Action>) -> std::io::Result<Saver>
 }
 
 impl Saver {
-    /// Queues a save; it is written as soon as the thread gets to it.
+    /// Hands over changes; they are written within DEBOUNCE.
     pub fn save(&self, changes: Changes) {
         if let Some(jobs) = &self.jobs {
             // A saver that died has said why already; the reader goes on.
@@ -65,7 +87,12 @@ impl Saver {
     }
 }
 
-fn serve(mut file: StateFile, jobs: &Receiver<Job>, answers: &Sender<Action>) -> Option<String> {
+fn serve(
+    mut file: StateFile,
+    jobs: &Receiver<Job>,
+    answers: &Sender<Action>,
+    flush: &Flush,
+) -> Option<String> {
     let (mut state, report) = file.load();
     let loaded = StateLoaded {
         state: state.clone(),
@@ -74,40 +101,57 @@ fn serve(mut file: StateFile, jobs: &Receiver<Job>, answers: &Sender<Action>) ->
     // The reader may already be gone; saving still matters.
     let _ = answers.send(Action::StateLoaded(Box::new(loaded)));
     let mut last_error: Option<String> = None;
-    while let Ok(Job::Save(mut changes)) = jobs.recv() {
-        // Several saves queued while the disk was slow become one.
-        while let Ok(Job::Save(more)) = jobs.try_recv() {
-            changes.marks.extend(more.marks);
-            changes.resume = more.resume.or(changes.resume);
-        }
-        // Nothing new and nothing owed from a failed save: no write (the
-        // final save of a reader where nothing happened, or saving is off).
-        let nothing = changes.marks.is_empty() && changes.resume.is_none();
-        if nothing && last_error.is_none() {
-            continue;
-        }
-        apply(&mut state, changes);
-        match file.save(&state) {
-            Ok(merged) => {
-                let theirs = newer_marks(&state, &merged);
-                state = merged;
-                last_error = None;
-                if !theirs.is_empty() {
-                    let _ = answers.send(Action::MarksMerged(theirs));
+    // When the oldest change not yet on disk arrived.
+    let mut owed: Option<Instant> = None;
+    loop {
+        let ended = match jobs.recv_timeout(WAKE) {
+            Ok(Job::Save(changes)) => {
+                if !changes.marks.is_empty() || changes.resume.is_some() {
+                    apply(&mut state, changes);
+                    owed.get_or_insert_with(Instant::now);
+                }
+                false
+            }
+            Err(RecvTimeoutError::Timeout) => false,
+            Err(RecvTimeoutError::Disconnected) => true,
+        };
+        let urgent = flush.asked.load(Ordering::Relaxed);
+        // At the end, a save that failed is tried once more (a disk that
+        // has room again); nothing new and nothing owed: no write.
+        let due = match owed {
+            Some(since) => ended || urgent || since.elapsed() >= DEBOUNCE,
+            None => ended && last_error.is_some(),
+        };
+        if due {
+            owed = None;
+            match file.save(&state) {
+                Ok(merged) => {
+                    let theirs = newer_marks(&state, &merged);
+                    state = merged;
+                    last_error = None;
+                    if !theirs.is_empty() {
+                        let _ = answers.send(Action::MarksMerged(theirs));
+                    }
+                }
+                Err(e) => {
+                    // The changes stay in `state` and go with the next
+                    // save, tried again after the debounce.
+                    let said = e.to_string();
+                    if last_error.as_ref() != Some(&said) {
+                        let _ = answers.send(Action::Status(said.clone()));
+                    }
+                    last_error = Some(said);
+                    owed = Some(Instant::now());
                 }
             }
-            Err(e) => {
-                // Kept until a save succeeds: the changes stay in `state`
-                // and go with the next save (a disk that has room again).
-                let said = e.to_string();
-                if last_error.as_ref() != Some(&said) {
-                    let _ = answers.send(Action::Status(said.clone()));
-                }
-                last_error = Some(said);
-            }
+        }
+        if urgent && (owed.is_none() || due) {
+            flush.done.store(true, Ordering::Relaxed);
+        }
+        if ended {
+            return last_error;
         }
     }
-    last_error
 }
 
 fn apply(state: &mut ReadingState, changes: Changes) {
@@ -151,7 +195,7 @@ mod tests {
         StateFile::new(path.clone()).save(&other).expect("seed");
 
         let (tx, rx) = channel();
-        let saver = spawn(StateFile::new(path.clone()), tx).expect("spawn");
+        let saver = spawn(StateFile::new(path.clone()), tx, Arc::default()).expect("spawn");
         let Ok(Action::StateLoaded(loaded)) = rx.recv_timeout(Duration::from_secs(5)) else {
             panic!("no state");
         };
@@ -193,7 +237,12 @@ mod tests {
         let blocker = dir.path().join("data");
         std::fs::write(&blocker, b"not a folder").expect("write");
         let (tx, rx) = channel();
-        let saver = spawn(StateFile::new(blocker.join("state.json")), tx).expect("spawn");
+        let saver = spawn(
+            StateFile::new(blocker.join("state.json")),
+            tx,
+            Arc::default(),
+        )
+        .expect("spawn");
         loaded(&rx);
         saver.save(Changes {
             marks: vec![("a".into(), mark(true, 1))],
@@ -216,12 +265,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("state.json");
         let (tx, rx) = channel();
-        let saver = spawn(StateFile::new(path.clone()), tx).expect("spawn");
+        let saver = spawn(StateFile::new(path.clone()), tx, Arc::default()).expect("spawn");
         loaded(&rx);
         assert_eq!(saver.finish(Changes::default()), None);
         assert!(!path.exists());
         let (tx, rx) = channel();
-        let saver = spawn(StateFile::new(path.clone()), tx).expect("spawn");
+        let saver = spawn(StateFile::new(path.clone()), tx, Arc::default()).expect("spawn");
         loaded(&rx);
         let last = Changes {
             marks: vec![("b".into(), mark(true, 2))],
