@@ -7,6 +7,9 @@
 //! linearity` instead prints a Markdown table (best of 3 runs per size) and
 //! the 64 MB / 1 MB ratio per shape, as reported in BENCHMARKS.md.
 
+#[path = "../tests/support/base64.rs"]
+mod base64;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -26,30 +29,6 @@ fn fill(head: &str, size: usize, tail: &str, unit: impl Fn(usize) -> String) -> 
     }
     out.push_str(tail);
     out.into_bytes()
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len() * 4 / 3 + bytes.len() / 57 + 4);
-    for (i, chunk) in bytes.chunks(3).enumerate() {
-        if i > 0 && i % 19 == 0 {
-            out.push('\n');
-        }
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for k in 0..4 {
-            if k <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * k)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 const WORDS: &str = "Rates held steady while the market waited for news of the vote ";
@@ -113,7 +92,7 @@ const SHAPES: [Shape; 10] = [
         let mut s = String::from(
             "From: A <a@b.example>\nSubject: Big\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n",
         );
-        s.push_str(&base64(&text));
+        s.push_str(&base64::base64_lines(&text, "\n"));
         s.into_bytes()
     }),
     ("email_qp", "qp.eml", |n| {

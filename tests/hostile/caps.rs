@@ -145,7 +145,7 @@ fn a_base64_body_that_decodes_big_is_cut() {
         "From: A <a@b.example>\nSubject: bomb\nMIME-Version: 1.0\n\
          Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n",
     );
-    message.push_str(&base64(text.as_bytes()));
+    message.push_str(&crate::base64::base64_lines(text.as_bytes(), "\n"));
     assert!(message.len() < limits::MAX_READ_BYTES);
     let issue = email::parse(message.as_bytes(), "bomb.eml").unwrap();
     assert_cut(&issue, "bomb.eml");
@@ -222,30 +222,6 @@ fn a_feed_of_a_million_items() {
     let issues = feed::parse(json.as_bytes(), "million.json").unwrap();
     assert_eq!(issues.len(), limits::MAX_FEED_ITEMS);
     assert_cut(issues.last().unwrap(), "million.json");
-}
-
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len() * 4 / 3 + bytes.len() / 57 + 4);
-    for (i, chunk) in bytes.chunks(3).enumerate() {
-        if i > 0 && i % 19 == 0 {
-            out.push('\n');
-        }
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for k in 0..4 {
-            if k <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * k)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 // ------------------------------------------------------------ peak memory
@@ -334,7 +310,7 @@ fn memory_peaks() {
                 let mut m = String::from(
                     "From: A <a@b.c>\nSubject: b\nMIME-Version: 1.0\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n",
                 );
-                m.push_str(&base64(text.as_bytes()));
+                m.push_str(&crate::base64::base64_lines(text.as_bytes(), "\n"));
                 std::fs::write(p, m).unwrap();
             }),
         ),

@@ -441,30 +441,6 @@ const CHARSETS: [&str; 8] = [
     "\"utf-8\"",
 ];
 
-fn base64(bytes: &[u8], wrap: bool) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for (i, chunk) in bytes.chunks(3).enumerate() {
-        if wrap && i > 0 && i % 19 == 0 {
-            out.push_str("\r\n");
-        }
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for k in 0..4 {
-            if k <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * k)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 fn quoted_printable(rng: &mut Rng, text: &str) -> String {
     let mut out = String::new();
     let mut col = 0;
@@ -489,7 +465,10 @@ fn quoted_printable(rng: &mut Rng, text: &str) -> String {
 
 fn encoded_word(rng: &mut Rng, text: &str) -> String {
     if rng.chance(1, 2) {
-        format!("=?utf-8?B?{}?=", base64(text.as_bytes(), false))
+        format!(
+            "=?utf-8?B?{}?=",
+            crate::base64::base64_lines(text.as_bytes(), "")
+        )
     } else {
         format!(
             "=?{}?Q?{}?=",
@@ -555,7 +534,7 @@ fn part(rng: &mut Rng, out: &mut String, depth: usize, budget: usize) {
     match rng.below(4) {
         0 => {
             out.push_str("Content-Transfer-Encoding: base64\n\n");
-            let mut encoded = base64(text.as_bytes(), true);
+            let mut encoded = crate::base64::base64_lines(text.as_bytes(), "\r\n");
             if rng.chance(1, 4) {
                 // Garbage in the base64.
                 encoded.insert_str(encoded.len() / 2, rng.pick(&["!!", "====", "\n\n", "*"]));

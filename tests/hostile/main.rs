@@ -4,6 +4,8 @@
 //! config files, and signals.
 //! Shared helpers live in `support`; each module is one concern.
 
+#[path = "../support/base64.rs"]
+mod base64;
 mod support;
 #[path = "../support/tmux.rs"]
 mod tmux;

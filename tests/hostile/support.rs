@@ -311,26 +311,9 @@ fn around(chars: &[char], i: usize) -> String {
     chars[from..to].iter().collect()
 }
 
-/// Standard base64, for RFC 2047 encoded words and OSC 52 payloads.
+/// Standard base64 on one line, for RFC 2047 encoded words and OSC 52 payloads.
 pub fn base64(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for k in 0..4 {
-            if k <= chunk.len() {
-                out.push(char::from(A[((n >> (18 - 6 * k)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    crate::base64::base64_lines(bytes, "")
 }
 
 /// Decodes standard base64 (panics on anything else: test input only).
