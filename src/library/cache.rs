@@ -20,7 +20,7 @@ use crate::model::{Issue, Link, Section};
 
 const MAGIC: &[u8; 8] = b"NLRCACHE";
 /// Bump whenever the encoding or the parser's output changes.
-const VERSION: u32 = 6;
+const VERSION: u32 = 7;
 /// Loads with fewer files than this are quick to parse and not cached.
 pub(crate) const MIN_FILES: usize = 64;
 
@@ -238,6 +238,7 @@ impl Writer {
         self.u64(issue.sections.len() as u64);
         for section in &issue.sections {
             self.str(&section.id);
+            self.opt(section.group.as_deref());
             self.str(&section.title);
             self.u64(section.words as u64);
             let (body, spans) = section.raw_parts();
@@ -333,6 +334,7 @@ impl<R: Read> Reader<R> {
         let mut sections = Vec::with_capacity(count);
         for _ in 0..count {
             let id = self.string()?;
+            let group = self.opt()?;
             let title = self.string()?;
             let words = usize::try_from(self.u64()?).ok()?;
             let body = self.string()?;
@@ -356,7 +358,7 @@ impl<R: Read> Reader<R> {
                 });
             }
             let section = Section::from_raw_parts(id, title, words, body, spans)?;
-            sections.push(section.with_links(links));
+            sections.push(section.with_links(links).in_group(group));
         }
         Some(Issue {
             id,

@@ -1,29 +1,38 @@
-//! The HTML parser: a saved newsletter page or an email's HTML body -> one [`Issue`].
+//! The HTML parser: a saved newsletter page or an email's HTML body -> an
+//! [`Outline`].
 //!
 //! The document is parsed by html5ever (through `scraper`), which repairs
 //! truncated and tag-soup markup the way a browser would. One walk over the
-//! tree then turns what a reader would see into a flat list of events
-//! (headings, headline-looking lines and blocks with their links); a second
-//! pass groups the events into sections. Nothing hidden reaches the model:
-//! head, style, script and the like, elements hidden by inline style (the
-//! email "preheader"), and tracking pixels are skipped.
+//! tree turns what a reader would see into events (headings and blocks with
+//! their links); each block that looks like a headline (a template's
+//! headline class, capitals set as a kicker, a short bold line, a bold
+//! lead-in before a dash) becomes a heading with that cue, and the shared
+//! sectioner decides the stories. Nothing hidden reaches the model: head,
+//! style, script and the like, elements hidden by inline style (the email
+//! "preheader"), and tracking pixels are skipped.
 //!
 //! Pure: no file system, no terminal. Every stored string goes through
 //! [`sanitize`].
 
-use super::{ParseError, date, decode, stable_id};
-use crate::model::{Block, Issue, Link, Section};
+use super::outline::{Anchor, Cue, Heading, Hints, Node as Item, Outline, Piece, PieceKind};
+use super::{ParseError, date, decode, forward, stable_id};
+use crate::model::Issue;
 use crate::text::sanitize;
 use scraper::{ElementRef, Html, Node};
 
 mod nesting;
 
-/// One HTML document (a saved page or an email's HTML body) -> one Issue:
-/// title from `<title>`/first heading, newsletter from og:site_name (None
-/// otherwise), date from `<time datetime>`/meta if present, sections from
-/// headings, blocks from p/li/blockquote/img alt/figcaption, links kept
-/// ([`Section::with_links`]).
+/// One HTML document (a saved page or an email's HTML body) -> one Issue.
 pub fn parse(html: &str, source: &str) -> Issue {
+    let (outline, id) = outline(html);
+    super::assemble::assemble(outline, source, id, &super::rules::SplitRules::default()).issue
+}
+
+/// The outline of one HTML document, and its content id: title from
+/// `<title>`/og:title, newsletter from og:site_name, date from `<time
+/// datetime>` or meta, and a forwarded message's header when the page is
+/// a forwarded email.
+pub fn outline(html: &str) -> (Outline, String) {
     let html = html.strip_prefix('\u{feff}').unwrap_or(html);
     let flat = nesting::flatten(html);
     let doc = Html::parse_document(flat.as_deref().unwrap_or(html));
@@ -33,57 +42,45 @@ pub fn parse(html: &str, source: &str) -> Issue {
     let mut walker = Walker::default();
     walker.walk(root, 0);
     walker.flush();
-    let events = walker.events;
+    let mut nodes = items(walker.events);
+    let forwarded = forward::take_header(&mut nodes);
 
     let id = stable_id(&[html.trim().as_bytes()]);
-    let opens = opener(&events);
-    let first_heading = events.iter().find(|e| opens(e)).map(|e| match e {
-        Event::Heading { text, .. } => text.clone(),
-        Event::Block(f) => f.text.clone(),
-    });
-    let title = meta
-        .title
-        .clone()
-        .or(first_heading)
-        .or_else(|| first_words(&events))
-        .unwrap_or_else(|| super::file_stem(source));
-    let drafts = sectionize(&events, &title);
-    let date = meta.date.clone().or_else(|| {
-        events.iter().take(12).find_map(|e| match e {
-            Event::Block(b) => date::find_date(&b.text),
-            _ => None,
-        })
-    });
-
-    let sections = drafts
-        .into_iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let title = d.title.unwrap_or_else(|| title.clone());
-            let section_id = stable_id(&[id.as_bytes(), &i.to_le_bytes(), title.as_bytes()]);
-            let blocks: Vec<Block<'_>> = d.blocks.iter().map(Draftblock::as_block).collect();
-            Section::new(section_id, title, blocks).with_links(d.links)
-        })
-        .collect();
-
-    let mut issue = Issue {
-        id,
-        source: source.to_string(),
-        newsletter: meta.site_name,
-        title,
-        date,
+    let hints = Hints {
+        title: meta.title.or(forwarded.subject),
+        newsletter: meta.site_name.or(forwarded.from_name),
+        date: meta.date.or(forwarded.date),
         author: meta.author,
-        sections,
+        sender: forwarded.from_address,
     };
-    super::limits::cap(&mut issue, source);
-    issue
+    (Outline { nodes, hints }, id)
 }
 
-/// Bytes of an HTML file -> one Issue. The bytes are decoded as UTF-8 when
-/// they are valid UTF-8, otherwise in the charset the document declares
-/// (`<meta charset>`), falling back to Windows-1252. A document with no
-/// readable text is refused as blank.
+/// The outline nodes of a piece of HTML inside another format (a raw HTML
+/// block in Markdown): its headings and text, no metadata.
+pub fn fragment(html: &str) -> Vec<Item> {
+    let doc = Html::parse_fragment(html);
+    let mut walker = Walker::default();
+    walker.walk(doc.root_element(), 0);
+    walker.flush();
+    items(walker.events)
+}
+
+/// Bytes of an HTML file -> one Issue. A document with no readable text
+/// is refused as blank.
 pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Issue, ParseError> {
+    let text = decode_bytes(bytes)?;
+    let issue = parse(&text, source);
+    if issue.words() == 0 {
+        return Err(ParseError::Blank);
+    }
+    Ok(issue)
+}
+
+/// An HTML file's text: UTF-8 when the bytes are valid UTF-8, otherwise
+/// the charset the document declares (`<meta charset>`), falling back to
+/// Windows-1252.
+pub fn decode_bytes(bytes: &[u8]) -> Result<String, ParseError> {
     let mut text = decode::decode(bytes)?;
     let has_bom = bytes.starts_with(b"\xEF\xBB\xBF")
         || bytes.starts_with(b"\xFF\xFE")
@@ -96,11 +93,7 @@ pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Issue, ParseError> {
     {
         text = encoding.decode_without_bom_handling(bytes).0.into_owned();
     }
-    let issue = parse(&text, source);
-    if issue.words() == 0 {
-        return Err(ParseError::Blank);
-    }
-    Ok(issue)
+    Ok(text)
 }
 
 /// The encoding named by `<meta charset=...>` or `content="...; charset=..."`
@@ -121,6 +114,7 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 #[derive(Debug, Default)]
 struct Meta {
     title: Option<String>,
+    og_title: Option<String>,
     site_name: Option<String>,
     date: Option<String>,
     author: Option<String>,
@@ -147,6 +141,9 @@ impl Meta {
                         "og:site_name" | "application-name" if meta.site_name.is_none() => {
                             meta.site_name = clean_line(content);
                         }
+                        "og:title" | "twitter:title" if meta.og_title.is_none() => {
+                            meta.og_title = clean_line(content);
+                        }
                         "article:published_time" | "date" | "datepublished" | "pubdate"
                             if meta.date.is_none() =>
                         {
@@ -164,6 +161,7 @@ impl Meta {
                 _ => {}
             }
         }
+        meta.title = meta.title.take().or(meta.og_title.take());
         meta
     }
 }
@@ -213,20 +211,34 @@ struct Found {
     text: String,
     /// A bold "Label:" at the start, without its colon; `text` is then the rest.
     label: Option<String>,
-    /// Every character of the text was bold or large, or the element's class
-    /// said headline/title.
-    emphasised: bool,
+    /// How the whole text was styled, when all of it was.
+    style: Style,
+    /// Where a bold run at the start of the text ends, when the text has one.
+    lead_bold_end: Option<usize>,
     /// (text, url, byte offset in `text` where the link text ends)
     links: Vec<(String, String, usize)>,
 }
 
+/// How a block's whole text is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Plain,
+    /// Bold or large.
+    Emphasised,
+    /// In capitals by style (`text-transform`): a kicker.
+    Kicker,
+    /// Inside an element whose class names a headline or title.
+    HeadlineClass,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Event {
-    /// h1-h6; level 1-3 open sections.
+    /// h1-h6.
     Heading {
         level: u8,
         text: String,
         links: Vec<(String, String)>,
+        cue: Cue,
     },
     Block(Found),
 }
@@ -246,10 +258,15 @@ struct Walker {
     lists: Vec<Option<u32>>,
     /// How many enclosing elements make text bold or large.
     emphasis: usize,
-    /// Some text of the current block was outside any emphasis.
-    plain_text_seen: bool,
-    /// The current block's element has a headline/title class.
+    /// How many enclosing elements have a headline/title class.
     headline_class: usize,
+    /// How many enclosing elements set their text in capitals.
+    kicker: usize,
+    /// Words of the current block: all, and under each kind of styling.
+    words: usize,
+    emphasised_words: usize,
+    headline_words: usize,
+    kicker_words: usize,
     /// Where a bold run at the very start of the block ends (for labels).
     lead_bold_end: Option<usize>,
     bold_depth_at_start: Option<usize>,
@@ -341,6 +358,7 @@ impl Walker {
         };
         let emphasis = is_emphasis(el);
         let headline_class = has_headline_class(el);
+        let kicker = is_kicker_style(el);
         if let Some(kind) = block_kind {
             self.flush();
             self.kinds.push(kind);
@@ -363,7 +381,10 @@ impl Walker {
         if headline_class {
             self.headline_class += 1;
         }
-        let is_bold_tag = matches!(name, "b" | "strong");
+        if kicker {
+            self.kicker += 1;
+        }
+        let is_bold_tag = matches!(name, "b" | "strong") || emphasis;
         if is_bold_tag && self.buf.is_empty() && self.bold_depth_at_start.is_none() {
             self.bold_depth_at_start = Some(self.kinds.len());
         }
@@ -401,6 +422,9 @@ impl Walker {
             && self.lead_bold_end.is_none()
         {
             self.lead_bold_end = Some(self.buf.len());
+        }
+        if kicker {
+            self.kicker -= 1;
         }
         if headline_class {
             self.headline_class -= 1;
@@ -443,8 +467,15 @@ impl Walker {
         self.pending_space = false;
         self.last_was_br = false;
         self.buf.push_str(word);
-        if self.emphasis == 0 && self.headline_class == 0 {
-            self.plain_text_seen = true;
+        self.words += 1;
+        if self.emphasis > 0 || self.headline_class > 0 || self.kicker > 0 {
+            self.emphasised_words += 1;
+        }
+        if self.headline_class > 0 {
+            self.headline_words += 1;
+        }
+        if self.kicker > 0 {
+            self.kicker_words += 1;
         }
     }
 
@@ -497,13 +528,21 @@ impl Walker {
             kind: Kind::Caption,
             text: alt,
             label: None,
-            emphasised: false,
+            style: Style::Plain,
+            lead_bold_end: None,
             links: Vec::new(),
         }));
     }
 
     fn heading(&mut self, el: ElementRef<'_>, level: u8, depth: usize) {
         self.flush();
+        let cue = match el.value().attr("class").map(str::to_ascii_lowercase) {
+            Some(c) if has_class(&c, &["subtitle", "subhead", "subheading", "dek", "standfirst"]) => {
+                Cue::Subtitle
+            }
+            Some(c) if has_class(&c, &["title", "post-title", "entry-title"]) => Cue::Title,
+            _ => Cue::Tag,
+        };
         let saved_kinds = std::mem::take(&mut self.kinds);
         self.kinds.push(Kind::Paragraph);
         for child in el.children() {
@@ -526,9 +565,14 @@ impl Walker {
             .collect();
         self.reset_block();
         self.kinds = saved_kinds;
-        if !text.is_empty() {
-            self.events.push(Event::Heading { level, text, links });
-        }
+        // An empty heading (one that holds only a picture) still marks where
+        // a block of the page starts.
+        self.events.push(Event::Heading {
+            level,
+            text,
+            links,
+            cue,
+        });
     }
 
     /// Ends the block being gathered and emits it.
@@ -540,7 +584,16 @@ impl Walker {
         let text = std::mem::take(&mut self.buf);
         let mut links = std::mem::take(&mut self.links);
         let kind = self.kinds.last().copied().unwrap_or(Kind::Paragraph);
-        let emphasised = !self.plain_text_seen;
+        let style = if self.words == 0 || self.emphasised_words < self.words {
+            Style::Plain
+        } else if self.headline_words == self.words {
+            Style::HeadlineClass
+        } else if self.kicker_words == self.words {
+            Style::Kicker
+        } else {
+            Style::Emphasised
+        };
+        let lead_bold_end = self.lead_bold_end;
         let (label, text) = match (kind, self.lead_bold_end) {
             (Kind::Paragraph, Some(end)) => match split_label(&text, end) {
                 Some((label, rest_start)) => {
@@ -556,8 +609,9 @@ impl Walker {
         self.events.push(Event::Block(Found {
             kind,
             text,
+            lead_bold_end: lead_bold_end.filter(|_| label.is_none()),
             label,
-            emphasised,
+            style,
             links,
         }));
         self.reset_block();
@@ -568,7 +622,10 @@ impl Walker {
         self.links.clear();
         self.pending_space = false;
         self.last_was_br = false;
-        self.plain_text_seen = false;
+        self.words = 0;
+        self.emphasised_words = 0;
+        self.headline_words = 0;
+        self.kicker_words = 0;
         self.lead_bold_end = None;
         self.bold_depth_at_start = None;
     }
@@ -667,10 +724,28 @@ fn is_emphasis(el: ElementRef<'_>) -> bool {
     })
 }
 
+/// A class that names a headline: "headline", "news_title", or the
+/// newsroom's "hed".
 fn has_headline_class(el: ElementRef<'_>) -> bool {
     el.value().attr("class").is_some_and(|c| {
         let c = c.to_ascii_lowercase();
-        c.contains("headline") || c.contains("title")
+        c.contains("headline")
+            || (c.contains("title") && !c.contains("subtitle"))
+            || has_class(&c, &["hed"])
+    })
+}
+
+/// Whether a class list holds one of these class names.
+fn has_class(classes: &str, names: &[&str]) -> bool {
+    classes
+        .split_whitespace()
+        .any(|c| names.iter().any(|n| c.eq_ignore_ascii_case(n)))
+}
+
+/// Text set in capitals by style: how templates set a kicker.
+fn is_kicker_style(el: ElementRef<'_>) -> bool {
+    style(el).iter().any(|(name, value)| {
+        name == "text-transform" && matches!(value.as_str(), "uppercase" | "capitalize")
     })
 }
 
@@ -710,74 +785,159 @@ fn in_figure_with_caption(el: ElementRef<'_>) -> bool {
         })
 }
 
-// ---------------------------------------------------------------- sections
+// ---------------------------------------------------------------- outline
 
-/// A block placed in a section.
-#[derive(Debug, Clone)]
-enum Draftblock {
-    Plain(Kind, String),
-    Labelled(String, String),
-    SubHeading(String),
-}
-
-impl Draftblock {
-    fn as_block(&self) -> Block<'_> {
-        match self {
-            Draftblock::Plain(kind, text) => match *kind {
-                Kind::Paragraph => Block::Paragraph { text },
-                Kind::Bullet => Block::Bullet { text },
-                Kind::Numbered(number) => Block::Numbered { number, text },
-                Kind::Quote => Block::Quote { text },
-                Kind::Caption => Block::Caption { text },
-            },
-            Draftblock::Labelled(label, text) => Block::Labelled { label, text },
-            Draftblock::SubHeading(text) => Block::SubHeading { text },
+/// The walk's events as outline nodes: headlines become headings with the
+/// cue that made them look so.
+fn items(events: Vec<Event>) -> Vec<Item> {
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        match event {
+            Event::Heading {
+                level,
+                text,
+                links,
+                cue,
+            } => {
+                let at = text.len();
+                out.push(Item::Heading(Heading {
+                    level,
+                    links: links
+                        .into_iter()
+                        .map(|(text, url)| Anchor { text, url, at })
+                        .collect(),
+                    text,
+                    cue,
+                }));
+            }
+            Event::Block(found) => block_items(found, &mut out),
         }
     }
+    out
 }
 
-#[derive(Debug, Default)]
-struct Draft {
-    title: Option<String>,
-    blocks: Vec<Draftblock>,
-    links: Vec<Link>,
-}
-
-impl Draft {
-    fn push(&mut self, block: Draftblock, links: Vec<(String, String, usize)>) {
-        let index = self.blocks.len() as u32;
-        self.links
-            .extend(links.into_iter().map(|(text, url, at)| Link {
-                text,
-                url,
-                block: index,
-                at: u32::try_from(at).unwrap_or(u32::MAX),
-            }));
-        self.blocks.push(block);
-    }
-
-    fn heading_links(&mut self, links: &[(String, String)]) {
-        self.links.extend(links.iter().map(|(text, url)| Link {
-            text: text.clone(),
-            url: url.clone(),
-            block: 0,
-            at: 0,
+fn block_items(found: Found, out: &mut Vec<Item>) {
+    let anchors = |links: Vec<(String, String, usize)>| -> Vec<Anchor> {
+        links
+            .into_iter()
+            .map(|(text, url, at)| Anchor { text, url, at })
+            .collect()
+    };
+    if let Some(cue) = headline_cue(&found) {
+        let text = match cue {
+            Cue::Styled => found.text.trim_end_matches(':').trim_end().to_string(),
+            _ => found.text,
+        };
+        let len = text.len();
+        let mut links = anchors(found.links);
+        for link in &mut links {
+            link.at = link.at.min(len);
+        }
+        out.push(Item::Heading(Heading {
+            level: cue.level(),
+            text,
+            links,
+            cue,
         }));
+        return;
     }
+    if let Some((title_end, rest)) = lead_in(&found) {
+        let title = found.text[..title_end].trim().to_string();
+        let len = title.len();
+        let (head_links, body_links): (Vec<_>, Vec<_>) =
+            found.links.into_iter().partition(|l| l.2 <= title_end);
+        let mut heading = Heading::new(Cue::LeadIn.level(), title, Cue::LeadIn);
+        heading.links = anchors(head_links);
+        for link in &mut heading.links {
+            link.at = link.at.min(len);
+        }
+        out.push(Item::Heading(heading));
+        let body = found.text[rest..].to_string();
+        let body_len = body.len();
+        out.push(Item::Block(Piece {
+            kind: PieceKind::Paragraph,
+            text: body,
+            label: None,
+            links: anchors(body_links)
+                .into_iter()
+                .map(|a| Anchor {
+                    at: a.at.saturating_sub(rest).min(body_len),
+                    ..a
+                })
+                .collect(),
+        }));
+        return;
+    }
+    let kind = match found.kind {
+        Kind::Paragraph => PieceKind::Paragraph,
+        Kind::Bullet => PieceKind::Bullet,
+        Kind::Numbered(n) => PieceKind::Numbered(n),
+        Kind::Quote => PieceKind::Quote,
+        Kind::Caption => PieceKind::Caption,
+    };
+    out.push(Item::Block(Piece {
+        kind,
+        text: found.text,
+        label: found.label,
+        links: anchors(found.links),
+    }));
 }
 
-/// A short bold or large line that email templates use as a story headline.
-fn is_headline(found: &Found) -> bool {
+/// A paragraph that looks like a headline, and the evidence: a headline
+/// class, capitals set as a kicker, or a short line all in bold or large
+/// type. Button-like calls to action and date lines are not headlines.
+fn headline_cue(found: &Found) -> Option<Cue> {
     let text = found.text.trim();
-    found.kind == Kind::Paragraph
+    let words = text.split_whitespace().count();
+    let base = found.kind == Kind::Paragraph
         && found.label.is_none()
-        && found.emphasised
-        && text.split_whitespace().count() <= 14
-        && text.len() <= 120
-        && !text.ends_with(['.', ':', ',', ';'])
+        && found.style != Style::Plain
+        && words <= 24
+        && text.len() <= 200
         && text.chars().any(char::is_alphabetic)
         && !is_call_to_action(text)
-        && !date::is_date_line(text)
+        && !date::is_date_line(text);
+    if !base {
+        return None;
+    }
+    // A sentence that runs on ends in a full stop; a headline cut short
+    // ends in an ellipsis, a label in a colon.
+    let ellipsis = text.ends_with("...") || text.ends_with('…');
+    let ends_sentence = text.ends_with(['.', ',', ';']) && !ellipsis;
+    match found.style {
+        Style::HeadlineClass if !ends_sentence && !text.ends_with(':') => Some(Cue::Headline),
+        Style::Kicker if words <= 8 && !ends_sentence => Some(Cue::Headline),
+        Style::Emphasised | Style::Kicker
+            if words <= 14 && !ends_sentence && (!text.ends_with(':') || words <= 5) =>
+        {
+            Some(Cue::Styled)
+        }
+        _ => None,
+    }
+}
+
+/// "**Headline** — blurb": a paragraph that opens with a bold run (often a
+/// link) followed by a dash and more text. Returns where the headline ends
+/// and where the blurb starts.
+fn lead_in(found: &Found) -> Option<(usize, usize)> {
+    if found.kind != Kind::Paragraph || found.label.is_some() {
+        return None;
+    }
+    let end = found.lead_bold_end?;
+    let head = found.text.get(..end)?.trim();
+    let after = found.text.get(end..)?;
+    let trimmed = after.trim_start();
+    let dash = ["— ", "– ", "- ", "—", "–"]
+        .iter()
+        .find(|d| trimmed.starts_with(*d))?;
+    let rest_at = end + (after.len() - trimmed.len()) + dash.len();
+    let rest = found.text.get(rest_at..)?;
+    let rest_at = rest_at + (rest.len() - rest.trim_start().len());
+    let words = head.split_whitespace().count();
+    let ok = (1..=20).contains(&words)
+        && head.chars().any(char::is_alphabetic)
+        && found.text[rest_at..].split_whitespace().count() >= 3;
+    ok.then_some((end, rest_at))
 }
 
 /// Bold button-like links ("Read more", "View in browser") that templates
@@ -806,168 +966,6 @@ fn is_call_to_action(text: &str) -> bool {
     ACTIONS
         .iter()
         .any(|a| lower.starts_with(a) && lower.len() <= a.len() + 24)
-}
-
-/// Which events open a section: h1-h3, and headline lines when the
-/// document has fewer than two such headings.
-fn opener(events: &[Event]) -> impl Fn(&Event) -> bool + use<> {
-    let headings = events
-        .iter()
-        .filter(|e| matches!(e, Event::Heading { level: 1..=3, .. }))
-        .count();
-    let headlines_open = headings < 2;
-    move |e: &Event| match e {
-        Event::Heading { level, .. } => *level <= 3,
-        Event::Block(f) => headlines_open && is_headline(f),
-    }
-}
-
-/// Groups events into sections: h1-h3 open one; so do headline lines when
-/// the document has too few real headings to be structured by them. Text
-/// before the first heading is the "Intro"; a document with no headings is
-/// one section.
-fn sectionize(events: &[Event], issue_title: &str) -> Vec<Draft> {
-    let opens = opener(events);
-    let any_opener = events.iter().any(&opens);
-
-    let mut drafts: Vec<Draft> = Vec::new();
-    let mut current = Draft::default();
-    for event in events {
-        if opens(event) {
-            if !current.blocks.is_empty() || current.title.is_some() {
-                drafts.push(std::mem::take(&mut current));
-            }
-            match event {
-                Event::Heading { text, links, .. } => {
-                    current.title = Some(text.clone());
-                    current.heading_links(links);
-                }
-                Event::Block(f) => {
-                    current.title = Some(f.text.clone());
-                    current.heading_links(
-                        &f.links
-                            .iter()
-                            .map(|(t, u, _)| (t.clone(), u.clone()))
-                            .collect::<Vec<_>>(),
-                    );
-                }
-            }
-            continue;
-        }
-        if current.title.is_none() && current.blocks.is_empty() && any_opener {
-            current.title = Some("Intro".to_string());
-        }
-        match event {
-            Event::Heading { text, links, .. } => {
-                let links = links
-                    .iter()
-                    .map(|(t, u)| (t.clone(), u.clone(), text.len()))
-                    .collect();
-                current.push(Draftblock::SubHeading(text.clone()), links);
-            }
-            Event::Block(f) => {
-                let block = match (&f.label, f.kind) {
-                    (Some(label), _) => Draftblock::Labelled(label.clone(), f.text.clone()),
-                    (None, Kind::Paragraph) if is_headline(f) => {
-                        Draftblock::SubHeading(f.text.clone())
-                    }
-                    (None, kind) => Draftblock::Plain(kind, f.text.clone()),
-                };
-                current.push(block, f.links.clone());
-            }
-        }
-    }
-    if !current.blocks.is_empty() || current.title.is_some() || drafts.is_empty() {
-        drafts.push(current);
-    }
-    fold_empty(drafts, issue_title)
-}
-
-/// A heading with nothing under it is no story: the masthead (the issue's
-/// own title) is dropped; any other (a category above its stories) becomes a
-/// sub-heading at the start of the next story, or the end of the last, so no
-/// word is lost.
-fn fold_empty(drafts: Vec<Draft>, issue_title: &str) -> Vec<Draft> {
-    if drafts.iter().all(|d| d.blocks.is_empty()) {
-        // Headings only: one whose title is a link keeps it as a sub-heading
-        // under itself, so the link has a block to be marked in.
-        return drafts
-            .into_iter()
-            .map(|mut d| {
-                if !d.links.is_empty() {
-                    let title = d.title.clone().unwrap_or_default();
-                    let at = title.len() as u32;
-                    for link in &mut d.links {
-                        *link = Link {
-                            block: 0,
-                            at,
-                            ..link.clone()
-                        };
-                    }
-                    d.blocks.push(Draftblock::SubHeading(title));
-                }
-                d
-            })
-            .collect();
-    }
-    let mut out: Vec<Draft> = Vec::new();
-    let mut waiting: Vec<Draft> = Vec::new();
-    for mut draft in drafts {
-        if draft.blocks.is_empty() {
-            if draft.title.as_deref() != Some(issue_title) {
-                waiting.push(draft);
-            }
-            continue;
-        }
-        for empty in waiting.drain(..).rev() {
-            let title = empty.title.unwrap_or_default();
-            for link in &mut draft.links {
-                link.block += 1;
-            }
-            let at = title.len() as u32;
-            draft
-                .links
-                .splice(0..0, empty.links.into_iter().map(|l| Link { at, ..l }));
-            draft.blocks.insert(0, Draftblock::SubHeading(title));
-        }
-        out.push(draft);
-    }
-    if let Some(last) = out.last_mut() {
-        for empty in waiting {
-            let title = empty.title.unwrap_or_default();
-            let block = last.blocks.len() as u32;
-            let at = title.len() as u32;
-            last.links
-                .extend(empty.links.into_iter().map(|l| Link { block, at, ..l }));
-            last.blocks.push(Draftblock::SubHeading(title));
-        }
-    }
-    out
-}
-
-/// For a document with no headings: its first sentence, up to 60 characters.
-fn first_words(events: &[Event]) -> Option<String> {
-    let texts = events.iter().filter_map(|e| match e {
-        Event::Block(f) => Some(&f.text),
-        Event::Heading { .. } => None,
-    });
-    let text = texts
-        .clone()
-        .find(|t| t.split_whitespace().count() >= 3)
-        .or_else(|| texts.clone().next())?;
-    let sentence = super::first_sentence(text);
-    let mut out = String::new();
-    for word in sentence.split_whitespace() {
-        if !out.is_empty() && out.len() + word.len() > 60 {
-            out.push('…');
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    Some(out)
 }
 
 #[cfg(test)]
