@@ -359,6 +359,7 @@ impl Walker {
         let emphasis = is_emphasis(el);
         let headline_class = has_headline_class(el);
         let kicker = is_kicker_style(el);
+
         if let Some(kind) = block_kind {
             self.flush();
             self.kinds.push(kind);
@@ -402,8 +403,10 @@ impl Walker {
             self.open_links.push((url, String::new()));
         }
 
+        let tiny = tiny_font(el);
         for child in el.children() {
             match child.value() {
+                Node::Text(_) if tiny => {}
                 Node::Text(t) => self.push_text(t),
                 Node::Element(_) => {
                     if let Some(child) = ElementRef::wrap(child) {
@@ -545,8 +548,10 @@ impl Walker {
         };
         let saved_kinds = std::mem::take(&mut self.kinds);
         self.kinds.push(Kind::Paragraph);
+        let tiny = tiny_font(el);
         for child in el.children() {
             match child.value() {
+                Node::Text(_) if tiny => {}
                 Node::Text(t) => self.push_text(t),
                 Node::Element(_) => {
                     if let Some(child) = ElementRef::wrap(child) {
@@ -699,10 +704,21 @@ fn is_hidden(el: ElementRef<'_>) -> bool {
         || get("visibility") == Some("hidden")
         || get("mso-hide") == Some("all")
         || (get("max-height").is_some_and(zero) && get("overflow") == Some("hidden"))
-        || get("font-size").is_some_and(|v| {
+        || get("opacity").is_some_and(zero)
+}
+
+/// Whether the element sets its text too small to read (0 or 1px). Only
+/// its own text is hidden: a container with `font-size: 0` whose children
+/// set their size again (the inline-block trick of email templates, or a
+/// stylesheet nlread does not read) shows them.
+fn tiny_font(el: ElementRef<'_>) -> bool {
+    style(el)
+        .iter()
+        .rev()
+        .find(|(n, _)| n == "font-size")
+        .is_some_and(|(_, v)| {
             length(v).is_some_and(|(n, unit)| n == 0.0 || (n <= 1.0 && unit == "px"))
         })
-        || get("opacity").is_some_and(zero)
 }
 
 /// Bold or large (>= 18px, >= 14pt) text: what email templates use for headlines.

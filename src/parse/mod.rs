@@ -173,7 +173,7 @@ pub fn sniff(bytes: &[u8], source: &str) -> Format {
         return Format::Html;
     }
     let ext = source.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    if matches!(ext.as_deref(), Some("md" | "markdown" | "mdown" | "mkd")) {
+    if matches!(ext.as_deref(), Some("md" | "markdown" | "mdown" | "mkd" | "mdx")) {
         return Format::Markdown;
     }
     Format::Plain

@@ -103,8 +103,10 @@ impl<'a> Line<'a> {
             return make(LineKind::Quote, rest.trim_start());
         }
         let mut chars = raw.chars();
+        // An indented ". item" is a list item too (git's "What's cooking"
+        // marks commits with "-", "+" and ".").
         if let (Some(c), Some(' ')) = (chars.next(), chars.next())
-            && BULLETS.contains(&c)
+            && (BULLETS.contains(&c) || (c == '.' && indent > 0))
         {
             let text = raw[c.len_utf8()..].trim_start();
             if !text.is_empty() {
@@ -256,6 +258,14 @@ fn group(lines: &[Line], wrap: Option<usize>, messages: &[digest::Header]) -> Ve
             let mut unit = Unit::new(UnitKind::Message, line, blank);
             unit.text = header.subject.clone();
             units.push(unit);
+            // Who wrote the message and when stay with it, as labelled lines.
+            for (label, value) in [("From", &header.from), ("Date", &header.date)] {
+                if let Some(value) = value {
+                    let mut unit = Unit::new(UnitKind::Text, line, false);
+                    unit.text = format!("{label}: {value}");
+                    units.push(unit);
+                }
+            }
             skip_to = header.end;
             open = false;
             blank = false;
@@ -571,6 +581,9 @@ struct Found {
 
 #[derive(Default)]
 struct HeadingRules {
+    /// The issue is a digest of messages: only their headers head stories,
+    /// and what the messages hold (numbered lists, rule lines) is text.
+    messages: bool,
     caps: bool,
     rules: bool,
     /// The issue is only lists, and its top-level items head the stories.
@@ -585,7 +598,14 @@ impl HeadingRules {
             })
             .count();
         let rules = units.iter().filter(|u| u.kind == UnitKind::Rule).count();
+        if units.iter().any(|u| u.kind == UnitKind::Message) {
+            return HeadingRules {
+                messages: true,
+                ..HeadingRules::default()
+            };
+        }
         HeadingRules {
+            messages: false,
             caps: caps >= 1,
             rules: rules >= 2,
             list_heads: false,
@@ -604,6 +624,9 @@ impl HeadingRules {
         };
         if unit.kind == UnitKind::Message {
             return Some(found(1, Cue::Message, &unit.text));
+        }
+        if self.messages {
+            return None;
         }
         if let Some(level) = heading_level(unit) {
             return Some(found(level.min(6) as u8, Cue::Tag, &unit.text));

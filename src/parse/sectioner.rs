@@ -24,7 +24,7 @@
 //!
 //! Every decision is recorded in a [`Trail`] for `nlread explain`.
 
-use super::outline::{Anchor, Cue, Heading, Node, Outline, Piece};
+use super::outline::{Anchor, Cue, Heading, Node, Outline, Piece, PieceKind};
 use super::rules::SplitRule;
 
 /// One story as cut, before it becomes a model [`crate::model::Section`].
@@ -368,23 +368,33 @@ fn build(nodes: Vec<Node>, roles: Roles, mut trail: Trail) -> Cut {
         .iter()
         .map(|n| matches!(n, Node::Block(p) if p.has_words()))
         .collect();
-    // For each node, whether text comes before the next heading, and the
-    // level of the next heading (for labels).
+    // Text a reader reads, not a picture's caption: a heading over only a
+    // picture (a banner) is a label when another heading follows.
+    let prose_at: Vec<bool> = nodes
+        .iter()
+        .map(|n| matches!(n, Node::Block(p) if p.has_words() && p.kind != PieceKind::Caption))
+        .collect();
+    // For each node, whether text (and prose) comes before the next
+    // heading, and the level of the next heading (for labels).
     let mut owns = vec![false; nodes.len()];
+    let mut owns_prose = vec![false; nodes.len()];
     let mut next_level = vec![None; nodes.len()];
     {
-        let mut text_since = false;
+        let (mut text_since, mut prose_since) = (false, false);
         let mut next: Option<u8> = None;
         for i in (0..nodes.len()).rev() {
             owns[i] = text_since;
+            owns_prose[i] = prose_since;
             next_level[i] = next;
             if heading_at[i] {
                 if let Node::Heading(h) = &nodes[i] {
                     next = Some(h.level);
                 }
                 text_since = false;
-            } else if words_at[i] {
-                text_since = true;
+                prose_since = false;
+            } else {
+                text_since |= words_at[i];
+                prose_since |= prose_at[i];
             }
         }
     }
@@ -474,7 +484,7 @@ fn build(nodes: Vec<Node>, roles: Roles, mut trail: Trail) -> Cut {
                     labels.pop();
                     article = None;
                 }
-                let is_label = !owns[i] && next_is_heading_after(i, &heading_at, &words_at);
+                let is_label = !owns_prose[i] && next_is_heading_after(i, &heading_at, &prose_at);
                 if is_label {
                     let kicker = next_level[i].is_some_and(|n| n <= h.level);
                     pass(&mut trail, &h, Role::Group);

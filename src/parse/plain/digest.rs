@@ -9,6 +9,8 @@ pub(super) struct Header {
     pub start: usize,
     pub end: usize,
     pub subject: String,
+    pub from: Option<String>,
+    pub date: Option<String>,
 }
 
 const FIELDS: [&str; 14] = [
@@ -42,7 +44,8 @@ pub(super) fn message_headers(lines: &[&str]) -> Vec<Header> {
         }
         let mut j = i;
         let mut subject: Option<String> = None;
-        let mut from = false;
+        let mut from: Option<String> = None;
+        let mut date: Option<String> = None;
         let mut in_subject = false;
         while j < lines.len() {
             let line = lines[j];
@@ -64,12 +67,16 @@ pub(super) fn message_headers(lines: &[&str]) -> Vec<Header> {
             if in_subject {
                 subject = Some(value.trim().to_string());
             }
-            from |= name == "from";
+            match name.as_str() {
+                "from" => from = Some(value.trim().to_string()),
+                "date" => date = Some(value.trim().to_string()),
+                _ => {}
+            }
             j += 1;
         }
         let ends_block = j >= lines.len() || lines[j].trim().is_empty();
         match subject {
-            Some(subject) if from && ends_block && j - i >= 2 => {
+            Some(subject) if from.is_some() && ends_block && j - i >= 2 => {
                 let subject = if subject.is_empty() {
                     "(no subject)".to_string()
                 } else {
@@ -79,6 +86,8 @@ pub(super) fn message_headers(lines: &[&str]) -> Vec<Header> {
                     start: i,
                     end: j,
                     subject,
+                    from,
+                    date,
                 });
                 i = j;
             }
