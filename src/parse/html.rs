@@ -215,6 +215,8 @@ struct Found {
     style: Style,
     /// Where a bold run at the start of the text ends, when the text has one.
     lead_bold_end: Option<usize>,
+    /// Where the first line break falls.
+    first_break: Option<usize>,
     /// (text, url, byte offset in `text` where the link text ends)
     links: Vec<(String, String, usize)>,
 }
@@ -229,6 +231,10 @@ enum Style {
     Kicker,
     /// Inside an element whose class names a headline or title.
     HeadlineClass,
+    /// Inside an element whose class names the newsletter's masthead.
+    Masthead,
+    /// Inside a button (a class or role that says so).
+    Button,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -267,8 +273,15 @@ struct Walker {
     emphasised_words: usize,
     headline_words: usize,
     kicker_words: usize,
+    /// How many enclosing elements are buttons, or name the masthead.
+    button: usize,
+    masthead: usize,
+    button_words: usize,
+    masthead_words: usize,
     /// Where a bold run at the very start of the block ends (for labels).
     lead_bold_end: Option<usize>,
+    /// Where the block's first line break (`<br>`) falls.
+    first_break: Option<usize>,
     bold_depth_at_start: Option<usize>,
     /// Links of the current block.
     links: Vec<(String, String, usize)>,
@@ -312,6 +325,9 @@ impl Walker {
                 } else {
                     self.pending_space = true;
                     self.last_was_br = true;
+                    if !self.buf.is_empty() {
+                        self.first_break.get_or_insert(self.buf.len());
+                    }
                 }
                 return;
             }
@@ -359,6 +375,13 @@ impl Walker {
         let emphasis = is_emphasis(el);
         let headline_class = has_headline_class(el);
         let kicker = is_kicker_style(el);
+        let classes = v.attr("class").map(str::to_ascii_lowercase).unwrap_or_default();
+        let button = v.attr("role") == Some("button")
+            || classes.split_whitespace().any(|c| c.contains("button") || c == "btn" || c.starts_with("btn-"));
+        let masthead = has_class(
+            &classes,
+            &["masthead", "main-header", "publication-name", "newsletter-name", "site-title", "brand-name"],
+        );
 
         if let Some(kind) = block_kind {
             self.flush();
@@ -384,6 +407,12 @@ impl Walker {
         }
         if kicker {
             self.kicker += 1;
+        }
+        if button {
+            self.button += 1;
+        }
+        if masthead {
+            self.masthead += 1;
         }
         let is_bold_tag = matches!(name, "b" | "strong") || emphasis;
         if is_bold_tag && self.buf.is_empty() && self.bold_depth_at_start.is_none() {
@@ -428,6 +457,12 @@ impl Walker {
         }
         if kicker {
             self.kicker -= 1;
+        }
+        if button {
+            self.button -= 1;
+        }
+        if masthead {
+            self.masthead -= 1;
         }
         if headline_class {
             self.headline_class -= 1;
@@ -479,6 +514,12 @@ impl Walker {
         }
         if self.kicker > 0 {
             self.kicker_words += 1;
+        }
+        if self.button > 0 {
+            self.button_words += 1;
+        }
+        if self.masthead > 0 {
+            self.masthead_words += 1;
         }
     }
 
@@ -533,6 +574,7 @@ impl Walker {
             label: None,
             style: Style::Plain,
             lead_bold_end: None,
+            first_break: None,
             links: Vec::new(),
         }));
     }
@@ -589,7 +631,11 @@ impl Walker {
         let text = std::mem::take(&mut self.buf);
         let mut links = std::mem::take(&mut self.links);
         let kind = self.kinds.last().copied().unwrap_or(Kind::Paragraph);
-        let style = if self.words == 0 || self.emphasised_words < self.words {
+        let style = if self.words > 0 && self.button_words == self.words {
+            Style::Button
+        } else if self.words > 0 && self.masthead_words == self.words {
+            Style::Masthead
+        } else if self.words == 0 || self.emphasised_words < self.words {
             Style::Plain
         } else if self.headline_words == self.words {
             Style::HeadlineClass
@@ -599,6 +645,7 @@ impl Walker {
             Style::Emphasised
         };
         let lead_bold_end = self.lead_bold_end;
+        let first_break = self.first_break;
         let (label, text) = match (kind, self.lead_bold_end) {
             (Kind::Paragraph, Some(end)) => match split_label(&text, end) {
                 Some((label, rest_start)) => {
@@ -615,6 +662,7 @@ impl Walker {
             kind,
             text,
             lead_bold_end: lead_bold_end.filter(|_| label.is_none()),
+            first_break: first_break.filter(|_| label.is_none()),
             label,
             style,
             links,
@@ -631,7 +679,10 @@ impl Walker {
         self.emphasised_words = 0;
         self.headline_words = 0;
         self.kicker_words = 0;
+        self.button_words = 0;
+        self.masthead_words = 0;
         self.lead_bold_end = None;
+        self.first_break = None;
         self.bold_depth_at_start = None;
     }
 }
@@ -839,9 +890,9 @@ fn block_items(found: Found, out: &mut Vec<Item>) {
             .map(|(text, url, at)| Anchor { text, url, at })
             .collect()
     };
-    if let Some(cue) = headline_cue(&found) {
+    if let Some(cue) = headline_cue(&found).filter(|_| lead_in(&found).is_none()) {
         let text = match cue {
-            Cue::Styled => found.text.trim_end_matches(':').trim_end().to_string(),
+            Cue::Styled | Cue::Label => found.text.trim_end_matches(':').trim_end().to_string(),
             _ => found.text,
         };
         let len = text.len();
@@ -905,9 +956,12 @@ fn block_items(found: Found, out: &mut Vec<Item>) {
 fn headline_cue(found: &Found) -> Option<Cue> {
     let text = found.text.trim();
     let words = text.split_whitespace().count();
+    if found.style == Style::Masthead && words <= 8 && found.kind == Kind::Paragraph {
+        return Some(Cue::Masthead);
+    }
     let base = found.kind == Kind::Paragraph
         && found.label.is_none()
-        && found.style != Style::Plain
+        && !matches!(found.style, Style::Plain | Style::Button | Style::Masthead)
         && words <= 24
         && text.len() <= 200
         && text.chars().any(char::is_alphabetic)
@@ -920,11 +974,18 @@ fn headline_cue(found: &Found) -> Option<Cue> {
     // ends in an ellipsis, a label in a colon.
     let ellipsis = text.ends_with("...") || text.ends_with('…');
     let ends_sentence = text.ends_with(['.', ',', ';']) && !ellipsis;
+    let colon = text.ends_with(':');
+    // A line that is one link is a navigation item, unless its class says
+    // it is a headline.
+    let one_link = found.links.len() == 1 && found.links[0].0.trim() == text;
     match found.style {
-        Style::HeadlineClass if !ends_sentence && !text.ends_with(':') => Some(Cue::Headline),
-        Style::Kicker if words <= 8 && !ends_sentence => Some(Cue::Headline),
+        Style::HeadlineClass if !ends_sentence && !colon => Some(Cue::Headline),
+        Style::Kicker if words <= 8 && !ends_sentence && !colon && !one_link => {
+            Some(Cue::Headline)
+        }
+        Style::Emphasised if colon && words <= 5 => Some(Cue::Label),
         Style::Emphasised | Style::Kicker
-            if words <= 14 && !ends_sentence && (!text.ends_with(':') || words <= 5) =>
+            if words <= 14 && !ends_sentence && (!colon || words <= 5) =>
         {
             Some(Cue::Styled)
         }
@@ -945,7 +1006,18 @@ fn lead_in(found: &Found) -> Option<(usize, usize)> {
     let trimmed = after.trim_start();
     let dash = ["— ", "– ", "- ", "—", "–"]
         .iter()
-        .find(|d| trimmed.starts_with(*d))?;
+        .find(|d| trimmed.starts_with(*d));
+    let Some(dash) = dash else {
+        // "**Headline**<br>Author": a bold first line over a short credit.
+        let credit = trimmed.split_whitespace().count();
+        let broken = found.first_break.is_some_and(|b| b.abs_diff(end) <= 1);
+        let rest_at = end + (after.len() - trimmed.len());
+        let ok = broken
+            && (1..=8).contains(&credit)
+            && (1..=20).contains(&head.split_whitespace().count())
+            && head.chars().any(char::is_alphabetic);
+        return ok.then_some((end, rest_at));
+    };
     let rest_at = end + (after.len() - trimmed.len()) + dash.len();
     let rest = found.text.get(rest_at..)?;
     let rest_at = rest_at + (rest.len() - rest.trim_start().len());

@@ -63,6 +63,8 @@ pub enum Cue {
     Title,
     /// Marked up as a subtitle or standfirst (`class="subtitle"`).
     Subtitle,
+    /// Marked up as the newsletter's masthead (`class="masthead"`).
+    Masthead,
     /// One message of a mail digest, titled by its Subject.
     Message,
     /// A numbered story line ("1. Title", "1 big thing: Title").
@@ -79,6 +81,8 @@ pub enum Cue {
     ListHead,
     /// A bold lead-in that starts an item: "**Title** — blurb".
     LeadIn,
+    /// A bold line ending in a colon, alone: "**In brief:**".
+    Label,
     /// A short line set in bold or large type, alone in its paragraph.
     Styled,
     /// A line matched by the user's per-newsletter rule.
@@ -90,10 +94,12 @@ impl Cue {
     /// weaker cues sit below every marked-up heading.
     pub fn level(self) -> u8 {
         match self {
-            Cue::Tag | Cue::Title | Cue::Subtitle | Cue::Message | Cue::UserRule => 1,
+            Cue::Tag | Cue::Title | Cue::Subtitle | Cue::Masthead | Cue::Message | Cue::UserRule => {
+                1
+            }
             Cue::Numbered | Cue::Caps | Cue::Ruled | Cue::ListHead => 2,
             Cue::Kicked => 3,
-            Cue::Headline => 7,
+            Cue::Headline | Cue::Label => 7,
             Cue::LeadIn => 8,
             Cue::Styled => 9,
         }
@@ -103,7 +109,7 @@ impl Cue {
     /// headings open stories only where nothing stronger structures the
     /// issue.
     pub fn is_styled(self) -> bool {
-        matches!(self, Cue::Headline | Cue::LeadIn | Cue::Styled)
+        matches!(self, Cue::Headline | Cue::Label | Cue::LeadIn | Cue::Styled)
     }
 
     /// How `nlread explain` names the cue.
@@ -112,6 +118,7 @@ impl Cue {
             Cue::Tag => "a marked-up heading",
             Cue::Title => "a heading marked as the title",
             Cue::Subtitle => "a heading marked as a subtitle",
+            Cue::Masthead => "a line marked as the masthead",
             Cue::Message => "a message of a digest (its Subject)",
             Cue::Numbered => "a numbered story line",
             Cue::Headline => "a line styled as a headline",
@@ -119,7 +126,8 @@ impl Cue {
             Cue::Kicked => "a headline line under a kicker in capitals",
             Cue::Ruled => "a short line between rules",
             Cue::ListHead => "a list item holding a list",
-            Cue::LeadIn => "a bold lead-in before a dash",
+            Cue::LeadIn => "a bold lead-in before a dash or a credit line",
+            Cue::Label => "a bold line ending in a colon",
             Cue::Styled => "a short bold or large line",
             Cue::UserRule => "your per-newsletter rule",
         }

@@ -95,6 +95,10 @@ pub enum Role {
     Dropped,
     /// Not where the user's per-newsletter rule says stories start.
     NotByRule,
+    /// A lone smaller heading after the last story: part of the footer.
+    Footer,
+    /// An ad on a jobs board, inside the board's story.
+    BoardItem,
 }
 
 impl Role {
@@ -109,6 +113,8 @@ impl Role {
             Role::NoText => "a heading with no text after it",
             Role::Dropped => "dropped by your per-newsletter rule",
             Role::NotByRule => "not where your per-newsletter rule says stories start",
+            Role::Footer => "a lone smaller heading after the last story (the footer's)",
+            Role::BoardItem => "an ad on a jobs board (the board is one story)",
         }
     }
 }
@@ -166,7 +172,8 @@ fn outrank_styles(nodes: Vec<Node>, trail: &mut Trail) -> Vec<Node> {
     for (i, node) in nodes.iter().enumerate() {
         let Node::Heading(h) = node else { continue };
         if !h.cue.is_styled() {
-            if h.cue != Cue::Subtitle && owns(i, true) {
+            let names_issue = matches!(h.cue, Cue::Subtitle | Cue::Title | Cue::Masthead);
+            if !names_issue && owns(i, true) {
                 strong += 1;
             }
         } else if owns(i, false) {
@@ -204,7 +211,7 @@ fn outrank_styles(nodes: Vec<Node>, trail: &mut Trail) -> Vec<Node> {
 
 fn tier(cue: Cue) -> usize {
     match cue {
-        Cue::Headline => 0,
+        Cue::Headline | Cue::Label => 0,
         Cue::LeadIn => 1,
         _ => 2,
     }
@@ -293,8 +300,20 @@ impl Roles {
                 }
             }
         }
+        // A heading marked as the masthead, and every heading before it
+        // (a sponsor's "Presented by", a navigation line), is masthead.
+        let mut masthead = headings
+            .iter()
+            .copied()
+            .find(|&i| role[i].is_none() && heading(i).is_some_and(|h| h.cue == Cue::Masthead));
+        if let Some(m) = masthead {
+            for &i in headings.iter().filter(|&&i| i <= m) {
+                if role[i].is_none() {
+                    role[i] = Some(Role::Masthead);
+                }
+            }
+        }
         // A heading that names the newsletter, before any story, is its masthead.
-        let mut masthead = None;
         if let Some(name) = hints.newsletter.as_deref() {
             for &i in &headings {
                 if role[i].is_some() {
@@ -303,7 +322,7 @@ impl Roles {
                 let Some(h) = heading(i) else { continue };
                 if same_words(&h.text, name) || same_words(&strip_date(&h.text), name) {
                     role[i] = Some(Role::Masthead);
-                    masthead = Some(i);
+                    masthead = masthead.or(Some(i));
                 }
                 if owns_text(i) && role[i].is_none() {
                     break;
@@ -318,8 +337,35 @@ impl Roles {
         }
         // Headings marked as subtitles elsewhere stay inside their story.
         for &i in &headings {
-            if role[i].is_none() && heading(i).is_some_and(|h| h.cue == Cue::Subtitle) {
+            if role[i].is_none()
+                && heading(i).is_some_and(|h| matches!(h.cue, Cue::Subtitle | Cue::Masthead))
+            {
                 role[i] = Some(Role::InArticle);
+            }
+        }
+        // A lone smaller heading after the last story (a poll, a sign-up
+        // box) belongs to the footer.
+        let candidates: Vec<usize> = headings
+            .iter()
+            .copied()
+            .filter(|&i| role[i].is_none() && visible(i) && owns_text(i))
+            .collect();
+        if let [.., before, last] = candidates.as_slice()
+            && let (Some(l), Some(b)) = (heading(*last), heading(*before))
+            && !l.cue.is_styled()
+        {
+            let deepest_other = candidates[..candidates.len() - 1]
+                .iter()
+                .filter_map(|&i| heading(i).map(|h| h.level))
+                .max()
+                .unwrap_or(b.level);
+            let alone = headings
+                .iter()
+                .filter(|&&i| heading(i).is_some_and(|h| h.level == l.level))
+                .count()
+                == 1;
+            if l.level > deepest_other && alone && candidates.len() >= 3 {
+                role[*last] = Some(Role::Footer);
             }
         }
         Roles { role, masthead }
@@ -357,6 +403,27 @@ struct Label {
     /// heading of its own level. A parent ends at any heading as big as it.
     kicker: bool,
     text: String,
+    /// A jobs board: the headings under it are ads inside one story.
+    board: bool,
+}
+
+impl Label {
+    fn ends_at(&self, level: u8) -> bool {
+        if self.kicker {
+            level == self.level
+        } else {
+            level <= self.level
+        }
+    }
+}
+
+/// A label naming a jobs board ("Jobs", "💻 Job board", "Careers"): the ads
+/// under it are one story, not one story each.
+fn is_board(text: &str) -> bool {
+    matches!(
+        squash(text).as_str(),
+        "jobs" | "jobboard" | "careers" | "classifieds" | "hiring" | "joblistings" | "whoshiring"
+    )
 }
 
 fn build(nodes: Vec<Node>, roles: Roles, mut trail: Trail) -> Cut {
@@ -398,6 +465,17 @@ fn build(nodes: Vec<Node>, roles: Roles, mut trail: Trail) -> Cut {
             }
         }
     }
+    let levels: Vec<Option<u8>> = nodes
+        .iter()
+        .map(|n| match n {
+            Node::Heading(h) => Some(h.level),
+            _ => None,
+        })
+        .collect();
+    let visible_at: Vec<bool> = nodes
+        .iter()
+        .map(|n| matches!(n, Node::Heading(h) if has_letters(&h.text)))
+        .collect();
     let mut cut = Cut::default();
     let mut stories = vec![Story {
         title: None,
@@ -473,26 +551,51 @@ fn build(nodes: Vec<Node>, roles: Roles, mut trail: Trail) -> Cut {
                 }
                 // Labels this heading closes.
                 while let Some(top) = labels.last() {
-                    let ends = if top.kicker {
-                        h.level == top.level
-                    } else {
-                        h.level <= top.level
-                    };
-                    if !ends {
+                    if !top.ends_at(h.level) {
                         break;
                     }
                     labels.pop();
                     article = None;
                 }
+                // Inside a jobs board, the ads are the board's text.
+                if labels.last().is_some_and(|l| l.board) {
+                    pass(&mut trail, &h, Role::BoardItem);
+                    stories[current].pieces.push(h.into_piece());
+                    continue;
+                }
                 let is_label = !owns_prose[i] && next_is_heading_after(i, &heading_at, &prose_at);
                 if is_label {
-                    let kicker = next_level[i].is_some_and(|n| n <= h.level);
-                    pass(&mut trail, &h, Role::Group);
-                    labels.push(Label {
+                    let mut label = Label {
                         level: h.level,
-                        kicker,
+                        kicker: next_level[i].is_some_and(|n| n <= h.level),
                         text: h.text.clone(),
-                    });
+                        board: false,
+                    };
+                    // A jobs board over two ads or more is one story.
+                    let items = (i + 1..count)
+                        .filter_map(|j| levels[j].map(|l| (j, l)))
+                        .take_while(|&(_, l)| !label.ends_at(l))
+                        .filter(|&(j, _)| owns[j] && visible_at[j])
+                        .count();
+                    if is_board(&h.text) && items >= 2 {
+                        label.board = true;
+                        labels.push(label);
+                        article = None;
+                        under_label = false;
+                        stories.push(Story {
+                            group: None,
+                            opened_by: Opened::Heading {
+                                cue: h.cue,
+                                level: h.level,
+                            },
+                            title_links: h.links,
+                            title: Some(h.text),
+                            pieces: Vec::new(),
+                        });
+                        continue;
+                    }
+                    pass(&mut trail, &h, Role::Group);
+                    labels.push(label);
                     under_label = true;
                     continue;
                 }
