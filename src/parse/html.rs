@@ -809,11 +809,28 @@ fn has_class(classes: &str, names: &[&str]) -> bool {
         .any(|c| names.iter().any(|n| c.eq_ignore_ascii_case(n)))
 }
 
-/// Text set in capitals by style: how templates set a kicker.
+/// Text set in capitals by style, in bold or at a readable size: how
+/// templates set a kicker. (Small plain capitals are credits and
+/// navigation.)
 fn is_kicker_style(el: ElementRef<'_>) -> bool {
-    style(el).iter().any(|(name, value)| {
+    let decls = style(el);
+    let capitals = decls.iter().any(|(name, value)| {
         name == "text-transform" && matches!(value.as_str(), "uppercase" | "capitalize")
-    })
+    });
+    capitals
+        && decls.iter().any(|(name, value)| match name.as_str() {
+            "font-weight" => {
+                value == "bold" || value.parse::<u32>().is_ok_and(|w| w >= 600)
+            }
+            "font-size" => length(value).is_some_and(|(n, unit)| match unit {
+                "px" | "" => n >= 14.0,
+                "pt" => n >= 11.0,
+                "em" | "rem" => n >= 1.0,
+                "%" => n >= 100.0,
+                _ => false,
+            }),
+            _ => false,
+        })
 }
 
 /// A 1x1 (or 2x2) image, or one sized that small in its style.
