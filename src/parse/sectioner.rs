@@ -141,7 +141,7 @@ pub fn cut(outline: Outline, rule: Option<&SplitRule>) -> Cut {
         Some(rule) => rule.apply(nodes, &mut trail),
         None => nodes,
     };
-    let nodes = outrank_styles(nodes, &mut trail);
+    let nodes = outrank_styles(board_lines(nodes), &mut trail);
     let roles = Roles::find(&nodes, &hints);
     build(nodes, roles, trail)
 }
@@ -221,6 +221,20 @@ fn tier(cue: Cue) -> usize {
 /// paragraph's worth of text, other lines a sub-heading.
 fn styled_piece(h: Heading) -> Piece {
     h.into_piece()
+}
+
+/// A line that only names a jobs board ("Jobs"), right above headings, is
+/// the board's heading even when nothing styles it.
+fn board_lines(mut nodes: Vec<Node>) -> Vec<Node> {
+    for i in 0..nodes.len() {
+        let Node::Block(p) = &nodes[i] else { continue };
+        let heading_next = matches!(nodes.get(i + 1), Some(Node::Heading(_)));
+        if p.kind == PieceKind::Paragraph && p.label.is_none() && heading_next && is_board(&p.text) {
+            let text = p.text.clone();
+            nodes[i] = Node::Heading(Heading::new(Cue::Styled.level(), text, Cue::Styled));
+        }
+    }
+    nodes
 }
 
 // ------------------------------------------------------------ roles
