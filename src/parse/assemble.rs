@@ -9,6 +9,8 @@ use super::sectioner::{self, Cut, Opened, Story, Trail};
 use super::{date, limits, stable_id};
 use crate::model::{Block, Issue, Link, Section};
 
+mod names;
+
 /// An issue and how it was cut, for `nlread explain`.
 #[derive(Debug, Clone)]
 pub struct Assembled {
@@ -42,11 +44,16 @@ pub fn assemble(outline: Outline, source: &str, id: String, rules: &SplitRules) 
         .or_else(|| first_words(&stories))
         .unwrap_or_else(|| super::file_stem(source));
     let newsletter = hints
-        .newsletter
-        .clone()
+        .sender
+        .as_deref()
+        .and_then(|s| names::spelled_by_address(s, &stories))
+        .or_else(|| hints.newsletter.clone())
         .or_else(|| masthead.as_deref().and_then(masthead_name))
         .or_else(|| name_in_title(&title))
-        .or_else(|| title_heading.as_deref().and_then(name_in_title));
+        .or_else(|| title_heading.as_deref().and_then(name_in_title))
+        .or_else(|| names::said_in_text(&stories))
+        .or_else(|| names::logo_caption(&stories))
+        .or_else(|| hints.name_guess.clone());
     let date = hints.date.clone().or_else(|| {
         masthead
             .iter()

@@ -47,6 +47,7 @@ pub fn outline(html: &str) -> (Outline, String) {
 
     let id = stable_id(&[html.trim().as_bytes()]);
     let hints = Hints {
+        name_guess: meta.title.as_deref().filter(|t| is_name_like(t)).map(str::to_string),
         title: meta.title.or(forwarded.subject),
         newsletter: meta.site_name.or(forwarded.from_name),
         date: meta.date.or(forwarded.date),
@@ -54,6 +55,16 @@ pub fn outline(html: &str) -> (Outline, String) {
         sender: forwarded.from_address,
     };
     (Outline { nodes, hints }, id)
+}
+
+/// A page title short enough to be a name rather than a headline ("Money
+/// Stuff", "Times Top10"): at most four words, not a sentence, not a date.
+fn is_name_like(title: &str) -> bool {
+    let words = title.split_whitespace().count();
+    (1..=4).contains(&words)
+        && !title.trim_end().ends_with(['.', '!', '?', ':'])
+        && title.chars().any(char::is_alphabetic)
+        && date::find_date(title).is_none()
 }
 
 /// The outline nodes of a piece of HTML inside another format (a raw HTML

@@ -49,6 +49,7 @@ pub fn outline(text: &str, source: &str) -> (Outline, String) {
         date: front.date.or(header_date),
         author: front.author.or(header_author),
         sender: None,
+        name_guess: None,
     };
     (Outline { nodes, hints }, id)
 }

@@ -31,6 +31,9 @@ pub struct Hints {
     pub author: Option<String>,
     /// Who sent it (the From address and List-Id), for per-newsletter rules.
     pub sender: Option<String>,
+    /// A weak guess at the newsletter's name: a page title short enough to
+    /// be a name rather than a headline. Used when nothing else names it.
+    pub name_guess: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -50,6 +50,7 @@ pub fn outline(text: &str) -> (Outline, String) {
         date: header.date,
         author: header.author,
         sender: None,
+        name_guess: None,
     };
     (Outline { nodes, hints }, id)
 }
