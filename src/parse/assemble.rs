@@ -237,7 +237,11 @@ fn strip_issue_marks(title: &str) -> Option<String> {
         if marks_issue || dash || iso_date {
             let name = words[..i].join(" ");
             let name = name.trim_end_matches([',', ':', '—', '–', '-', '|']).trim();
-            return (!name.is_empty()).then(|| name.to_string());
+            let issue_word = matches!(
+                name.to_lowercase().as_str(),
+                "issue" | "no" | "no." | "number" | "vol" | "volume" | "edition"
+            );
+            return (!name.is_empty() && !issue_word).then(|| name.to_string());
         }
     }
     None

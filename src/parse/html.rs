@@ -39,7 +39,7 @@ pub fn outline(html: &str) -> (Outline, String) {
     let root = doc.root_element();
     let meta = Meta::read(root);
 
-    let mut walker = Walker::default();
+    let mut walker = Walker::for_page(root);
     walker.walk(root, 0);
     walker.flush();
     let mut nodes = items(walker.events);
@@ -71,7 +71,7 @@ fn is_name_like(title: &str) -> bool {
 /// block in Markdown): its headings and text, no metadata.
 pub fn fragment(html: &str) -> Vec<Item> {
     let doc = Html::parse_fragment(html);
-    let mut walker = Walker::default();
+    let mut walker = Walker::for_page(doc.root_element());
     walker.walk(doc.root_element(), 0);
     walker.flush();
     items(walker.events)
@@ -256,6 +256,9 @@ enum Event {
         text: String,
         links: Vec<(String, String)>,
         cue: Cue,
+        /// A heading after the first inside one `<article>` of a page that
+        /// wraps each story in one: a sub-heading of that story.
+        inner: bool,
     },
     Block(Found),
 }
@@ -264,6 +267,10 @@ enum Event {
 #[derive(Default)]
 struct Walker {
     events: Vec<Event>,
+    /// The page wraps its stories in `<article>` elements (two or more).
+    articles: bool,
+    /// Headings seen so far in each enclosing `<article>`, innermost last.
+    article_headings: Vec<usize>,
     /// Text of the block being gathered; whitespace collapsed as it is
     /// pushed, so it never starts or ends with a space.
     buf: String,
@@ -318,6 +325,18 @@ const BLOCKS: [&str; 26] = [
 const MAX_DEPTH: usize = 200;
 
 impl Walker {
+    fn for_page(root: ElementRef<'_>) -> Walker {
+        let articles = root
+            .descendent_elements()
+            .filter(|e| e.value().name() == "article")
+            .take(2)
+            .count();
+        Walker {
+            articles: articles >= 2,
+            ..Walker::default()
+        }
+    }
+
     fn walk(&mut self, el: ElementRef<'_>, depth: usize) {
         let v = el.value();
         let name = v.name();
@@ -442,6 +461,10 @@ impl Walker {
         if let Some(url) = link {
             self.open_links.push((url, String::new()));
         }
+        let article = self.articles && name == "article";
+        if article {
+            self.article_headings.push(0);
+        }
 
         let tiny = tiny_font(el);
         for child in el.children() {
@@ -457,6 +480,9 @@ impl Walker {
             }
         }
 
+        if article {
+            self.article_headings.pop();
+        }
         if has_link && let Some((url, text)) = self.open_links.pop() {
             self.close_link(url, text);
         }
@@ -599,6 +625,10 @@ impl Walker {
             Some(c) if has_class(&c, &["title", "post-title", "entry-title"]) => Cue::Title,
             _ => Cue::Tag,
         };
+        let inner = self.article_headings.last_mut().is_some_and(|n| {
+            *n += 1;
+            *n > 1
+        });
         let saved_kinds = std::mem::take(&mut self.kinds);
         self.kinds.push(Kind::Paragraph);
         let tiny = tiny_font(el);
@@ -630,6 +660,7 @@ impl Walker {
             text,
             links,
             cue,
+            inner,
         });
     }
 
@@ -893,9 +924,10 @@ fn items(events: Vec<Event>) -> Vec<Item> {
                 text,
                 links,
                 cue,
+                inner,
             } => {
                 let at = text.len();
-                out.push(Item::Heading(Heading {
+                let heading = Heading {
                     level,
                     links: links
                         .into_iter()
@@ -903,7 +935,14 @@ fn items(events: Vec<Event>) -> Vec<Item> {
                         .collect(),
                     text,
                     cue,
-                }));
+                };
+                if inner {
+                    if !heading.text.is_empty() {
+                        out.push(Item::Block(heading.into_piece()));
+                    }
+                } else {
+                    out.push(Item::Heading(heading));
+                }
             }
             Event::Block(found) => block_items(found, &mut out),
         }

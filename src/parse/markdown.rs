@@ -599,26 +599,24 @@ mod front_matter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Block, Section};
 
     fn blocks(section: &Section) -> Vec<String> {
         section.blocks().map(|b| b.plain_text()).collect()
     }
 
     #[test]
-    fn lone_title_then_stories_with_sub_heads() {
+    fn lone_title_then_stories_and_deeper_stories() {
         let issue = parse(
             "# The Letter\n\nIntro words.\n\n## One\n\nText one.\n\n### Inside\n\nMore.\n\n## Two\n\n- a\n- b\n",
             "x.md",
         );
         assert_eq!(issue.title, "The Letter");
         let titles: Vec<&str> = issue.sections.iter().map(|s| s.title.as_str()).collect();
-        assert_eq!(titles, ["Intro", "One", "Two"]);
-        assert_eq!(blocks(&issue.sections[1]), ["Text one.", "Inside", "More."]);
-        assert!(matches!(
-            issue.sections[1].block(1),
-            Some(Block::SubHeading { .. })
-        ));
-        assert_eq!(blocks(&issue.sections[2]), ["• a", "• b"]);
+        assert_eq!(titles, ["Intro", "One", "Inside", "Two"]);
+        assert_eq!(blocks(&issue.sections[1]), ["Text one."]);
+        assert_eq!(blocks(&issue.sections[2]), ["More."]);
+        assert_eq!(blocks(&issue.sections[3]), ["• a", "• b"]);
     }
 
     #[test]

@@ -95,7 +95,7 @@ pub enum Role {
     Dropped,
     /// Not where the user's per-newsletter rule says stories start.
     NotByRule,
-    /// A lone smaller heading after the last story: part of the footer.
+    /// A feedback poll after the stories: part of the footer.
     Footer,
     /// An ad on a jobs board, inside the board's story.
     BoardItem,
@@ -113,7 +113,7 @@ impl Role {
             Role::NoText => "a heading with no text after it",
             Role::Dropped => "dropped by your per-newsletter rule",
             Role::NotByRule => "not where your per-newsletter rule says stories start",
-            Role::Footer => "a lone smaller heading after the last story (the footer's)",
+            Role::Footer => "a feedback poll about the issue (part of the footer)",
             Role::BoardItem => "an ad on a jobs board (the board is one story)",
         }
     }
@@ -357,33 +357,27 @@ impl Roles {
                 role[i] = Some(Role::InArticle);
             }
         }
-        // A lone smaller heading after the last story (a poll, a sign-up
-        // box) belongs to the footer.
-        let candidates: Vec<usize> = headings
-            .iter()
-            .copied()
-            .filter(|&i| role[i].is_none() && visible(i) && owns_text(i))
-            .collect();
-        if let [.., before, last] = candidates.as_slice()
-            && let (Some(l), Some(b)) = (heading(*last), heading(*before))
-            && !l.cue.is_styled()
-        {
-            let deepest_other = candidates[..candidates.len() - 1]
-                .iter()
-                .filter_map(|&i| heading(i).map(|h| h.level))
-                .max()
-                .unwrap_or(b.level);
-            let alone = headings
-                .iter()
-                .filter(|&&i| heading(i).is_some_and(|h| h.level == l.level))
-                .count()
-                == 1;
-            if l.level > deepest_other && alone && candidates.len() >= 3 {
-                role[*last] = Some(Role::Footer);
+        // A heading that asks what the reader thought of the issue (a
+        // feedback poll) belongs to the footer.
+        for &i in &headings {
+            if role[i].is_none() && heading(i).is_some_and(|h| asks_for_feedback(&h.text)) {
+                role[i] = Some(Role::Footer);
             }
         }
         Roles { role, masthead }
     }
+}
+
+/// "What did you think of this post?", "How was today's newsletter?": a
+/// question to the reader about the issue itself.
+fn asks_for_feedback(text: &str) -> bool {
+    let lower = text.to_lowercase().replace('’', "'");
+    let about_issue = ["this ", "today's ", "this week's "].iter().any(|d| {
+        ["post", "email", "issue", "newsletter", "edition"]
+            .iter()
+            .any(|n| lower.contains(&format!("{d}{n}")))
+    });
+    about_issue && lower.trim_end().ends_with('?') && lower.split_whitespace().count() <= 12
 }
 
 /// The first heading is the only one at the shallowest level and deeper
@@ -419,6 +413,9 @@ struct Label {
     text: String,
     /// A jobs board: the headings under it are ads inside one story.
     board: bool,
+    /// Where its words were kept (story, piece) until a story names it as
+    /// its group.
+    kept_at: Option<(usize, usize)>,
 }
 
 impl Label {
@@ -429,6 +426,25 @@ impl Label {
             level <= self.level
         }
     }
+}
+
+/// The group of a story opening under these labels: their words, outer
+/// first ("Updates › Official"). The labels' words move out of the text
+/// they were kept in.
+fn group_of(labels: &mut [Label], stories: &mut [Story]) -> Option<String> {
+    let mut kept: Vec<(usize, usize)> = labels.iter_mut().filter_map(|l| l.kept_at.take()).collect();
+    kept.sort_unstable();
+    for (story, piece) in kept.into_iter().rev() {
+        if piece < stories[story].pieces.len() {
+            stories[story].pieces.remove(piece);
+        }
+    }
+    let names: Vec<&str> = labels
+        .iter()
+        .map(|l| l.text.as_str())
+        .filter(|t| has_letters(t))
+        .collect();
+    (!names.is_empty()).then(|| names.join(" › "))
 }
 
 /// A label naming a jobs board ("Jobs", "💻 Job board", "Careers"): the ads
@@ -505,7 +521,6 @@ fn build(nodes: Vec<Node>, roles: Roles, mut trail: Trail) -> Cut {
     let mut under_label = false;
     let count = nodes.len();
     for (i, node) in nodes.into_iter().enumerate() {
-        let next_is_heading = i + 1 < count && heading_at[i + 1];
         let current = stories.len() - 1;
         match node {
             Node::Block(piece) => {
@@ -519,10 +534,12 @@ fn build(nodes: Vec<Node>, roles: Roles, mut trail: Trail) -> Cut {
                 // after it is a story of its own unless a heading names it.
                 let has_text = stories[current].pieces.iter().any(Piece::has_words);
                 let more_text = (i + 1..count).any(|j| words_at[j]);
-                if has_text && !next_is_heading && more_text {
+                let heading_next = next_is_heading_after(i, &heading_at, &words_at);
+                if has_text && !heading_next && more_text {
+                    let group = group_of(&mut labels, &mut stories);
                     stories.push(Story {
                         title: None,
-                        group: labels.last().map(|l| l.text.clone()).filter(|t| has_letters(t)),
+                        group,
                         pieces: Vec::new(),
                         title_links: Vec::new(),
                         opened_by: Opened::Break,
@@ -563,8 +580,9 @@ fn build(nodes: Vec<Node>, roles: Roles, mut trail: Trail) -> Cut {
                     }
                     None => {}
                 }
-                // Labels this heading closes.
-                while let Some(top) = labels.last() {
+                // Labels this heading closes (not the one right above it:
+                // a kicker labels the headline it sits on).
+                while let Some(top) = labels.last().filter(|_| !under_label) {
                     if !top.ends_at(h.level) {
                         break;
                     }
@@ -584,6 +602,7 @@ fn build(nodes: Vec<Node>, roles: Roles, mut trail: Trail) -> Cut {
                         kicker: next_level[i].is_some_and(|n| n <= h.level),
                         text: h.text.clone(),
                         board: false,
+                        kept_at: None,
                     };
                     // A jobs board over two ads or more is one story.
                     let items = (i + 1..count)
@@ -609,6 +628,12 @@ fn build(nodes: Vec<Node>, roles: Roles, mut trail: Trail) -> Cut {
                         continue;
                     }
                     pass(&mut trail, &h, Role::Group);
+                    // Its words stay where it stands until a story takes
+                    // it as its group.
+                    if has_letters(&h.text) {
+                        label.kept_at = Some((current, stories[current].pieces.len()));
+                        stories[current].pieces.push(h.into_piece());
+                    }
                     labels.push(label);
                     under_label = true;
                     continue;
@@ -632,12 +657,9 @@ fn build(nodes: Vec<Node>, roles: Roles, mut trail: Trail) -> Cut {
                 }
                 article = under_label.then_some(h.level);
                 under_label = false;
+                let group = group_of(&mut labels, &mut stories);
                 stories.push(Story {
-                    group: labels
-                        .iter()
-                        .rev()
-                        .map(|l| l.text.clone())
-                        .find(|t| has_letters(t)),
+                    group,
                     opened_by: Opened::Heading {
                         cue: h.cue,
                         level: h.level,

@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::Block;
 
 fn blocks(issue: &Issue) -> Vec<(String, String)> {
     issue
