@@ -551,6 +551,8 @@ fn is_kicker(units: &[Unit], i: usize) -> bool {
         && units.get(i + 1).is_some_and(|next| {
             next.single_text_line()
                 && next.underline.is_none()
+                && !is_caption(&next.text)
+                && label_split(&next.text).is_none()
                 && !is_caps_heading(next)
                 && is_heading_like(&next.text, 100)
                 && next.text.split_whitespace().count() >= 2

@@ -287,10 +287,19 @@ impl Roles {
         if title.is_none()
             && let Some(want) = hints.title.as_deref()
         {
-            title = early
-                .iter()
-                .copied()
-                .find(|&i| heading(i).is_some_and(|h| same_words(&h.text, want)));
+            // A heading that repeats the title but owns text beside other
+            // headings of its rank is the lead story the subject names.
+            let lead_story = |i: usize| {
+                owns_text(i)
+                    && heading(i).is_some_and(|h| {
+                        headings
+                            .iter()
+                            .any(|&j| j > i && visible(j) && heading(j).is_some_and(|o| o.level == h.level))
+                    })
+            };
+            title = early.iter().copied().find(|&i| {
+                heading(i).is_some_and(|h| same_words(&h.text, want)) && !lead_story(i)
+            });
         }
         if title.is_none() {
             title = lone_top(nodes, &headings);
