@@ -19,18 +19,22 @@ pub struct Assembled {
     pub opened: Vec<Opened>,
     /// Headings that opened no section, and why.
     pub trail: Trail,
+    /// The per-newsletter rule that applied, as written.
+    pub rule: Option<String>,
 }
 
 /// Cuts `outline` into stories and builds the issue. `id` is the issue's
 /// content id (each format hashes what identifies its content).
 pub fn assemble(outline: Outline, source: &str, id: String, rules: &SplitRules) -> Assembled {
     let hints = outline.hints.clone();
+    let rule = rules.select(&hints, source);
+    let described = rule.map(super::rules::SplitRule::describe);
     let Cut {
         title: title_heading,
         masthead,
         stories,
         trail,
-    } = sectioner::cut(outline, rules.select(&hints, source));
+    } = sectioner::cut(outline, rule);
 
     let lead = stories.iter().find_map(|s| match s.opened_by {
         Opened::Heading { .. } => s.title.as_deref().map(lead_title),
@@ -96,6 +100,7 @@ pub fn assemble(outline: Outline, source: &str, id: String, rules: &SplitRules) 
         issue,
         opened,
         trail,
+        rule: described,
     }
 }
 

@@ -14,7 +14,7 @@ use super::sectioner::{Passed, Role, Trail, same_words, squash};
 
 /// Every rule from the config, in the order written: the first that
 /// matches a source applies.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SplitRules {
     pub rules: Vec<SplitRule>,
 }
@@ -37,7 +37,26 @@ pub struct SplitRule {
     pub drop: Vec<String>,
 }
 
+/// Rules are equal when the user wrote the same.
+impl PartialEq for SplitRule {
+    fn eq(&self, other: &Self) -> bool {
+        self.describe() == other.describe()
+    }
+}
+
+impl Eq for SplitRule {}
+
 impl SplitRules {
+    /// What the rules say, as one string: equal rules cut the same, so a
+    /// parsed-library cache is keyed by it.
+    pub fn fingerprint(&self) -> String {
+        self.rules
+            .iter()
+            .map(SplitRule::describe)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// The first rule for this source, if any.
     pub fn select(&self, hints: &Hints, source: &str) -> Option<&SplitRule> {
         self.rules.iter().find(|r| r.matches(hints, source))
@@ -45,6 +64,24 @@ impl SplitRules {
 }
 
 impl SplitRule {
+    /// The rule as written: its conditions and what it does.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        let mut add = |key: &str, value: Option<String>| {
+            if let Some(v) = value {
+                parts.push(format!("{key} = {v:?}"));
+            }
+        };
+        add("newsletter", self.newsletter.clone());
+        add("sender", self.sender.clone());
+        add("files", self.files.as_ref().map(|g| g.glob().glob().to_string()));
+        add("heading", self.heading.as_ref().map(|r| r.as_str().to_string()));
+        add("level", self.level.map(|l| l.to_string()));
+        add("lead_ins", self.lead_ins.then(|| "true".to_string()));
+        add("drop", (!self.drop.is_empty()).then(|| self.drop.join(", ")));
+        parts.join(", ")
+    }
+
     /// Whether the rule is for this source: every condition it states holds
     /// (a rule that states none is for nothing).
     pub fn matches(&self, hints: &Hints, source: &str) -> bool {

@@ -16,28 +16,28 @@ use super::super::sectioner::{Story, squash};
 const HEAD: usize = 12;
 const TAIL: usize = 40;
 
-static WELCOME: LazyLock<Regex> = LazyLock::new(|| {
+static WELCOME: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
         r"(?i:\bwelcome (?:back )?to )(?i:(?:another|the latest|this week's|today's|this|the [\w-]+|our [\w-]+) (?:issue|edition)(?: in \d{4})?,? of )?[*_]*([\p{Lu}\d][^,!.—–:;(*_\n]{1,60})",
     )
-    .expect("a valid pattern")
+    .ok()
 });
 
-static IS_A_NEWSLETTER: LazyLock<Regex> = LazyLock::new(|| {
+static IS_A_NEWSLETTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"^[*_]*([\p{Lu}\d][^.!?\n]{1,50}?)[*_]* is (?:a|an|your) (?:[\w-]+ ){0,3}newsletter\b")
-        .expect("a valid pattern")
+        .ok()
 });
 
-static SUBSCRIBED: LazyLock<Regex> = LazyLock::new(|| {
+static SUBSCRIBED: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
         r"(?i:\b(?:subscribed to|signed up (?:for|to)(?: (?:emails|updates|posts|the newsletter) from)?) )(?:the )?([\p{Lu}\d][^.,!;\n]{1,60})",
     )
-    .expect("a valid pattern")
+    .ok()
 });
 
-static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
+static COPYRIGHT: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"©\s*(?:\d{4}\s*(?:[-–]\s*\d{4}\s*)?)?([\p{Lu}][^.,|•·\n©]{1,60})")
-        .expect("a valid pattern")
+        .ok()
 });
 
 /// The sender's address spells a line at the top of the issue
@@ -70,10 +70,10 @@ pub(super) fn spelled_by_address(sender: &str, stories: &[Story]) -> Option<Stri
 pub(super) fn said_in_text(stories: &[Story]) -> Option<String> {
     let top = top_pieces(stories).find_map(|p| {
         let text = p.full_text();
-        WELCOME
-            .captures(&text)
-            .or_else(|| IS_A_NEWSLETTER.captures(&text))
-            .and_then(|c| name_from(&c[1]))
+        let find = |re: &Option<Regex>| re.as_ref()?.captures(&text);
+        find(&WELCOME)
+            .or_else(|| find(&IS_A_NEWSLETTER))
+            .and_then(|c| name_from(c.get(1)?.as_str()))
     });
     top.or_else(|| {
         let tail: Vec<&Piece> = stories
@@ -82,10 +82,12 @@ pub(super) fn said_in_text(stories: &[Story]) -> Option<String> {
             .rev()
             .take(TAIL)
             .collect();
-        let find = |re: &Regex| {
+        let find = |re: &Option<Regex>| {
+            let re = re.as_ref()?;
             tail.iter().find_map(|p| {
                 let text = p.full_text();
-                re.captures(&text).and_then(|c| name_from(&c[1]))
+                re.captures(&text)
+                    .and_then(|c| name_from(c.get(1)?.as_str()))
             })
         };
         find(&SUBSCRIBED).or_else(|| find(&COPYRIGHT))
