@@ -219,6 +219,7 @@ fn library_options(loaded: &file::Loaded) -> library::Options {
     library::Options {
         folders: file::library_folders(&loaded.config, file::home().as_deref(), config_dir),
         sort: loaded.config.sort,
+        split: loaded.config.split.clone(),
     }
 }
 

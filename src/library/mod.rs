@@ -17,7 +17,7 @@ pub mod watch;
 use std::path::{Path, PathBuf};
 
 use crate::model::{Issue, Library, SourceError};
-use crate::parse::ParseError;
+use crate::parse::{ParseError, SplitRules};
 
 pub use open::{
     Opened, Options, library_dir, load_default, load_default_from, load_folders_from, open,
@@ -79,7 +79,12 @@ pub fn load_paths(paths: &[PathBuf]) -> Library {
 /// `cache_dir` (and refreshing it) when the paths hold enough files for
 /// parsing to take a while.
 pub fn load_paths_cached(paths: &[PathBuf], cache_dir: Option<&Path>) -> Library {
-    let mut loader = scan::Loader::default();
+    load_paths_with(paths, cache_dir, &SplitRules::default())
+}
+
+/// [`load_paths_cached`] with the config's per-newsletter split rules.
+pub fn load_paths_with(paths: &[PathBuf], cache_dir: Option<&Path>, rules: &SplitRules) -> Library {
+    let mut loader = scan::Loader::with_rules(rules.clone());
     for path in paths {
         loader.add_named(path);
     }
@@ -88,8 +93,12 @@ pub fn load_paths_cached(paths: &[PathBuf], cache_dir: Option<&Path>) -> Library
 
 /// Every file in the library folders `dirs`; unlike a named folder, an
 /// empty one is no error (the samples are shown instead).
-pub(crate) fn load_folders_cached(dirs: &[PathBuf], cache_dir: Option<&Path>) -> Library {
-    let mut loader = scan::Loader::default();
+pub(crate) fn load_folders_cached(
+    dirs: &[PathBuf],
+    cache_dir: Option<&Path>,
+    rules: &SplitRules,
+) -> Library {
+    let mut loader = scan::Loader::with_rules(rules.clone());
     for dir in dirs {
         loader.add_dir(dir);
     }
@@ -104,7 +113,7 @@ fn finish_cached(loader: scan::Loader, paths: &[PathBuf], cache_dir: Option<&Pat
                 .iter()
                 .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
                 .collect();
-            cache::Cache::open(dir, &roots)
+            cache::Cache::open(dir, &roots, &loader.rules.fingerprint())
         });
     loader.finish(cache)
 }

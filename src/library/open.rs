@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::seeds::bundled;
 use crate::model::{Library, SourceError};
+use crate::parse::SplitRules;
 
 /// A loaded library with the sentence that says where it came from (for the
 /// status line) and problems that are not about any one issue.
@@ -27,18 +28,22 @@ pub struct Options {
     pub folders: Vec<PathBuf>,
     /// The order of the issue list.
     pub sort: super::SortOrder,
+    /// Per-newsletter split rules (`[[split]]`).
+    pub split: SplitRules,
 }
 
 /// The paths named on the command line or, with none, the library folders
 /// of `options`; the issues in `options.sort` order.
 pub fn open(paths: &[PathBuf], options: &Options) -> Opened {
+    let rules = &options.split;
     let mut opened = if !paths.is_empty() {
-        open_paths(paths)
+        open_paths_with(paths, rules)
     } else if options.folders.is_empty() {
-        load_default()
+        let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+        load_default_with(library_dir().as_deref(), home.as_deref(), rules)
     } else {
         let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
-        load_folders_from(&options.folders, home.as_deref())
+        load_folders_with(&options.folders, home.as_deref(), rules)
     };
     if options.sort != super::SortOrder::Date {
         super::sort_issues_by(&mut opened.library.issues, options.sort);
@@ -48,7 +53,11 @@ pub fn open(paths: &[PathBuf], options: &Options) -> Opened {
 
 /// The paths named on the command line, see [`super::load_paths`].
 pub fn open_paths(paths: &[PathBuf]) -> Opened {
-    let library = super::load_paths_cached(paths, super::cache_dir().as_deref());
+    open_paths_with(paths, &SplitRules::default())
+}
+
+fn open_paths_with(paths: &[PathBuf], rules: &SplitRules) -> Opened {
+    let library = super::load_paths_with(paths, super::cache_dir().as_deref(), rules);
     let from = match paths {
         [one] => one.display().to_string(),
         many => count(many.len(), "path"),
@@ -76,6 +85,10 @@ pub fn load_default() -> Opened {
 /// [`load_default`] with the folder and the home directory (used only to
 /// show paths as `~/...`) given, so it can be tested.
 pub fn load_default_from(dir: Option<&Path>, home: Option<&Path>) -> Opened {
+    load_default_with(dir, home, &SplitRules::default())
+}
+
+fn load_default_with(dir: Option<&Path>, home: Option<&Path>, rules: &SplitRules) -> Opened {
     let Some(dir) = dir else {
         return samples(
             None,
@@ -96,7 +109,7 @@ pub fn load_default_from(dir: Option<&Path>, home: Option<&Path>) -> Opened {
         };
         return samples(Some(&shown), Library::default(), vec![warning]);
     }
-    folders(&[dir.to_path_buf()], vec![shown], Vec::new())
+    folders(&[dir.to_path_buf()], vec![shown], Vec::new(), rules)
 }
 
 /// The library folders of the config file (home used only to show paths as
@@ -104,6 +117,10 @@ pub fn load_default_from(dir: Option<&Path>, home: Option<&Path>) -> Opened {
 /// does not exist is a warning (likely a typo in the config), and the others
 /// are still read.
 pub fn load_folders_from(dirs: &[PathBuf], home: Option<&Path>) -> Opened {
+    load_folders_with(dirs, home, &SplitRules::default())
+}
+
+fn load_folders_with(dirs: &[PathBuf], home: Option<&Path>, rules: &SplitRules) -> Opened {
     let mut found = Vec::new();
     let mut shown = Vec::new();
     let mut warnings = Vec::new();
@@ -119,16 +136,21 @@ pub fn load_folders_from(dirs: &[PathBuf], home: Option<&Path>) -> Opened {
             });
         }
     }
-    folders(&found, shown, warnings)
+    folders(&found, shown, warnings, rules)
 }
 
 /// The issues of the library folders `dirs` (shown as `shown`), or the
 /// samples while they hold none.
-fn folders(dirs: &[PathBuf], shown: Vec<String>, warnings: Vec<SourceError>) -> Opened {
+fn folders(
+    dirs: &[PathBuf],
+    shown: Vec<String>,
+    warnings: Vec<SourceError>,
+    rules: &SplitRules,
+) -> Opened {
     let library = if dirs.is_empty() {
         Library::default()
     } else {
-        super::load_folders_cached(dirs, super::cache_dir().as_deref())
+        super::load_folders_cached(dirs, super::cache_dir().as_deref(), rules)
     };
     let place = match shown.as_slice() {
         [one] => one.clone(),

@@ -999,6 +999,7 @@ fn block_items(found: Found, out: &mut Vec<Item>) {
                     ..a
                 })
                 .collect(),
+            ..Piece::default()
         }));
         return;
     }
@@ -1014,6 +1015,7 @@ fn block_items(found: Found, out: &mut Vec<Item>) {
         text: found.text,
         label: found.label,
         links: anchors(found.links),
+        ..Piece::default()
     }));
 }
 

@@ -358,8 +358,8 @@ fn piece(kind: Kind, text: &str, label: Option<(String, usize)>, links: Vec<Anch
         return Piece {
             kind,
             text: text.to_string(),
-            label: None,
             links,
+            ..Piece::default()
         };
     };
     let rest = &text[start..];
@@ -377,6 +377,7 @@ fn piece(kind: Kind, text: &str, label: Option<(String, usize)>, links: Vec<Anch
         text: body,
         label: Some(label),
         links,
+        ..Piece::default()
     }
 }
 

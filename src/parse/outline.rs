@@ -138,7 +138,7 @@ impl Cue {
 }
 
 /// A block of story text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Piece {
     pub kind: PieceKind,
     pub text: String,
@@ -146,10 +146,15 @@ pub struct Piece {
     /// then the rest.
     pub label: Option<String>,
     pub links: Vec<Anchor>,
+    /// Where each line after the first starts in `text`, for a paragraph
+    /// joined from lines of plain text (a per-newsletter rule may find a
+    /// heading line inside it).
+    pub lines: Vec<u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum PieceKind {
+    #[default]
     Paragraph,
     Bullet,
     Numbered(u32),
@@ -172,8 +177,7 @@ impl Piece {
         Piece {
             kind,
             text: text.into(),
-            label: None,
-            links: Vec::new(),
+            ..Piece::default()
         }
     }
 
@@ -236,7 +240,7 @@ impl Heading {
                 })
                 .collect(),
             text: self.text,
-            label: None,
+            ..Piece::default()
         }
     }
 }

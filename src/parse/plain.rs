@@ -211,6 +211,8 @@ struct Unit {
     kind: UnitKind,
     text: String,
     lines: usize,
+    /// Where each joined line starts in `text`.
+    starts: Vec<u32>,
     indent: usize,
     /// `=` or `-` when the next line underlined it (a setext heading).
     underline: Option<char>,
@@ -224,6 +226,7 @@ impl Unit {
             kind,
             text: line.text.to_string(),
             lines: 1,
+            starts: Vec::new(),
             indent: line.indent,
             underline: None,
             blank_before,
@@ -235,8 +238,22 @@ impl Unit {
         if !self.text.is_empty() {
             self.text.push(' ');
         }
+        self.starts
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
         self.text.push_str(text);
         self.lines += 1;
+    }
+
+    /// The line starts of the unit's text once trimmed to `trimmed` (a
+    /// sub-slice of it).
+    fn line_starts(&self, trimmed: &str) -> Vec<u32> {
+        let lead = trimmed.as_ptr() as usize - self.text.as_ptr() as usize;
+        self.starts
+            .iter()
+            .filter_map(|&s| (s as usize).checked_sub(lead))
+            .filter(|&s| s > 0 && s < trimmed.len())
+            .map(|s| s as u32)
+            .collect()
     }
 
     fn single_text_line(&self) -> bool {
@@ -743,10 +760,13 @@ fn to_piece(unit: &Unit, next: Option<&Unit>) -> Piece {
             kind: PieceKind::Paragraph,
             text: rest.to_string(),
             label: Some(label.to_string()),
-            links: Vec::new(),
+            ..Piece::default()
         };
     }
-    Piece::new(PieceKind::Paragraph, text)
+    Piece {
+        lines: unit.line_starts(text),
+        ..Piece::new(PieceKind::Paragraph, text)
+    }
 }
 
 const CAPTION_LABELS: [&str; 15] = [

@@ -124,9 +124,8 @@ impl SplitRule {
 
     /// The outline as this rule reads it.
     pub fn apply(&self, nodes: Vec<Node>, trail: &mut Trail) -> Vec<Node> {
-        let nodes = self.drop_stories(nodes, trail);
         if !self.decides_starts() {
-            return nodes;
+            return self.drop_stories(nodes, trail);
         }
         let mut out = Vec::with_capacity(nodes.len());
         for node in nodes {
@@ -146,6 +145,9 @@ impl SplitRule {
                         });
                         out.push(Node::Block(h.into_piece()));
                     }
+                }
+                Node::Block(p) if !p.lines.is_empty() && self.heading.is_some() => {
+                    self.split_lines(p, &mut out);
                 }
                 Node::Block(p) => {
                     if self
@@ -171,7 +173,46 @@ impl SplitRule {
                 Node::Break => out.push(Node::Break),
             }
         }
-        out
+        self.drop_stories(out, trail)
+    }
+
+    /// A paragraph joined from plain-text lines: each line the pattern
+    /// matches becomes a heading, the lines after it its text.
+    fn split_lines(&self, p: Piece, out: &mut Vec<Node>) {
+        let Some(re) = &self.heading else {
+            out.push(Node::Block(p));
+            return;
+        };
+        let mut bounds: Vec<usize> = vec![0];
+        bounds.extend(p.lines.iter().map(|&s| s as usize));
+        bounds.push(p.text.len());
+        let lines: Vec<&str> = bounds
+            .windows(2)
+            .filter_map(|w| p.text.get(w[0]..w[1]))
+            .map(str::trim)
+            .collect();
+        if !lines.iter().any(|l| re.is_match(l)) || p.label.is_some() {
+            out.push(Node::Block(p));
+            return;
+        }
+        let mut text = String::new();
+        let flush = |text: &mut String, out: &mut Vec<Node>| {
+            if !text.is_empty() {
+                out.push(Node::Block(Piece::new(p.kind, std::mem::take(text))));
+            }
+        };
+        for line in lines {
+            if re.is_match(line) {
+                flush(&mut text, out);
+                out.push(Node::Heading(Heading::new(1, line, Cue::UserRule)));
+            } else {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(line);
+            }
+        }
+        flush(&mut text, out);
     }
 
     /// Leaves out each dropped heading and what follows it up to the next
