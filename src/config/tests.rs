@@ -404,7 +404,7 @@ fn the_shipped_split_example_is_valid() {
     // The commented [[split]] example, uncommented, reads without a problem.
     let example: String = DEFAULT_TOML
         .lines()
-        .skip_while(|l| !l.starts_with("# [[split]]"))
+        .skip_while(|l| *l != "# [[split]]")
         .map(|l| format!("{}\n", l.trim_start_matches('#').trim_start()))
         .collect();
     assert!(example.contains("heading = '^▶ '"), "{example}");
