@@ -360,20 +360,39 @@ fn explain_says_what_opened_each_story_and_why_headings_did_not() {
         .args(["explain", &path_str(&path)])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let said = String::from_utf8(out.stdout).unwrap();
     assert!(said.contains("  issue: Tinker Weekly\n"), "{said}");
-    assert!(said.contains("  2. Official  [group: From the community]  (6 words)"), "{said}");
-    assert!(said.contains("opened by a marked-up heading (level 3) that owns text"), "{said}");
-    assert!(said.contains("opened by text before the first story (preamble)"), "{said}");
-    assert!(!said.contains("headings that opened no story"), "only with --all: {said}");
+    assert!(
+        said.contains("  2. Official  [group: From the community]  (6 words)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("opened by a marked-up heading (level 3) that owns text"),
+        "{said}"
+    );
+    assert!(
+        said.contains("opened by text before the first story (preamble)"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("headings that opened no story"),
+        "only with --all: {said}"
+    );
 
     let out = nlread(home.path())
         .args(["explain", "--all", &path_str(&path)])
         .output()
         .unwrap();
     let said = String::from_utf8(out.stdout).unwrap();
-    assert!(said.contains("\"Tinker Weekly\" (a marked-up heading, level 1): the issue's title"), "{said}");
+    assert!(
+        said.contains("\"Tinker Weekly\" (a marked-up heading, level 1): the issue's title"),
+        "{said}"
+    );
     assert!(said.contains("\"From the community\" (a marked-up heading, level 2): a label with no text of its own above other headings: a group"), "{said}");
 
     // A file that cannot be read is named on stderr with exit 2.

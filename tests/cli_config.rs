@@ -260,14 +260,26 @@ fn a_split_rule_fixes_a_newsletter_the_general_rules_cut_wrong() {
         ]
     );
     let all = json.to_string();
-    assert!(!all.contains("eleven thousand readers"), "the ad is dropped");
-    assert!(all.contains("Crews asked for a later start"), "story text stays");
+    assert!(
+        !all.contains("eleven thousand readers"),
+        "the ad is dropped"
+    );
+    assert!(
+        all.contains("Crews asked for a later start"),
+        "story text stays"
+    );
 
     let out = run(home.path(), &["explain", "--all", fixture]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let said = text(&out.stdout);
-    assert!(said.contains("your rule: newsletter = \"Pier Notes\""), "{said}");
-    assert!(said.contains("opened by your per-newsletter rule"), "{said}");
+    assert!(
+        said.contains("your rule: newsletter = \"Pier Notes\""),
+        "{said}"
+    );
+    assert!(
+        said.contains("opened by your per-newsletter rule"),
+        "{said}"
+    );
     assert!(
         said.contains("\"Advertise with us\" (your per-newsletter rule, level 1): dropped"),
         "{said}"
@@ -291,8 +303,19 @@ fn config_check_names_each_broken_split_rule() {
     let said = text(&out.stdout);
     let lines: Vec<&str> = said.lines().collect();
     assert_eq!(lines.len(), 4, "{said}");
-    assert!(lines[0].contains("config.toml:3:11: split.heading: not a valid pattern"), "{said}");
-    assert!(lines[1].contains("config.toml:5:1: split: this rule names no newsletter, sender or files"), "{said}");
+    assert!(
+        lines[0].contains("config.toml:3:11: split.heading: not a valid pattern"),
+        "{said}"
+    );
+    assert!(
+        lines[1].contains("config.toml:5:1: split: this rule names no newsletter, sender or files"),
+        "{said}"
+    );
     assert!(lines[2].contains("config.toml:10:9: split.level: expected a heading level from 1 to 6, found the number 9"), "{said}");
-    assert!(lines[3].contains("config.toml:14:1: split.headings: unknown setting, ignored; did you mean heading?"), "{said}");
+    assert!(
+        lines[3].contains(
+            "config.toml:14:1: split.headings: unknown setting, ignored; did you mean heading?"
+        ),
+        "{said}"
+    );
 }

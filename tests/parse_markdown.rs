@@ -81,7 +81,10 @@ fn digest_sections_blocks_and_links() {
     );
     // "### How they were tested" owns text: the innermost heading that owns
     // text is a story of its own.
-    assert_eq!(issue.sections[2].body(), "Each sensor logged every minute to a small server.");
+    assert_eq!(
+        issue.sections[2].body(),
+        "Each sensor logged every minute to a small server."
+    );
     assert_eq!(
         sensors
             .blocks()

@@ -162,8 +162,17 @@ mod tests {
         write_explained(&mut out, "w.md", &issues, true).unwrap();
         let out = String::from_utf8(out).unwrap();
         assert!(out.contains("1. Official  [group: Updates]"), "{out}");
-        assert!(out.contains("opened by a marked-up heading (level 3) that owns text"), "{out}");
-        assert!(out.contains("\"Updates\" (a marked-up heading, level 2): a label"), "{out}");
-        assert!(out.contains("\"Weekly\" (a marked-up heading, level 1): the issue's title"), "{out}");
+        assert!(
+            out.contains("opened by a marked-up heading (level 3) that owns text"),
+            "{out}"
+        );
+        assert!(
+            out.contains("\"Updates\" (a marked-up heading, level 2): a label"),
+            "{out}"
+        );
+        assert!(
+            out.contains("\"Weekly\" (a marked-up heading, level 1): the issue's title"),
+            "{out}"
+        );
     }
 }

@@ -149,12 +149,7 @@ impl Parser {
                         }
                     }
                 }
-                other => self.unknown(
-                    k.span().start,
-                    &format!("split.{other}"),
-                    KEYS,
-                    "setting",
-                ),
+                other => self.unknown(k.span().start, &format!("split.{other}"), KEYS, "setting"),
             }
         }
         if broken {

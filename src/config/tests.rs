@@ -381,11 +381,19 @@ fn split_rules_are_read_in_order() {
     let rules = &config.split.rules;
     assert_eq!(rules.len(), 2);
     assert_eq!(rules[0].newsletter.as_deref(), Some("Harbour Ledger"));
-    assert_eq!(rules[0].heading.as_ref().map(|r| r.as_str()), Some("^\\d+\\) "));
+    assert_eq!(
+        rules[0].heading.as_ref().map(|r| r.as_str()),
+        Some("^\\d+\\) ")
+    );
     assert_eq!(rules[0].drop, ["Advertise"]);
     assert_eq!(rules[1].level, Some(2));
     assert!(rules[1].lead_ins);
-    assert!(rules[1].files.as_ref().is_some_and(|g| g.is_match("home/digests/a.txt")));
+    assert!(
+        rules[1]
+            .files
+            .as_ref()
+            .is_some_and(|g| g.is_match("home/digests/a.txt"))
+    );
 }
 
 #[test]

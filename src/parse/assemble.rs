@@ -154,7 +154,10 @@ fn lead_title(first: &str) -> String {
         && let Some((lead, rest)) = first.split_once(": ")
         && lead.len() <= 24
         && lead[digits..].starts_with(' ')
-        && lead[digits..].trim().chars().all(|c| c.is_alphabetic() || c == ' ')
+        && lead[digits..]
+            .trim()
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ')
     {
         return rest.trim().to_string();
     }
@@ -218,9 +221,10 @@ pub(crate) fn name_in_title(title: &str) -> Option<String> {
 fn strip_issue_marks(title: &str) -> Option<String> {
     let title = title.trim();
     // CJK "（第 300 期）".
-    if let Some(at) = title.find(['（', '(']).filter(|&at| {
-        title[at..].starts_with("（第") || title[at..].starts_with("(第")
-    }) {
+    if let Some(at) = title
+        .find(['（', '('])
+        .filter(|&at| title[at..].starts_with("（第") || title[at..].starts_with("(第"))
+    {
         return Some(title[..at].trim().to_string()).filter(|n| !n.is_empty());
     }
     let words: Vec<&str> = title.split_whitespace().collect();
@@ -238,7 +242,8 @@ fn strip_issue_marks(title: &str) -> Option<String> {
                 }));
         let dash = matches!(*w, "—" | "–" | "-" | "|" | "·")
             && date::find_date(&words[i + 1..].join(" ")).is_some();
-        let iso_date = date::find_date(w).is_some() && w.chars().next().is_some_and(|c| c.is_ascii_digit());
+        let iso_date =
+            date::find_date(w).is_some() && w.chars().next().is_some_and(|c| c.is_ascii_digit());
         if marks_issue || dash || iso_date {
             let name = words[..i].join(" ");
             let name = name.trim_end_matches([',', ':', '—', '–', '-', '|']).trim();
@@ -282,11 +287,20 @@ mod tests {
     fn names_in_titles() {
         for (title, want) in [
             ("This Week in Rust 589", Some("This Week in Rust")),
-            ("This Week In React #200: Remix, Next.js", Some("This Week In React")),
-            ("Tor Weekly News — December 10th, 2014", Some("Tor Weekly News")),
+            (
+                "This Week In React #200: Remix, Next.js",
+                Some("This Week In React"),
+            ),
+            (
+                "Tor Weekly News — December 10th, 2014",
+                Some("Tor Weekly News"),
+            ),
             ("TLDR 2023-09-11", Some("TLDR")),
             ("Golang Weekly Issue 451", Some("Golang Weekly")),
-            ("科技爱好者周刊（第 300 期）：三十年", Some("科技爱好者周刊")),
+            (
+                "科技爱好者周刊（第 300 期）：三十年",
+                Some("科技爱好者周刊"),
+            ),
             ("Week Ending August 16, 2026", None),
             ("Why prices are going up", None),
             ("Issue #125", None),

@@ -229,8 +229,13 @@ fn apply_headers(hints: &mut Hints, message: &Message<'_>) {
     let list_id = list_id_phrase(message.list_id()).and_then(|s| clean(&s));
     // Substack and others send as "Author from Newsletter".
     let (author, publication) = match from_name.as_deref().and_then(|n| n.split_once(" from ")) {
-        Some((author, publication)) if !author.trim().is_empty() && !publication.trim().is_empty() => {
-            (Some(author.trim().to_string()), Some(publication.trim().to_string()))
+        Some((author, publication))
+            if !author.trim().is_empty() && !publication.trim().is_empty() =>
+        {
+            (
+                Some(author.trim().to_string()),
+                Some(publication.trim().to_string()),
+            )
         }
         _ => (from_name.clone(), from_name.clone()),
     };

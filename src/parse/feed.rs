@@ -25,7 +25,11 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError> {
 }
 
 /// Parses one feed file and says how each item was cut.
-pub fn explain(bytes: &[u8], source: &str, rules: &SplitRules) -> Result<Vec<Assembled>, ParseError> {
+pub fn explain(
+    bytes: &[u8],
+    source: &str,
+    rules: &SplitRules,
+) -> Result<Vec<Assembled>, ParseError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ParseError::Empty);
@@ -149,7 +153,11 @@ fn item_issue(
     if let [only] = issue.sections.as_mut_slice() {
         // A story without headings is the item itself: name it so.
         only.title = issue.title.clone();
-        only.id = stable_id(&[issue.id.as_bytes(), &0usize.to_le_bytes(), only.title.as_bytes()]);
+        only.id = stable_id(&[
+            issue.id.as_bytes(),
+            &0usize.to_le_bytes(),
+            only.title.as_bytes(),
+        ]);
     }
     limits::cap(issue, source);
     built

@@ -47,7 +47,11 @@ pub fn outline(html: &str) -> (Outline, String) {
 
     let id = stable_id(&[html.trim().as_bytes()]);
     let hints = Hints {
-        name_guess: meta.title.as_deref().filter(|t| is_name_like(t)).map(str::to_string),
+        name_guess: meta
+            .title
+            .as_deref()
+            .filter(|t| is_name_like(t))
+            .map(str::to_string),
         title: meta.title.or(forwarded.subject),
         newsletter: meta.site_name.or(forwarded.from_name),
         date: meta.date.or(forwarded.date),
@@ -410,12 +414,24 @@ impl Walker {
         let emphasis = is_emphasis(el);
         let headline_class = has_headline_class(el);
         let kicker = is_kicker_style(el);
-        let classes = v.attr("class").map(str::to_ascii_lowercase).unwrap_or_default();
+        let classes = v
+            .attr("class")
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
         let button = v.attr("role") == Some("button")
-            || classes.split_whitespace().any(|c| c.contains("button") || c == "btn" || c.starts_with("btn-"));
+            || classes
+                .split_whitespace()
+                .any(|c| c.contains("button") || c == "btn" || c.starts_with("btn-"));
         let masthead = has_class(
             &classes,
-            &["masthead", "main-header", "publication-name", "newsletter-name", "site-title", "brand-name"],
+            &[
+                "masthead",
+                "main-header",
+                "publication-name",
+                "newsletter-name",
+                "site-title",
+                "brand-name",
+            ],
         );
 
         if let Some(kind) = block_kind {
@@ -624,7 +640,12 @@ impl Walker {
     fn heading(&mut self, el: ElementRef<'_>, level: u8, depth: usize) {
         self.flush();
         let cue = match el.value().attr("class").map(str::to_ascii_lowercase) {
-            Some(c) if has_class(&c, &["subtitle", "subhead", "subheading", "dek", "standfirst"]) => {
+            Some(c)
+                if has_class(
+                    &c,
+                    &["subtitle", "subhead", "subheading", "dek", "standfirst"],
+                ) =>
+            {
                 Cue::Subtitle
             }
             Some(c) if has_class(&c, &["title", "post-title", "entry-title"]) => Cue::Title,
@@ -866,9 +887,7 @@ fn is_kicker_style(el: ElementRef<'_>) -> bool {
     });
     capitals
         && decls.iter().any(|(name, value)| match name.as_str() {
-            "font-weight" => {
-                value == "bold" || value.parse::<u32>().is_ok_and(|w| w >= 600)
-            }
+            "font-weight" => value == "bold" || value.parse::<u32>().is_ok_and(|w| w >= 600),
             "font-size" => length(value).is_some_and(|(n, unit)| match unit {
                 "px" | "" => n >= 14.0,
                 "pt" => n >= 11.0,
@@ -1054,9 +1073,7 @@ fn headline_cue(found: &Found) -> Option<Cue> {
     let one_link = found.links.len() == 1 && found.links[0].0.trim() == text;
     match found.style {
         Style::HeadlineClass if !ends_sentence && !colon => Some(Cue::Headline),
-        Style::Kicker if words <= 8 && !ends_sentence && !colon && !one_link => {
-            Some(Cue::Headline)
-        }
+        Style::Kicker if words <= 8 && !ends_sentence && !colon && !one_link => Some(Cue::Headline),
         Style::Emphasised if colon && words <= 5 => Some(Cue::Label),
         Style::Emphasised | Style::Kicker
             if words <= 14 && !ends_sentence && (!colon || words <= 5) =>

@@ -296,7 +296,8 @@ impl Walk {
         let lead = text.len() - text.trim_start().len();
         let text = text.trim_start();
         let in_text = self.heading.is_none() && self.quote_depth == 0 && self.item.is_empty();
-        if !text.is_empty() && !(in_text && !self.code && self.is_code_line(text)) {
+        let code_line = in_text && !self.code && self.is_code_line(text);
+        if !text.is_empty() && !code_line {
             let links: Vec<Anchor> = links
                 .into_iter()
                 .map(|l| Anchor {
@@ -320,7 +321,8 @@ impl Walk {
                     }
                     _ => None,
                 };
-                self.nodes.push(Node::Block(piece(kind, text, label, links)));
+                self.nodes
+                    .push(Node::Block(piece(kind, text, label, links)));
             }
         }
         if self.image_depth == 0 {
@@ -341,7 +343,9 @@ impl Walk {
             || (text.starts_with("{{") && text.ends_with("}}"));
         let esm = self.mdx
             && (text.starts_with("import ") || text.starts_with("export "))
-            && (text.contains(" from ") || text.starts_with("export const ") || text.ends_with(';'));
+            && (text.contains(" from ")
+                || text.starts_with("export const ")
+                || text.ends_with(';'));
         template || esm
     }
 }
@@ -499,7 +503,9 @@ mod front_matter {
             let key = key.trim();
             if key.is_empty()
                 || key.len() > 20
-                || !key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                || !key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
                 || value.trim().is_empty()
             {
                 return (FrontMatter::default(), text);
@@ -552,9 +558,7 @@ mod front_matter {
                 "title" | "subject" => out.title = Some(value),
                 "date" | "published" | "pubdate" => out.date = front_date(&value),
                 "author" | "by" => out.author = Some(value),
-                "newsletter" | "publication" | "site" | "site_name" => {
-                    out.newsletter = Some(value)
-                }
+                "newsletter" | "publication" | "site" | "site_name" => out.newsletter = Some(value),
                 "category" | "series" => category = Some(value),
                 _ => {}
             }

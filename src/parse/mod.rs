@@ -61,7 +61,11 @@ pub fn parse_bytes_with(
 
 /// Parses one source and says how each issue was cut: what opened each
 /// story, and what became of the headings that opened none.
-pub fn explain(bytes: &[u8], source: &str, rules: &SplitRules) -> Result<Vec<Assembled>, ParseError> {
+pub fn explain(
+    bytes: &[u8],
+    source: &str,
+    rules: &SplitRules,
+) -> Result<Vec<Assembled>, ParseError> {
     match sniff(bytes, source) {
         Format::Html => {
             let text = html::decode_bytes(bytes)?;
@@ -112,7 +116,11 @@ pub fn explain(bytes: &[u8], source: &str, rules: &SplitRules) -> Result<Vec<Ass
     }
 }
 
-fn plain_issue(bytes: &[u8], source: &str, rules: &SplitRules) -> Result<Vec<Assembled>, ParseError> {
+fn plain_issue(
+    bytes: &[u8],
+    source: &str,
+    rules: &SplitRules,
+) -> Result<Vec<Assembled>, ParseError> {
     let text = decode::decode(bytes)?;
     if text.trim().is_empty() {
         return Err(ParseError::Blank);
@@ -173,7 +181,10 @@ pub fn sniff(bytes: &[u8], source: &str) -> Format {
         return Format::Html;
     }
     let ext = source.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    if matches!(ext.as_deref(), Some("md" | "markdown" | "mdown" | "mkd" | "mdx")) {
+    if matches!(
+        ext.as_deref(),
+        Some("md" | "markdown" | "mdown" | "mkd" | "mdx")
+    ) {
         return Format::Markdown;
     }
     Format::Plain

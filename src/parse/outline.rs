@@ -97,9 +97,12 @@ impl Cue {
     /// weaker cues sit below every marked-up heading.
     pub fn level(self) -> u8 {
         match self {
-            Cue::Tag | Cue::Title | Cue::Subtitle | Cue::Masthead | Cue::Message | Cue::UserRule => {
-                1
-            }
+            Cue::Tag
+            | Cue::Title
+            | Cue::Subtitle
+            | Cue::Masthead
+            | Cue::Message
+            | Cue::UserRule => 1,
             Cue::Numbered | Cue::Caps | Cue::Ruled | Cue::ListHead => 2,
             Cue::Kicked => 3,
             Cue::Headline | Cue::Label => 7,

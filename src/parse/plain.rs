@@ -41,9 +41,7 @@ pub fn outline(text: &str) -> (Outline, String) {
 
     let id = stable_id(&[clean.trim().as_bytes()]);
     let nodes = nodes(&body);
-    let newsletter = header
-        .newsletter
-        .or_else(|| digest::list_name(&raw_lines));
+    let newsletter = header.newsletter.or_else(|| digest::list_name(&raw_lines));
     let hints = Hints {
         title: header.title,
         newsletter,
@@ -675,10 +673,11 @@ impl HeadingRules {
                         ..found(2, Cue::Numbered, &title)
                     });
                 }
-                if self.caps && is_caps_heading(unit) {
-                    if is_kicker(units, i) || body_follows(units, i) {
-                        return Some(found(2, Cue::Caps, &unit.text));
-                    }
+                if self.caps
+                    && is_caps_heading(unit)
+                    && (is_kicker(units, i) || body_follows(units, i))
+                {
+                    return Some(found(2, Cue::Caps, &unit.text));
                 }
                 if self.caps && i > 0 && is_kicker(units, i - 1) {
                     return Some(found(3, Cue::Kicked, &unit.text));
@@ -719,7 +718,11 @@ fn emit(units: &[Unit], rules: &HeadingRules) -> Vec<Node> {
             if let Some(n) = found.number {
                 expected = n + 1;
             }
-            out.push(Node::Heading(Heading::new(found.level, found.text, found.cue)));
+            out.push(Node::Heading(Heading::new(
+                found.level,
+                found.text,
+                found.cue,
+            )));
             continue;
         }
         if unit.kind == UnitKind::Rule {

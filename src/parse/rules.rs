@@ -74,11 +74,20 @@ impl SplitRule {
         };
         add("newsletter", self.newsletter.clone());
         add("sender", self.sender.clone());
-        add("files", self.files.as_ref().map(|g| g.glob().glob().to_string()));
-        add("heading", self.heading.as_ref().map(|r| r.as_str().to_string()));
+        add(
+            "files",
+            self.files.as_ref().map(|g| g.glob().glob().to_string()),
+        );
+        add(
+            "heading",
+            self.heading.as_ref().map(|r| r.as_str().to_string()),
+        );
         add("level", self.level.map(|l| l.to_string()));
         add("lead_ins", self.lead_ins.then(|| "true".to_string()));
-        add("drop", (!self.drop.is_empty()).then(|| self.drop.join(", ")));
+        add(
+            "drop",
+            (!self.drop.is_empty()).then(|| self.drop.join(", ")),
+        );
         parts.join(", ")
     }
 
@@ -131,11 +140,16 @@ impl SplitRule {
         for node in nodes {
             match node {
                 Node::Heading(h) => {
-                    let by_level = self.level.is_some_and(|l| h.level == l && !h.cue.is_styled());
+                    let by_level = self
+                        .level
+                        .is_some_and(|l| h.level == l && !h.cue.is_styled());
                     let by_pattern = self.heading.as_ref().is_some_and(|re| re.is_match(&h.text));
                     let by_lead_in = self.lead_ins && h.cue == Cue::LeadIn;
                     if by_level || by_pattern || by_lead_in {
-                        out.push(Node::Heading(Heading { cue: Cue::UserRule, ..h }));
+                        out.push(Node::Heading(Heading {
+                            cue: Cue::UserRule,
+                            ..h
+                        }));
                     } else {
                         trail.push(Passed {
                             text: h.text.clone(),
@@ -321,7 +335,9 @@ mod tests {
             &mut trail,
         );
         assert!(matches!(&out[0], Node::Block(p) if p.kind == PieceKind::SubHeading));
-        assert!(matches!(&out[1], Node::Heading(h) if h.cue == Cue::UserRule && h.text == "Item 1 ships"));
+        assert!(
+            matches!(&out[1], Node::Heading(h) if h.cue == Cue::UserRule && h.text == "Item 1 ships")
+        );
         assert!(matches!(&out[2], Node::Block(_)));
     }
 }

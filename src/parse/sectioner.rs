@@ -229,7 +229,8 @@ fn board_lines(mut nodes: Vec<Node>) -> Vec<Node> {
     for i in 0..nodes.len() {
         let Node::Block(p) = &nodes[i] else { continue };
         let heading_next = matches!(nodes.get(i + 1), Some(Node::Heading(_)));
-        if p.kind == PieceKind::Paragraph && p.label.is_none() && heading_next && is_board(&p.text) {
+        if p.kind == PieceKind::Paragraph && p.label.is_none() && heading_next && is_board(&p.text)
+        {
             let text = p.text.clone();
             nodes[i] = Node::Heading(Heading::new(Cue::Styled.level(), text, Cue::Styled));
         }
@@ -292,14 +293,15 @@ impl Roles {
             let lead_story = |i: usize| {
                 owns_text(i)
                     && heading(i).is_some_and(|h| {
-                        headings
-                            .iter()
-                            .any(|&j| j > i && visible(j) && heading(j).is_some_and(|o| o.level == h.level))
+                        headings.iter().any(|&j| {
+                            j > i && visible(j) && heading(j).is_some_and(|o| o.level == h.level)
+                        })
                     })
             };
-            title = early.iter().copied().find(|&i| {
-                heading(i).is_some_and(|h| same_words(&h.text, want)) && !lead_story(i)
-            });
+            title = early
+                .iter()
+                .copied()
+                .find(|&i| heading(i).is_some_and(|h| same_words(&h.text, want)) && !lead_story(i));
         }
         if title.is_none() {
             title = lone_top(nodes, &headings);
@@ -446,7 +448,8 @@ impl Label {
 /// first ("Updates › Official"). The labels' words move out of the text
 /// they were kept in.
 fn group_of(labels: &mut [Label], stories: &mut [Story]) -> Option<String> {
-    let mut kept: Vec<(usize, usize)> = labels.iter_mut().filter_map(|l| l.kept_at.take()).collect();
+    let mut kept: Vec<(usize, usize)> =
+        labels.iter_mut().filter_map(|l| l.kept_at.take()).collect();
     kept.sort_unstable();
     for (story, piece) in kept.into_iter().rev() {
         if piece < stories[story].pieces.len() {
@@ -693,7 +696,10 @@ fn build(nodes: Vec<Node>, roles: Roles, mut trail: Trail) -> Cut {
     }
     // The preamble goes when it holds nothing; untitled stories need text.
     stories.retain(|s| {
-        s.title.is_some() || s.pieces.iter().any(|p| p.has_words() || !p.links.is_empty())
+        s.title.is_some()
+            || s.pieces
+                .iter()
+                .any(|p| p.has_words() || !p.links.is_empty())
     });
     if stories.len() == 1 && stories[0].title.is_none() {
         stories[0].opened_by = Opened::Whole;
@@ -737,7 +743,10 @@ pub(crate) fn same_words(a: &str, b: &str) -> bool {
 /// A masthead line without its date: "TLDR 2023-09-11" -> "TLDR".
 fn strip_date(text: &str) -> String {
     text.split_whitespace()
-        .filter(|w| super::date::find_date(w).is_none() && !w.chars().all(|c| c.is_ascii_digit() || "-/.,".contains(c)))
+        .filter(|w| {
+            super::date::find_date(w).is_none()
+                && !w.chars().all(|c| c.is_ascii_digit() || "-/.,".contains(c))
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }

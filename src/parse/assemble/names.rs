@@ -24,8 +24,10 @@ static WELCOME: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 static IS_A_NEWSLETTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^[*_]*([\p{Lu}\d][^.!?\n]{1,50}?)[*_]* is (?:a|an|your) (?:[\w-]+ ){0,3}newsletter\b")
-        .ok()
+    Regex::new(
+        r"^[*_]*([\p{Lu}\d][^.!?\n]{1,50}?)[*_]* is (?:a|an|your) (?:[\w-]+ ){0,3}newsletter\b",
+    )
+    .ok()
 });
 
 static SUBSCRIBED: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -36,16 +38,29 @@ static SUBSCRIBED: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 static COPYRIGHT: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"©\s*(?:\d{4}\s*(?:[-–]\s*\d{4}\s*)?)?([\p{Lu}][^.,|•·\n©]{1,60})")
-        .ok()
+    Regex::new(r"©\s*(?:\d{4}\s*(?:[-–]\s*\d{4}\s*)?)?([\p{Lu}][^.,|•·\n©]{1,60})").ok()
 });
 
 /// The sender's address spells a line at the top of the issue
 /// ("slowchinese@…" and "Slow Chinese 每周漫闻"): that line is the name.
 pub(super) fn spelled_by_address(sender: &str, stories: &[Story]) -> Option<String> {
     const GENERIC: [&str; 16] = [
-        "newsletter", "newsletters", "news", "hello", "info", "noreply", "team", "editor",
-        "editors", "blog", "mail", "contact", "digest", "updates", "support", "letters",
+        "newsletter",
+        "newsletters",
+        "news",
+        "hello",
+        "info",
+        "noreply",
+        "team",
+        "editor",
+        "editors",
+        "blog",
+        "mail",
+        "contact",
+        "digest",
+        "updates",
+        "support",
+        "letters",
     ];
     let locals: Vec<String> = sender
         .split_whitespace()
@@ -131,7 +146,9 @@ fn top_pieces(stories: &[Story]) -> impl Iterator<Item = &Piece> {
 /// like), at most eight words.
 fn name_like(text: &str) -> Option<String> {
     let text = text
-        .trim_matches(|c: char| c.is_whitespace() || !(c.is_alphanumeric() || c.is_ascii_punctuation()))
+        .trim_matches(|c: char| {
+            c.is_whitespace() || !(c.is_alphanumeric() || c.is_ascii_punctuation())
+        })
         .trim();
     let words = text.split_whitespace().count();
     ((1..=8).contains(&words) && text.chars().count() <= 60).then(|| text.to_string())
@@ -142,12 +159,24 @@ fn name_like(text: &str) -> Option<String> {
 /// without a trailing "newsletter".
 fn name_from(capture: &str) -> Option<String> {
     const STOP: [&str; 9] = [
-        "unsubscribe", "all", "inc", "llc", "ltd", "update", "manage", "view", "privacy",
+        "unsubscribe",
+        "all",
+        "inc",
+        "llc",
+        "ltd",
+        "update",
+        "manage",
+        "view",
+        "privacy",
     ];
     let mut words: Vec<&str> = Vec::new();
     for word in capture.split_whitespace() {
-        let bare = word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-        if STOP.contains(&bare.as_str()) || bare.chars().next().is_some_and(|c| c.is_ascii_digit()) && !words.is_empty() {
+        let bare = word
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if STOP.contains(&bare.as_str())
+            || bare.chars().next().is_some_and(|c| c.is_ascii_digit()) && !words.is_empty()
+        {
             break;
         }
         words.push(word);
@@ -155,10 +184,12 @@ fn name_from(capture: &str) -> Option<String> {
             break;
         }
     }
-    while words
-        .last()
-        .is_some_and(|w| matches!(w.to_lowercase().as_str(), "newsletter" | "updates" | "emails" | "the" | "and" | "of"))
-    {
+    while words.last().is_some_and(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "newsletter" | "updates" | "emails" | "the" | "and" | "of"
+        )
+    }) {
         words.pop();
     }
     let name = words.join(" ");
@@ -187,23 +218,51 @@ mod tests {
     #[test]
     fn formulas_at_the_top() {
         for (line, want) in [
-            ("Welcome to another issue of Garden Notes! This week, bulbs.", "Garden Notes"),
-            ("Welcome to the twelfth issue in 2024 of Harbour Ledger, the weekly letter", "Harbour Ledger"),
-            ("Hello and welcome to another issue of *Quill Weekly*!", "Quill Weekly"),
-            ("Kiln Notes is a weekly newsletter about pottery.", "Kiln Notes"),
+            (
+                "Welcome to another issue of Garden Notes! This week, bulbs.",
+                "Garden Notes",
+            ),
+            (
+                "Welcome to the twelfth issue in 2024 of Harbour Ledger, the weekly letter",
+                "Harbour Ledger",
+            ),
+            (
+                "Hello and welcome to another issue of *Quill Weekly*!",
+                "Quill Weekly",
+            ),
+            (
+                "Kiln Notes is a weekly newsletter about pottery.",
+                "Kiln Notes",
+            ),
         ] {
-            assert_eq!(said_in_text(&[story(&[line])]).as_deref(), Some(want), "{line}");
+            assert_eq!(
+                said_in_text(&[story(&[line])]).as_deref(),
+                Some(want),
+                "{line}"
+            );
         }
-        assert_eq!(said_in_text(&[story(&["Welcome to the spring issue."])]), None);
+        assert_eq!(
+            said_in_text(&[story(&["Welcome to the spring issue."])]),
+            None
+        );
     }
 
     #[test]
     fn formulas_at_the_foot() {
         for (line, want) in [
-            ("You received this because you subscribed to Orchard Weekly newsletter.", "Orchard Weekly"),
+            (
+                "You received this because you subscribed to Orchard Weekly newsletter.",
+                "Orchard Weekly",
+            ),
             ("You signed up for emails from Lantern", "Lantern"),
-            ("© 2023 Tide Pool Press Unsubscribe 12 Harbour Road", "Tide Pool Press"),
-            ("Copyright © 2021 Field Notes. All rights reserved.", "Field Notes"),
+            (
+                "© 2023 Tide Pool Press Unsubscribe 12 Harbour Road",
+                "Tide Pool Press",
+            ),
+            (
+                "Copyright © 2021 Field Notes. All rights reserved.",
+                "Field Notes",
+            ),
         ] {
             let stories = [story(&["Body text of the story."]), story(&[line])];
             assert_eq!(said_in_text(&stories).as_deref(), Some(want), "{line}");

@@ -23,7 +23,12 @@ fn cut_of(nodes: Vec<Node>, hints: Hints) -> Cut {
 fn stories(cut: &Cut) -> Vec<(String, Option<String>)> {
     cut.stories
         .iter()
-        .map(|s| (s.title.clone().unwrap_or_else(|| "-".into()), s.group.clone()))
+        .map(|s| {
+            (
+                s.title.clone().unwrap_or_else(|| "-".into()),
+                s.group.clone(),
+            )
+        })
         .collect()
 }
 
@@ -34,7 +39,14 @@ fn titles(cut: &Cut) -> Vec<String> {
 #[test]
 fn the_innermost_heading_that_owns_text_is_a_story() {
     let cut = cut_of(
-        vec![h(2, "News"), p("a"), h(3, "Election"), p("b"), h(2, "Notes"), p("c")],
+        vec![
+            h(2, "News"),
+            p("a"),
+            h(3, "Election"),
+            p("b"),
+            h(2, "Notes"),
+            p("c"),
+        ],
         Hints::default(),
     );
     assert_eq!(titles(&cut), ["News", "Election", "Notes"]);
@@ -68,7 +80,11 @@ fn a_heading_with_no_text_above_others_is_their_group() {
         ]
     );
     // The group's words are not in any story's text twice.
-    assert!(cut.stories.iter().all(|s| s.pieces.iter().all(|p| p.text != "Community")));
+    assert!(
+        cut.stories
+            .iter()
+            .all(|s| s.pieces.iter().all(|p| p.text != "Community"))
+    );
 }
 
 #[test]
@@ -89,7 +105,12 @@ fn smaller_heads_inside_an_article_under_a_kicker_stay_in_it() {
     assert_eq!(titles(&cut), ["Trial begins", "Tour of headlines"]);
     let first = &cut.stories[0];
     assert_eq!(first.group.as_deref(), Some("AUTO"));
-    assert!(first.pieces.iter().any(|p| p.kind == PieceKind::SubHeading && p.text == "A long road"));
+    assert!(
+        first
+            .pieces
+            .iter()
+            .any(|p| p.kind == PieceKind::SubHeading && p.text == "A long road")
+    );
 }
 
 #[test]
@@ -116,7 +137,11 @@ fn title_subtitle_and_masthead_are_the_preamble() {
     assert_eq!(titles(&cut), ["-", "One", "Two"]);
     assert_eq!(cut.title.as_deref(), Some("The Endgame"));
     assert_eq!(cut.masthead.as_deref(), Some("Harbour"));
-    let preamble: Vec<&str> = cut.stories[0].pieces.iter().map(|p| p.text.as_str()).collect();
+    let preamble: Vec<&str> = cut.stories[0]
+        .pieces
+        .iter()
+        .map(|p| p.text.as_str())
+        .collect();
     assert_eq!(preamble, ["nav", "What happens next?", "by Ann"]);
 }
 
@@ -202,8 +227,15 @@ fn a_jobs_board_is_one_story_and_a_poll_is_footer() {
         Hints::default(),
     );
     assert_eq!(titles(&cut), ["Ports reopen", "Cranes arrive", "💻 Jobs"]);
-    let board: Vec<&str> = cut.stories[2].pieces.iter().map(|p| p.text.as_str()).collect();
-    assert_eq!(board, ["Engineer at Dock Co", "apply", "Find a job", "free"]);
+    let board: Vec<&str> = cut.stories[2]
+        .pieces
+        .iter()
+        .map(|p| p.text.as_str())
+        .collect();
+    assert_eq!(
+        board,
+        ["Engineer at Dock Co", "apply", "Find a job", "free"]
+    );
 
     let cut = cut_of(
         vec![
@@ -223,7 +255,14 @@ fn a_jobs_board_is_one_story_and_a_poll_is_footer() {
 #[test]
 fn rule_lines_separate_untitled_stories() {
     let cut = cut_of(
-        vec![p("intro"), Node::Break, p("second"), Node::Break, h(2, "Titled"), p("third")],
+        vec![
+            p("intro"),
+            Node::Break,
+            p("second"),
+            Node::Break,
+            h(2, "Titled"),
+            p("third"),
+        ],
         Hints::default(),
     );
     let opened: Vec<&Opened> = cut.stories.iter().map(|s| &s.opened_by).collect();
@@ -232,7 +271,10 @@ fn rule_lines_separate_untitled_stories() {
         [
             &Opened::Preamble,
             &Opened::Break,
-            &Opened::Heading { cue: Cue::Tag, level: 2 }
+            &Opened::Heading {
+                cue: Cue::Tag,
+                level: 2
+            }
         ]
     );
 }
