@@ -50,21 +50,21 @@ fn draw(c: &mut Criterion) {
     group.warm_up_time(Duration::from_millis(500));
     group.measurement_time(Duration::from_secs(3));
 
-    assert_eq!(app.focus, Focus::Issues);
+    assert_eq!(app.focus(), Focus::Issues);
     group.bench_function("issue_list", |b| b.iter(|| frame(&app)));
 
     apply(&mut app, vec![Action::Bottom]);
     group.bench_function("issue_list_at_end", |b| b.iter(|| frame(&app)));
 
     apply(&mut app, vec![Action::Top, Action::Open, Action::Open]);
-    assert_eq!(app.focus, Focus::Story, "a story is open");
+    assert_eq!(app.focus(), Focus::Story, "a story is open");
     group.bench_function("story_open", |b| b.iter(|| frame(&app)));
 
     apply(&mut app, vec![Action::Escape, Action::FocusFilter]);
     apply(&mut app, typed("tencent"));
     apply(&mut app, vec![Action::FilterSubmit]);
-    assert!(app.filtering() && app.focus == Focus::Sections);
-    assert!(!app.results.is_empty(), "tencent finds stories");
+    assert!(app.filtering() && app.focus() == Focus::Sections);
+    assert!(!app.results().is_empty(), "tencent finds stories");
     group.bench_function("filter_results", |b| b.iter(|| frame(&app)));
 
     // A key typed into the filter bar until its frame is drawn (the query
@@ -72,7 +72,7 @@ fn draw(c: &mut Criterion) {
     // timed key is undone untimed, so every sample starts from the same query.
     apply(&mut app, vec![Action::Escape, Action::FocusFilter]);
     apply(&mut app, typed("tencen"));
-    assert_eq!(app.focus, Focus::Filter);
+    assert_eq!(app.focus(), Focus::Filter);
     group.bench_function("keystroke_to_frame (tencen+t)", |b| {
         b.iter_custom(|iters| {
             let mut spent = Duration::ZERO;
@@ -81,7 +81,7 @@ fn draw(c: &mut Criterion) {
                 update(&mut app, Action::FilterInput('t'));
                 frame(&app);
                 spent += start.elapsed();
-                update(&mut app, Action::FilterBackspace);
+                update(&mut app, Action::FilterEdit(nlread::app::Edit::Backspace));
             }
             spent
         })
@@ -92,7 +92,7 @@ fn draw(c: &mut Criterion) {
             let mut spent = Duration::ZERO;
             for _ in 0..iters {
                 let start = Instant::now();
-                update(&mut app, Action::FilterBackspace);
+                update(&mut app, Action::FilterEdit(nlread::app::Edit::Backspace));
                 frame(&app);
                 spent += start.elapsed();
                 update(&mut app, Action::FilterInput('t'));

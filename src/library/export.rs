@@ -181,6 +181,8 @@ mod tests {
                 date: Some("2024-01-02".into()),
                 author: None,
                 sections: vec![section],
+                url: None,
+                guid: None,
             }],
             errors: vec![SourceError {
                 source: "b.txt".into(),

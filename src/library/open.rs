@@ -27,18 +27,21 @@ pub struct Options {
     pub folders: Vec<PathBuf>,
     /// The order of the issue list.
     pub sort: super::SortOrder,
+    /// Told how far the load has got (the reader shows it).
+    pub progress: super::Progress,
 }
 
 /// The paths named on the command line or, with none, the library folders
 /// of `options`; the issues in `options.sort` order.
 pub fn open(paths: &[PathBuf], options: &Options) -> Opened {
+    let progress = &options.progress;
+    let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
     let mut opened = if !paths.is_empty() {
-        open_paths(paths)
+        open_paths_with(paths, progress)
     } else if options.folders.is_empty() {
-        load_default()
+        load_default_with(library_dir().as_deref(), home.as_deref(), progress)
     } else {
-        let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
-        load_folders_from(&options.folders, home.as_deref())
+        load_folders_with(&options.folders, home.as_deref(), progress)
     };
     if options.sort != super::SortOrder::Date {
         super::sort_issues_by(&mut opened.library.issues, options.sort);
@@ -48,7 +51,11 @@ pub fn open(paths: &[PathBuf], options: &Options) -> Opened {
 
 /// The paths named on the command line, see [`super::load_paths`].
 pub fn open_paths(paths: &[PathBuf]) -> Opened {
-    let library = super::load_paths_cached(paths, super::cache_dir().as_deref());
+    open_paths_with(paths, &super::Progress::default())
+}
+
+fn open_paths_with(paths: &[PathBuf], progress: &super::Progress) -> Opened {
+    let library = super::load_paths_with(paths, super::cache_dir().as_deref(), progress);
     let from = match paths {
         [one] => one.display().to_string(),
         many => count(many.len(), "path"),
@@ -67,6 +74,19 @@ pub fn library_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "nlread").map(|p| p.data_dir().join("library"))
 }
 
+/// Creates the default library folder when the reader will open it (no
+/// paths named, no folders configured), so that it can be watched from the
+/// start rather than once the load that creates it has run.
+pub fn ensure_library_dir(paths: &[PathBuf], options: &Options) -> std::io::Result<()> {
+    if !paths.is_empty() || !options.folders.is_empty() {
+        return Ok(());
+    }
+    match library_dir() {
+        Some(dir) => std::fs::create_dir_all(dir),
+        None => Ok(()),
+    }
+}
+
 /// The default library: the [`library_dir`], created if missing.
 pub fn load_default() -> Opened {
     let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
@@ -76,6 +96,14 @@ pub fn load_default() -> Opened {
 /// [`load_default`] with the folder and the home directory (used only to
 /// show paths as `~/...`) given, so it can be tested.
 pub fn load_default_from(dir: Option<&Path>, home: Option<&Path>) -> Opened {
+    load_default_with(dir, home, &super::Progress::default())
+}
+
+fn load_default_with(
+    dir: Option<&Path>,
+    home: Option<&Path>,
+    progress: &super::Progress,
+) -> Opened {
     let Some(dir) = dir else {
         return samples(
             None,
@@ -96,7 +124,7 @@ pub fn load_default_from(dir: Option<&Path>, home: Option<&Path>) -> Opened {
         };
         return samples(Some(&shown), Library::default(), vec![warning]);
     }
-    folders(&[dir.to_path_buf()], vec![shown], Vec::new())
+    folders(&[dir.to_path_buf()], vec![shown], Vec::new(), progress)
 }
 
 /// The library folders of the config file (home used only to show paths as
@@ -104,6 +132,10 @@ pub fn load_default_from(dir: Option<&Path>, home: Option<&Path>) -> Opened {
 /// does not exist is a warning (likely a typo in the config), and the others
 /// are still read.
 pub fn load_folders_from(dirs: &[PathBuf], home: Option<&Path>) -> Opened {
+    load_folders_with(dirs, home, &super::Progress::default())
+}
+
+fn load_folders_with(dirs: &[PathBuf], home: Option<&Path>, progress: &super::Progress) -> Opened {
     let mut found = Vec::new();
     let mut shown = Vec::new();
     let mut warnings = Vec::new();
@@ -119,16 +151,21 @@ pub fn load_folders_from(dirs: &[PathBuf], home: Option<&Path>) -> Opened {
             });
         }
     }
-    folders(&found, shown, warnings)
+    folders(&found, shown, warnings, progress)
 }
 
 /// The issues of the library folders `dirs` (shown as `shown`), or the
 /// samples while they hold none.
-fn folders(dirs: &[PathBuf], shown: Vec<String>, warnings: Vec<SourceError>) -> Opened {
+fn folders(
+    dirs: &[PathBuf],
+    shown: Vec<String>,
+    warnings: Vec<SourceError>,
+    progress: &super::Progress,
+) -> Opened {
     let library = if dirs.is_empty() {
         Library::default()
     } else {
-        super::load_folders_cached(dirs, super::cache_dir().as_deref())
+        super::load_folders_cached(dirs, super::cache_dir().as_deref(), progress)
     };
     let place = match shown.as_slice() {
         [one] => one.clone(),

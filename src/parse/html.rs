@@ -74,6 +74,8 @@ pub fn parse(html: &str, source: &str) -> Issue {
         date,
         author: meta.author,
         sections,
+        url: None,
+        guid: None,
     };
     super::limits::cap(&mut issue, source);
     issue

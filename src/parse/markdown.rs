@@ -76,6 +76,8 @@ pub fn parse(text: &str, source: &str) -> Issue {
         date: front.date.or(header_date),
         author: front.author.or(header_author),
         sections,
+        url: None,
+        guid: None,
     };
     super::limits::cap(&mut issue, source);
     issue

@@ -56,6 +56,8 @@ pub fn parse(text: &str, source: &str) -> Issue {
         date: header.date,
         author: header.author,
         sections,
+        url: None,
+        guid: None,
     };
     super::limits::cap(&mut issue, source);
     issue
