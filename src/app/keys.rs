@@ -404,14 +404,14 @@ pub const TABLE: &[Entry] = &[
         Action::ShowMessages,
         "show_messages",
         &["!"],
-        "messages: files that could not be read, other problems",
+        "messages: files that could not be read, problems with the config or the state",
         &[],
     ),
     bound(
         Action::ToggleHelp,
         "toggle_help",
         &["?"],
-        "this help (any key closes it)",
+        "this help (j k scroll it, any other key closes it)",
         &[(PANES, "help")],
     ),
     bound(
@@ -453,8 +453,8 @@ pub const TABLE: &[Entry] = &[
         &[(BAR, "Up older")],
     ),
     fixed(
-        &["Left", "Right", "Home", "End", "Ctrl-A", "Ctrl-E"],
-        "in the filter: move the caret",
+        &["Left", "Right", "Home", "End"],
+        "in the filter: move the caret (Ctrl-A, Ctrl-E: to either end)",
         &[],
     ),
     fixed(

@@ -250,7 +250,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 /// column (cut when a binding is very long), what they do wrapped beside.
 pub fn help_lines(bindings: &Bindings, width: u16, height: u16) -> Vec<(String, String)> {
     const KEYS_MIN: usize = 12;
-    const KEYS_MAX: usize = 24;
+    const KEYS_MAX: usize = 28;
     let inner = usize::from(panes::overlay(width, height).inner().width);
     let rows = keys::help_rows(bindings);
     let keys_w = rows

@@ -25,6 +25,8 @@ pub struct StoryView {
     matched: Option<(LayoutKey, Vec<String>)>,
     /// The match last gone to (an index into `matches`).
     current: Option<usize>,
+    /// How many layouts were made, to show the cache at work.
+    layouts: u64,
 }
 
 impl StoryView {
@@ -35,6 +37,12 @@ impl StoryView {
 
     pub fn scroll(&self) -> usize {
         self.scroll
+    }
+
+    /// How many times a story was laid out (for tests and benchmarks: a
+    /// key that only scrolls lays nothing out).
+    pub fn layouts(&self) -> u64 {
+        self.layouts
     }
 
     /// Lines with a filter match, in order.
@@ -77,7 +85,10 @@ impl StoryView {
             Some((issue, issue.sections.get(s)?))
         });
         (self.lines, self.header) = match found {
-            Some((issue, section)) => story::layout_in(issue, section, width),
+            Some((issue, section)) => {
+                self.layouts += 1;
+                story::layout_in(issue, section, width)
+            }
             None => (Vec::new(), 0),
         };
         self.matches.clear();

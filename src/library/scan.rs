@@ -485,3 +485,39 @@ fn cut_at_boundary(bytes: &mut Vec<u8>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: &str, guid: Option<&str>) -> Issue {
+        Issue {
+            id: id.into(),
+            source: format!("{id}.xml"),
+            newsletter: None,
+            title: id.into(),
+            date: None,
+            author: None,
+            sections: Vec::new(),
+            url: None,
+            guid: guid.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn copies_of_one_item_are_kept_once_from_the_newest_file() {
+        let issues = vec![
+            (item("old-ferry", Some("feed#ferry")), 10),
+            (item("old-market", Some("feed#market")), 10),
+            (item("no-guid", None), 10),
+            (item("new-ferry", Some("feed#ferry")), 20),
+            (item("new-market-repeat", Some("feed#market")), 10),
+            (item("also-no-guid", None), 20),
+        ];
+        let kept: Vec<String> = newest_copies(issues).into_iter().map(|i| i.id).collect();
+        // The newer file's ferry; the first market of two equally new
+        // copies (a feed lists the newest first); issues without a GUID
+        // are never merged.
+        assert_eq!(kept, ["old-market", "no-guid", "new-ferry", "also-no-guid"]);
+    }
+}

@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod fixture;
+mod flows;
+mod keys;
 mod links;
 mod reading;
 mod search;
