@@ -9,5 +9,6 @@ mod tmux;
 #[path = "../../benches/support/generate.rs"]
 mod generate;
 
+mod flows;
 mod reader;
 mod state;
