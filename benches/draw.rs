@@ -3,6 +3,7 @@
 //! frame is drawn (`update` + `draw`, the 16 ms budget). The search a key asks
 //! for runs on the reader's worker, so the timed keystroke only asks for it;
 //! the setup steps run it inline (`update_now`) to reach each screen.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/fixture.rs"]
 mod fixture;

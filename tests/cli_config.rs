@@ -1,6 +1,7 @@
 //! `nlread config` and the config file seen from outside: the built binary
 //! with HOME and XDG folders in a tempdir, so the user's own config is
 //! never read.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

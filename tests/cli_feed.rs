@@ -1,6 +1,7 @@
 //! `nlread export` on feed and Markdown fixtures through the built binary:
 //! one issue per feed item with its sections in order, and a broken feed
 //! beside a good one reported in "errors" with exit status 1.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
