@@ -104,5 +104,68 @@ fn draw(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, draw);
+/// One story of one paragraph just under 8 MiB (the most an issue's text
+/// may hold), as the plain-text parser reads it.
+fn huge_story() -> nlread::model::Library {
+    let words: String = (0..(8 * 1024 * 1024 - 4096) / 8)
+        .map(|i| format!("w{:06} ", i % 1_000_000))
+        .collect();
+    let text = format!("Huge Letter\nMay 6, 2024\n\n# One paragraph\n\n{words}\n");
+    nlread::model::Library {
+        issues: nlread::parse::parse_bytes(text.as_bytes(), "huge.txt").expect("parses"),
+        errors: Vec::new(),
+    }
+}
+
+/// A key in a story of one 8 MB paragraph until its frame is drawn: the
+/// layout is made once (the first frame) and every key after reuses it.
+fn huge_paragraph(c: &mut Criterion) {
+    let mut app = App::new(huge_story(), "bench".to_string());
+    apply(
+        &mut app,
+        vec![
+            Action::Resize {
+                width: WIDTH,
+                height: HEIGHT,
+            },
+            Action::Open,
+        ],
+    );
+    let start = Instant::now();
+    update(&mut app, Action::Open);
+    let laid_out = start.elapsed();
+    assert_eq!(app.focus(), Focus::Story);
+    println!(
+        "story of one 8 MB paragraph: {} lines, laid out once in {laid_out:?}",
+        app.story_lines().len()
+    );
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test backend");
+    let mut group = c.benchmark_group("story_8mb_paragraph_120x35");
+    group.sample_size(50);
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(3));
+    for (name, forward, back) in [
+        ("key_to_frame (j)", Action::Down, Action::Up),
+        ("key_to_frame (Space)", Action::PageDown, Action::PageUp),
+        ("key_to_frame (G)", Action::Bottom, Action::Top),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let mut spent = Duration::ZERO;
+                for _ in 0..iters {
+                    let start = Instant::now();
+                    update(&mut app, forward.clone());
+                    terminal.draw(|f| nlread::ui::draw(f, &app)).expect("draw");
+                    spent += start.elapsed();
+                    update(&mut app, back.clone());
+                }
+                spent
+            })
+        });
+    }
+    group.finish();
+    assert_eq!(app.story_view().layouts(), 1, "keys reused the layout");
+}
+
+criterion_group!(benches, draw, huge_paragraph);
 criterion_main!(benches);

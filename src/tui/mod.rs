@@ -345,9 +345,13 @@ fn suspend(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
     ratatui::try_restore()?;
     crossterm::execute!(std::io::stdout(), crossterm::cursor::Show)?;
     signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
-    crossterm::terminal::enable_raw_mode()?;
-    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
-    terminal.clear()
+    // A new Terminal rather than `clear()`, which asks the terminal where its
+    // cursor is and would read an answer the key thread is reading.
+    *terminal = enter()?;
+    crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )
 }
 
 #[cfg(not(unix))]

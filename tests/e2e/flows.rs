@@ -461,3 +461,78 @@ fn a_story_of_one_8_mb_paragraph_answers_keys_at_once_and_idles_at_no_cpu() {
     assert!(used <= 2, "an idle reader used {used} ticks in 5 s");
     quit(&tmux, &status);
 }
+
+/// A cold start on a library of many files: the status line counts the
+/// files read, and issues are listed before the last one is read.
+#[test]
+fn a_cold_start_shows_progress_and_fills_the_list_as_issues_arrive() {
+    const ISSUES: usize = 3_000;
+    let Some(mut tmux) = Tmux::start("progress") else {
+        return;
+    };
+    let home = tempfile::tempdir().expect("tempdir");
+    let library = home.path().join("library");
+    crate::generate::write_library(&library, ISSUES, 7).expect("library written");
+    let (command, status) = command(home.path(), &quote(&library));
+    tmux.new_session(120, 35, &command);
+    let total = format!("of {ISSUES} files…");
+    let screen = tmux.wait_until(
+        "issues listed while files are still read",
+        Duration::from_secs(120),
+        Duration::from_millis(20),
+        |s| {
+            s.contains(&total)
+                && s.lines()
+                    .next()
+                    .is_some_and(|top| top.contains("┌ Issues ") && !top.contains("Issues 3000"))
+        },
+    );
+    assert!(screen.contains("Reading "), "{screen}");
+    tmux.wait_until(
+        "the whole library",
+        Duration::from_secs(120),
+        Duration::from_millis(100),
+        |s| s.contains("Issues 3000") && !s.contains(&total),
+    );
+    quit(&tmux, &status);
+}
+
+/// Ctrl-Z gives the terminal back to the shell; `fg` brings the reader
+/// back, redrawn whole.
+#[test]
+fn ctrl_z_suspends_and_fg_resumes() {
+    let Some(mut tmux) = Tmux::start("suspend") else {
+        return;
+    };
+    let home = tempfile::tempdir().expect("tempdir");
+    let issue = home.path().join("gazette.txt");
+    fs::write(&issue, GAZETTE).expect("issue");
+    // (bash writes the stopped job's status, 148, at once: not looked at.)
+    let (command, _) = command(home.path(), &quote(&issue));
+    // An interactive shell with job control, as a user has.
+    tmux.new_session(120, 35, "env PS1='READY$ ' bash --norc --noprofile -i");
+    tmux.wait_for("READY$");
+    tmux.type_text(&command);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Tides turn early");
+    tmux.keys(&["C-z"]);
+    let screen = tmux.wait_until("the shell again", TIMEOUT, Duration::from_millis(50), |s| {
+        s.contains("Stopped") && !s.contains("┌ Issues")
+    });
+    assert!(!tmux.alternate_on(), "{screen}");
+    tmux.type_text("fg");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("┌ Issues");
+    assert!(screen.contains("Tides turn early"), "{screen}");
+    // Keys work again: the reader reads them, not a stale reader.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Enter read");
+    tmux.keys(&["q"]);
+    tmux.wait_until(
+        "the shell after the reader",
+        TIMEOUT,
+        Duration::from_millis(50),
+        |s| !s.contains("┌ Issues") && s.trim_end().ends_with("READY$"),
+    );
+    assert!(!tmux.alternate_on());
+}

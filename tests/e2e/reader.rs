@@ -138,7 +138,7 @@ fn filter_bar(screen: &str) -> Option<&str> {
 /// Typing into a 10,000-issue (~110,000-story) library: every letter must
 /// be on the screen within `LETTER_DEADLINE` however long its search takes,
 /// and the results must arrive. Needs the release binary and ~15 s:
-/// `cargo test --release --test e2e_tmux -- --ignored --nocapture`.
+/// `cargo test --release --test e2e -- --ignored --nocapture`.
 #[test]
 #[ignore = "big library: run with --release -- --ignored"]
 fn typing_into_a_big_library_draws_every_letter_at_once() {
