@@ -112,12 +112,12 @@ fn no_path_and_an_empty_home_show_the_bundled_samples() {
     tmux.new_session(120, 35, &command);
 
     // Both ends of the frame: a capture can land between the panes and the
-    // status line of one draw.
+    // status line of one draw. The welcome comes first.
     let screen = tmux.wait_until(
-        "Orbit Desk and the status line",
+        "the welcome and the status line",
         TIMEOUT,
         Duration::from_millis(50),
-        |s| s.contains("Orbit Desk") && s.contains("sample issues"),
+        |s| s.contains("Welcome to nlread") && s.contains("sample issues"),
     );
     assert!(screen.contains("Issues 3"), "{screen}");
     assert!(screen.contains("sample issues"), "{screen}");
