@@ -29,8 +29,13 @@ pub fn update(app: &mut App, action: Action) -> Effect {
         }
         Action::Loaded(loaded) => app.load(*loaded),
         Action::Status(status) => {
-            if let Status::Said(said) = &status {
-                app.problems.push(Problem::State(said.clone()));
+            // What the state file's thread says is kept for the messages.
+            match &status {
+                Status::Said(said) => app.problems.push(Problem::State(said.clone())),
+                Status::SaverStopped => app
+                    .problems
+                    .push(Problem::State(messages::SAVER_STOPPED.to_string())),
+                _ => {}
             }
             app.status = Some(status);
             Effect::None

@@ -74,7 +74,7 @@ pub enum Ended {
 
 /// How long the first frame waits for the library: one that loads faster
 /// (or turns out to hold nothing) never flashes a "Loading…" screen.
-const FIRST_FRAME: Duration = Duration::from_millis(150);
+const FIRST_FRAME: Duration = Duration::from_millis(100);
 
 /// Runs the reader, drawing a "Loading…" frame (with progress) while `load`
 /// (which returns the library and its origin, telling its progress

@@ -356,6 +356,33 @@ fn the_issue_list_counts_issues_and_left_stories_in_a_column() {
 }
 
 #[test]
+fn at_120x35_the_issue_s_whole_title_newsletter_date_and_author_are_on_screen() {
+    let mut library = fixture::library();
+    let title = "Tencent's big week: a new chip plant, a game licence and three regulators asking questions";
+    library.issues[0].title = title.into();
+    library.issues[0].author = Some("Bethany Allen-Ebrahimian".into());
+    let app = app_on(library, 120, 35);
+    let rows = screen(&app);
+    // The story pane: what is right of the second list.
+    let story: Vec<String> = rows
+        .iter()
+        .map(|r| r.chars().skip(66).collect::<String>())
+        .collect();
+    let text = story.join(" ");
+    let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    // Wrapped, every word of them is there.
+    for word in words(title).into_iter().chain(words(
+        "Morning Brief · 2024-03-04 · Bethany Allen-Ebrahimian",
+    )) {
+        assert!(
+            text.contains(&word),
+            "{word:?} not in the story pane:\n{}",
+            story.join("\n")
+        );
+    }
+}
+
+#[test]
 fn an_empty_query_shows_no_match_count() {
     let mut app = app_at(120, 35);
     apply(&mut app, &[Action::FocusFilter]);
