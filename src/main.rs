@@ -22,7 +22,7 @@ fn after_help() -> String {
         "\
 With no PATH, nlread opens your library folder (e.g. ~/.local/share/nlread/library),
 or the bundled sample issues while that folder is empty.
-A file named like a command (\"export\", \"add\", \"list\", \"search\", \"config\") is
+A file named like a command (\"export\", \"add\", \"list\", \"search\", \"explain\", \"config\") is
 opened as ./export, ./list and so on.
 Set NO_COLOR to read without colours.
 Keys, colours, library folders and more: nlread config --default."
@@ -92,6 +92,20 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = nlread::cli::search::DEFAULT_LIMIT)]
         limit: usize,
     },
+    /// Show how each issue was cut into stories, and why
+    ///
+    /// For each story: its title, its group and the rule that opened it
+    /// (a heading, a numbered line, a digest's message ...). Your config's
+    /// [[split]] rules apply, and the one used is named. Exit status: 0 when
+    /// every file was read, 1 when some could not be, 2 when none could.
+    Explain {
+        /// Files to explain (a folder: every file in it)
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Also list every heading that opened no story, and why
+        #[arg(long)]
+        all: bool,
+    },
     /// Show nlread's config file: where it is, the defaults, its problems
     Config(ConfigArgs),
 }
@@ -124,6 +138,10 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Config(args)) => Ok(config_command(&args)),
+        Some(Command::Explain { paths, all }) => {
+            let loaded = loaded_reporting();
+            Ok(cli::explain::run(&paths, &loaded.config.split, all).into())
+        }
         Some(Command::Export { paths }) => export(&paths, &file::load()),
         Some(Command::Add { paths, dry_run }) => {
             let loaded = loaded_reporting();
@@ -201,6 +219,7 @@ fn library_options(loaded: &file::Loaded) -> library::Options {
     library::Options {
         folders: file::library_folders(&loaded.config, file::home().as_deref(), config_dir),
         sort: loaded.config.sort,
+        split: loaded.config.split.clone(),
         progress: library::Progress::default(),
     }
 }

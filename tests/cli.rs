@@ -324,3 +324,83 @@ fn help_and_version_exit_zero() {
     let text = String::from_utf8_lossy(&version.stdout);
     assert!(text.contains(env!("CARGO_PKG_VERSION")), "{text}");
 }
+
+/// A digest with a category label above its stories: the label is each
+/// story's `group` in the export, null where there is none.
+const GROUPED: &str = "# Tinker Weekly\n\nHello.\n\n## From the community\n\n### Official\n\nThe club opens its new workshop.\n\n### Blogs\n\nA post on soldering irons.\n\n## Jobs board\n\nNo openings this week.\n";
+
+#[test]
+fn export_gives_each_story_its_group() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("tinker.md");
+    fs::write(&path, GROUPED).unwrap();
+    let (json, output) = export(home.path(), &[&path]);
+    assert!(output.status.success());
+    let sections = items(&json["issues"][0]["sections"]);
+    let pairs: Vec<(&str, Value)> = sections
+        .iter()
+        .map(|s| (s["title"].as_str().unwrap(), s["group"].clone()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("Intro", Value::Null),
+            ("Official", Value::from("From the community")),
+            ("Blogs", Value::from("From the community")),
+            ("Jobs board", Value::Null),
+        ]
+    );
+}
+
+#[test]
+fn explain_says_what_opened_each_story_and_why_headings_did_not() {
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("tinker.md");
+    fs::write(&path, GROUPED).unwrap();
+    let out = nlread(home.path())
+        .args(["explain", &path_str(&path)])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(said.contains("  issue: Tinker Weekly\n"), "{said}");
+    assert!(
+        said.contains("  2. Official  [group: From the community]  (6 words)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("opened by a marked-up heading (level 3) that owns text"),
+        "{said}"
+    );
+    assert!(
+        said.contains("opened by text before the first story (preamble)"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("headings that opened no story"),
+        "only with --all: {said}"
+    );
+
+    let out = nlread(home.path())
+        .args(["explain", "--all", &path_str(&path)])
+        .output()
+        .unwrap();
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        said.contains("\"Tinker Weekly\" (a marked-up heading, level 1): the issue's title"),
+        "{said}"
+    );
+    assert!(said.contains("\"From the community\" (a marked-up heading, level 2): a label with no text of its own above other headings: a group"), "{said}");
+
+    // A file that cannot be read is named on stderr with exit 2.
+    let out = nlread(home.path())
+        .args(["explain", &path_str(&home.path().join("missing.md"))])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.md"));
+}

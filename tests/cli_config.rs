@@ -255,3 +255,103 @@ fn config_check_names_a_library_folder_that_does_not_exist() {
     assert!(out.status.success(), "{}", text(&out.stdout));
     assert!(text(&out.stdout).ends_with("no problems\n"));
 }
+
+/// The titles of the first issue of an export.
+fn section_titles(json: &Value) -> Vec<String> {
+    json["issues"][0]["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .map(|s| s["title"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+const PIER_RULE: &str = "[[split]]\nnewsletter = \"Pier Notes\"\nheading = '^(▶ |Advertise with us$)'\ndrop = [\"Advertise with us\"]\n";
+
+#[test]
+fn a_split_rule_fixes_a_newsletter_the_general_rules_cut_wrong() {
+    // Pier Notes marks each story with "▶ " on a line glued to its text:
+    // the general rules see one paragraph per story and no headings.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/pier-notes.txt");
+    let fixture = fixture.to_str().expect("utf-8 path");
+    let home = tempfile::tempdir().expect("tempdir");
+    let out = run(home.path(), &["export", fixture]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(section_titles(&json).len(), 1, "{json}");
+
+    // Four lines of config: stories start at "▶ ", the ad is left out.
+    write_config(home.path(), PIER_RULE);
+    let out = run(home.path(), &["export", fixture]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        section_titles(&json),
+        [
+            "Intro",
+            "▶ Storm shutters go up on the east pier",
+            "▶ The night ferry keeps its timetable",
+            "▶ Lighthouse tours return in April",
+            "▶ A new bench for the fishermen's memorial",
+        ]
+    );
+    let all = json.to_string();
+    assert!(
+        !all.contains("eleven thousand readers"),
+        "the ad is dropped"
+    );
+    assert!(
+        all.contains("Crews asked for a later start"),
+        "story text stays"
+    );
+
+    let out = run(home.path(), &["explain", "--all", fixture]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("your rule: newsletter = \"Pier Notes\""),
+        "{said}"
+    );
+    assert!(
+        said.contains("opened by your per-newsletter rule"),
+        "{said}"
+    );
+    assert!(
+        said.contains("\"Advertise with us\" (your per-newsletter rule, level 1): dropped"),
+        "{said}"
+    );
+    let out = run(home.path(), &["config", "--check"]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}
+
+#[test]
+fn config_check_names_each_broken_split_rule() {
+    let home = tempfile::tempdir().expect("tempdir");
+    write_config(
+        home.path(),
+        "[[split]]\nnewsletter = \"A\"\nheading = '(unclosed'\n\n\
+         [[split]]\nlevel = 2\n\n\
+         [[split]]\nfiles = \"*.txt\"\nlevel = 9\n\n\
+         [[split]]\nsender = \"news@example.org\"\nheadings = '^x'\nlead_ins = true\n",
+    );
+    let out = run(home.path(), &["config", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stdout);
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(lines.len(), 4, "{said}");
+    assert!(
+        lines[0].contains("config.toml:3:11: split.heading: not a valid pattern"),
+        "{said}"
+    );
+    assert!(
+        lines[1].contains("config.toml:5:1: split: this rule names no newsletter, sender or files"),
+        "{said}"
+    );
+    assert!(lines[2].contains("config.toml:10:9: split.level: expected a heading level from 1 to 6, found the number 9"), "{said}");
+    assert!(
+        lines[3].contains(
+            "config.toml:14:1: split.headings: unknown setting, ignored; did you mean heading?"
+        ),
+        "{said}"
+    );
+}

@@ -86,11 +86,12 @@ fn markdown_exports_its_stories_and_links() {
         [
             "Intro",
             "Cheap sensors are getting good",
+            "How they were tested",
             "Soldering, step by step",
             "Reader question"
         ]
     );
-    let links = &issues[0]["sections"][1]["links"];
+    let links = &issues[0]["sections"][2]["links"];
     assert_eq!(links[0]["text"], "small server");
     assert_eq!(links[0]["url"], "https://example.org/logger");
 }

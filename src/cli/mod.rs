@@ -1,4 +1,5 @@
-//! The library commands of the `nlread` binary: `add`, `list` and `search`.
+//! The library commands of the `nlread` binary: `add`, `list`, `search` and
+//! `explain`.
 //!
 //! Each command has a `run` that does its I/O (opens the library, loads the
 //! reading state, takes stdout) and returns the exit status, and a `write_*`
@@ -11,6 +12,7 @@
 //! those only when stdout is a terminal.
 
 pub mod add;
+pub mod explain;
 pub mod list;
 pub mod search;
 

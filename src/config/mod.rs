@@ -10,6 +10,7 @@
 //! [`DEFAULT_TOML`], compiled in from `assets/config.toml`.
 
 pub mod file;
+mod split;
 
 use std::str::FromStr;
 
@@ -38,6 +39,8 @@ pub struct Config {
     /// The preset's colours with the config's own on top.
     pub palette: Palette,
     pub keys: Bindings,
+    /// Per-newsletter split rules (`[[split]]`).
+    pub split: crate::parse::SplitRules,
 }
 
 impl Default for Config {
@@ -50,6 +53,7 @@ impl Default for Config {
             preset: Preset::Dark,
             palette: Palette::dark(),
             keys: Bindings::default(),
+            split: crate::parse::SplitRules::default(),
         }
     }
 }
@@ -241,7 +245,7 @@ impl Parser {
     }
 
     fn root(&mut self, root: &DeTable<'_>) {
-        const SECTIONS: &[&str] = &["library", "reading", "panes", "theme", "keys"];
+        const SECTIONS: &[&str] = &["library", "reading", "panes", "theme", "keys", "split"];
         for (k, v) in root.iter() {
             let name = k.get_ref().as_ref();
             let at = k.span().start;
@@ -251,6 +255,7 @@ impl Parser {
                 "panes" => self.panes(v),
                 "theme" => self.theme(v),
                 "keys" => self.keys(v),
+                "split" => self.split(v),
                 _ => self.unknown(at, name, SECTIONS, "section"),
             }
         }

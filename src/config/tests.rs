@@ -370,3 +370,53 @@ fn diagnostics_without_a_place_render_without_one() {
     };
     assert_eq!(d.render("c.toml"), "c.toml: could not be read");
 }
+
+#[test]
+fn split_rules_are_read_in_order() {
+    let (config, diags) = parse(
+        "[[split]]\nnewsletter = \"Harbour Ledger\"\nheading = '^\\d+\\) '\ndrop = [\"Advertise\"]\n\n\
+         [[split]]\nfiles = \"*/digests/*.txt\"\nlevel = 2\nlead_ins = true\n",
+    );
+    assert_eq!(diags, vec![]);
+    let rules = &config.split.rules;
+    assert_eq!(rules.len(), 2);
+    assert_eq!(rules[0].newsletter.as_deref(), Some("Harbour Ledger"));
+    assert_eq!(
+        rules[0].heading.as_ref().map(|r| r.as_str()),
+        Some("^\\d+\\) ")
+    );
+    assert_eq!(rules[0].drop, ["Advertise"]);
+    assert_eq!(rules[1].level, Some(2));
+    assert!(rules[1].lead_ins);
+    assert!(
+        rules[1]
+            .files
+            .as_ref()
+            .is_some_and(|g| g.is_match("home/digests/a.txt"))
+    );
+}
+
+#[test]
+fn a_broken_split_rule_is_left_out_and_the_others_kept() {
+    let (config, diags) = places(
+        "[[split]]\nnewsletter = \"A\"\nlevel = \"two\"\n\n[[split]]\nnewsletter = \"B\"\nlevel = 3\n\nsplit = 4\n",
+    );
+    assert_eq!(config.split.rules.len(), 1);
+    assert_eq!(config.split.rules[0].newsletter.as_deref(), Some("B"));
+    assert_eq!(diags[0], (3, 9, "split.level".to_string()));
+    assert_eq!(diags.len(), 2, "{diags:?}");
+}
+
+#[test]
+fn the_shipped_split_example_is_valid() {
+    // The commented [[split]] example, uncommented, reads without a problem.
+    let example: String = DEFAULT_TOML
+        .lines()
+        .skip_while(|l| *l != "# [[split]]")
+        .map(|l| format!("{}\n", l.trim_start_matches('#').trim_start()))
+        .collect();
+    assert!(example.contains("heading = '^▶ '"), "{example}");
+    let (config, diags) = parse(&example);
+    assert_eq!(diags, vec![]);
+    assert_eq!(config.split.rules.len(), 2);
+}

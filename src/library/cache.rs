@@ -20,7 +20,7 @@ use crate::model::{Issue, Link, Section};
 
 const MAGIC: &[u8; 8] = b"NLRCACHE";
 /// Bump whenever the encoding or the parser's output changes.
-const VERSION: u32 = 7;
+const VERSION: u32 = 8;
 /// Loads with fewer files than this are quick to parse and not cached.
 pub(crate) const MIN_FILES: usize = 64;
 
@@ -67,11 +67,17 @@ pub(crate) struct Cache {
 impl Cache {
     /// The cache for `roots` in `dir`; empty when there is none yet or it
     /// cannot be trusted.
-    pub(crate) fn open(dir: &Path, roots: &[PathBuf]) -> Cache {
+    /// The cache of these roots parsed under these split rules (their
+    /// [`crate::parse::SplitRules::fingerprint`]): other rules cut other
+    /// stories, so they have a cache of their own.
+    pub(crate) fn open(dir: &Path, roots: &[PathBuf], rules: &str) -> Cache {
         let mut key: Vec<&[u8]> = Vec::new();
         let names: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
         for name in &names {
             key.push(name.as_bytes());
+        }
+        if !rules.is_empty() {
+            key.push(rules.as_bytes());
         }
         let file = dir.join(format!("parsed-{}.bin", crate::parse::stable_id(&key)));
         let entries = fs::File::open(&file)
@@ -245,6 +251,7 @@ impl Writer {
         self.u64(issue.sections.len() as u64);
         for section in &issue.sections {
             self.str(&section.id);
+            self.opt(section.group.as_deref());
             self.str(&section.title);
             self.u64(section.words as u64);
             let (body, spans) = section.raw_parts();
@@ -342,6 +349,7 @@ impl<R: Read> Reader<R> {
         let mut sections = Vec::with_capacity(count);
         for _ in 0..count {
             let id = self.string()?;
+            let group = self.opt()?;
             let title = self.string()?;
             let words = usize::try_from(self.u64()?).ok()?;
             let body = self.string()?;
@@ -365,7 +373,7 @@ impl<R: Read> Reader<R> {
                 });
             }
             let section = Section::from_raw_parts(id, title, words, body, spans)?;
-            sections.push(section.with_links(links));
+            sections.push(section.with_links(links).in_group(group));
         }
         Some(Issue {
             id,
@@ -440,11 +448,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let issues = sample();
         let roots = [PathBuf::from("/lib")];
-        let mut cache = Cache::open(dir.path(), &roots);
+        let mut cache = Cache::open(dir.path(), &roots, "");
         cache.mark_stale();
         cache.save(&[(PathBuf::from("/lib/a.txt"), stamp(), &issues)]);
 
-        let mut cache = Cache::open(dir.path(), &roots);
+        let mut cache = Cache::open(dir.path(), &roots, "");
         let newer = Stamp {
             modified_ns: 1,
             ..stamp()
@@ -454,14 +462,14 @@ mod tests {
                 .take(Path::new("/lib/a.txt"), newer, "a.txt")
                 .is_none()
         );
-        let mut cache = Cache::open(dir.path(), &roots);
+        let mut cache = Cache::open(dir.path(), &roots, "");
         let got = cache
             .take(Path::new("/lib/a.txt"), stamp(), "lib/a.txt")
             .unwrap();
         assert_eq!(got[0].source, "lib/a.txt");
         assert_eq!(got[0].sections, issues[0].sections);
         // Other roots have their own cache.
-        let mut other = Cache::open(dir.path(), &[PathBuf::from("/elsewhere")]);
+        let mut other = Cache::open(dir.path(), &[PathBuf::from("/elsewhere")], "");
         assert!(
             other
                 .take(Path::new("/lib/a.txt"), stamp(), "a.txt")
@@ -473,10 +481,10 @@ mod tests {
     fn a_corrupt_cache_file_is_ignored() {
         let dir = tempfile::tempdir().unwrap();
         let roots = [PathBuf::from("/lib")];
-        let cache = Cache::open(dir.path(), &roots);
+        let cache = Cache::open(dir.path(), &roots, "");
         let file = cache.file.clone().unwrap();
         fs::write(&file, b"NLRCACHE garbage").unwrap();
-        let mut cache = Cache::open(dir.path(), &roots);
+        let mut cache = Cache::open(dir.path(), &roots, "");
         assert!(
             cache
                 .take(Path::new("/lib/a.txt"), stamp(), "a.txt")

@@ -35,6 +35,8 @@ pub struct ExportIssue<'a> {
 pub struct ExportSection<'a> {
     pub id: &'a str,
     pub title: &'a str,
+    /// The label the story sits under, null when none.
+    pub group: Option<&'a str>,
     /// [`Section::text`]: all blocks as plain text, labels and markers included.
     pub text: SectionText<'a>,
     pub words: usize,
@@ -111,6 +113,7 @@ impl<'a> ExportSection<'a> {
         ExportSection {
             id: &section.id,
             title: &section.title,
+            group: section.group.as_deref(),
             text: SectionText(section),
             words: section.words,
             blocks: SectionBlocks(section),

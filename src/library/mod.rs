@@ -17,7 +17,7 @@ pub mod watch;
 use std::path::{Path, PathBuf};
 
 use crate::model::{Issue, Library, SourceError};
-use crate::parse::ParseError;
+use crate::parse::{ParseError, SplitRules};
 
 pub use open::{
     Opened, Options, ensure_library_dir, library_dir, load_default, load_default_from,
@@ -79,20 +79,27 @@ pub fn load_paths(paths: &[PathBuf]) -> Library {
 /// `cache_dir` (and refreshing it) when the paths hold enough files for
 /// parsing to take a while.
 pub fn load_paths_cached(paths: &[PathBuf], cache_dir: Option<&Path>) -> Library {
-    load_paths_with(paths, cache_dir, &Progress::default())
+    load_paths_with(paths, cache_dir, &SplitRules::default())
 }
 
-/// [`load_paths_cached`], telling `progress` how far it got.
-pub(crate) fn load_paths_with(
+/// [`load_paths_cached`] with the config's per-newsletter split rules.
+pub fn load_paths_with(paths: &[PathBuf], cache_dir: Option<&Path>, rules: &SplitRules) -> Library {
+    load_paths_reporting(paths, cache_dir, rules, &Progress::default())
+}
+
+/// [`load_paths_with`], telling `progress` how far it got.
+pub(crate) fn load_paths_reporting(
     paths: &[PathBuf],
     cache_dir: Option<&Path>,
+    rules: &SplitRules,
     progress: &Progress,
 ) -> Library {
-    let mut loader = scan::Loader::default();
+    let mut loader = scan::Loader::with_rules(rules.clone());
+    loader.progress = progress.clone();
     for path in paths {
         loader.add_named(path);
     }
-    finish_cached(loader, paths, cache_dir, progress)
+    finish_cached(loader, paths, cache_dir)
 }
 
 /// Every file in the library folders `dirs`; unlike a named folder, an
@@ -100,13 +107,15 @@ pub(crate) fn load_paths_with(
 pub(crate) fn load_folders_cached(
     dirs: &[PathBuf],
     cache_dir: Option<&Path>,
+    rules: &SplitRules,
     progress: &Progress,
 ) -> Library {
-    let mut loader = scan::Loader::default();
+    let mut loader = scan::Loader::with_rules(rules.clone());
+    loader.progress = progress.clone();
     for dir in dirs {
         loader.add_dir(dir);
     }
-    finish_cached(loader, dirs, cache_dir, progress)
+    finish_cached(loader, dirs, cache_dir)
 }
 
 /// Told how far a load has got, by the threads reading the files: files
@@ -147,12 +156,7 @@ impl PartialEq for Progress {
 
 impl Eq for Progress {}
 
-fn finish_cached(
-    loader: scan::Loader,
-    paths: &[PathBuf],
-    cache_dir: Option<&Path>,
-    progress: &Progress,
-) -> Library {
+fn finish_cached(loader: scan::Loader, paths: &[PathBuf], cache_dir: Option<&Path>) -> Library {
     let cache = cache_dir
         .filter(|_| loader.files() >= cache::MIN_FILES)
         .map(|dir| {
@@ -160,9 +164,9 @@ fn finish_cached(
                 .iter()
                 .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
                 .collect();
-            cache::Cache::open(dir, &roots)
+            cache::Cache::open(dir, &roots, &loader.rules.fingerprint())
         });
-    loader.finish(cache, progress)
+    loader.finish(cache)
 }
 
 /// The folder for nlread's parsed-library caches (e.g. `~/.cache/nlread`).

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::seeds::bundled;
 use crate::model::{Library, SourceError};
+use crate::parse::SplitRules;
 
 /// A loaded library with the sentence that says where it came from (for the
 /// status line) and problems that are not about any one issue.
@@ -27,6 +28,8 @@ pub struct Options {
     pub folders: Vec<PathBuf>,
     /// The order of the issue list.
     pub sort: super::SortOrder,
+    /// Per-newsletter split rules (`[[split]]`).
+    pub split: SplitRules,
     /// Told how far the load has got (the reader shows it).
     pub progress: super::Progress,
 }
@@ -34,14 +37,16 @@ pub struct Options {
 /// The paths named on the command line or, with none, the library folders
 /// of `options`; the issues in `options.sort` order.
 pub fn open(paths: &[PathBuf], options: &Options) -> Opened {
+    let rules = &options.split;
     let progress = &options.progress;
-    let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
     let mut opened = if !paths.is_empty() {
-        open_paths_with(paths, progress)
+        open_paths_with(paths, rules, progress)
     } else if options.folders.is_empty() {
-        load_default_with(library_dir().as_deref(), home.as_deref(), progress)
+        let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+        load_default_with(library_dir().as_deref(), home.as_deref(), rules, progress)
     } else {
-        load_folders_with(&options.folders, home.as_deref(), progress)
+        let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+        load_folders_with(&options.folders, home.as_deref(), rules, progress)
     };
     if options.sort != super::SortOrder::Date {
         super::sort_issues_by(&mut opened.library.issues, options.sort);
@@ -51,11 +56,12 @@ pub fn open(paths: &[PathBuf], options: &Options) -> Opened {
 
 /// The paths named on the command line, see [`super::load_paths`].
 pub fn open_paths(paths: &[PathBuf]) -> Opened {
-    open_paths_with(paths, &super::Progress::default())
+    open_paths_with(paths, &SplitRules::default(), &super::Progress::default())
 }
 
-fn open_paths_with(paths: &[PathBuf], progress: &super::Progress) -> Opened {
-    let library = super::load_paths_with(paths, super::cache_dir().as_deref(), progress);
+fn open_paths_with(paths: &[PathBuf], rules: &SplitRules, progress: &super::Progress) -> Opened {
+    let library =
+        super::load_paths_reporting(paths, super::cache_dir().as_deref(), rules, progress);
     let from = match paths {
         [one] => one.display().to_string(),
         many => count(many.len(), "path"),
@@ -96,12 +102,18 @@ pub fn load_default() -> Opened {
 /// [`load_default`] with the folder and the home directory (used only to
 /// show paths as `~/...`) given, so it can be tested.
 pub fn load_default_from(dir: Option<&Path>, home: Option<&Path>) -> Opened {
-    load_default_with(dir, home, &super::Progress::default())
+    load_default_with(
+        dir,
+        home,
+        &SplitRules::default(),
+        &super::Progress::default(),
+    )
 }
 
 fn load_default_with(
     dir: Option<&Path>,
     home: Option<&Path>,
+    rules: &SplitRules,
     progress: &super::Progress,
 ) -> Opened {
     let Some(dir) = dir else {
@@ -124,7 +136,13 @@ fn load_default_with(
         };
         return samples(Some(&shown), Library::default(), vec![warning]);
     }
-    folders(&[dir.to_path_buf()], vec![shown], Vec::new(), progress)
+    folders(
+        &[dir.to_path_buf()],
+        vec![shown],
+        Vec::new(),
+        rules,
+        progress,
+    )
 }
 
 /// The library folders of the config file (home used only to show paths as
@@ -132,10 +150,20 @@ fn load_default_with(
 /// does not exist is a warning (likely a typo in the config), and the others
 /// are still read.
 pub fn load_folders_from(dirs: &[PathBuf], home: Option<&Path>) -> Opened {
-    load_folders_with(dirs, home, &super::Progress::default())
+    load_folders_with(
+        dirs,
+        home,
+        &SplitRules::default(),
+        &super::Progress::default(),
+    )
 }
 
-fn load_folders_with(dirs: &[PathBuf], home: Option<&Path>, progress: &super::Progress) -> Opened {
+fn load_folders_with(
+    dirs: &[PathBuf],
+    home: Option<&Path>,
+    rules: &SplitRules,
+    progress: &super::Progress,
+) -> Opened {
     let mut found = Vec::new();
     let mut shown = Vec::new();
     let mut warnings = Vec::new();
@@ -151,7 +179,7 @@ fn load_folders_with(dirs: &[PathBuf], home: Option<&Path>, progress: &super::Pr
             });
         }
     }
-    folders(&found, shown, warnings, progress)
+    folders(&found, shown, warnings, rules, progress)
 }
 
 /// The issues of the library folders `dirs` (shown as `shown`), or the
@@ -160,12 +188,13 @@ fn folders(
     dirs: &[PathBuf],
     shown: Vec<String>,
     warnings: Vec<SourceError>,
+    rules: &SplitRules,
     progress: &super::Progress,
 ) -> Opened {
     let library = if dirs.is_empty() {
         Library::default()
     } else {
-        super::load_folders_cached(dirs, super::cache_dir().as_deref(), progress)
+        super::load_folders_cached(dirs, super::cache_dir().as_deref(), rules, progress)
     };
     let place = match shown.as_slice() {
         [one] => one.clone(),

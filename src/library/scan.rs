@@ -14,7 +14,7 @@ use super::cache::{Cache, Stamp};
 use super::{LoadError, Progress, sort_issues, source_error};
 use crate::model::{Issue, Library, SourceError};
 use crate::parse::email::{self, MboxReader};
-use crate::parse::{Format, ParseError, limits, parse_bytes, sniff};
+use crate::parse::{Format, ParseError, SplitRules, limits, parse_bytes_with, sniff};
 
 /// Collects the files to read and per-source errors as paths are added.
 #[derive(Default)]
@@ -27,6 +27,10 @@ pub(crate) struct Loader {
     /// Folders the user named, with the jobs and walk errors they gave: one
     /// that yields nothing to read is reported once the files are parsed.
     named_dirs: Vec<NamedDir>,
+    /// The config's per-newsletter split rules.
+    pub(crate) rules: SplitRules,
+    /// Told of every file as it is read.
+    pub(crate) progress: Progress,
 }
 
 struct NamedDir {
@@ -56,6 +60,14 @@ enum Outcome {
 }
 
 impl Loader {
+    /// A loader that parses with the config's per-newsletter split rules.
+    pub(crate) fn with_rules(rules: SplitRules) -> Loader {
+        Loader {
+            rules,
+            ..Loader::default()
+        }
+    }
+
     /// A path the user named: a file is always reported when it fails, a
     /// folder with nothing to read in it is reported too.
     pub(crate) fn add_named(&mut self, path: &Path) {
@@ -176,7 +188,7 @@ impl Loader {
     /// modification time match an entry of `cache` are taken from it, and the
     /// cache is rewritten when anything was parsed afresh or has gone.
     /// `progress` hears of every file as it is read (cached ones first).
-    pub(crate) fn finish(self, mut cache: Option<Cache>, progress: &Progress) -> Library {
+    pub(crate) fn finish(self, mut cache: Option<Cache>) -> Library {
         let total = self.jobs.len();
         let mut outcomes: Vec<Option<Outcome>> = self
             .jobs
@@ -194,7 +206,7 @@ impl Loader {
         for outcome in outcomes.iter().flatten() {
             cached += 1;
             if let Outcome::Issues(issues, _) = outcome {
-                progress.report(cached, total, issues);
+                self.progress.report(cached, total, issues);
             }
         }
         let todo: Vec<usize> = (0..self.jobs.len())
@@ -208,9 +220,12 @@ impl Loader {
         let counter = Counter {
             done: AtomicUsize::new(cached),
             total,
-            progress,
+            progress: &self.progress,
         };
-        for (i, outcome) in todo.iter().zip(run_jobs(&self.jobs, &todo, &counter)) {
+        for (i, outcome) in todo
+            .iter()
+            .zip(run_jobs(&self.jobs, &todo, &self.rules, &counter))
+        {
             outcomes[*i] = Some(outcome);
         }
         let outcomes: Vec<Outcome> = outcomes
@@ -308,7 +323,7 @@ struct Counter<'a> {
 
 /// Runs the jobs numbered in `todo` on up to one thread per core; outcomes
 /// come back in the order of `todo`.
-fn run_jobs(jobs: &[Job], todo: &[usize], counter: &Counter) -> Vec<Outcome> {
+fn run_jobs(jobs: &[Job], todo: &[usize], rules: &SplitRules, counter: &Counter) -> Vec<Outcome> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(todo.len().div_ceil(16))
@@ -321,7 +336,7 @@ fn run_jobs(jobs: &[Job], todo: &[usize], counter: &Counter) -> Vec<Outcome> {
             let Some(&i) = todo.get(n) else {
                 return done;
             };
-            let outcome = load_job(&jobs[i]);
+            let outcome = load_job(&jobs[i], rules);
             let read = counter.done.fetch_add(1, Ordering::Relaxed) + 1;
             let issues = match &outcome {
                 Outcome::Issues(issues, _) => issues.as_slice(),
@@ -354,19 +369,19 @@ fn run_jobs(jobs: &[Job], todo: &[usize], counter: &Counter) -> Vec<Outcome> {
         .collect()
 }
 
-fn load_job(job: &Job) -> Outcome {
+fn load_job(job: &Job, rules: &SplitRules) -> Outcome {
     let source = job.path.display().to_string();
     let (bytes, cut_at) = match read_source(&job.path, &source, !job.maildir) {
         Ok(Contents::Whole(bytes, cut_at)) => (bytes, cut_at),
-        Ok(Contents::Mbox(rest)) => return load_mbox(rest, &source),
+        Ok(Contents::Mbox(rest)) => return load_mbox(rest, &source, rules),
         Err(err) => return Outcome::Failed(err),
     };
     let parsed = if job.maildir {
-        email::parse(&bytes, &source)
-            .map(|issue| vec![issue])
+        email::explain(&bytes, &source, rules)
+            .map(|built| vec![built.issue])
             .map_err(ParseError::from)
     } else {
-        parse_bytes(&bytes, &source)
+        parse_bytes_with(&bytes, &source, rules)
     };
     match parsed {
         Ok(mut issues) => {
@@ -384,7 +399,7 @@ fn load_job(job: &Job) -> Outcome {
 /// Streams an mbox of any size: messages are split and parsed as the file
 /// is read, so only one message (and the parsed issues) is ever in memory.
 /// A message that fails becomes an error named `FILE#N`; the rest load.
-fn load_mbox(input: impl Read, source: &str) -> Outcome {
+fn load_mbox(input: impl Read, source: &str, rules: &SplitRules) -> Outcome {
     let mut reader = MboxReader::new(BufReader::with_capacity(1 << 16, input))
         .with_limit(limits::MAX_READ_BYTES);
     let mut issues = Vec::new();
@@ -393,9 +408,9 @@ fn load_mbox(input: impl Read, source: &str) -> Outcome {
     while let Some(message) = reader.next() {
         i += 1;
         let result = match message {
-            Ok(bytes) => {
-                email::parse(&bytes, source).map_err(|e| LoadError::from(ParseError::from(e)))
-            }
+            Ok(bytes) => email::explain(&bytes, source, rules)
+                .map(|built| built.issue)
+                .map_err(|e| LoadError::from(ParseError::from(e))),
             Err(err) => Err(LoadError::from(err)),
         };
         let result = result.map(|mut issue| {

@@ -439,7 +439,7 @@ fn mbox_issues_are_cached_under_the_file_and_failed_messages_are_not() {
     // so its error is still reported).
     let second = load_paths_cached(&roots, Some(&cache));
     assert_eq!(second, fresh);
-    let mut stored = cache::Cache::open(&cache, &[fs::canonicalize(&root).unwrap()]);
+    let mut stored = cache::Cache::open(&cache, &[fs::canonicalize(&root).unwrap()], "");
     let entry = |stored: &mut cache::Cache, name: &str| {
         let path = fs::canonicalize(root.join(name)).unwrap();
         let stamp = cache::Stamp::of(&fs::metadata(&path).unwrap());

@@ -146,6 +146,9 @@ pub struct Section {
     spans: Vec<Span>,
     /// The story's links, in reading order.
     pub links: Vec<Link>,
+    /// The label the story sits under ("Updates from the community" above
+    /// "Official"), when it has one.
+    pub group: Option<String>,
 }
 
 impl Section {
@@ -193,7 +196,14 @@ impl Section {
             body,
             spans,
             links: Vec::new(),
+            group: None,
         }
+    }
+
+    /// The section under this group label.
+    pub fn in_group(mut self, group: Option<String>) -> Section {
+        self.group = group;
+        self
     }
 
     /// The section with these links. A link pointing past its block's text
@@ -333,6 +343,7 @@ impl Section {
             body,
             spans,
             links: Vec::new(),
+            group: None,
         })
     }
 }
@@ -379,6 +390,7 @@ impl std::fmt::Debug for Section {
         f.debug_struct("Section")
             .field("id", &self.id)
             .field("title", &self.title)
+            .field("group", &self.group)
             .field("words", &self.words)
             .field("blocks", &self.blocks().collect::<Vec<_>>())
             .finish()
@@ -388,9 +400,10 @@ impl std::fmt::Debug for Section {
 impl Serialize for Section {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("Section", 5)?;
+        let mut s = serializer.serialize_struct("Section", 6)?;
         s.serialize_field("id", &self.id)?;
         s.serialize_field("title", &self.title)?;
+        s.serialize_field("group", &self.group)?;
         s.serialize_field("blocks", &self.blocks().collect::<Vec<_>>())?;
         s.serialize_field("words", &self.words)?;
         s.serialize_field("links", &self.links)?;
@@ -406,6 +419,8 @@ struct SectionData {
     blocks: Vec<OwnedBlock>,
     #[serde(default)]
     links: Vec<Link>,
+    #[serde(default)]
+    group: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -445,7 +460,8 @@ impl<'de> Deserialize<'de> for Section {
             data.title,
             data.blocks.iter().map(OwnedBlock::as_block),
         )
-        .with_links(data.links))
+        .with_links(data.links)
+        .in_group(data.group))
     }
 }
 

@@ -2,16 +2,19 @@
 //! mbox files -> one issue per message.
 //!
 //! mail-parser decodes the MIME structure, charsets and transfer encodings;
-//! this module picks the body that gives the better structure, hands it to
-//! the plain-text or HTML parser, and fills the issue's metadata from the
-//! headers. The mbox splitter ([`MboxReader`]) works on any `BufRead`, so the
+//! this module picks the body that gives the better structure, takes its
+//! outline from the plain-text or HTML parser (a digest gives one story per
+//! message), and fills the issue's metadata from the headers. The mbox splitter ([`MboxReader`]) works on any `BufRead`, so the
 //! library can stream a mailbox of any size one message at a time.
 
 use std::io::BufRead;
 
 use mail_parser::{Address, HeaderValue, Message, MessageParser, PartType};
 
-use super::stable_id;
+use super::assemble::{Assembled, assemble};
+use super::outline::{Cue, Heading, Hints, Node, Outline};
+use super::rules::SplitRules;
+use super::{html, plain, sectioner, stable_id};
 use crate::model::Issue;
 use crate::text::sanitize;
 
@@ -29,11 +32,18 @@ pub enum EmailError {
 }
 
 /// Parses one email message. `source` is recorded as the issue's origin.
-///
-/// The body is the text/plain part when it is well structured (see
-/// [`well_structured`]), otherwise the HTML part, otherwise whatever text
-/// there is. Title, newsletter, author and date then come from the headers.
 pub fn parse(bytes: &[u8], source: &str) -> Result<Issue, EmailError> {
+    explain(bytes, source, &SplitRules::default()).map(|a| a.issue)
+}
+
+/// Parses one email message and says how it was cut.
+///
+/// The body is the part that carries the structure: the text/plain part
+/// when it has at least as many stories as the HTML part and is well
+/// structured (see [`well_structured`]), otherwise the HTML part. A digest
+/// (messages inside the message) gives one story per message. Title,
+/// newsletter, author and date come from the headers.
+pub fn explain(bytes: &[u8], source: &str, rules: &SplitRules) -> Result<Assembled, EmailError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(EmailError::NotMail);
@@ -47,45 +57,30 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Issue, EmailError> {
     if message.headers().is_empty() {
         return Err(EmailError::NotMail);
     }
-    let mut issue = match choose_body(&message) {
-        Body::Text(text) => super::plain::parse(&text, source),
-        Body::Html(html, text) => {
-            let issue = html_issue(&html, source);
-            match text {
-                Some(text) if issue.sections.iter().all(|s| s.words == 0) => {
-                    super::plain::parse(&text, source)
-                }
-                _ => issue,
-            }
-        }
-        Body::None => return Err(EmailError::NoBody),
+    let mut outline = match digest_outline(&message) {
+        Some(outline) => outline,
+        None => body_outline(&message).ok_or(EmailError::NoBody)?,
     };
-    if issue.sections.iter().all(|s| s.words == 0) {
+    if !outline.has_words() {
         return Err(EmailError::NoBody);
     }
-    // A masthead line the text parser took for a heading leaves an empty story.
-    issue.sections.retain(|s| s.block_count() > 0);
-    apply_headers(&mut issue, &message, bytes);
-    // A huge subject or sender can still push the issue over its cap.
-    super::limits::cap(&mut issue, source);
-    Ok(issue)
+    apply_headers(&mut outline.hints, &message);
+    // The same body under another subject is another issue: hash the message.
+    let id = stable_id(&[bytes]);
+    let mut built = assemble(outline, source, id, rules);
+    if built.issue.sections.iter().all(|s| s.words == 0) {
+        return Err(EmailError::NoBody);
+    }
+    built.issue.url = web_address(&message);
+    built.issue.guid = message
+        .message_id()
+        .map(|id| sanitize(id.trim()))
+        .filter(|id| !id.is_empty());
+    Ok(built)
 }
 
-/// The HTML path: sections, blocks and links from the HTML parser (which
-/// drops hidden preheaders, tracking pixels, style and script).
-fn html_issue(html: &str, source: &str) -> Issue {
-    super::html::parse(html, source)
-}
-
-enum Body {
-    Text(String),
-    /// The HTML, and the text part to fall back on if the HTML shows nothing.
-    Html(String, Option<String>),
-    None,
-}
-
-/// Prefers a well-structured text/plain body, then HTML, then any text.
-fn choose_body(message: &Message<'_>) -> Body {
+/// The outline of the body that carries the structure.
+fn body_outline(message: &Message<'_>) -> Option<Outline> {
     let texts: Vec<&str> = message
         .text_bodies()
         .filter_map(|part| match &part.body {
@@ -102,15 +97,92 @@ fn choose_body(message: &Message<'_>) -> Body {
         .collect();
     let text = texts.join("\n\n");
     let html = htmls.join("\n");
-    let has_text = text.split_whitespace().next().is_some();
-    let has_html = !html.trim().is_empty();
-    if has_text && (!has_html || well_structured(&text)) {
-        Body::Text(text)
-    } else if has_html {
-        Body::Html(html, has_text.then_some(text))
-    } else {
-        Body::None
+    let text_outline = (text.split_whitespace().next().is_some()).then(|| plain::outline(&text).0);
+    let html_outline = (!html.trim().is_empty())
+        .then(|| html::outline(&html).0)
+        .filter(Outline::has_words);
+    match (text_outline, html_outline) {
+        (Some(text_outline), Some(html_outline)) => {
+            let text_stories = story_count(&text_outline);
+            let html_stories = story_count(&html_outline);
+            if text_stories > html_stories
+                || (text_stories == html_stories && well_structured(&text))
+            {
+                Some(text_outline)
+            } else {
+                Some(html_outline)
+            }
+        }
+        (Some(one), None) | (None, Some(one)) => Some(one),
+        (None, None) => None,
     }
+}
+
+/// How many stories an outline would give: how much structure a body has.
+fn story_count(outline: &Outline) -> usize {
+    sectioner::cut(outline.clone(), None)
+        .stories
+        .iter()
+        .filter(|s| s.title.is_some())
+        .count()
+}
+
+/// A digest (MIME `multipart/digest`, or any message holding two messages
+/// or more): one story per message, titled by its Subject; the digest's
+/// own text parts (masthead, table of contents, footer) stay around them.
+fn digest_outline(message: &Message<'_>) -> Option<Outline> {
+    let inner = message
+        .parts
+        .iter()
+        .filter(|p| matches!(p.body, PartType::Message(_)))
+        .count();
+    if inner < 2 {
+        return None;
+    }
+    let mut outline = Outline::default();
+    for (i, part) in message.parts.iter().enumerate() {
+        match &part.body {
+            PartType::Message(m) => {
+                let subject = m
+                    .subject()
+                    .map(clean)
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| "(no subject)".to_string());
+                outline
+                    .nodes
+                    .push(Node::Heading(Heading::new(1, subject, Cue::Message)));
+                if let Some(body) = body_outline(m) {
+                    outline.nodes.extend(body.nodes);
+                }
+            }
+            // The root's own text parts (not those inside the messages,
+            // which mail-parser lists among the root's parts too).
+            PartType::Text(text) if is_own_part(message, i) => {
+                let (body, _) = plain::outline(text);
+                if outline.hints.newsletter.is_none() {
+                    outline.hints.newsletter = body.hints.newsletter;
+                }
+                outline.nodes.extend(body.nodes);
+            }
+            _ => {}
+        }
+    }
+    Some(outline)
+}
+
+/// Whether part `i` belongs to the root message, not to a message inside it.
+fn is_own_part(message: &Message<'_>, i: usize) -> bool {
+    let i = u32::try_from(i).unwrap_or(u32::MAX);
+    message.text_body.contains(&i)
+        || message.attachments.contains(&i)
+        || message
+            .parts
+            .iter()
+            .any(|p| matches!(&p.body, PartType::Multipart(children) if children.contains(&i)))
+}
+
+fn clean(s: &str) -> String {
+    sanitize(s).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The rule for "a well-structured text/plain": at least three paragraphs
@@ -146,48 +218,53 @@ fn is_browser_notice(para: &str) -> bool {
     notice && para.split_whitespace().count() <= 30
 }
 
-/// Title, newsletter, author, date and ids from the headers.
-fn apply_headers(issue: &mut Issue, message: &Message<'_>, raw: &[u8]) {
+/// Title, newsletter, author, date and sender from the headers: what the
+/// message says beats what its body guessed.
+fn apply_headers(hints: &mut Hints, message: &Message<'_>) {
     let clean = |s: &str| {
-        let s = sanitize(s);
-        let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let s = clean(s);
         (!s.is_empty()).then_some(s)
     };
     if let Some(subject) = message.subject().and_then(clean) {
-        // Story titles stay as the body's parser gave them: one equal to
-        // the body's title may be a real heading, not a stand-in.
-        issue.title = subject;
+        hints.title = Some(subject);
     }
     let from = message.from().and_then(Address::first);
     let from_name = from.and_then(|a| a.name()).and_then(clean);
     let from_addr = from.and_then(|a| a.address()).and_then(clean);
-    let list_name = list_id_phrase(message.list_id()).and_then(|s| clean(&s));
-    if let Some(newsletter) = from_name.clone().or(list_name) {
-        issue.newsletter = Some(newsletter);
+    let list_id = list_id_phrase(message.list_id()).and_then(|s| clean(&s));
+    // Substack and others send as "Author from Newsletter".
+    let (author, publication) = match from_name.as_deref().and_then(|n| n.split_once(" from ")) {
+        Some((author, publication))
+            if !author.trim().is_empty() && !publication.trim().is_empty() =>
+        {
+            (
+                Some(author.trim().to_string()),
+                Some(publication.trim().to_string()),
+            )
+        }
+        _ => (from_name.clone(), from_name.clone()),
+    };
+    if let Some(newsletter) = publication.or(list_id).or(hints.newsletter.take()) {
+        hints.newsletter = Some(newsletter);
     }
-    if let Some(author) = from_name.or(from_addr) {
-        issue.author = Some(author);
+    if let Some(author) = author.or(from_addr.clone()) {
+        hints.author = Some(author);
     }
+    let list = match message.list_id() {
+        HeaderValue::Text(t) => Some(t.to_string()),
+        _ => None,
+    };
+    hints.sender = [from_addr, list]
+        .into_iter()
+        .flatten()
+        .reduce(|a, b| format!("{a} {b}"))
+        .or(hints.sender.take());
     if let Some(d) = message.date()
         && (1..=12).contains(&d.month)
         && (1..=31).contains(&d.day)
         && d.year > 0
     {
-        issue.date = Some(format!("{:04}-{:02}-{:02}", d.year, d.month, d.day));
-    }
-    issue.url = web_address(message);
-    issue.guid = message
-        .message_id()
-        .map(|id| sanitize(id.trim()))
-        .filter(|id| !id.is_empty());
-    // The same body under another subject is another issue: hash the message.
-    issue.id = stable_id(&[raw]);
-    for (i, section) in issue.sections.iter_mut().enumerate() {
-        section.id = stable_id(&[
-            issue.id.as_bytes(),
-            &i.to_le_bytes(),
-            section.title.as_bytes(),
-        ]);
+        hints.date = Some(format!("{:04}-{:02}-{:02}", d.year, d.month, d.day));
     }
 }
 

@@ -9,12 +9,27 @@
 
 use feed_rs::model::{Entry, Feed, Text};
 
+use super::assemble::{Assembled, assemble};
+use super::outline::{Node, Piece, PieceKind};
+use super::rules::SplitRules;
 use super::{ParseError, html, limits, plain, stable_id};
-use crate::model::{Block, Issue, Section};
+use crate::model::Issue;
 use crate::text::sanitize;
 
 /// Parses one feed file into its items, newest first as the feed lists them.
 pub fn parse(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError> {
+    Ok(explain(bytes, source, &SplitRules::default())?
+        .into_iter()
+        .map(|a| a.issue)
+        .collect())
+}
+
+/// Parses one feed file and says how each item was cut.
+pub fn explain(
+    bytes: &[u8],
+    source: &str,
+    rules: &SplitRules,
+) -> Result<Vec<Assembled>, ParseError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ParseError::Empty);
@@ -46,19 +61,19 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError> {
         .map(clean_text)
         .filter(|t| !t.is_empty());
     let feed_key = feed_key(&feed);
-    let mut issues: Vec<Issue> = feed
+    let mut issues: Vec<Assembled> = feed
         .entries
         .iter()
         .take(limits::MAX_FEED_ITEMS)
-        .map(|entry| item_issue(entry, &feed_key, newsletter.clone(), source))
+        .map(|entry| item_issue(entry, &feed_key, newsletter.clone(), source, rules))
         .collect();
     // An item listed twice (same id, same text) is one issue: ids stay unique.
     let mut seen = std::collections::HashSet::new();
-    issues.retain(|issue| seen.insert(issue.id.clone()));
+    issues.retain(|a| seen.insert(a.issue.id.clone()));
     if feed.entries.len() > limits::MAX_FEED_ITEMS
         && let Some(last) = issues.last_mut()
     {
-        limits::add_note(last, &limits::feed_note(source));
+        limits::add_note(&mut last.issue, &limits::feed_note(source));
     }
     Ok(issues)
 }
@@ -93,7 +108,13 @@ fn feed_key(feed: &Feed) -> String {
         .unwrap_or_default()
 }
 
-fn item_issue(entry: &Entry, feed_key: &str, newsletter: Option<String>, source: &str) -> Issue {
+fn item_issue(
+    entry: &Entry,
+    feed_key: &str,
+    newsletter: Option<String>,
+    source: &str,
+    rules: &SplitRules,
+) -> Assembled {
     // The fullest text first: content (RSS content:encoded, Atom content,
     // JSON content_html/content_text), then the summary/description.
     let (body, is_html) = match (&entry.content, &entry.summary) {
@@ -114,18 +135,53 @@ fn item_issue(entry: &Entry, feed_key: &str, newsletter: Option<String>, source:
         ),
         _ => (String::new(), false),
     };
-    let mut issue = if is_html {
-        html::parse(&body, source)
+    let (mut outline, _) = if is_html {
+        html::outline(&body)
     } else {
-        plain::parse(&body, source)
+        plain::outline(&body)
     };
-
+    if !outline.has_words() {
+        // An item with no text still shows where to read it.
+        outline.nodes = entry
+            .links
+            .first()
+            .map(|l| Node::Block(Piece::new(PieceKind::Paragraph, sanitize(&l.href))))
+            .into_iter()
+            .collect();
+    }
+    let hints = &mut outline.hints;
+    if let Some(title) = entry
+        .title
+        .as_ref()
+        .map(clean_text)
+        .filter(|t| !t.is_empty())
+    {
+        hints.title = Some(title);
+    }
+    if newsletter.is_some() {
+        hints.newsletter = newsletter;
+    }
+    hints.date = entry
+        .published
+        .or(entry.updated)
+        .map(|d| d.format("%Y-%m-%d").to_string());
+    if let Some(author) = entry
+        .authors
+        .iter()
+        .filter_map(|p| p.name.as_deref().or(p.email.as_deref()))
+        .map(clean_line)
+        .find(|n| !n.is_empty())
+    {
+        hints.author = Some(author);
+    }
     // The id as the feed gave it; one feed-rs made up is no GUID.
     let (entry_id, generated) = match entry.id.strip_prefix(GENERATED) {
         Some(made_up) => (made_up, true),
         None => (entry.id.as_str(), false),
     };
     let id = stable_id(&[feed_key.as_bytes(), entry_id.as_bytes(), body.as_bytes()]);
+    let mut built = assemble(outline, source, id, rules);
+    let issue = &mut built.issue;
     let url = item_url(entry);
     // The same item in another copy of the feed: its GUID (within this
     // feed: GUIDs like "1" are common), else its link.
@@ -135,45 +191,17 @@ fn item_issue(entry: &Entry, feed_key: &str, newsletter: Option<String>, source:
         url.clone()
     };
     issue.url = url;
-    if let Some(title) = entry
-        .title
-        .as_ref()
-        .map(clean_text)
-        .filter(|t| !t.is_empty())
-    {
-        issue.title = title;
-    }
-    issue.newsletter = newsletter;
-    issue.date = entry
-        .published
-        .or(entry.updated)
-        .map(|d| d.format("%Y-%m-%d").to_string());
-    issue.author = entry
-        .authors
-        .iter()
-        .filter_map(|p| p.name.as_deref().or(p.email.as_deref()))
-        .map(clean_line)
-        .find(|n| !n.is_empty())
-        .or(issue.author);
-    if body.trim().is_empty() || issue.sections.is_empty() {
-        // An item with no text still shows where to read it.
-        let link = entry.links.first().map(|l| sanitize(&l.href));
-        let blocks: Vec<Block> = link
-            .iter()
-            .map(|url| Block::Paragraph { text: url })
-            .collect();
-        issue.sections = vec![Section::new(String::new(), issue.title.clone(), blocks)];
-    }
     if let [only] = issue.sections.as_mut_slice() {
         // A story without headings is the item itself: name it so.
         only.title = issue.title.clone();
+        only.id = stable_id(&[
+            issue.id.as_bytes(),
+            &0usize.to_le_bytes(),
+            only.title.as_bytes(),
+        ]);
     }
-    for (i, section) in issue.sections.iter_mut().enumerate() {
-        section.id = stable_id(&[id.as_bytes(), &i.to_le_bytes(), section.title.as_bytes()]);
-    }
-    issue.id = id;
-    limits::cap(&mut issue, source);
-    issue
+    limits::cap(issue, source);
+    built
 }
 
 /// A feed or item title as one line: Atom's `type="html"` titles lose their

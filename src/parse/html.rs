@@ -1,91 +1,101 @@
-//! The HTML parser: a saved newsletter page or an email's HTML body -> one [`Issue`].
+//! The HTML parser: a saved newsletter page or an email's HTML body -> an
+//! [`Outline`].
 //!
 //! The document is parsed by html5ever (through `scraper`), which repairs
 //! truncated and tag-soup markup the way a browser would. One walk over the
-//! tree then turns what a reader would see into a flat list of events
-//! (headings, headline-looking lines and blocks with their links); a second
-//! pass groups the events into sections. Nothing hidden reaches the model:
-//! head, style, script and the like, elements hidden by inline style (the
-//! email "preheader"), and tracking pixels are skipped.
+//! tree turns what a reader would see into events (headings and blocks with
+//! their links); each block that looks like a headline (a template's
+//! headline class, capitals set as a kicker, a short bold line, a bold
+//! lead-in before a dash) becomes a heading with that cue, and the shared
+//! sectioner decides the stories. Nothing hidden reaches the model: head,
+//! style, script and the like, elements hidden by inline style (the email
+//! "preheader"), and tracking pixels are skipped.
 //!
 //! Pure: no file system, no terminal. Every stored string goes through
 //! [`sanitize`].
 
-use super::{ParseError, date, decode, stable_id};
-use crate::model::{Block, Issue, Link, Section};
+use super::outline::{Anchor, Cue, Heading, Hints, Node as Item, Outline, Piece, PieceKind};
+use super::{ParseError, date, decode, forward, stable_id};
+use crate::model::Issue;
 use crate::text::sanitize;
 use scraper::{ElementRef, Html, Node};
 
 mod nesting;
 
-/// One HTML document (a saved page or an email's HTML body) -> one Issue:
-/// title from `<title>`/first heading, newsletter from og:site_name (None
-/// otherwise), date from `<time datetime>`/meta if present, sections from
-/// headings, blocks from p/li/blockquote/img alt/figcaption, links kept
-/// ([`Section::with_links`]).
+/// One HTML document (a saved page or an email's HTML body) -> one Issue.
 pub fn parse(html: &str, source: &str) -> Issue {
+    let (outline, id) = outline(html);
+    super::assemble::assemble(outline, source, id, &super::rules::SplitRules::default()).issue
+}
+
+/// The outline of one HTML document, and its content id: title from
+/// `<title>`/og:title, newsletter from og:site_name, date from `<time
+/// datetime>` or meta, and a forwarded message's header when the page is
+/// a forwarded email.
+pub fn outline(html: &str) -> (Outline, String) {
     let html = html.strip_prefix('\u{feff}').unwrap_or(html);
     let flat = nesting::flatten(html);
     let doc = Html::parse_document(flat.as_deref().unwrap_or(html));
     let root = doc.root_element();
     let meta = Meta::read(root);
 
-    let mut walker = Walker::default();
+    let mut walker = Walker::for_page(root);
     walker.walk(root, 0);
     walker.flush();
-    let events = walker.events;
+    let mut nodes = items(walker.events);
+    let forwarded = forward::take_header(&mut nodes);
 
     let id = stable_id(&[html.trim().as_bytes()]);
-    let opens = opener(&events);
-    let first_heading = events.iter().find(|e| opens(e)).map(|e| match e {
-        Event::Heading { text, .. } => text.clone(),
-        Event::Block(f) => f.text.clone(),
-    });
-    let title = meta
-        .title
-        .clone()
-        .or(first_heading)
-        .or_else(|| first_words(&events))
-        .unwrap_or_else(|| super::file_stem(source));
-    let drafts = sectionize(&events, &title);
-    let date = meta.date.clone().or_else(|| {
-        events.iter().take(12).find_map(|e| match e {
-            Event::Block(b) => date::find_date(&b.text),
-            _ => None,
-        })
-    });
-
-    let sections = drafts
-        .into_iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let title = d.title.unwrap_or_else(|| title.clone());
-            let section_id = stable_id(&[id.as_bytes(), &i.to_le_bytes(), title.as_bytes()]);
-            let blocks: Vec<Block<'_>> = d.blocks.iter().map(Draftblock::as_block).collect();
-            Section::new(section_id, title, blocks).with_links(d.links)
-        })
-        .collect();
-
-    let mut issue = Issue {
-        id,
-        source: source.to_string(),
-        newsletter: meta.site_name,
-        title,
-        date,
+    let hints = Hints {
+        name_guess: meta
+            .title
+            .as_deref()
+            .filter(|t| is_name_like(t))
+            .map(str::to_string),
+        title: meta.title.or(forwarded.subject),
+        newsletter: meta.site_name.or(forwarded.from_name),
+        date: meta.date.or(forwarded.date),
         author: meta.author,
-        sections,
-        url: None,
-        guid: None,
+        sender: forwarded.from_address,
     };
-    super::limits::cap(&mut issue, source);
-    issue
+    (Outline { nodes, hints }, id)
 }
 
-/// Bytes of an HTML file -> one Issue. The bytes are decoded as UTF-8 when
-/// they are valid UTF-8, otherwise in the charset the document declares
-/// (`<meta charset>`), falling back to Windows-1252. A document with no
-/// readable text is refused as blank.
+/// A page title short enough to be a name rather than a headline ("Money
+/// Stuff", "Times Top10"): at most four words, not a sentence, not a date.
+fn is_name_like(title: &str) -> bool {
+    let words = title.split_whitespace().count();
+    (1..=4).contains(&words)
+        && !title.trim_end().ends_with(['.', '!', '?', ':'])
+        && title.chars().any(char::is_alphabetic)
+        && date::find_date(title).is_none()
+}
+
+/// The outline nodes of a piece of HTML inside another format (a raw HTML
+/// block in Markdown): its headings and text, no metadata.
+pub fn fragment(html: &str) -> Vec<Item> {
+    let doc = Html::parse_fragment(html);
+    let mut walker = Walker::for_page(doc.root_element());
+    walker.walk(doc.root_element(), 0);
+    walker.flush();
+    items(walker.events)
+}
+
+/// Bytes of an HTML file -> one Issue. A document with no readable text
+/// is refused as blank.
 pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Issue, ParseError> {
+    let text = decode_bytes(bytes)?;
+    let issue = parse(&text, source);
+    if issue.words() == 0 {
+        return Err(ParseError::Blank);
+    }
+    Ok(issue)
+}
+
+/// An HTML file's text: UTF-8 when the bytes are valid UTF-8, otherwise
+/// the charset the document declares (`<meta charset>`), falling back to
+/// Windows-1252.
+pub fn decode_bytes(bytes: &[u8]) -> Result<String, ParseError> {
     let mut text = decode::decode(bytes)?;
     let has_bom = bytes.starts_with(b"\xEF\xBB\xBF")
         || bytes.starts_with(b"\xFF\xFE")
@@ -98,11 +108,7 @@ pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Issue, ParseError> {
     {
         text = encoding.decode_without_bom_handling(bytes).0.into_owned();
     }
-    let issue = parse(&text, source);
-    if issue.words() == 0 {
-        return Err(ParseError::Blank);
-    }
-    Ok(issue)
+    Ok(text)
 }
 
 /// The encoding named by `<meta charset=...>` or `content="...; charset=..."`
@@ -123,6 +129,7 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 #[derive(Debug, Default)]
 struct Meta {
     title: Option<String>,
+    og_title: Option<String>,
     site_name: Option<String>,
     date: Option<String>,
     author: Option<String>,
@@ -149,6 +156,9 @@ impl Meta {
                         "og:site_name" | "application-name" if meta.site_name.is_none() => {
                             meta.site_name = clean_line(content);
                         }
+                        "og:title" | "twitter:title" if meta.og_title.is_none() => {
+                            meta.og_title = clean_line(content);
+                        }
                         "article:published_time" | "date" | "datepublished" | "pubdate"
                             if meta.date.is_none() =>
                         {
@@ -166,6 +176,7 @@ impl Meta {
                 _ => {}
             }
         }
+        meta.title = meta.title.take().or(meta.og_title.take());
         meta
     }
 }
@@ -215,20 +226,43 @@ struct Found {
     text: String,
     /// A bold "Label:" at the start, without its colon; `text` is then the rest.
     label: Option<String>,
-    /// Every character of the text was bold or large, or the element's class
-    /// said headline/title.
-    emphasised: bool,
+    /// How the whole text was styled, when all of it was.
+    style: Style,
+    /// Where a bold run at the start of the text ends, when the text has one.
+    lead_bold_end: Option<usize>,
+    /// Where the first line break falls.
+    first_break: Option<usize>,
     /// (text, url, byte offset in `text` where the link text ends)
     links: Vec<(String, String, usize)>,
 }
 
+/// How a block's whole text is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Plain,
+    /// Bold or large.
+    Emphasised,
+    /// In capitals by style (`text-transform`): a kicker.
+    Kicker,
+    /// Inside an element whose class names a headline or title.
+    HeadlineClass,
+    /// Inside an element whose class names the newsletter's masthead.
+    Masthead,
+    /// Inside a button (a class or role that says so).
+    Button,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Event {
-    /// h1-h6; level 1-3 open sections.
+    /// h1-h6.
     Heading {
         level: u8,
         text: String,
         links: Vec<(String, String)>,
+        cue: Cue,
+        /// A heading after the first inside one `<article>` of a page that
+        /// wraps each story in one: a sub-heading of that story.
+        inner: bool,
     },
     Block(Found),
 }
@@ -237,6 +271,10 @@ enum Event {
 #[derive(Default)]
 struct Walker {
     events: Vec<Event>,
+    /// The page wraps its stories in `<article>` elements (two or more).
+    articles: bool,
+    /// Headings seen so far in each enclosing `<article>`, innermost last.
+    article_headings: Vec<usize>,
     /// Text of the block being gathered; whitespace collapsed as it is
     /// pushed, so it never starts or ends with a space.
     buf: String,
@@ -248,12 +286,24 @@ struct Walker {
     lists: Vec<Option<u32>>,
     /// How many enclosing elements make text bold or large.
     emphasis: usize,
-    /// Some text of the current block was outside any emphasis.
-    plain_text_seen: bool,
-    /// The current block's element has a headline/title class.
+    /// How many enclosing elements have a headline/title class.
     headline_class: usize,
+    /// How many enclosing elements set their text in capitals.
+    kicker: usize,
+    /// Words of the current block: all, and under each kind of styling.
+    words: usize,
+    emphasised_words: usize,
+    headline_words: usize,
+    kicker_words: usize,
+    /// How many enclosing elements are buttons, or name the masthead.
+    button: usize,
+    masthead: usize,
+    button_words: usize,
+    masthead_words: usize,
     /// Where a bold run at the very start of the block ends (for labels).
     lead_bold_end: Option<usize>,
+    /// Where the block's first line break (`<br>`) falls.
+    first_break: Option<usize>,
     bold_depth_at_start: Option<usize>,
     /// Links of the current block.
     links: Vec<(String, String, usize)>,
@@ -279,6 +329,18 @@ const BLOCKS: [&str; 26] = [
 const MAX_DEPTH: usize = 200;
 
 impl Walker {
+    fn for_page(root: ElementRef<'_>) -> Walker {
+        let articles = root
+            .descendent_elements()
+            .filter(|e| e.value().name() == "article")
+            .take(2)
+            .count();
+        Walker {
+            articles: articles >= 2,
+            ..Walker::default()
+        }
+    }
+
     fn walk(&mut self, el: ElementRef<'_>, depth: usize) {
         let v = el.value();
         let name = v.name();
@@ -297,6 +359,9 @@ impl Walker {
                 } else {
                     self.pending_space = true;
                     self.last_was_br = true;
+                    if !self.buf.is_empty() {
+                        self.first_break.get_or_insert(self.buf.len());
+                    }
                 }
                 return;
             }
@@ -343,6 +408,27 @@ impl Walker {
         };
         let emphasis = is_emphasis(el);
         let headline_class = has_headline_class(el);
+        let kicker = is_kicker_style(el);
+        let classes = v
+            .attr("class")
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        let button = v.attr("role") == Some("button")
+            || classes
+                .split_whitespace()
+                .any(|c| c.contains("button") || c == "btn" || c.starts_with("btn-"));
+        let masthead = has_class(
+            &classes,
+            &[
+                "masthead",
+                "main-header",
+                "publication-name",
+                "newsletter-name",
+                "site-title",
+                "brand-name",
+            ],
+        );
+
         if let Some(kind) = block_kind {
             self.flush();
             self.kinds.push(kind);
@@ -365,7 +451,16 @@ impl Walker {
         if headline_class {
             self.headline_class += 1;
         }
-        let is_bold_tag = matches!(name, "b" | "strong");
+        if kicker {
+            self.kicker += 1;
+        }
+        if button {
+            self.button += 1;
+        }
+        if masthead {
+            self.masthead += 1;
+        }
+        let is_bold_tag = matches!(name, "b" | "strong") || emphasis;
         if is_bold_tag && self.buf.is_empty() && self.bold_depth_at_start.is_none() {
             self.bold_depth_at_start = Some(self.kinds.len());
         }
@@ -382,9 +477,15 @@ impl Walker {
         if let Some(url) = link {
             self.open_links.push((url, String::new()));
         }
+        let article = self.articles && name == "article";
+        if article {
+            self.article_headings.push(0);
+        }
 
+        let tiny = tiny_font(el);
         for child in el.children() {
             match child.value() {
+                Node::Text(_) if tiny => {}
                 Node::Text(t) => self.push_text(t),
                 Node::Element(_) => {
                     if let Some(child) = ElementRef::wrap(child) {
@@ -395,6 +496,9 @@ impl Walker {
             }
         }
 
+        if article {
+            self.article_headings.pop();
+        }
         if has_link && let Some((url, text)) = self.open_links.pop() {
             self.close_link(url, text);
         }
@@ -403,6 +507,15 @@ impl Walker {
             && self.lead_bold_end.is_none()
         {
             self.lead_bold_end = Some(self.buf.len());
+        }
+        if kicker {
+            self.kicker -= 1;
+        }
+        if button {
+            self.button -= 1;
+        }
+        if masthead {
+            self.masthead -= 1;
         }
         if headline_class {
             self.headline_class -= 1;
@@ -445,8 +558,21 @@ impl Walker {
         self.pending_space = false;
         self.last_was_br = false;
         self.buf.push_str(word);
-        if self.emphasis == 0 && self.headline_class == 0 {
-            self.plain_text_seen = true;
+        self.words += 1;
+        if self.emphasis > 0 || self.headline_class > 0 || self.kicker > 0 {
+            self.emphasised_words += 1;
+        }
+        if self.headline_class > 0 {
+            self.headline_words += 1;
+        }
+        if self.kicker > 0 {
+            self.kicker_words += 1;
+        }
+        if self.button > 0 {
+            self.button_words += 1;
+        }
+        if self.masthead > 0 {
+            self.masthead_words += 1;
         }
     }
 
@@ -499,17 +625,37 @@ impl Walker {
             kind: Kind::Caption,
             text: alt,
             label: None,
-            emphasised: false,
+            style: Style::Plain,
+            lead_bold_end: None,
+            first_break: None,
             links: Vec::new(),
         }));
     }
 
     fn heading(&mut self, el: ElementRef<'_>, level: u8, depth: usize) {
         self.flush();
+        let cue = match el.value().attr("class").map(str::to_ascii_lowercase) {
+            Some(c)
+                if has_class(
+                    &c,
+                    &["subtitle", "subhead", "subheading", "dek", "standfirst"],
+                ) =>
+            {
+                Cue::Subtitle
+            }
+            Some(c) if has_class(&c, &["title", "post-title", "entry-title"]) => Cue::Title,
+            _ => Cue::Tag,
+        };
+        let inner = self.article_headings.last_mut().is_some_and(|n| {
+            *n += 1;
+            *n > 1
+        });
         let saved_kinds = std::mem::take(&mut self.kinds);
         self.kinds.push(Kind::Paragraph);
+        let tiny = tiny_font(el);
         for child in el.children() {
             match child.value() {
+                Node::Text(_) if tiny => {}
                 Node::Text(t) => self.push_text(t),
                 Node::Element(_) => {
                     if let Some(child) = ElementRef::wrap(child) {
@@ -528,9 +674,15 @@ impl Walker {
             .collect();
         self.reset_block();
         self.kinds = saved_kinds;
-        if !text.is_empty() {
-            self.events.push(Event::Heading { level, text, links });
-        }
+        // An empty heading (one that holds only a picture) still marks where
+        // a block of the page starts.
+        self.events.push(Event::Heading {
+            level,
+            text,
+            links,
+            cue,
+            inner,
+        });
     }
 
     /// Ends the block being gathered and emits it.
@@ -542,7 +694,21 @@ impl Walker {
         let text = std::mem::take(&mut self.buf);
         let mut links = std::mem::take(&mut self.links);
         let kind = self.kinds.last().copied().unwrap_or(Kind::Paragraph);
-        let emphasised = !self.plain_text_seen;
+        let style = if self.words > 0 && self.button_words == self.words {
+            Style::Button
+        } else if self.words > 0 && self.masthead_words == self.words {
+            Style::Masthead
+        } else if self.words == 0 || self.emphasised_words < self.words {
+            Style::Plain
+        } else if self.headline_words == self.words {
+            Style::HeadlineClass
+        } else if self.kicker_words == self.words {
+            Style::Kicker
+        } else {
+            Style::Emphasised
+        };
+        let lead_bold_end = self.lead_bold_end;
+        let first_break = self.first_break;
         let (label, text) = match (kind, self.lead_bold_end) {
             (Kind::Paragraph, Some(end)) => match split_label(&text, end) {
                 Some((label, rest_start)) => {
@@ -558,8 +724,10 @@ impl Walker {
         self.events.push(Event::Block(Found {
             kind,
             text,
+            lead_bold_end: lead_bold_end.filter(|_| label.is_none()),
+            first_break: first_break.filter(|_| label.is_none()),
             label,
-            emphasised,
+            style,
             links,
         }));
         self.reset_block();
@@ -570,8 +738,14 @@ impl Walker {
         self.links.clear();
         self.pending_space = false;
         self.last_was_br = false;
-        self.plain_text_seen = false;
+        self.words = 0;
+        self.emphasised_words = 0;
+        self.headline_words = 0;
+        self.kicker_words = 0;
+        self.button_words = 0;
+        self.masthead_words = 0;
         self.lead_bold_end = None;
+        self.first_break = None;
         self.bold_depth_at_start = None;
     }
 }
@@ -644,10 +818,21 @@ fn is_hidden(el: ElementRef<'_>) -> bool {
         || get("visibility") == Some("hidden")
         || get("mso-hide") == Some("all")
         || (get("max-height").is_some_and(zero) && get("overflow") == Some("hidden"))
-        || get("font-size").is_some_and(|v| {
+        || get("opacity").is_some_and(zero)
+}
+
+/// Whether the element sets its text too small to read (0 or 1px). Only
+/// its own text is hidden: a container with `font-size: 0` whose children
+/// set their size again (the inline-block trick of email templates, or a
+/// stylesheet nlread does not read) shows them.
+fn tiny_font(el: ElementRef<'_>) -> bool {
+    style(el)
+        .iter()
+        .rev()
+        .find(|(n, _)| n == "font-size")
+        .is_some_and(|(_, v)| {
             length(v).is_some_and(|(n, unit)| n == 0.0 || (n <= 1.0 && unit == "px"))
         })
-        || get("opacity").is_some_and(zero)
 }
 
 /// Bold or large (>= 18px, >= 14pt) text: what email templates use for headlines.
@@ -669,11 +854,44 @@ fn is_emphasis(el: ElementRef<'_>) -> bool {
     })
 }
 
+/// A class that names a headline: "headline", "news_title", or the
+/// newsroom's "hed".
 fn has_headline_class(el: ElementRef<'_>) -> bool {
     el.value().attr("class").is_some_and(|c| {
         let c = c.to_ascii_lowercase();
-        c.contains("headline") || c.contains("title")
+        c.contains("headline")
+            || (c.contains("title") && !c.contains("subtitle"))
+            || has_class(&c, &["hed"])
     })
+}
+
+/// Whether a class list holds one of these class names.
+fn has_class(classes: &str, names: &[&str]) -> bool {
+    classes
+        .split_whitespace()
+        .any(|c| names.iter().any(|n| c.eq_ignore_ascii_case(n)))
+}
+
+/// Text set in capitals by style, in bold or at a readable size: how
+/// templates set a kicker. (Small plain capitals are credits and
+/// navigation.)
+fn is_kicker_style(el: ElementRef<'_>) -> bool {
+    let decls = style(el);
+    let capitals = decls.iter().any(|(name, value)| {
+        name == "text-transform" && matches!(value.as_str(), "uppercase" | "capitalize")
+    });
+    capitals
+        && decls.iter().any(|(name, value)| match name.as_str() {
+            "font-weight" => value == "bold" || value.parse::<u32>().is_ok_and(|w| w >= 600),
+            "font-size" => length(value).is_some_and(|(n, unit)| match unit {
+                "px" | "" => n >= 14.0,
+                "pt" => n >= 11.0,
+                "em" | "rem" => n >= 1.0,
+                "%" => n >= 100.0,
+                _ => false,
+            }),
+            _ => false,
+        })
 }
 
 /// A 1x1 (or 2x2) image, or one sized that small in its style.
@@ -712,74 +930,188 @@ fn in_figure_with_caption(el: ElementRef<'_>) -> bool {
         })
 }
 
-// ---------------------------------------------------------------- sections
+// ---------------------------------------------------------------- outline
 
-/// A block placed in a section.
-#[derive(Debug, Clone)]
-enum Draftblock {
-    Plain(Kind, String),
-    Labelled(String, String),
-    SubHeading(String),
-}
-
-impl Draftblock {
-    fn as_block(&self) -> Block<'_> {
-        match self {
-            Draftblock::Plain(kind, text) => match *kind {
-                Kind::Paragraph => Block::Paragraph { text },
-                Kind::Bullet => Block::Bullet { text },
-                Kind::Numbered(number) => Block::Numbered { number, text },
-                Kind::Quote => Block::Quote { text },
-                Kind::Caption => Block::Caption { text },
-            },
-            Draftblock::Labelled(label, text) => Block::Labelled { label, text },
-            Draftblock::SubHeading(text) => Block::SubHeading { text },
+/// The walk's events as outline nodes: headlines become headings with the
+/// cue that made them look so.
+fn items(events: Vec<Event>) -> Vec<Item> {
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        match event {
+            Event::Heading {
+                level,
+                text,
+                links,
+                cue,
+                inner,
+            } => {
+                let at = text.len();
+                let heading = Heading {
+                    level,
+                    links: links
+                        .into_iter()
+                        .map(|(text, url)| Anchor { text, url, at })
+                        .collect(),
+                    text,
+                    cue,
+                };
+                if inner {
+                    if !heading.text.is_empty() {
+                        out.push(Item::Block(heading.into_piece()));
+                    }
+                } else {
+                    out.push(Item::Heading(heading));
+                }
+            }
+            Event::Block(found) => block_items(found, &mut out),
         }
     }
+    out
 }
 
-#[derive(Debug, Default)]
-struct Draft {
-    title: Option<String>,
-    blocks: Vec<Draftblock>,
-    links: Vec<Link>,
-}
-
-impl Draft {
-    fn push(&mut self, block: Draftblock, links: Vec<(String, String, usize)>) {
-        let index = self.blocks.len() as u32;
-        self.links
-            .extend(links.into_iter().map(|(text, url, at)| Link {
-                text,
-                url,
-                block: index,
-                at: u32::try_from(at).unwrap_or(u32::MAX),
-            }));
-        self.blocks.push(block);
-    }
-
-    fn heading_links(&mut self, links: &[(String, String)]) {
-        self.links.extend(links.iter().map(|(text, url)| Link {
-            text: text.clone(),
-            url: url.clone(),
-            block: 0,
-            at: 0,
+fn block_items(found: Found, out: &mut Vec<Item>) {
+    let anchors = |links: Vec<(String, String, usize)>| -> Vec<Anchor> {
+        links
+            .into_iter()
+            .map(|(text, url, at)| Anchor { text, url, at })
+            .collect()
+    };
+    if let Some(cue) = headline_cue(&found).filter(|_| lead_in(&found).is_none()) {
+        let text = match cue {
+            Cue::Styled | Cue::Label => found.text.trim_end_matches(':').trim_end().to_string(),
+            _ => found.text,
+        };
+        let len = text.len();
+        let mut links = anchors(found.links);
+        for link in &mut links {
+            link.at = link.at.min(len);
+        }
+        out.push(Item::Heading(Heading {
+            level: cue.level(),
+            text,
+            links,
+            cue,
         }));
+        return;
     }
+    if let Some((title_end, rest)) = lead_in(&found) {
+        let title = found.text[..title_end].trim().to_string();
+        let len = title.len();
+        let (head_links, body_links): (Vec<_>, Vec<_>) =
+            found.links.into_iter().partition(|l| l.2 <= title_end);
+        let mut heading = Heading::new(Cue::LeadIn.level(), title, Cue::LeadIn);
+        heading.links = anchors(head_links);
+        for link in &mut heading.links {
+            link.at = link.at.min(len);
+        }
+        out.push(Item::Heading(heading));
+        let body = found.text[rest..].to_string();
+        let body_len = body.len();
+        out.push(Item::Block(Piece {
+            kind: PieceKind::Paragraph,
+            text: body,
+            label: None,
+            links: anchors(body_links)
+                .into_iter()
+                .map(|a| Anchor {
+                    at: a.at.saturating_sub(rest).min(body_len),
+                    ..a
+                })
+                .collect(),
+            ..Piece::default()
+        }));
+        return;
+    }
+    let kind = match found.kind {
+        Kind::Paragraph => PieceKind::Paragraph,
+        Kind::Bullet => PieceKind::Bullet,
+        Kind::Numbered(n) => PieceKind::Numbered(n),
+        Kind::Quote => PieceKind::Quote,
+        Kind::Caption => PieceKind::Caption,
+    };
+    out.push(Item::Block(Piece {
+        kind,
+        text: found.text,
+        label: found.label,
+        links: anchors(found.links),
+        ..Piece::default()
+    }));
 }
 
-/// A short bold or large line that email templates use as a story headline.
-fn is_headline(found: &Found) -> bool {
+/// A paragraph that looks like a headline, and the evidence: a headline
+/// class, capitals set as a kicker, or a short line all in bold or large
+/// type. Button-like calls to action and date lines are not headlines.
+fn headline_cue(found: &Found) -> Option<Cue> {
     let text = found.text.trim();
-    found.kind == Kind::Paragraph
+    let words = text.split_whitespace().count();
+    if found.style == Style::Masthead && words <= 8 && found.kind == Kind::Paragraph {
+        return Some(Cue::Masthead);
+    }
+    let base = found.kind == Kind::Paragraph
         && found.label.is_none()
-        && found.emphasised
-        && text.split_whitespace().count() <= 14
-        && text.len() <= 120
-        && !text.ends_with(['.', ':', ',', ';'])
+        && !matches!(found.style, Style::Plain | Style::Button | Style::Masthead)
+        && words <= 24
+        && text.len() <= 200
         && text.chars().any(char::is_alphabetic)
         && !is_call_to_action(text)
-        && !date::is_date_line(text)
+        && !date::is_date_line(text);
+    if !base {
+        return None;
+    }
+    // A sentence that runs on ends in a full stop; a headline cut short
+    // ends in an ellipsis, a label in a colon.
+    let ellipsis = text.ends_with("...") || text.ends_with('…');
+    let ends_sentence = text.ends_with(['.', ',', ';']) && !ellipsis;
+    let colon = text.ends_with(':');
+    // A line that is one link is a navigation item, unless its class says
+    // it is a headline.
+    let one_link = found.links.len() == 1 && found.links[0].0.trim() == text;
+    match found.style {
+        Style::HeadlineClass if !ends_sentence && !colon => Some(Cue::Headline),
+        Style::Kicker if words <= 8 && !ends_sentence && !colon && !one_link => Some(Cue::Headline),
+        Style::Emphasised if colon && words <= 5 => Some(Cue::Label),
+        Style::Emphasised | Style::Kicker
+            if words <= 14 && !ends_sentence && (!colon || words <= 5) =>
+        {
+            Some(Cue::Styled)
+        }
+        _ => None,
+    }
+}
+
+/// "**Headline** — blurb": a paragraph that opens with a bold run (often a
+/// link) followed by a dash and more text. Returns where the headline ends
+/// and where the blurb starts.
+fn lead_in(found: &Found) -> Option<(usize, usize)> {
+    if found.kind != Kind::Paragraph || found.label.is_some() {
+        return None;
+    }
+    let end = found.lead_bold_end?;
+    let head = found.text.get(..end)?.trim();
+    let after = found.text.get(end..)?;
+    let trimmed = after.trim_start();
+    let dash = ["— ", "– ", "- ", "—", "–"]
+        .iter()
+        .find(|d| trimmed.starts_with(*d));
+    let Some(dash) = dash else {
+        // "**Headline**<br>Author": a bold first line over a short credit.
+        let credit = trimmed.split_whitespace().count();
+        let broken = found.first_break.is_some_and(|b| b.abs_diff(end) <= 1);
+        let rest_at = end + (after.len() - trimmed.len());
+        let ok = broken
+            && (1..=8).contains(&credit)
+            && (1..=20).contains(&head.split_whitespace().count())
+            && head.chars().any(char::is_alphabetic);
+        return ok.then_some((end, rest_at));
+    };
+    let rest_at = end + (after.len() - trimmed.len()) + dash.len();
+    let rest = found.text.get(rest_at..)?;
+    let rest_at = rest_at + (rest.len() - rest.trim_start().len());
+    let words = head.split_whitespace().count();
+    let ok = (1..=20).contains(&words)
+        && head.chars().any(char::is_alphabetic)
+        && found.text[rest_at..].split_whitespace().count() >= 3;
+    ok.then_some((end, rest_at))
 }
 
 /// Bold button-like links ("Read more", "View in browser") that templates
@@ -808,168 +1140,6 @@ fn is_call_to_action(text: &str) -> bool {
     ACTIONS
         .iter()
         .any(|a| lower.starts_with(a) && lower.len() <= a.len() + 24)
-}
-
-/// Which events open a section: h1-h3, and headline lines when the
-/// document has fewer than two such headings.
-fn opener(events: &[Event]) -> impl Fn(&Event) -> bool + use<> {
-    let headings = events
-        .iter()
-        .filter(|e| matches!(e, Event::Heading { level: 1..=3, .. }))
-        .count();
-    let headlines_open = headings < 2;
-    move |e: &Event| match e {
-        Event::Heading { level, .. } => *level <= 3,
-        Event::Block(f) => headlines_open && is_headline(f),
-    }
-}
-
-/// Groups events into sections: h1-h3 open one; so do headline lines when
-/// the document has too few real headings to be structured by them. Text
-/// before the first heading is the "Intro"; a document with no headings is
-/// one section.
-fn sectionize(events: &[Event], issue_title: &str) -> Vec<Draft> {
-    let opens = opener(events);
-    let any_opener = events.iter().any(&opens);
-
-    let mut drafts: Vec<Draft> = Vec::new();
-    let mut current = Draft::default();
-    for event in events {
-        if opens(event) {
-            if !current.blocks.is_empty() || current.title.is_some() {
-                drafts.push(std::mem::take(&mut current));
-            }
-            match event {
-                Event::Heading { text, links, .. } => {
-                    current.title = Some(text.clone());
-                    current.heading_links(links);
-                }
-                Event::Block(f) => {
-                    current.title = Some(f.text.clone());
-                    current.heading_links(
-                        &f.links
-                            .iter()
-                            .map(|(t, u, _)| (t.clone(), u.clone()))
-                            .collect::<Vec<_>>(),
-                    );
-                }
-            }
-            continue;
-        }
-        if current.title.is_none() && current.blocks.is_empty() && any_opener {
-            current.title = Some("Intro".to_string());
-        }
-        match event {
-            Event::Heading { text, links, .. } => {
-                let links = links
-                    .iter()
-                    .map(|(t, u)| (t.clone(), u.clone(), text.len()))
-                    .collect();
-                current.push(Draftblock::SubHeading(text.clone()), links);
-            }
-            Event::Block(f) => {
-                let block = match (&f.label, f.kind) {
-                    (Some(label), _) => Draftblock::Labelled(label.clone(), f.text.clone()),
-                    (None, Kind::Paragraph) if is_headline(f) => {
-                        Draftblock::SubHeading(f.text.clone())
-                    }
-                    (None, kind) => Draftblock::Plain(kind, f.text.clone()),
-                };
-                current.push(block, f.links.clone());
-            }
-        }
-    }
-    if !current.blocks.is_empty() || current.title.is_some() || drafts.is_empty() {
-        drafts.push(current);
-    }
-    fold_empty(drafts, issue_title)
-}
-
-/// A heading with nothing under it is no story: the masthead (the issue's
-/// own title) is dropped; any other (a category above its stories) becomes a
-/// sub-heading at the start of the next story, or the end of the last, so no
-/// word is lost.
-fn fold_empty(drafts: Vec<Draft>, issue_title: &str) -> Vec<Draft> {
-    if drafts.iter().all(|d| d.blocks.is_empty()) {
-        // Headings only: one whose title is a link keeps it as a sub-heading
-        // under itself, so the link has a block to be marked in.
-        return drafts
-            .into_iter()
-            .map(|mut d| {
-                if !d.links.is_empty() {
-                    let title = d.title.clone().unwrap_or_default();
-                    let at = title.len() as u32;
-                    for link in &mut d.links {
-                        *link = Link {
-                            block: 0,
-                            at,
-                            ..link.clone()
-                        };
-                    }
-                    d.blocks.push(Draftblock::SubHeading(title));
-                }
-                d
-            })
-            .collect();
-    }
-    let mut out: Vec<Draft> = Vec::new();
-    let mut waiting: Vec<Draft> = Vec::new();
-    for mut draft in drafts {
-        if draft.blocks.is_empty() {
-            if draft.title.as_deref() != Some(issue_title) {
-                waiting.push(draft);
-            }
-            continue;
-        }
-        for empty in waiting.drain(..).rev() {
-            let title = empty.title.unwrap_or_default();
-            for link in &mut draft.links {
-                link.block += 1;
-            }
-            let at = title.len() as u32;
-            draft
-                .links
-                .splice(0..0, empty.links.into_iter().map(|l| Link { at, ..l }));
-            draft.blocks.insert(0, Draftblock::SubHeading(title));
-        }
-        out.push(draft);
-    }
-    if let Some(last) = out.last_mut() {
-        for empty in waiting {
-            let title = empty.title.unwrap_or_default();
-            let block = last.blocks.len() as u32;
-            let at = title.len() as u32;
-            last.links
-                .extend(empty.links.into_iter().map(|l| Link { block, at, ..l }));
-            last.blocks.push(Draftblock::SubHeading(title));
-        }
-    }
-    out
-}
-
-/// For a document with no headings: its first sentence, up to 60 characters.
-fn first_words(events: &[Event]) -> Option<String> {
-    let texts = events.iter().filter_map(|e| match e {
-        Event::Block(f) => Some(&f.text),
-        Event::Heading { .. } => None,
-    });
-    let text = texts
-        .clone()
-        .find(|t| t.split_whitespace().count() >= 3)
-        .or_else(|| texts.clone().next())?;
-    let sentence = super::first_sentence(text);
-    let mut out = String::new();
-    for word in sentence.split_whitespace() {
-        if !out.is_empty() && out.len() + word.len() > 60 {
-            out.push('…');
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    Some(out)
 }
 
 #[cfg(test)]

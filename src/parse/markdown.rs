@@ -1,86 +1,57 @@
-//! The Markdown parser: one `.md` issue -> one [`Issue`], via pulldown-cmark.
+//! The Markdown parser: one `.md` issue -> an [`Outline`], via pulldown-cmark.
 //!
 //! The CommonMark event stream is folded into a flat list of headings and
-//! blocks, then cut into sections: the shallowest heading level (after a
-//! lone top-level title) holds the stories, deeper headings stay inside them
-//! as sub-headings. YAML front matter gives the title, date and author.
-//! Pure: no file system, no terminal.
+//! blocks; the shared sectioner then cuts it into stories. Front matter
+//! (YAML `---`, TOML `+++`, or Pelican-style `Title:` lines) gives the
+//! title, date and author and is never shown. Raw HTML blocks are read by
+//! the HTML parser, so an `<h3>` written in HTML is a heading like `###`.
+//! MDX `import`/`export` lines and template tags (`{% include %}`) are
+//! code, not text. Pure: no file system, no terminal.
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use super::outline::{Anchor, Cue, Heading, Hints, Node, Outline, Piece, PieceKind};
 use super::{date, stable_id};
-use crate::model::{Block, Issue, Link, Section};
+use crate::model::Issue;
 use crate::text::sanitize;
 
 /// Parses one Markdown issue. `source` is recorded as the issue's origin.
 pub fn parse(text: &str, source: &str) -> Issue {
+    let (outline, id) = outline(text, source);
+    super::assemble::assemble(outline, source, id, &super::rules::SplitRules::default()).issue
+}
+
+/// The outline of one Markdown issue, and the issue's id.
+pub fn outline(text: &str, source: &str) -> (Outline, String) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let id = stable_id(&[text.trim().as_bytes()]);
+    let (front, body) = front_matter::split(&text);
 
-    let mut walk = Walk::default();
-    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        | Options::ENABLE_TABLES
+    let mut walk = Walk {
+        mdx: source.to_ascii_lowercase().ends_with(".mdx"),
+        ..Walk::default()
+    };
+    let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
-    for event in Parser::new_ext(&text, options) {
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    for event in Parser::new_ext(body, options) {
         walk.event(event);
     }
     walk.flush();
 
-    let front = walk.front_matter.as_deref().map(FrontMatter::read);
-    let front = front.unwrap_or_default();
-    let (lone_title, drafts) = sectionize(walk.items);
-    let mut drafts = drafts;
-    let (header_date, header_author) = read_header_lines(&mut drafts);
-
-    let title = front
-        .title
-        .or(lone_title)
-        .or_else(|| drafts.iter().find_map(|d| d.title.clone()))
-        .or_else(|| {
-            drafts
-                .iter()
-                .flat_map(|d| &d.blocks)
-                .map(|b| first_words(&b.text))
-                .find(|t| !t.is_empty())
-        })
-        .unwrap_or_else(|| super::file_stem(source));
-    let has_headings = drafts.iter().any(|d| d.title.is_some());
-    let sections = drafts
-        .into_iter()
-        .enumerate()
-        .filter(|(_, d)| d.title.is_some() || !d.blocks.is_empty())
-        .enumerate()
-        .map(|(i, (_, mut d))| {
-            let section_title = match d.title.take() {
-                Some(t) => t,
-                None if has_headings => "Intro".to_string(),
-                None => title.clone(),
-            };
-            d.into_section(&id, i, section_title)
-        })
-        .collect::<Vec<_>>();
-    let sections = if sections.is_empty() {
-        let sid = stable_id(&[id.as_bytes(), &0usize.to_le_bytes(), title.as_bytes()]);
-        vec![Section::new(sid, title.clone(), [])]
-    } else {
-        sections
-    };
-
-    let mut issue = Issue {
-        id,
-        source: source.to_string(),
+    let mut nodes = walk.nodes;
+    let (header_date, header_author) = read_header_lines(&mut nodes);
+    let hints = Hints {
+        title: front.title,
         newsletter: front.newsletter,
-        title,
         date: front.date.or(header_date),
         author: front.author.or(header_author),
-        sections,
-        url: None,
-        guid: None,
+        sender: None,
+        name_guess: None,
     };
-    super::limits::cap(&mut issue, source);
-    issue
+    (Outline { nodes, hints }, id)
 }
 
 // ------------------------------------------------------------- the walk
@@ -90,33 +61,7 @@ enum Kind {
     Paragraph,
     Bullet,
     Numbered(u32),
-    Caption,
-    SubHeading,
     Quote,
-}
-
-/// A link found while walking, its end offset in its block's raw text.
-#[derive(Debug, Clone)]
-struct RawLink {
-    text: String,
-    url: String,
-    at: usize,
-}
-
-/// One block (or heading) as text, before sections are cut.
-#[derive(Debug, Clone)]
-struct RawBlock {
-    kind: Kind,
-    text: String,
-    /// The length of a leading bold label ("Why it matters:"), colon included.
-    label: Option<(String, usize)>,
-    links: Vec<RawLink>,
-}
-
-#[derive(Debug, Clone)]
-enum Item {
-    Heading(u8, RawBlock),
-    Block(RawBlock),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -127,12 +72,12 @@ struct ListState {
 
 #[derive(Default)]
 struct Walk {
-    items: Vec<Item>,
-    front_matter: Option<String>,
-    in_front_matter: bool,
-    /// The block being written, and where a bold run at its start ended.
+    nodes: Vec<Node>,
+    /// An MDX source: `import`/`export` lines are code.
+    mdx: bool,
+    /// The block being written.
     buf: String,
-    links: Vec<RawLink>,
+    links: Vec<Anchor>,
     /// Link destinations and where their text started, innermost last.
     open_links: Vec<(String, usize)>,
     heading: Option<u8>,
@@ -146,18 +91,12 @@ struct Walk {
     /// A `**bold**` run that opened the block: its start and, once closed, end.
     strong_at_start: Option<(usize, Option<usize>)>,
     table_cell: usize,
+    /// The raw HTML of the HTML block being read.
+    html: Option<String>,
 }
 
 impl Walk {
     fn event(&mut self, event: Event) {
-        if self.in_front_matter {
-            match event {
-                Event::Text(t) => self.front_matter.get_or_insert_default().push_str(&t),
-                Event::End(TagEnd::MetadataBlock(_)) => self.in_front_matter = false,
-                _ => {}
-            }
-            return;
-        }
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
@@ -183,14 +122,19 @@ impl Walk {
             }
             Event::Rule => self.flush(),
             Event::FootnoteReference(name) => push_words(&mut self.buf, &sanitize(&name)),
-            // Raw HTML in Markdown is markup, not text to read.
-            Event::Html(_) | Event::InlineHtml(_) | Event::TaskListMarker(_) => {}
+            // An HTML block is read by the HTML parser when it ends.
+            Event::Html(html) => match &mut self.html {
+                Some(buf) => buf.push_str(&html),
+                None => self.html = Some(html.to_string()),
+            },
+            // Inline HTML (`<br>`, `<kbd>`) is markup, not text to read.
+            Event::InlineHtml(_) | Event::TaskListMarker(_) => {}
         }
     }
 
     fn start(&mut self, tag: Tag) {
         match tag {
-            Tag::MetadataBlock(_) => self.in_front_matter = true,
+            Tag::MetadataBlock(_) => {}
             Tag::Paragraph => {
                 if !self.item.is_empty() {
                     push_words(&mut self.buf, " ");
@@ -249,8 +193,8 @@ impl Walk {
                 }
                 self.table_cell += 1;
             }
-            Tag::HtmlBlock
-            | Tag::FootnoteDefinition(_)
+            Tag::HtmlBlock => self.flush(),
+            Tag::FootnoteDefinition(_)
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
             | Tag::DefinitionListDefinition
@@ -305,7 +249,7 @@ impl Walk {
                     }
                     if !url.is_empty() {
                         let at = self.buf.trim_end().len();
-                        self.links.push(RawLink { text, url, at });
+                        self.links.push(Anchor { text, url, at });
                     }
                 }
             }
@@ -315,8 +259,12 @@ impl Walk {
                 self.table_cell = 0;
             }
             TagEnd::Table => self.flush(),
-            TagEnd::MetadataBlock(_) => self.in_front_matter = false,
-            TagEnd::HtmlBlock
+            TagEnd::HtmlBlock => {
+                if let Some(html) = self.html.take() {
+                    self.nodes.extend(super::html::fragment(&html));
+                }
+            }
+            TagEnd::MetadataBlock(_)
             | TagEnd::TableCell
             | TagEnd::FootnoteDefinition
             | TagEnd::DefinitionList
@@ -347,50 +295,92 @@ impl Walk {
         let text = raw.trim_end();
         let lead = text.len() - text.trim_start().len();
         let text = text.trim_start();
-        if !text.is_empty() {
-            let kind = match (self.heading, self.quote_depth, self.item.last().copied()) {
-                (Some(_), _, _) => Kind::SubHeading,
-                (None, 1.., _) => Kind::Quote,
-                (None, 0, Some(kind)) => kind,
-                (None, 0, None) => Kind::Paragraph,
-            };
-            let links = links
+        let in_text = self.heading.is_none() && self.quote_depth == 0 && self.item.is_empty();
+        if !(text.is_empty() || in_text && !self.code && self.is_code_line(text)) {
+            let links: Vec<Anchor> = links
                 .into_iter()
-                .map(|l| RawLink {
+                .map(|l| Anchor {
                     at: l.at.saturating_sub(lead).min(text.len()),
                     ..l
                 })
                 .collect();
-            let label = match (kind, strong) {
-                (Kind::Paragraph, Some((start, Some(end)))) => {
-                    label_at(text, end.saturating_sub(lead).max(start))
-                }
-                _ => None,
-            };
-            let block = RawBlock {
-                kind,
-                text: text.to_string(),
-                label,
-                links,
-            };
-            self.items.push(match self.heading {
-                Some(level) => Item::Heading(level, block),
-                None => Item::Block(block),
-            });
+            if let Some(level) = self.heading {
+                let mut heading = Heading::new(level, text, Cue::Tag);
+                heading.links = links;
+                self.nodes.push(Node::Heading(heading));
+            } else {
+                let kind = match (self.quote_depth, self.item.last().copied()) {
+                    (1.., _) => Kind::Quote,
+                    (0, Some(kind)) => kind,
+                    (0, None) => Kind::Paragraph,
+                };
+                let label = match (kind, strong) {
+                    (Kind::Paragraph, Some((start, Some(end)))) => {
+                        label_at(text, end.saturating_sub(lead).max(start))
+                    }
+                    _ => None,
+                };
+                self.nodes
+                    .push(Node::Block(piece(kind, text, label, links)));
+            }
         }
         if self.image_depth == 0 {
             for caption in std::mem::take(&mut self.captions) {
                 let caption = caption.trim();
                 if !caption.is_empty() {
-                    self.items.push(Item::Block(RawBlock {
-                        kind: Kind::Caption,
-                        text: caption.to_string(),
-                        label: None,
-                        links: Vec::new(),
-                    }));
+                    self.nodes
+                        .push(Node::Block(Piece::new(PieceKind::Caption, caption)));
                 }
             }
         }
+    }
+
+    /// A paragraph that is code in the source, not text: an MDX `import`
+    /// or `export` line, or a template tag (`{% include x.html %}`).
+    fn is_code_line(&self, text: &str) -> bool {
+        let template = (text.starts_with("{%") && text.ends_with("%}"))
+            || (text.starts_with("{{") && text.ends_with("}}"));
+        let esm = self.mdx
+            && (text.starts_with("import ") || text.starts_with("export "))
+            && (text.contains(" from ")
+                || text.starts_with("export const ")
+                || text.ends_with(';'));
+        template || esm
+    }
+}
+
+/// A block with its label split off and link offsets moved past it.
+fn piece(kind: Kind, text: &str, label: Option<(String, usize)>, links: Vec<Anchor>) -> Piece {
+    let kind = match kind {
+        Kind::Paragraph => PieceKind::Paragraph,
+        Kind::Bullet => PieceKind::Bullet,
+        Kind::Numbered(n) => PieceKind::Numbered(n),
+        Kind::Quote => PieceKind::Quote,
+    };
+    let Some((label, start)) = label else {
+        return Piece {
+            kind,
+            text: text.to_string(),
+            links,
+            ..Piece::default()
+        };
+    };
+    let rest = &text[start..];
+    let skip = start + (rest.len() - rest.trim_start().len());
+    let body = text[skip..].to_string();
+    let links = links
+        .into_iter()
+        .map(|l| Anchor {
+            at: l.at.saturating_sub(skip).min(body.len()),
+            ..l
+        })
+        .collect();
+    Piece {
+        kind,
+        text: body,
+        label: Some(label),
+        links,
+        ..Piece::default()
     }
 }
 
@@ -414,8 +404,7 @@ fn label_at(text: &str, bold_end: usize) -> Option<(String, usize)> {
     let after = text.get(bold_end..)?;
     let (label, rest_start) = if let Some(label) = bold.trim_end().strip_suffix(':') {
         (label, bold_end)
-    } else if let Some(rest) = after.strip_prefix(':') {
-        let _ = rest;
+    } else if after.starts_with(':') {
         (bold, bold_end + 1)
     } else {
         return None;
@@ -439,143 +428,13 @@ fn heading_number(level: HeadingLevel) -> u8 {
     }
 }
 
-// ------------------------------------------------------------- sections
-
-struct Draft {
-    title: Option<String>,
-    title_links: Vec<RawLink>,
-    blocks: Vec<RawBlock>,
-}
-
-impl Draft {
-    fn new(title: Option<String>) -> Draft {
-        Draft {
-            title,
-            title_links: Vec::new(),
-            blocks: Vec::new(),
-        }
-    }
-
-    fn into_section(mut self, issue_id: &str, index: usize, title: String) -> Section {
-        let id = stable_id(&[issue_id.as_bytes(), &index.to_le_bytes(), title.as_bytes()]);
-        let mut links = Vec::new();
-        // A linked heading with nothing under it keeps its title as a
-        // sub-heading, so the link has a block to be marked in.
-        let at = if self.blocks.is_empty() && !self.title_links.is_empty() {
-            self.blocks.push(RawBlock {
-                kind: Kind::SubHeading,
-                text: title.clone(),
-                label: None,
-                links: Vec::new(),
-            });
-            title.len() as u32
-        } else {
-            0
-        };
-        // A link in the heading itself is marked at the start of the story.
-        for l in self.title_links {
-            links.push(Link {
-                text: l.text,
-                url: l.url,
-                block: 0,
-                at,
-            });
-        }
-        for (i, b) in self.blocks.iter().enumerate() {
-            let skip = b.label.as_ref().map_or(0, |(_, start)| *start);
-            let text_len = b.text.len() - skip;
-            let trimmed = b.text[skip..].len() - b.text[skip..].trim_start().len();
-            for l in &b.links {
-                let at = l.at.saturating_sub(skip + trimmed).min(text_len - trimmed);
-                links.push(Link {
-                    text: l.text.clone(),
-                    url: l.url.clone(),
-                    block: u32::try_from(i).unwrap_or(u32::MAX),
-                    at: u32::try_from(at).unwrap_or(0),
-                });
-            }
-        }
-        let blocks = self.blocks.iter().map(|b| match (&b.label, b.kind) {
-            (Some((label, start)), _) => Block::Labelled {
-                label,
-                text: b.text[*start..].trim_start(),
-            },
-            (None, Kind::Paragraph) => Block::Paragraph { text: &b.text },
-            (None, Kind::Bullet) => Block::Bullet { text: &b.text },
-            (None, Kind::Numbered(number)) => Block::Numbered {
-                number,
-                text: &b.text,
-            },
-            (None, Kind::Caption) => Block::Caption { text: &b.text },
-            (None, Kind::SubHeading) => Block::SubHeading { text: &b.text },
-            (None, Kind::Quote) => Block::Quote { text: &b.text },
-        });
-        Section::new(id, title, blocks).with_links(links)
-    }
-}
-
-/// Cuts the items into sections. Returns the lone title heading, if the
-/// document opens with one, and the drafts (the first one untitled).
-fn sectionize(items: Vec<Item>) -> (Option<String>, Vec<Draft>) {
-    let levels: Vec<u8> = items
-        .iter()
-        .filter_map(|i| match i {
-            Item::Heading(level, _) => Some(*level),
-            Item::Block(_) => None,
-        })
-        .collect();
-    let top = levels.iter().copied().min();
-    // A single heading at the top level, before any other heading, is the
-    // issue's title rather than a story.
-    let lone_title = match (top, levels.first()) {
-        (Some(top), Some(&first)) => {
-            first == top && levels.iter().filter(|&&l| l == top).count() == 1 && levels.len() > 1
-        }
-        _ => false,
-    };
-    let section_level = if lone_title {
-        levels.iter().skip(1).copied().min()
-    } else {
-        top
-    };
-    let mut title = None;
-    let mut drafts = vec![Draft::new(None)];
-    let mut seen_heading = false;
-    for item in items {
-        match item {
-            Item::Heading(level, block) => {
-                let first = !seen_heading;
-                seen_heading = true;
-                if first && lone_title {
-                    title = Some(block.text);
-                } else if Some(level) <= section_level {
-                    let mut draft = Draft::new(Some(block.text));
-                    draft.title_links = block.links;
-                    drafts.push(draft);
-                } else if let Some(d) = drafts.last_mut() {
-                    d.blocks.push(block);
-                }
-            }
-            Item::Block(block) => {
-                if let Some(d) = drafts.last_mut() {
-                    d.blocks.push(block);
-                }
-            }
-        }
-    }
-    (title, drafts)
-}
-
-/// Takes a date line and a "By X" line off the top of the intro, the way a
-/// newsletter's header reads.
-fn read_header_lines(drafts: &mut [Draft]) -> (Option<String>, Option<String>) {
+/// Takes a date line and a "By X" line off the top of the text before the
+/// first heading, the way a newsletter's header reads.
+fn read_header_lines(nodes: &mut Vec<Node>) -> (Option<String>, Option<String>) {
     let mut found_date = None;
     let mut author = None;
-    let Some(intro) = drafts.first_mut().filter(|d| d.title.is_none()) else {
-        return (None, None);
-    };
-    while let Some(first) = intro.blocks.first() {
-        if first.kind != Kind::Paragraph || !first.links.is_empty() {
+    while let Some(Node::Block(first)) = nodes.first() {
+        if first.kind != PieceKind::Paragraph || !first.links.is_empty() || first.label.is_some() {
             break;
         }
         let text = first.text.as_str();
@@ -591,96 +450,177 @@ fn read_header_lines(drafts: &mut [Draft]) -> (Option<String>, Option<String>) {
         } else {
             break;
         }
-        intro.blocks.remove(0);
+        nodes.remove(0);
     }
     (found_date, author)
 }
 
 // ---------------------------------------------------------- front matter
 
-#[derive(Debug, Default)]
-struct FrontMatter {
-    title: Option<String>,
-    date: Option<String>,
-    author: Option<String>,
-    newsletter: Option<String>,
-}
+mod front_matter {
+    use super::super::date;
+    use crate::text::sanitize;
 
-impl FrontMatter {
-    /// Reads the simple `key: value` lines of YAML front matter; anything
+    /// What the front matter says.
+    #[derive(Debug, Default)]
+    pub(super) struct FrontMatter {
+        pub title: Option<String>,
+        pub date: Option<String>,
+        pub author: Option<String>,
+        pub newsletter: Option<String>,
+    }
+
+    /// Splits the front matter off the text: YAML between `---` lines, TOML
+    /// between `+++` lines, or Pelican/MultiMarkdown `Key: value` lines that
+    /// open the file (at least two, with a known key among them).
+    pub(super) fn split(text: &str) -> (FrontMatter, &str) {
+        for fence in ["---", "+++"] {
+            if let Some(rest) = text.strip_prefix(fence).and_then(|r| r.strip_prefix('\n')) {
+                let mut at = 0;
+                for line in rest.split_inclusive('\n') {
+                    let bare = line.trim_end();
+                    if bare == fence || (fence == "---" && bare == "...") {
+                        let front = read(&rest[..at], fence == "+++");
+                        return (front, &rest[at + line.len()..]);
+                    }
+                    at += line.len();
+                }
+                return (FrontMatter::default(), text);
+            }
+        }
+        let mut end = 0;
+        let mut keys = 0;
+        let mut known = 0;
+        for line in text.split_inclusive('\n') {
+            let bare = line.trim_end();
+            if bare.is_empty() {
+                break;
+            }
+            let Some((key, value)) = bare.split_once(':') else {
+                return (FrontMatter::default(), text);
+            };
+            let key = key.trim();
+            if key.is_empty()
+                || key.len() > 20
+                || !key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                || value.trim().is_empty()
+            {
+                return (FrontMatter::default(), text);
+            }
+            keys += 1;
+            if matches!(
+                key.to_ascii_lowercase().as_str(),
+                "title" | "date" | "author" | "tags" | "category" | "slug" | "summary"
+            ) {
+                known += 1;
+            }
+            end += line.len();
+        }
+        if keys >= 2 && known >= 2 {
+            (read(&text[..end], false), &text[end..])
+        } else {
+            (FrontMatter::default(), text)
+        }
+    }
+
+    /// Reads the simple `key: value` (or TOML `key = value`) lines; anything
     /// more elaborate (lists, nesting) is ignored rather than misread.
-    fn read(yaml: &str) -> FrontMatter {
-        let mut front = FrontMatter::default();
-        for line in yaml.lines() {
+    fn read(front: &str, toml: bool) -> FrontMatter {
+        let mut out = FrontMatter::default();
+        let mut category = None;
+        for line in front.lines() {
             if line.starts_with([' ', '\t', '-']) {
                 continue;
             }
-            let Some((key, value)) = line.split_once(':') else {
+            let split = if toml {
+                line.split_once('=')
+            } else {
+                line.split_once(':')
+            };
+            let Some((key, value)) = split else {
                 continue;
             };
+            // A YAML tag ("! 'Issue #125'", "!!str x") is not part of the value.
+            let value = value.trim();
+            let value = value
+                .strip_prefix("!!str ")
+                .or_else(|| value.strip_prefix("! "))
+                .unwrap_or(value);
             let value = unquote(value.trim());
-            if value.is_empty() {
+            if value.is_empty() || value.starts_with('[') || value.starts_with('{') {
                 continue;
             }
             let value = sanitize(value);
             match key.trim().to_ascii_lowercase().as_str() {
-                "title" | "subject" => front.title = Some(value),
-                "date" | "published" => front.date = date::find_date(&value),
-                "author" | "by" => front.author = Some(value),
-                "newsletter" | "publication" | "site" => front.newsletter = Some(value),
+                "title" | "subject" => out.title = Some(value),
+                "date" | "published" | "pubdate" => out.date = front_date(&value),
+                "author" | "by" => out.author = Some(value),
+                "newsletter" | "publication" | "site" | "site_name" => out.newsletter = Some(value),
+                "category" | "series" => category = Some(value),
                 _ => {}
             }
         }
-        front
+        // A post filed under a series named in its title ("This Week in
+        // Rust 589" under "This Week in Rust") names the newsletter.
+        if out.newsletter.is_none()
+            && let (Some(cat), Some(title)) = (&category, &out.title)
+            && title.to_lowercase().starts_with(&cat.to_lowercase())
+        {
+            out.newsletter = Some(cat.clone());
+        }
+        out
     }
-}
 
-fn unquote(value: &str) -> &str {
-    for q in ['"', '\''] {
-        if let Some(inner) = value.strip_prefix(q).and_then(|v| v.strip_suffix(q)) {
-            return inner;
-        }
+    /// A front matter date: ISO or written out, or `MM-DD-YYYY` as US
+    /// site generators write it when day and month could both be months.
+    fn front_date(value: &str) -> Option<String> {
+        date::find_date(value).or_else(|| {
+            let parts: Vec<u32> = value
+                .split(['-', '/'])
+                .map(|p| p.trim().parse().ok())
+                .collect::<Option<Vec<u32>>>()?;
+            match parts.as_slice() {
+                [m, d, y] if *y >= 1900 && (1..=12).contains(m) => {
+                    date::find_date(&format!("{y:04}-{m:02}-{d:02}"))
+                }
+                _ => None,
+            }
+        })
     }
-    value
-}
 
-fn first_words(text: &str) -> String {
-    let mut out = String::new();
-    for word in text.split_whitespace() {
-        if out.len() + word.len() > 60 {
-            break;
+    fn unquote(value: &str) -> &str {
+        for q in ['"', '\''] {
+            if let Some(inner) = value.strip_prefix(q).and_then(|v| v.strip_suffix(q)) {
+                return inner;
+            }
         }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
+        value
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Block, Section};
 
     fn blocks(section: &Section) -> Vec<String> {
         section.blocks().map(|b| b.plain_text()).collect()
     }
 
     #[test]
-    fn lone_title_then_stories_with_sub_heads() {
+    fn lone_title_then_stories_and_deeper_stories() {
         let issue = parse(
             "# The Letter\n\nIntro words.\n\n## One\n\nText one.\n\n### Inside\n\nMore.\n\n## Two\n\n- a\n- b\n",
             "x.md",
         );
         assert_eq!(issue.title, "The Letter");
         let titles: Vec<&str> = issue.sections.iter().map(|s| s.title.as_str()).collect();
-        assert_eq!(titles, ["Intro", "One", "Two"]);
-        assert_eq!(blocks(&issue.sections[1]), ["Text one.", "Inside", "More."]);
-        assert!(matches!(
-            issue.sections[1].block(1),
-            Some(Block::SubHeading { .. })
-        ));
-        assert_eq!(blocks(&issue.sections[2]), ["• a", "• b"]);
+        assert_eq!(titles, ["Intro", "One", "Inside", "Two"]);
+        assert_eq!(blocks(&issue.sections[1]), ["Text one."]);
+        assert_eq!(blocks(&issue.sections[2]), ["More."]);
+        assert_eq!(blocks(&issue.sections[3]), ["• a", "• b"]);
     }
 
     #[test]

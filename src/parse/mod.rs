@@ -1,16 +1,27 @@
 //! Parsers: pure functions from the bytes of one source to model issues.
 //!
-//! One module per input format. Nothing here touches the file system or the
-//! terminal; `library` reads files and hands their bytes to [`parse_bytes`].
+//! One module per input format (plain, email, feed, html, markdown), each
+//! producing the same [`outline::Outline`]; one [`sectioner`] decides the
+//! stories for all of them and [`assemble`] builds the model issue. Nothing
+//! here touches the file system or the terminal; `library` reads files and
+//! hands their bytes to [`parse_bytes`].
 
+pub mod assemble;
 pub mod date;
 pub mod decode;
 pub mod email;
 pub mod feed;
+pub mod forward;
 pub mod html;
 pub mod limits;
 pub mod markdown;
+pub mod outline;
 pub mod plain;
+pub mod rules;
+pub mod sectioner;
+
+pub use assemble::Assembled;
+pub use rules::{SplitRule, SplitRules};
 
 use crate::model::Issue;
 
@@ -33,41 +44,89 @@ pub enum ParseError {
 
 /// Parses one source (a whole file's bytes) into the issues it holds.
 pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError> {
+    parse_bytes_with(bytes, source, &SplitRules::default())
+}
+
+/// [`parse_bytes`] with the user's per-newsletter split rules.
+pub fn parse_bytes_with(
+    bytes: &[u8],
+    source: &str,
+    rules: &SplitRules,
+) -> Result<Vec<Issue>, ParseError> {
+    Ok(explain(bytes, source, rules)?
+        .into_iter()
+        .map(|a| a.issue)
+        .collect())
+}
+
+/// Parses one source and says how each issue was cut: what opened each
+/// story, and what became of the headings that opened none.
+pub fn explain(
+    bytes: &[u8],
+    source: &str,
+    rules: &SplitRules,
+) -> Result<Vec<Assembled>, ParseError> {
     match sniff(bytes, source) {
-        Format::Html => Ok(vec![html::parse_bytes(bytes, source)?]),
+        Format::Html => {
+            let text = html::decode_bytes(bytes)?;
+            let (outline, id) = html::outline(&text);
+            let built = assemble::assemble(outline, source, id, rules);
+            if built.issue.words() == 0 {
+                return Err(ParseError::Blank);
+            }
+            Ok(vec![built])
+        }
         Format::Markdown => {
             let text = decode::decode(bytes)?;
             if text.trim().is_empty() {
                 return Err(ParseError::Blank);
             }
-            Ok(vec![markdown::parse(&text, source)])
+            let (outline, id) = markdown::outline(&text, source);
+            Ok(vec![assemble::assemble(outline, source, id, rules)])
         }
-        Format::Feed => feed::parse(bytes, source),
+        Format::Feed => feed::explain(bytes, source, rules),
         // Text that merely starts like mail headers is read as plain text.
-        Format::Email => match email::parse(bytes, source) {
-            Err(email::EmailError::NotMail) => plain_issue(bytes, source),
+        Format::Email => match email::explain(bytes, source, rules) {
+            Err(email::EmailError::NotMail) => plain_issue(bytes, source, rules),
             other => Ok(vec![other?]),
         },
         // Messages that fail are dropped here; the library, which streams
         // mbox files, reports each of them.
         Format::Mbox => {
-            let (issues, errors) = email::parse_mbox(bytes, source);
-            match errors.into_iter().next() {
-                Some((_, err)) if issues.is_empty() => Err(err.into()),
-                _ if issues.is_empty() => Err(email::EmailError::EmptyMailbox.into()),
-                _ => Ok(issues),
+            let mut built = Vec::new();
+            let mut first_error = None;
+            for message in email::MboxReader::new(bytes) {
+                match message
+                    .map_err(|_| email::EmailError::NotMail)
+                    .and_then(|m| email::explain(&m, source, rules))
+                {
+                    Ok(a) => built.push(a),
+                    Err(err) => {
+                        first_error.get_or_insert(err);
+                    }
+                }
+            }
+            match first_error {
+                Some(err) if built.is_empty() => Err(err.into()),
+                _ if built.is_empty() => Err(email::EmailError::EmptyMailbox.into()),
+                _ => Ok(built),
             }
         }
-        Format::Plain => plain_issue(bytes, source),
+        Format::Plain => plain_issue(bytes, source, rules),
     }
 }
 
-fn plain_issue(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError> {
+fn plain_issue(
+    bytes: &[u8],
+    source: &str,
+    rules: &SplitRules,
+) -> Result<Vec<Assembled>, ParseError> {
     let text = decode::decode(bytes)?;
     if text.trim().is_empty() {
         return Err(ParseError::Blank);
     }
-    Ok(vec![plain::parse(&text, source)])
+    let (outline, id) = plain::outline(&text);
+    Ok(vec![assemble::assemble(outline, source, id, rules)])
 }
 
 /// The kind of source, as recognised from its content (the file name's
@@ -122,7 +181,10 @@ pub fn sniff(bytes: &[u8], source: &str) -> Format {
         return Format::Html;
     }
     let ext = source.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    if matches!(ext.as_deref(), Some("md" | "markdown" | "mdown" | "mkd")) {
+    if matches!(
+        ext.as_deref(),
+        Some("md" | "markdown" | "mdown" | "mkd" | "mdx")
+    ) {
         return Format::Markdown;
     }
     Format::Plain

@@ -1,29 +1,38 @@
-//! The plain-text parser: one newsletter issue as text -> one [`Issue`].
+//! The plain-text parser: one newsletter issue as text -> an [`Outline`].
 //!
 //! Real newsletters are not written for machines, so the parser works in
-//! three passes that each look at the whole issue:
-//! 1. every line is classified on its own (bullet, numbered, rule, text ...);
+//! passes that each look at the whole issue:
+//! 1. every line is classified on its own (bullet, numbered, rule, text ...),
+//!    and blocks of mail headers (a digest's messages) are found;
 //! 2. lines are grouped into units (a paragraph, a bullet with its wrapped
 //!    continuation), joining hard-wrapped lines only when the issue is
 //!    hard-wrapped;
-//! 3. the header is read off the top, then units become section headings or
-//!    blocks, with the heading rules (numbered sequence, ALL CAPS, setext,
-//!    `#`, rule lines) applied to the issue as a whole.
-//!
-//! An issue with no recognisable sections becomes one section, never an error.
+//! 3. the header is read off the top, then units become headings (numbered
+//!    sequence, ALL CAPS, setext, `#`, lines between rules, a digest's
+//!    messages, a list's category items) or blocks, with the heading rules
+//!    applied to the issue as a whole. The shared sectioner cuts stories.
 
 use super::date;
+use super::outline::{Cue, Heading, Hints, Node, Outline, Piece, PieceKind};
 use super::stable_id;
-use crate::model::{Block, Issue, Section};
+use crate::model::Issue;
 use crate::text::sanitize;
 
 /// Parses one plain-text issue. `source` is recorded as the issue's origin.
 pub fn parse(text: &str, source: &str) -> Issue {
+    let (outline, id) = outline(text);
+    super::assemble::assemble(outline, source, id, &super::rules::SplitRules::default()).issue
+}
+
+/// The outline of one plain-text issue, and its content id.
+pub fn outline(text: &str) -> (Outline, String) {
     let clean = sanitize(text.strip_prefix('\u{feff}').unwrap_or(text));
     let clean = clean.replace("\r\n", "\n").replace('\r', "\n");
-    let lines: Vec<Line> = clean.lines().map(Line::classify).collect();
+    let raw_lines: Vec<&str> = clean.lines().collect();
+    let messages = digest::message_headers(&raw_lines);
+    let lines: Vec<Line> = raw_lines.iter().map(|l| Line::classify(l)).collect();
     let width = wrap_width(&lines);
-    let units = group(&lines, width);
+    let units = group(&lines, width, &messages);
 
     let (header, body_start) = read_header(&units);
     let mut body: Vec<Unit> = units[body_start..].to_vec();
@@ -31,36 +40,17 @@ pub fn parse(text: &str, source: &str) -> Issue {
     drop_sign_off(&mut body, header.author.as_deref());
 
     let id = stable_id(&[clean.trim().as_bytes()]);
-    let drafts = sectionize(&body);
-    let title = header
-        .title
-        .clone()
-        .or_else(|| lead_title(&drafts))
-        .or_else(|| first_words(&body))
-        .unwrap_or_else(|| super::file_stem(source));
-    let sections = drafts
-        .into_iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let title = d.title.unwrap_or_else(|| title.clone());
-            let section_id = stable_id(&[id.as_bytes(), &i.to_le_bytes(), title.as_bytes()]);
-            Section::new(section_id, title, d.blocks)
-        })
-        .collect();
-
-    let mut issue = Issue {
-        id,
-        source: source.to_string(),
-        newsletter: header.newsletter,
-        title,
+    let nodes = nodes(&body);
+    let newsletter = header.newsletter.or_else(|| digest::list_name(&raw_lines));
+    let hints = Hints {
+        title: header.title,
+        newsletter,
         date: header.date,
         author: header.author,
-        sections,
-        url: None,
-        guid: None,
+        sender: None,
+        name_guess: None,
     };
-    super::limits::cap(&mut issue, source);
-    issue
+    (Outline { nodes, hints }, id)
 }
 
 // ---------------------------------------------------------------- lines
@@ -112,8 +102,10 @@ impl<'a> Line<'a> {
             return make(LineKind::Quote, rest.trim_start());
         }
         let mut chars = raw.chars();
+        // An indented ". item" is a list item too (git's "What's cooking"
+        // marks commits with "-", "+" and ".").
         if let (Some(c), Some(' ')) = (chars.next(), chars.next())
-            && BULLETS.contains(&c)
+            && (BULLETS.contains(&c) || (c == '.' && indent > 0))
         {
             let text = raw[c.len_utf8()..].trim_start();
             if !text.is_empty() {
@@ -201,6 +193,8 @@ fn wrap_width(lines: &[Line]) -> Option<usize> {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum UnitKind {
+    /// The header block of one message in a digest; `text` is its Subject.
+    Message,
     Text,
     Bullet,
     Numbered(u32),
@@ -215,6 +209,8 @@ struct Unit {
     kind: UnitKind,
     text: String,
     lines: usize,
+    /// Where each joined line starts in `text`.
+    starts: Vec<u32>,
     indent: usize,
     /// `=` or `-` when the next line underlined it (a setext heading).
     underline: Option<char>,
@@ -228,6 +224,7 @@ impl Unit {
             kind,
             text: line.text.to_string(),
             lines: 1,
+            starts: Vec::new(),
             indent: line.indent,
             underline: None,
             blank_before,
@@ -239,8 +236,22 @@ impl Unit {
         if !self.text.is_empty() {
             self.text.push(' ');
         }
+        self.starts
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
         self.text.push_str(text);
         self.lines += 1;
+    }
+
+    /// The line starts of the unit's text once trimmed to `trimmed` (a
+    /// sub-slice of it).
+    fn line_starts(&self, trimmed: &str) -> Vec<u32> {
+        let lead = trimmed.as_ptr() as usize - self.text.as_ptr() as usize;
+        self.starts
+            .iter()
+            .filter_map(|&s| (s as usize).checked_sub(lead))
+            .filter(|&s| s > 0 && s < trimmed.len())
+            .map(|s| s as u32)
+            .collect()
     }
 
     fn single_text_line(&self) -> bool {
@@ -248,12 +259,34 @@ impl Unit {
     }
 }
 
-fn group(lines: &[Line], wrap: Option<usize>) -> Vec<Unit> {
+fn group(lines: &[Line], wrap: Option<usize>, messages: &[digest::Header]) -> Vec<Unit> {
     let mut units: Vec<Unit> = Vec::new();
     let mut open = false; // whether the last unit may take more lines
     let mut blank = true;
     let mut last_width = 0;
-    for line in lines {
+    let mut messages = messages.iter().peekable();
+    let mut skip_to = 0;
+    for (at, line) in lines.iter().enumerate() {
+        if at < skip_to {
+            continue;
+        }
+        if let Some(header) = messages.next_if(|h| h.start == at) {
+            let mut unit = Unit::new(UnitKind::Message, line, blank);
+            unit.text = header.subject.clone();
+            units.push(unit);
+            // Who wrote the message and when stay with it, as labelled lines.
+            for (label, value) in [("From", &header.from), ("Date", &header.date)] {
+                if let Some(value) = value {
+                    let mut unit = Unit::new(UnitKind::Text, line, false);
+                    unit.text = format!("{label}: {value}");
+                    units.push(unit);
+                }
+            }
+            skip_to = header.end;
+            open = false;
+            blank = false;
+            continue;
+        }
         let kind = line.kind.clone();
         if kind == LineKind::Blank {
             if let Some(u) = units.last_mut() {
@@ -438,14 +471,6 @@ fn strip_by(value: &str) -> String {
 
 // ---------------------------------------------------------------- headings
 
-/// How a unit starts a section, if it does.
-#[derive(Debug, Clone, PartialEq)]
-enum Heading {
-    Section(String),
-    /// A numbered heading: its number advances the expected sequence.
-    Numbered(u32, String),
-}
-
 /// Heading levels used by `#` and setext headings in this issue: the
 /// shallowest level present (after a lone title) is the section level.
 fn heading_level(unit: &Unit) -> Option<usize> {
@@ -470,21 +495,16 @@ fn is_title_heading(units: &[Unit]) -> bool {
     !rest.is_empty() && rest.iter().all(|&l| l > 1)
 }
 
-fn section_level(units: &[Unit]) -> Option<usize> {
-    let skip = usize::from(is_title_heading(units));
-    units[skip..].iter().filter_map(heading_level).min()
-}
-
 /// True when a unit at `i` would open a section (used to end the header).
 fn starts_section(units: &[Unit], i: usize) -> bool {
     let unit = &units[i];
-    if heading_level(unit).is_some() {
+    if heading_level(unit).is_some() || unit.kind == UnitKind::Message {
         return true;
     }
     if numbered_text_heading(&unit.text, 1).is_some() {
         return true;
     }
-    is_caps_heading(unit) && body_follows(units, i)
+    is_caps_heading(unit) && (body_follows(units, i) || is_kicker(units, i))
 }
 
 fn body_follows(units: &[Unit], i: usize) -> bool {
@@ -539,48 +559,128 @@ fn is_list_style_item(unit: Option<&Unit>, number: u32) -> bool {
     unit.is_some_and(|u| u.kind == UnitKind::Numbered(number) && is_heading_like(&u.text, 120))
 }
 
+/// "TECH" above "Chipmakers have a new bottleneck": a line in capitals
+/// directly above a headline line that has the story's text under it.
+fn is_kicker(units: &[Unit], i: usize) -> bool {
+    is_caps_heading(&units[i])
+        && units.get(i + 1).is_some_and(|next| {
+            next.single_text_line()
+                && next.underline.is_none()
+                && !is_caption(&next.text)
+                && label_split(&next.text).is_none()
+                && !is_caps_heading(next)
+                && is_heading_like(&next.text, 100)
+                && next.text.split_whitespace().count() >= 2
+                && body_follows(units, i + 1)
+        })
+}
+
+/// A top-level list item with a deeper list under it: in a digest that
+/// is only lists, a category ("- Emacs Lisp:") or a topic ("* js/attach").
+fn is_list_head(units: &[Unit], i: usize) -> bool {
+    let unit = &units[i];
+    unit.kind == UnitKind::Bullet
+        && unit.indent <= 1
+        && unit.lines == 1
+        && width(&unit.text) <= 200
+        && units
+            .get(i + 1)
+            .is_some_and(|next| next.kind == UnitKind::Bullet && next.indent > unit.indent)
+}
+
+/// A line that opens a story, as found: its level, cue, the number of a
+/// numbered story, and its text.
+struct Found {
+    level: u8,
+    cue: Cue,
+    number: Option<u32>,
+    text: String,
+}
+
+#[derive(Default)]
 struct HeadingRules {
-    /// Sections are numbered in this issue (a "1." or "1 big thing:" heading exists).
-    level: Option<usize>,
+    /// The issue is a digest of messages: only their headers head stories,
+    /// and what the messages hold (numbered lists, rule lines) is text.
+    messages: bool,
     caps: bool,
     rules: bool,
+    /// The issue is only lists, and its top-level items head the stories.
+    list_heads: bool,
 }
 
 impl HeadingRules {
     fn for_issue(units: &[Unit]) -> HeadingRules {
         let caps = (0..units.len())
-            .filter(|&i| is_caps_heading(&units[i]) && body_follows(units, i))
+            .filter(|&i| {
+                is_caps_heading(&units[i]) && (body_follows(units, i) || is_kicker(units, i))
+            })
             .count();
         let rules = units.iter().filter(|u| u.kind == UnitKind::Rule).count();
+        if units.iter().any(|u| u.kind == UnitKind::Message) {
+            return HeadingRules {
+                messages: true,
+                ..HeadingRules::default()
+            };
+        }
         HeadingRules {
-            level: section_level(units),
+            messages: false,
             caps: caps >= 1,
             rules: rules >= 2,
+            list_heads: false,
         }
     }
 
-    /// Decides whether `units[i]` opens a section. `expected` is the next
-    /// section number of a numbered issue.
-    fn heading(&self, units: &[Unit], i: usize, expected: u32) -> Option<Heading> {
+    /// Decides whether `units[i]` is a heading. `expected` is the next
+    /// story number of a numbered issue.
+    fn heading(&self, units: &[Unit], i: usize, expected: u32) -> Option<Found> {
         let unit = &units[i];
+        let found = |level: u8, cue: Cue, text: &str| Found {
+            level,
+            cue,
+            number: None,
+            text: text.trim().to_string(),
+        };
+        if unit.kind == UnitKind::Message {
+            return Some(found(1, Cue::Message, &unit.text));
+        }
+        if self.messages {
+            return None;
+        }
         if let Some(level) = heading_level(unit) {
-            return (Some(level) == self.level).then(|| Heading::Section(unit.text.clone()));
+            return Some(found(level.min(6) as u8, Cue::Tag, &unit.text));
         }
         match unit.kind {
             UnitKind::Numbered(n) if n == expected && unit.lines == 1 => {
                 // A list item "n." that merely continues a list of short
-                // items, or runs on into item n+1, is not a section.
+                // items, or runs on into item n+1, is not a story.
                 let list_goes_on = is_list_style_item(units.get(i + 1), n + 1);
                 let continues_list = i > 0 && n > 1 && is_list_style_item(units.get(i - 1), n - 1);
-                (is_heading_like(&unit.text, 120) && !list_goes_on && !continues_list)
-                    .then(|| Heading::Numbered(n, unit.text.clone()))
+                (is_heading_like(&unit.text, 120) && !list_goes_on && !continues_list).then(|| {
+                    Found {
+                        number: Some(n),
+                        ..found(2, Cue::Numbered, &unit.text)
+                    }
+                })
+            }
+            UnitKind::Bullet if self.list_heads && is_list_head(units, i) => {
+                let text = unit.text.trim().trim_end_matches(':').trim_end();
+                Some(found(2, Cue::ListHead, text))
             }
             UnitKind::Text => {
                 if let Some(title) = numbered_text_heading(&unit.text, expected) {
-                    return Some(Heading::Numbered(expected, title));
+                    return Some(Found {
+                        number: Some(expected),
+                        ..found(2, Cue::Numbered, &title)
+                    });
                 }
-                if self.caps && is_caps_heading(unit) && body_follows(units, i) {
-                    return Some(Heading::Section(unit.text.trim().to_string()));
+                if self.caps
+                    && is_caps_heading(unit)
+                    && (is_kicker(units, i) || body_follows(units, i))
+                {
+                    return Some(found(2, Cue::Caps, &unit.text));
+                }
+                if self.caps && i > 0 && is_kicker(units, i - 1) {
+                    return Some(found(3, Cue::Kicked, &unit.text));
                 }
                 let after_rule = i > 0 && units[i - 1].kind == UnitKind::Rule;
                 let is_ruled_heading = self.rules
@@ -588,120 +688,88 @@ impl HeadingRules {
                     && unit.single_text_line()
                     && unit.blank_after
                     && is_heading_like(&unit.text, 80);
-                is_ruled_heading.then(|| Heading::Section(unit.text.trim().to_string()))
+                is_ruled_heading.then(|| found(2, Cue::Ruled, &unit.text))
             }
             _ => None,
         }
     }
 }
 
-// ---------------------------------------------------------------- sections
+// ---------------------------------------------------------------- outline
 
-struct Draft<'u> {
-    title: Option<String>,
-    blocks: Vec<Block<'u>>,
-}
-
-fn sectionize(units: &[Unit]) -> Vec<Draft<'_>> {
-    let rules = HeadingRules::for_issue(units);
-    let mut drafts: Vec<Draft> = vec![Draft {
-        title: None,
-        blocks: Vec::new(),
-    }];
-    let mut expected = 1;
-    for (i, unit) in units.iter().enumerate() {
-        if let Some(heading) = rules.heading(units, i, expected) {
-            let title = match heading {
-                Heading::Numbered(n, title) => {
-                    expected = n + 1;
-                    title
-                }
-                Heading::Section(title) => title,
-            };
-            drafts.push(Draft {
-                title: Some(title),
-                blocks: Vec::new(),
-            });
-            continue;
-        }
-        if unit.kind == UnitKind::Rule {
-            // Rules separate untitled stories when the issue uses them so.
-            let next_is_heading = units
-                .get(i + 1)
-                .is_some_and(|_| rules.heading(units, i + 1, expected).is_some());
-            let current_has_text = drafts.last().is_some_and(|d| !d.blocks.is_empty());
-            if rules.rules && !next_is_heading && current_has_text && i + 1 < units.len() {
-                drafts.push(Draft {
-                    title: None,
-                    blocks: Vec::new(),
-                });
-            }
-            continue;
-        }
-        let next = units.get(i + 1);
-        let block = to_block(unit, next);
-        if let Some(d) = drafts.last_mut() {
-            d.blocks.push(block);
-        }
-    }
-    // The text before the first heading is the intro; untitled stories after
-    // a rule are named by their first words; empty ones are dropped.
-    let has_headings = drafts.iter().any(|d| d.title.is_some());
-    let mut out = Vec::new();
-    for (i, mut d) in drafts.into_iter().enumerate() {
-        if d.title.is_none() && d.blocks.is_empty() {
-            continue;
-        }
-        if d.title.is_none() && has_headings {
-            d.title = Some(if i == 0 {
-                "Intro".to_string()
-            } else {
-                untitled_name(&d.blocks)
-            });
-        } else if d.title.is_none() && i > 0 {
-            d.title = Some(untitled_name(&d.blocks));
-        }
-        out.push(d);
-    }
-    if out.is_empty() {
-        out.push(Draft {
-            title: None,
-            blocks: Vec::new(),
-        });
+/// The body's units as outline nodes. An issue with no headings whose
+/// text is lists of lists is read by its top-level items.
+fn nodes(units: &[Unit]) -> Vec<Node> {
+    let mut rules = HeadingRules::for_issue(units);
+    let out = emit(units, &rules);
+    let heads = (0..units.len()).filter(|&i| is_list_head(units, i)).count();
+    if heads >= 2 && !out.iter().any(|n| matches!(n, Node::Heading(_))) {
+        rules.list_heads = true;
+        return emit(units, &rules);
     }
     out
 }
 
-fn untitled_name(blocks: &[Block]) -> String {
-    blocks
-        .first()
-        .map(|b| truncate_words(b.text(), 60))
-        .unwrap_or_default()
+fn emit(units: &[Unit], rules: &HeadingRules) -> Vec<Node> {
+    let mut out = Vec::with_capacity(units.len());
+    let mut expected = 1;
+    for (i, unit) in units.iter().enumerate() {
+        if let Some(found) = rules.heading(units, i, expected) {
+            if let Some(n) = found.number {
+                expected = n + 1;
+            }
+            out.push(Node::Heading(Heading::new(
+                found.level,
+                found.text,
+                found.cue,
+            )));
+            continue;
+        }
+        if unit.kind == UnitKind::Rule {
+            // Rules separate untitled stories when the issue uses them so.
+            if rules.rules {
+                out.push(Node::Break);
+            }
+            continue;
+        }
+        out.push(Node::Block(to_piece(unit, units.get(i + 1))));
+    }
+    out
 }
 
-fn to_block<'u>(unit: &'u Unit, next: Option<&Unit>) -> Block<'u> {
+fn to_piece(unit: &Unit, next: Option<&Unit>) -> Piece {
     let text = unit.text.trim();
-    match unit.kind {
-        UnitKind::Bullet => return Block::Bullet { text },
-        UnitKind::Numbered(number) => return Block::Numbered { number, text },
-        UnitKind::Quote => return Block::Quote { text },
-        UnitKind::Hash(_) => return Block::SubHeading { text },
-        _ => {}
+    let kind = match unit.kind {
+        UnitKind::Bullet => Some(PieceKind::Bullet),
+        UnitKind::Numbered(number) => Some(PieceKind::Numbered(number)),
+        UnitKind::Quote => Some(PieceKind::Quote),
+        UnitKind::Hash(_) | UnitKind::Message => Some(PieceKind::SubHeading),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        return Piece::new(kind, text);
     }
     if unit.underline.is_some() {
-        // A deeper setext level than the sections use.
-        return Block::SubHeading { text };
+        return Piece::new(PieceKind::SubHeading, text);
     }
     if is_caption(text) {
-        return Block::Caption { text };
+        return Piece::new(PieceKind::Caption, text);
     }
     if is_sub_heading(unit, next) {
-        return Block::SubHeading { text };
+        return Piece::new(PieceKind::SubHeading, text);
     }
     if let Some((label, rest)) = label_split(text) {
-        return Block::Labelled { label, text: rest };
+        return Piece {
+            kind: PieceKind::Paragraph,
+            text: rest.to_string(),
+            label: Some(label.to_string()),
+            ..Piece::default()
+        };
     }
-    Block::Paragraph { text }
+    Piece {
+        lines: unit.line_starts(text),
+        ..Piece::new(PieceKind::Paragraph, text)
+    }
 }
 
 const CAPTION_LABELS: [&str; 15] = [
@@ -836,50 +904,7 @@ fn drop_sign_off(body: &mut Vec<Unit>, author: Option<&str>) {
     }
 }
 
-/// The lead story's title, for issues whose header names none: "1 big
-/// thing: Headline" gives "Headline".
-fn lead_title(drafts: &[Draft]) -> Option<String> {
-    let first = drafts
-        .iter()
-        .find_map(|d| d.title.as_deref().filter(|t| *t != "Intro"))?;
-    let stripped = numbered_text_heading(first, 1)
-        .and_then(|t| t.split_once(": ").map(|(_, rest)| rest.trim().to_string()));
-    Some(stripped.unwrap_or_else(|| first.to_string()))
-}
-
-/// For an issue with no headings: its first real sentence, passing over a
-/// salutation such as "Dear friends,".
-fn first_words(body: &[Unit]) -> Option<String> {
-    let text = body.iter().filter(|u| u.kind != UnitKind::Rule);
-    let substantial = text
-        .clone()
-        .find(|u| u.text.split_whitespace().count() >= 4);
-    substantial
-        .or_else(|| text.clone().next())
-        .map(|u| truncate_words(super::first_sentence(&u.text), 60))
-}
-
-fn truncate_words(text: &str, max: usize) -> String {
-    let text = text.trim();
-    if width(text) <= max {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    for word in text.split_whitespace() {
-        if width(&out) + width(word) + 1 > max {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    if out.is_empty() {
-        out = text.chars().take(max).collect();
-    }
-    out.push('…');
-    out
-}
+mod digest;
 
 #[cfg(test)]
 mod tests;

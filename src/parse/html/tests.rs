@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::Block;
 
 fn blocks(issue: &Issue) -> Vec<(String, String)> {
     issue
@@ -21,7 +22,8 @@ fn headings_paragraphs_and_lists() {
     let issue = parse(html, "a.html");
     assert_eq!(issue.title, "The Letter");
     let titles: Vec<_> = issue.sections.iter().map(|s| s.title.as_str()).collect();
-    assert_eq!(titles, ["Intro", "First story", "Second"]);
+    // The <h4> owns text: the innermost heading that owns text is a story.
+    assert_eq!(titles, ["Intro", "First story", "Second", "Aside"]);
     assert_eq!(
         blocks(&issue),
         [
@@ -31,8 +33,7 @@ fn headings_paragraphs_and_lists() {
             ("First story", "4. four"),
             ("First story", "• dot"),
             ("Second", "> Said."),
-            ("Second", "Aside"),
-            ("Second", "x"),
+            ("Aside", "x"),
         ]
         .map(|(a, b)| (a.to_string(), b.to_string()))
     );
