@@ -378,13 +378,18 @@ impl Roles {
 /// "What did you think of this post?", "How was today's newsletter?": a
 /// question to the reader about the issue itself.
 fn asks_for_feedback(text: &str) -> bool {
+    const DETERMINERS: [&str; 3] = ["this ", "today's ", "this week's "];
+    const NOUNS: [&str; 5] = ["post", "email", "issue", "newsletter", "edition"];
+    if !text.trim_end().ends_with('?') || text.len() > 120 {
+        return false;
+    }
     let lower = text.to_lowercase().replace('’', "'");
-    let about_issue = ["this ", "today's ", "this week's "].iter().any(|d| {
-        ["post", "email", "issue", "newsletter", "edition"]
-            .iter()
-            .any(|n| lower.contains(&format!("{d}{n}")))
-    });
-    about_issue && lower.trim_end().ends_with('?') && lower.split_whitespace().count() <= 12
+    lower.split_whitespace().count() <= 12
+        && DETERMINERS.iter().any(|d| {
+            lower
+                .match_indices(d)
+                .any(|(at, _)| NOUNS.iter().any(|n| lower[at + d.len()..].starts_with(n)))
+        })
 }
 
 /// The first heading is the only one at the shallowest level and deeper
@@ -458,6 +463,9 @@ fn group_of(labels: &mut [Label], stories: &mut [Story]) -> Option<String> {
 /// A label naming a jobs board ("Jobs", "💻 Job board", "Careers"): the ads
 /// under it are one story, not one story each.
 fn is_board(text: &str) -> bool {
+    if text.len() > 40 {
+        return false;
+    }
     matches!(
         squash(text).as_str(),
         "jobs" | "jobboard" | "careers" | "classifieds" | "hiring" | "joblistings" | "whoshiring"
@@ -613,12 +621,15 @@ fn build(nodes: Vec<Node>, roles: Roles, mut trail: Trail) -> Cut {
                         kept_at: None,
                     };
                     // A jobs board over two ads or more is one story.
-                    let items = (i + 1..count)
-                        .filter_map(|j| levels[j].map(|l| (j, l)))
-                        .take_while(|&(_, l)| !label.ends_at(l))
-                        .filter(|&(j, _)| owns[j] && visible_at[j])
-                        .count();
-                    if is_board(&h.text) && items >= 2 {
+                    let items = || {
+                        (i + 1..count)
+                            .filter_map(|j| levels[j].map(|l| (j, l)))
+                            .take_while(|&(_, l)| !label.ends_at(l))
+                            .filter(|&(j, _)| owns[j] && visible_at[j])
+                            .take(2)
+                            .count()
+                    };
+                    if is_board(&h.text) && items() >= 2 {
                         label.board = true;
                         labels.push(label);
                         article = None;

@@ -83,11 +83,19 @@ pub(super) fn spelled_by_address(sender: &str, stories: &[Story]) -> Option<Stri
 
 /// A name the issue gives itself in a formula at its top or its foot.
 pub(super) fn said_in_text(stories: &[Story]) -> Option<String> {
+    // Each formula is tried only on text that holds its telltale word.
     let top = top_pieces(stories).find_map(|p| {
+        let welcome = p.text.contains("elcome");
+        let newsletter = p.text.contains("newsletter");
+        if !welcome && !newsletter {
+            return None;
+        }
         let text = p.full_text();
         let find = |re: &Option<Regex>| re.as_ref()?.captures(&text);
-        find(&WELCOME)
-            .or_else(|| find(&IS_A_NEWSLETTER))
+        welcome
+            .then(|| find(&WELCOME))
+            .flatten()
+            .or_else(|| newsletter.then(|| find(&IS_A_NEWSLETTER)).flatten())
             .and_then(|c| name_from(c.get(1)?.as_str()))
     });
     top.or_else(|| {
@@ -97,15 +105,17 @@ pub(super) fn said_in_text(stories: &[Story]) -> Option<String> {
             .rev()
             .take(TAIL)
             .collect();
-        let find = |re: &Option<Regex>| {
+        let find = |re: &Option<Regex>, telltale: &[&str]| {
             let re = re.as_ref()?;
-            tail.iter().find_map(|p| {
-                let text = p.full_text();
-                re.captures(&text)
-                    .and_then(|c| name_from(c.get(1)?.as_str()))
-            })
+            tail.iter()
+                .filter(|p| telltale.iter().any(|t| p.text.contains(t)))
+                .find_map(|p| {
+                    let text = p.full_text();
+                    re.captures(&text)
+                        .and_then(|c| name_from(c.get(1)?.as_str()))
+                })
         };
-        find(&SUBSCRIBED).or_else(|| find(&COPYRIGHT))
+        find(&SUBSCRIBED, &["ubscribed", "igned up"]).or_else(|| find(&COPYRIGHT, &["©"]))
     })
 }
 

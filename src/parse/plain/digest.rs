@@ -105,8 +105,10 @@ pub(super) fn message_headers(lines: &[&str]) -> Vec<Header> {
 /// message headers use.
 fn field(line: &str) -> Option<(String, &str)> {
     let (name, value) = line.split_once(':')?;
-    let name = name.to_ascii_lowercase();
-    FIELDS.contains(&name.as_str()).then_some((name, value))
+    if name.len() > 25 || !FIELDS.iter().any(|f| f.eq_ignore_ascii_case(name)) {
+        return None;
+    }
+    Some((name.to_ascii_lowercase(), value))
 }
 
 /// The list a digest comes from, by Mailman's masthead ("Send NAME mailing
