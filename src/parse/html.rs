@@ -325,8 +325,10 @@ const BLOCKS: [&str; 26] = [
 ];
 
 /// Beyond this depth the rest of a subtree is read as plain text, so a
-/// hostile document cannot exhaust the stack.
-const MAX_DEPTH: usize = 200;
+/// hostile document cannot exhaust the stack. Above the nesting the
+/// pre-pass lets through ([`nesting::MAX_NESTING`] counted elements), so a
+/// page builder's wrappers never cost a story its headings.
+const MAX_DEPTH: usize = 2 * nesting::MAX_NESTING;
 
 impl Walker {
     fn for_page(root: ElementRef<'_>) -> Walker {
@@ -348,8 +350,11 @@ impl Walker {
             return;
         }
         if depth > MAX_DEPTH {
-            let text: String = el.text().collect();
-            self.push_text(&text);
+            // Each text node a word apart, so "Title" and "Text" never glue.
+            for text in el.text() {
+                self.pending_space = true;
+                self.push_text(text);
+            }
             return;
         }
         match name {

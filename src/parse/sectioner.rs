@@ -149,14 +149,15 @@ pub fn cut(outline: Outline, rule: Option<&SplitRule>) -> Cut {
 // ------------------------------------------------------------ styles
 
 /// Which styled cues may open stories: none where two marked-up headings
-/// (or other strong cues) own text; else the strongest styled kind used
-/// twice, and those at least as strong. The others become sub-headings.
+/// (or other strong cues) have text of their own right under them; else the
+/// strongest styled kind used twice, and those at least as strong. The
+/// others become sub-headings.
 fn outrank_styles(nodes: Vec<Node>, trail: &mut Trail) -> Vec<Node> {
-    let owns = |i: usize, strong_only: bool| -> bool {
+    // Text of its own right under the heading, before any other heading.
+    let owns = |i: usize| -> bool {
         for node in &nodes[i + 1..] {
             match node {
-                Node::Heading(h) if !strong_only || !h.cue.is_styled() => return false,
-                Node::Heading(h) if h.text.chars().any(char::is_alphanumeric) => return true,
+                Node::Heading(_) => return false,
                 Node::Block(p) if p.has_words() => return true,
                 _ => {}
             }
@@ -168,11 +169,14 @@ fn outrank_styles(nodes: Vec<Node>, trail: &mut Trail) -> Vec<Node> {
     for (i, node) in nodes.iter().enumerate() {
         let Node::Heading(h) = node else { continue };
         if !h.cue.is_styled() {
+            // Only a heading with its own text right under it structures
+            // the issue; one directly above styled headlines is their
+            // category, and they are its stories.
             let names_issue = matches!(h.cue, Cue::Subtitle | Cue::Title | Cue::Masthead);
-            if !names_issue && owns(i, true) {
+            if !names_issue && owns(i) {
                 strong += 1;
             }
-        } else if owns(i, false) {
+        } else if owns(i) {
             styled[tier(h.cue)] += 1;
         }
     }
@@ -746,3 +750,6 @@ fn strip_date(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+#[cfg(test)]
+mod tests;

@@ -6,15 +6,17 @@
 //! quadratic time. This pass drops start tags (and their end tags) beyond
 //! [`MAX_NESTING`] open elements, so the stack stays short. Elements that
 //! need no end tag (`p`, `li`, `td` ...) and void ones (`br`, `img`) are not
-//! counted, so ordinary email markup never comes near the limit.
+//! counted, so ordinary email markup never comes near the limit. Headings
+//! are not counted either (one closes another, so they cannot pile up), so
+//! a story deep in a page builder's wrappers keeps its heading.
 
 /// Open elements kept; the walker reads only 200 levels deep anyway.
 pub(super) const MAX_NESTING: usize = 256;
 
-const UNCOUNTED: [&str; 28] = [
+const UNCOUNTED: [&str; 34] = [
     "p", "li", "td", "th", "tr", "dt", "dd", "option", "optgroup", "thead", "tbody", "tfoot",
     "colgroup", "rb", "rt", "rp", "br", "img", "hr", "meta", "link", "input", "area", "base",
-    "col", "embed", "source", "wbr",
+    "col", "embed", "source", "wbr", "h1", "h2", "h3", "h4", "h5", "h6",
 ];
 
 /// The document with start tags beyond the nesting limit removed, or None

@@ -149,3 +149,23 @@ fn buttons_and_dates_are_not_headlines() {
     assert_eq!(issue.date.as_deref(), Some("2024-10-01"));
     assert_eq!(issue.sections[1].links.len(), 2);
 }
+
+/// A page builder wraps every block in another `<div>`: stories far below
+/// the nesting cap keep their headings (issue 10's held-back trap).
+#[test]
+fn stories_deep_in_wrappers_keep_their_headings() {
+    for depth in [300, 2_000] {
+        let mut html = String::from("<html><head><title>Deep</title></head><body>");
+        html.push_str(&"<div>".repeat(depth));
+        for i in 1..=3 {
+            html.push_str(&format!("<h2>Story {i}</h2><p>Text of story {i}.</p>"));
+        }
+        html.push_str(&"</div>".repeat(depth));
+        // In a thread with the default stack, as the library parses.
+        let issue = std::thread::spawn(move || parse(&html, "deep.html"))
+            .join()
+            .unwrap();
+        let titles: Vec<&str> = issue.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Story 1", "Story 2", "Story 3"], "depth {depth}");
+    }
+}
