@@ -1,6 +1,7 @@
 //! The filter on the 10k library (~110k stories): one keystroke's query for a
 //! word typed letter by letter, a no-match query, two terms, 8 characters, and
 //! a keyword that occurs only in story text.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/fixture.rs"]
 mod fixture;

@@ -6,6 +6,7 @@
 //! parse takes seconds). `NLREAD_LINEARITY_TABLE=1 cargo bench --bench
 //! linearity` instead prints a Markdown table (best of 3 runs per size) and
 //! the 64 MB / 1 MB ratio per shape, as reported in BENCHMARKS.md.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../tests/support/base64.rs"]
 mod base64;

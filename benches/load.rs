@@ -1,5 +1,6 @@
 //! Loading the 10k library into a ready model: `load_paths` on the generated
 //! folder (read + decode + parse + sort), then building the search index.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/fixture.rs"]
 mod fixture;

@@ -1,6 +1,7 @@
 //! Peak memory of the loaded 10k library with its search index, against the
 //! size of its text (target: at most 2.5x). A plain program (`harness = false`)
 //! so nothing else in the process holds memory: it reads /proc/self/status.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/fixture.rs"]
 mod fixture;

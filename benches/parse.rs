@@ -1,5 +1,6 @@
 //! Parser throughput: `parse_bytes` over generated issues of every layout,
 //! reported in MB/s of input text.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/generate.rs"]
 mod generate;

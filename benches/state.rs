@@ -1,6 +1,7 @@
 //! The reading state on disk: loading `state.json` at start and one save
 //! (lock, read and merge what is on disk, write, fsync, rename) for a
 //! reader who has marked 110,000 stories (every story of the 10k library).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use nlread::model::ReadingState;

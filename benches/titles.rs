@@ -1,6 +1,7 @@
 //! Not a measurement: writes the 10k library's story titles, one a line, to
 //! target/tmp/lib10k-seed42-titles.txt, the input benches/cli.sh gives
 //! `fzf --filter` as the reference point for the filter figures.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/fixture.rs"]
 mod fixture;

@@ -4,6 +4,7 @@
 //! criterion: a keystroke's cost depends on the ones before it, which
 //! criterion's per-iteration setup cannot replay cheaply. Prints the median
 //! of ROUNDS fresh sessions for every keystroke.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/fixture.rs"]
 mod fixture;

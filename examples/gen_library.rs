@@ -8,6 +8,7 @@
 //! characters, bodies of about 1,200 characters with labelled paragraphs,
 //! bullets and captions, curly quotes, dashes and some CJK names. The same
 //! arguments always write the same bytes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../benches/support/generate.rs"]
 mod generate;

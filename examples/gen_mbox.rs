@@ -13,6 +13,7 @@
 //! and a text/html part built from the same paragraphs in an email-template
 //! layout (table cells with inline styles, a hidden preheader, a footer and
 //! a tracking pixel). Lines of the text part are mboxrd-escaped.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../benches/support/generate.rs"]
 mod generate;

@@ -13,30 +13,27 @@ use nlread::library::{self, Opened};
 use nlread::store::{self, StateFile};
 use nlread::text;
 
-const AFTER_HELP: &str = "\
-Keys in the reader:
-  j/k, Down/Up         move            h/l, Tab/Shift-Tab  change pane
-  Enter                open            Space/PgDn, PgUp    page the story
-  g/G                  top/bottom      ]/[                 next/previous section
-  n/N                  next/previous unread story          m  mark read/unread
-  s                    star            u/S                 only unread/starred stories
-  A                    mark the issue read
-  /                    filter stories (Enter keeps it, Esc clears)
-  ?                    help            q                   quit (Ctrl-C always)
-(These are the defaults: the config file can change every key.)
-
+/// What `--help` says after the options: the keys (from the one key
+/// table) and where things are.
+fn after_help() -> String {
+    format!(
+        "{}\n{}",
+        nlread::app::keys::cli_help(),
+        "\
 With no PATH, nlread opens your library folder (e.g. ~/.local/share/nlread/library),
 or the bundled sample issues while that folder is empty.
 A file named like a command (\"export\", \"add\", \"list\", \"search\", \"explain\", \"config\") is
 opened as ./export, ./list and so on.
 Set NO_COLOR to read without colours.
-Keys, colours, library folders and more: nlread config --default.";
+Keys, colours, library folders and more: nlread config --default."
+    )
+}
 
 #[derive(Parser)]
 #[command(
     version,
     about = "A terminal reader for newsletters: every issue split into stories you can move through and filter",
-    after_help = AFTER_HELP,
+    after_help = after_help(),
     args_conflicts_with_subcommands = true,
     disable_help_subcommand = true
 )]
@@ -164,7 +161,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let options = library_options(&loaded);
             Ok(cli::search::run(&query, &paths, &options, json, limit).into())
         }
-        None => read(&cli.paths, file::load()).map(|()| ExitCode::SUCCESS),
+        None => read(&cli.paths, file::load()),
     }
 }
 
@@ -182,7 +179,8 @@ fn config_command(args: &ConfigArgs) -> ExitCode {
         println!("{}", path.display());
         return ExitCode::SUCCESS;
     }
-    let loaded = file::load_from(&path, file::home().as_deref());
+    let home = file::home();
+    let loaded = file::load_from(&path, home.as_deref());
     if !loaded.exists {
         println!(
             "{}: no such file; nlread uses the defaults (nlread config --default)",
@@ -190,12 +188,14 @@ fn config_command(args: &ConfigArgs) -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
-    if loaded.problems.is_empty() {
+    let mut problems = loaded.problems.clone();
+    problems.extend(file::missing_folders(&loaded, home.as_deref()));
+    if problems.is_empty() {
         println!("{}: no problems", path.display());
         return ExitCode::SUCCESS;
     }
-    for problem in &loaded.problems {
-        println!("{problem}");
+    for problem in &problems {
+        println!("{}", text::sanitize(problem));
     }
     ExitCode::FAILURE
 }
@@ -220,51 +220,71 @@ fn library_options(loaded: &file::Loaded) -> library::Options {
         folders: file::library_folders(&loaded.config, file::home().as_deref(), config_dir),
         sort: loaded.config.sort,
         split: loaded.config.split.clone(),
+        progress: library::Progress::default(),
     }
 }
 
-fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<()> {
-    // The library loads behind the first frame, so say here, before the
-    // terminal is taken, when nothing named can be read at all.
-    let missing: Vec<&PathBuf> = paths
-        .iter()
-        .filter(|p| std::fs::metadata(p).is_err())
-        .collect();
-    if !paths.is_empty() && missing.len() == paths.len() {
-        for path in missing {
-            // A file name is text from anywhere: no control reaches stderr.
-            eprintln!(
-                "nlread: {}: not found: check the path is spelled right",
-                text::sanitize(&path.display().to_string())
-            );
-        }
-        anyhow::bail!(
-            "nothing could be read from the paths given; name newsletter files or folders that hold some"
-        );
-    }
+/// The reader. Exit status 2, with the reasons on stderr, when the paths
+/// named hold nothing readable at all (the reader is not opened).
+fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<ExitCode> {
     let paths = paths.to_vec();
     let options = library_options(&loaded);
+    // Created before the watch starts, so a first launch watches it too.
+    if let Err(e) = library::ensure_library_dir(&paths, &options) {
+        eprintln!("nlread: the library folder could not be created: {e}");
+    }
     let setup = nlread::tui::Setup {
         keymap: nlread::tui::keymap::Keymap::new(&loaded.config.keys),
         palette: loaded.config.palette,
         settings: loaded.config.settings(),
-        status: nlread::app::messages::config_problems(&loaded.problems),
+        problems: loaded.problems.clone(),
         watch: library::watch::targets(&paths, &options),
+        require_issues: !paths.is_empty(),
     };
     let state = store::default_path().map(StateFile::new);
-    nlread::tui::run_with_loader(
+    let ended = nlread::tui::run_with_loader(
         state,
-        move || {
+        move |progress| {
+            let options = library::Options {
+                progress,
+                ..options.clone()
+            };
             let Opened {
                 mut library,
                 origin,
                 warnings,
             } = library::open(&paths, &options);
             library.errors.extend(warnings);
-            (library, origin)
+            let samples = !library.issues.is_empty()
+                && library
+                    .issues
+                    .iter()
+                    .all(|i| i.source.starts_with("seeds/"));
+            (
+                library,
+                nlread::app::Origin {
+                    said: origin,
+                    samples,
+                },
+            )
         },
         setup,
-    )
+    )?;
+    match ended {
+        nlread::tui::Ended::Quit => Ok(ExitCode::SUCCESS),
+        nlread::tui::Ended::NothingReadable(errors) => {
+            for e in &errors {
+                // Names and reasons are text from anywhere: no control
+                // reaches stderr.
+                let (source, message) = (text::sanitize(&e.source), text::sanitize(&e.message));
+                eprintln!("nlread: {source}: {message}");
+            }
+            eprintln!(
+                "nlread: nothing could be read from the paths given; name newsletter files or folders that hold some"
+            );
+            Ok(ExitCode::from(2))
+        }
+    }
 }
 
 fn export(paths: &[PathBuf], loaded: &file::Loaded) -> anyhow::Result<ExitCode> {

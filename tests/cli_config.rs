@@ -1,6 +1,7 @@
 //! `nlread config` and the config file seen from outside: the built binary
 //! with HOME and XDG folders in a tempdir, so the user's own config is
 //! never read.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -218,6 +219,41 @@ fn library_folders_and_sort_order_come_from_the_config() {
         newsletters(&json),
         ["Zephyr Weekly", "Atlas Brief", "Atlas Brief"]
     );
+}
+
+#[test]
+fn config_check_names_a_library_folder_that_does_not_exist() {
+    let home = tempfile::tempdir().expect("tempdir");
+    fs::create_dir_all(home.path().join("letters")).expect("a folder that exists");
+    fs::write(home.path().join("notes.txt"), "a file").expect("a file");
+    write_config(
+        home.path(),
+        "[library]\nfolders = [\"~/letters\", \"~/newsleters\",\n  \"~/notes.txt\"]\n",
+    );
+    let out = run(home.path(), &["config", "--check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let lines: Vec<String> = text(&out.stdout).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].ends_with(
+            "config.toml:2:25: library.folders: ~/newsleters does not exist; \
+             nlread skips it (create it, or fix the name)"
+        ),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains("config.toml:3:3: library.folders: ~/notes.txt is not a folder"),
+        "{}",
+        lines[1]
+    );
+    // With the folder there, no problems.
+    fs::create_dir_all(home.path().join("newsleters")).expect("mkdir");
+    fs::remove_file(home.path().join("notes.txt")).expect("rm");
+    fs::create_dir_all(home.path().join("notes.txt")).expect("mkdir");
+    let out = run(home.path(), &["config", "--check"]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).ends_with("no problems\n"));
 }
 
 /// The titles of the first issue of an export.

@@ -1,5 +1,6 @@
 //! `nlread export` on the email fixtures: a Maildir, an mbox, and a folder
 //! holding broken messages beside good ones.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

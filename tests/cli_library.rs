@@ -1,6 +1,7 @@
 //! `nlread add`, `nlread list` and `nlread search` run as the built binary,
 //! with HOME and the XDG folders in a temporary directory so the user's real
 //! library and reading state are never touched.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fs;
 use std::io::{BufRead, BufReader};

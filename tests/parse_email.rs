@@ -3,6 +3,7 @@
 //! from the headers, mbox unescaping, and clear errors for broken messages.
 //!
 //! A changed snapshot is a changed parse: review it with `cargo insta review`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/outline.rs"]
 mod support;

@@ -1,6 +1,7 @@
 //! Golden snapshots of the feed fixtures (RSS with content:encoded, Atom
 //! with HTML content, JSON Feed), parsed one issue per item; broken feeds
 //! give clear errors; a never-panics property.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/outline.rs"]
 mod support;

@@ -2,6 +2,7 @@
 //!
 //! A changed snapshot is a changed parse: review it with `cargo insta review`
 //! (or INSTA_UPDATE=always and a diff) before accepting.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/outline.rs"]
 mod support;

@@ -3,6 +3,7 @@
 //! newsletter sets (preheaders, pixels, layout tables, charsets, breakage).
 //!
 //! A changed snapshot is a changed parse: review it with `cargo insta review`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/outline.rs"]
 mod support;

@@ -1,5 +1,6 @@
 //! Golden snapshots of the Markdown fixtures, parsed, plus the rules the
 //! snapshots stand for spelled out as asserts, and a never-panics property.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/outline.rs"]
 mod support;

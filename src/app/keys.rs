@@ -2,7 +2,7 @@
 //! which action each is bound to. Terminal-free: `tui::keymap` turns a
 //! terminal key event into a [`Key`] and looks it up here.
 
-use super::Action;
+use super::action::Action;
 
 /// A key without its modifiers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -166,87 +166,342 @@ fn code(name: &str) -> Option<Code> {
     (1..=24).contains(&n).then_some(Code::F(n))
 }
 
-/// Every action a key can be bound to, by its config name, in the order the
-/// config file and the help list them.
-pub const ACTIONS: &[(&str, Action)] = &[
-    ("up", Action::Up),
-    ("down", Action::Down),
-    ("top", Action::Top),
-    ("bottom", Action::Bottom),
-    ("page_up", Action::PageUp),
-    ("page_down", Action::PageDown),
-    ("next_pane", Action::NextPane),
-    ("prev_pane", Action::PrevPane),
-    ("left", Action::Left),
-    ("right", Action::Right),
-    ("open", Action::Open),
-    ("next_section", Action::NextSection),
-    ("prev_section", Action::PrevSection),
-    ("focus_filter", Action::FocusFilter),
-    ("toggle_help", Action::ToggleHelp),
-    ("open_link", Action::OpenLink),
-    ("copy_link", Action::CopyLink),
-    ("next_unread", Action::NextUnread),
-    ("prev_unread", Action::PrevUnread),
-    ("mark_issue_read", Action::MarkIssueRead),
-    ("toggle_read", Action::ToggleRead),
-    ("toggle_star", Action::ToggleStar),
-    ("starred_only", Action::StarredOnly),
-    ("unread_only", Action::UnreadOnly),
-    ("quit", Action::Quit),
-    ("escape", Action::Escape),
+/// Where a key's hint shows: bits of [`Entry::hint`]'s places.
+pub mod place {
+    /// The issue list has the keys.
+    pub const ISSUES: u8 = 1;
+    /// The story list of an issue.
+    pub const STORIES: u8 = 2;
+    /// The filter's results (or the unread / starred list).
+    pub const RESULTS: u8 = 4;
+    /// The story pane.
+    pub const STORY: u8 = 8;
+    /// The story pane while a filter is set: its matches.
+    pub const MATCHES: u8 = 16;
+    /// The filter bar.
+    pub const BAR: u8 = 32;
+    /// The link list over the story.
+    pub const LINKS: u8 = 64;
+    /// The messages view.
+    pub const MESSAGES: u8 = 128;
+    pub const LISTS: u8 = ISSUES | STORIES | RESULTS;
+    pub const PANES: u8 = LISTS | STORY;
+}
+
+/// One row of the key vocabulary: an action with its config name, default
+/// keys and what it does; or a fixed key (the filter bar's editing keys,
+/// counts) that is shown the same way but cannot be bound. The help (`?`),
+/// the status line's hints, `nlread --help`, the config defaults and the
+/// README's keys table are all made from [`TABLE`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The action; `None` for a fixed key.
+    pub action: Option<Action>,
+    /// The config file's name for the action; "" for a fixed key.
+    pub name: &'static str,
+    /// The default keys as the config writes them; for a fixed key, the
+    /// keys as the help shows them.
+    pub keys: &'static [&'static str],
+    /// Shown after the keys in the help: "3o" after `o`.
+    pub also: &'static str,
+    /// What the row does; "" when this entry shares the row above it.
+    pub help: &'static str,
+    /// The status line's word for it, per place (bits of [`place`]).
+    pub hint: &'static [(u8, &'static str)],
+}
+
+const fn bound(
+    action: Action,
+    name: &'static str,
+    keys: &'static [&'static str],
+    help: &'static str,
+    hint: &'static [(u8, &'static str)],
+) -> Entry {
+    Entry {
+        action: Some(action),
+        name,
+        keys,
+        also: "",
+        help,
+        hint,
+    }
+}
+
+const fn fixed(
+    keys: &'static [&'static str],
+    help: &'static str,
+    hint: &'static [(u8, &'static str)],
+) -> Entry {
+    Entry {
+        action: None,
+        name: "",
+        keys,
+        also: "",
+        help,
+        hint,
+    }
+}
+
+const fn also(mut entry: Entry, also: &'static str) -> Entry {
+    entry.also = also;
+    entry
+}
+
+use place::{BAR, ISSUES, LINKS, LISTS, MATCHES, MESSAGES, PANES, RESULTS, STORIES, STORY};
+
+/// The key vocabulary, in the order the help, the config and the README
+/// list it.
+pub const TABLE: &[Entry] = &[
+    also(
+        bound(
+            Action::Down,
+            "down",
+            &["j", "down"],
+            "move down / up a list; scroll the story a line (3j: three)",
+            &[(LINKS | MESSAGES, "move")],
+        ),
+        "3j",
+    ),
+    bound(Action::Up, "up", &["k", "up"], "", &[]),
+    also(
+        bound(
+            Action::Top,
+            "top",
+            &["g", "home"],
+            "first / last of the list or the story (3g: the third)",
+            &[],
+        ),
+        "3g",
+    ),
+    bound(Action::Bottom, "bottom", &["G", "end"], "", &[]),
+    bound(
+        Action::PageDown,
+        "page_down",
+        &["space", "pagedown"],
+        "page the story down / up (from any pane); at its end, on to the next story",
+        &[(STORY, "page")],
+    ),
+    bound(Action::PageUp, "page_up", &["pageup"], "", &[]),
+    bound(
+        Action::HalfPageDown,
+        "half_page_down",
+        &["ctrl-d"],
+        "half a page down / up",
+        &[],
+    ),
+    bound(Action::HalfPageUp, "half_page_up", &["ctrl-u"], "", &[]),
+    bound(
+        Action::Left,
+        "left",
+        &["h", "left"],
+        "the pane to the left / right",
+        &[],
+    ),
+    bound(Action::Right, "right", &["l", "right"], "", &[]),
+    bound(
+        Action::NextPane,
+        "next_pane",
+        &["tab"],
+        "next / previous pane (wraps)",
+        &[],
+    ),
+    bound(Action::PrevPane, "prev_pane", &["backtab"], "", &[]),
+    bound(
+        Action::Open,
+        "open",
+        &["enter"],
+        "open: an issue shows its stories, a story its text",
+        &[(ISSUES, "open"), (STORIES | RESULTS, "read")],
+    ),
+    bound(
+        Action::NextSection,
+        "next_section",
+        &["]"],
+        "next / previous story (on into the next issue)",
+        &[(STORY, "next story")],
+    ),
+    bound(Action::PrevSection, "prev_section", &["["], "", &[]),
+    bound(
+        Action::NextMatch,
+        "next_match",
+        &[">"],
+        "next / previous match of the filter in the story",
+        &[(MATCHES, "next match")],
+    ),
+    bound(Action::PrevMatch, "prev_match", &["<"], "", &[]),
+    bound(
+        Action::FocusFilter,
+        "focus_filter",
+        &["/"],
+        "filter the stories of every issue: a new query (Up brings older ones back)",
+        &[(LISTS, "filter")],
+    ),
+    also(
+        bound(
+            Action::OpenLink,
+            "open_link",
+            &["o"],
+            "open the selected link, link [3], or else the issue's web page",
+            &[(STORY, "open link")],
+        ),
+        "3o",
+    ),
+    also(
+        bound(
+            Action::CopyLink,
+            "copy_link",
+            &["y"],
+            "copy the selected link's (link [3]'s) address",
+            &[],
+        ),
+        "3y",
+    ),
+    bound(
+        Action::ShowLinks,
+        "show_links",
+        &["L"],
+        "the story's links, to pick one to open or copy",
+        &[(STORY, "links")],
+    ),
+    bound(
+        Action::NextUnread,
+        "next_unread",
+        &["n"],
+        "next / previous unread story (whole library)",
+        &[(ISSUES | STORIES, "unread")],
+    ),
+    bound(Action::PrevUnread, "prev_unread", &["N"], "", &[]),
+    bound(
+        Action::ToggleRead,
+        "toggle_read",
+        &["m"],
+        "mark the story read / unread",
+        &[(STORIES | RESULTS | STORY, "read")],
+    ),
+    bound(
+        Action::MarkIssueRead,
+        "mark_issue_read",
+        &["A"],
+        "mark every story of the issue read",
+        &[],
+    ),
+    bound(
+        Action::ToggleStar,
+        "toggle_star",
+        &["s"],
+        "star / unstar the story",
+        &[(STORY, "star")],
+    ),
+    bound(
+        Action::UnreadOnly,
+        "unread_only",
+        &["u"],
+        "only unread / starred stories (again: all)",
+        &[],
+    ),
+    bound(Action::StarredOnly, "starred_only", &["S"], "", &[]),
+    bound(
+        Action::ShowMessages,
+        "show_messages",
+        &["!"],
+        "messages: files that could not be read, problems with the config or the state",
+        &[],
+    ),
+    bound(
+        Action::ToggleHelp,
+        "toggle_help",
+        &["?"],
+        "this help (j k scroll it, any other key closes it)",
+        &[(PANES, "help")],
+    ),
+    bound(
+        Action::Suspend,
+        "suspend",
+        &["ctrl-z"],
+        "suspend to the shell (fg comes back)",
+        &[],
+    ),
+    bound(
+        Action::Escape,
+        "escape",
+        &["esc"],
+        "back: story to list, clear the filter or the view, cancel a count",
+        &[
+            (STORY, "back"),
+            (RESULTS, "clear"),
+            (LINKS | MESSAGES, "close"),
+        ],
+    ),
+    also(
+        bound(
+            Action::Quit,
+            "quit",
+            &["q"],
+            "quit (Ctrl-C always quits)",
+            &[(ISSUES | STORIES, "quit")],
+        ),
+        "Ctrl-C",
+    ),
+    fixed(
+        &["Enter", "Esc"],
+        "in the filter: go to the results / clear the filter",
+        &[(BAR, "Enter results  Esc clear")],
+    ),
+    fixed(
+        &["Up", "Down"],
+        "in the filter: older / newer queries",
+        &[(BAR, "Up older")],
+    ),
+    fixed(
+        &["Left", "Right", "Home", "End"],
+        "in the filter: move the caret (Ctrl-A, Ctrl-E: to either end)",
+        &[],
+    ),
+    fixed(
+        &["Backspace", "Del", "Ctrl-W", "Ctrl-U"],
+        "in the filter: delete a character, a word, all before the caret",
+        &[(BAR, "Ctrl-U erase")],
+    ),
+    fixed(
+        &["Enter", "y", "3"],
+        "in the link list: open, copy; a number picks that link",
+        &[(LINKS, "Enter open  y copy  3 picks [3]")],
+    ),
 ];
+
+/// The entries the config can bind, with their names.
+pub fn bindable() -> impl Iterator<Item = (&'static str, &'static Action)> {
+    TABLE
+        .iter()
+        .filter_map(|e| e.action.as_ref().map(|a| (e.name, a)))
+}
+
+/// Every config name of an action, in the table's order.
+pub fn names() -> Vec<&'static str> {
+    bindable().map(|(name, _)| name).collect()
+}
 
 /// The action a config name stands for.
 pub fn action_named(name: &str) -> Option<Action> {
-    ACTIONS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, a)| a.clone())
+    bindable().find(|(n, _)| *n == name).map(|(_, a)| a.clone())
 }
 
 /// The config name of a bindable action.
 pub fn action_name(action: &Action) -> Option<&'static str> {
-    ACTIONS.iter().find(|(_, a)| a == action).map(|(n, _)| *n)
+    bindable().find(|(_, a)| *a == action).map(|(n, _)| n)
 }
 
 /// The default keys of an action by its config name.
 fn default_keys(name: &str) -> Vec<Key> {
-    let c = |c: char| Key::new(Code::Char(c));
-    let k = Key::new;
-    match name {
-        "up" => vec![c('k'), k(Code::Up)],
-        "down" => vec![c('j'), k(Code::Down)],
-        "top" => vec![c('g'), k(Code::Home)],
-        "bottom" => vec![c('G'), k(Code::End)],
-        "page_up" => vec![k(Code::PageUp)],
-        "page_down" => vec![c(' '), k(Code::PageDown)],
-        "next_pane" => vec![k(Code::Tab)],
-        "prev_pane" => vec![k(Code::BackTab)],
-        "left" => vec![c('h'), k(Code::Left)],
-        "right" => vec![c('l'), k(Code::Right)],
-        "open" => vec![k(Code::Enter)],
-        "next_section" => vec![c(']')],
-        "prev_section" => vec![c('[')],
-        "focus_filter" => vec![c('/')],
-        "toggle_help" => vec![c('?')],
-        "open_link" => vec![c('o')],
-        "copy_link" => vec![c('y')],
-        "next_unread" => vec![c('n')],
-        "prev_unread" => vec![c('N')],
-        "mark_issue_read" => vec![c('A')],
-        "toggle_read" => vec![c('m')],
-        "toggle_star" => vec![c('s')],
-        "starred_only" => vec![c('S')],
-        "unread_only" => vec![c('u')],
-        "quit" => vec![c('q')],
-        "escape" => vec![k(Code::Esc)],
-        _ => Vec::new(),
-    }
+    TABLE
+        .iter()
+        .find(|e| e.action.is_some() && e.name == name)
+        .map(|e| e.keys.iter().filter_map(|k| Key::parse(k)).collect())
+        .unwrap_or_default()
 }
 
-/// Which keys each action has: every action of [`ACTIONS`], in that order,
-/// with no key bound to two actions.
+/// Which keys each action has: every bindable action of [`TABLE`], in that
+/// order, with no key bound to two actions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bindings {
     actions: Vec<(Action, Vec<Key>)>,
@@ -259,8 +514,7 @@ impl Eq for Bindings {}
 impl Default for Bindings {
     fn default() -> Bindings {
         Bindings {
-            actions: ACTIONS
-                .iter()
+            actions: bindable()
                 .map(|(name, action)| (action.clone(), default_keys(name)))
                 .collect(),
         }
@@ -291,10 +545,162 @@ impl Bindings {
             .map(|(a, _)| a)
     }
 
-    /// Every action with its keys, in [`ACTIONS`] order.
+    /// Every action with its keys, in [`TABLE`] order.
     pub fn iter(&self) -> impl Iterator<Item = (&Action, &[Key])> {
         self.actions.iter().map(|(a, k)| (a, k.as_slice()))
     }
+
+    /// How an entry's keys read: the bound ones for an action, the fixed
+    /// ones as written.
+    fn labels(&self, entry: &Entry) -> Vec<String> {
+        match &entry.action {
+            Some(action) => self.keys(action).iter().map(Key::label).collect(),
+            None => entry.keys.iter().map(|k| k.to_string()).collect(),
+        }
+    }
+}
+
+/// Shown for an action the config left without a key.
+pub const NO_KEY: &str = "(no key)";
+
+/// A row of the help: the keys of its entries and what they do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpRow {
+    pub keys: String,
+    pub help: &'static str,
+}
+
+/// The help's rows with the keys actually bound: an entry with a help text
+/// starts a row, the entries after it with none join it ("j k  Down Up").
+pub fn help_rows(bindings: &Bindings) -> Vec<HelpRow> {
+    let mut rows: Vec<(Vec<&Entry>, &'static str)> = Vec::new();
+    for entry in TABLE {
+        match rows.last_mut() {
+            Some((entries, _)) if entry.help.is_empty() => entries.push(entry),
+            _ => rows.push((vec![entry], entry.help)),
+        }
+    }
+    rows.into_iter()
+        .map(|(entries, help)| {
+            let groups: Vec<Vec<String>> = entries.iter().map(|e| bindings.labels(e)).collect();
+            let fixed = entries.iter().all(|e| e.action.is_none());
+            let mut keys = if fixed {
+                groups.concat().join(" ")
+            } else {
+                keys_label(&groups)
+            };
+            if keys.is_empty() {
+                keys = NO_KEY.to_string();
+            } else if let Some(first) = entries.first().filter(|e| !e.also.is_empty()) {
+                // "o  3o", "q  Ctrl-C": a count before the first key.
+                let more = if first.also.starts_with(|c: char| c.is_ascii_digit()) {
+                    groups[0].first().map(|k| {
+                        let digits: String = first
+                            .also
+                            .chars()
+                            .take_while(char::is_ascii_digit)
+                            .collect();
+                        format!("{digits}{k}")
+                    })
+                } else {
+                    Some(first.also.to_string())
+                };
+                if let Some(more) = more {
+                    keys = format!("{keys}  {more}");
+                }
+            }
+            HelpRow { keys, help }
+        })
+        .collect()
+}
+
+/// The keys of a row's actions: "j k  Down Up" when each action has as many
+/// keys, "] [" for single characters, else action by action ("Space PgDn  PgUp").
+fn keys_label(groups: &[Vec<String>]) -> String {
+    let n = groups.first().map_or(0, Vec::len);
+    if n >= 2 && groups.iter().all(|g| g.len() == n) {
+        return (0..n)
+            .map(|i| {
+                groups
+                    .iter()
+                    .map(|g| g[i].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join("  ");
+    }
+    if groups
+        .iter()
+        .all(|g| g.len() == 1 && g[0].chars().count() == 1)
+    {
+        return groups
+            .iter()
+            .map(|g| g[0].as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    groups
+        .iter()
+        .filter(|g| !g.is_empty())
+        .map(|g| g.join(" "))
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
+/// The status line's hints for `at` (a bit of [`place`]): "key word" for
+/// each action with a word there, with the first key actually bound (an
+/// action without a key is left out); a fixed key's hint as written.
+pub fn hints(bindings: &Bindings, at: u8) -> Vec<String> {
+    TABLE
+        .iter()
+        .filter_map(|entry| {
+            let (_, word) = entry.hint.iter().find(|(places, _)| places & at != 0)?;
+            match &entry.action {
+                Some(action) => {
+                    let key = bindings.keys(action).first()?.label();
+                    Some(format!("{key} {word}"))
+                }
+                None => Some(word.to_string()),
+            }
+        })
+        .collect()
+}
+
+/// The `[keys]` table of the default config: every action and its keys.
+pub fn config_defaults() -> String {
+    let mut out = String::new();
+    for entry in TABLE.iter().filter(|e| e.action.is_some()) {
+        let keys: Vec<String> = entry.keys.iter().map(|k| format!("{k:?}")).collect();
+        out.push_str(&format!("{} = [{}]\n", entry.name, keys.join(", ")));
+    }
+    out
+}
+
+/// The keys as `nlread --help` lists them (the default bindings).
+pub fn cli_help() -> String {
+    let rows = help_rows(&Bindings::default());
+    let width = rows
+        .iter()
+        .map(|r| r.keys.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out =
+        String::from("Keys in the reader (the defaults; the config file can change them):\n");
+    for row in rows {
+        out.push_str(&format!("  {:<width$}  {}\n", row.keys, row.help));
+    }
+    out
+}
+
+/// The README's keys table (Markdown), between its markers.
+pub fn readme_table() -> String {
+    let mut out = String::from("| Keys | What they do |\n|---|---|\n");
+    for row in help_rows(&Bindings::default()) {
+        let help = row.help.replace('|', "\\|");
+        out.push_str(&format!("| `{}` | {help} |\n", row.keys));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -358,17 +764,93 @@ mod tests {
                 seen.push(*key);
             }
         }
-        assert_eq!(seen.len(), 33);
+        let written: usize = TABLE
+            .iter()
+            .filter(|e| e.action.is_some())
+            .map(|e| e.keys.len())
+            .sum();
+        assert_eq!(seen.len(), written, "every default key parses");
         assert_eq!(b.action(Key::new(Code::Char('q'))), Some(&Action::Quit));
     }
 
     #[test]
     fn action_names_round_trip() {
-        for (name, action) in ACTIONS {
+        for (name, action) in bindable() {
             assert_eq!(action_named(name).as_ref(), Some(action));
-            assert_eq!(action_name(action), Some(*name));
+            assert_eq!(action_name(action), Some(name));
         }
         assert_eq!(action_named("Quit"), None);
         assert_eq!(action_name(&Action::Count(3)), None);
+        let names = names();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "no name twice");
+    }
+
+    #[test]
+    fn the_help_rows_join_pairs_and_show_the_keys_bound() {
+        let rows = help_rows(&Bindings::default());
+        let keys_of = |what: &str| {
+            rows.iter()
+                .find(|r| r.help.contains(what))
+                .map(|r| r.keys.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(keys_of("move down / up"), "j k  Down Up  3j");
+        assert_eq!(keys_of("wraps"), "Tab  Shift-Tab");
+        assert_eq!(keys_of("page the story"), "Space PgDn  PgUp");
+        assert_eq!(keys_of("half a page"), "Ctrl-D  Ctrl-U");
+        assert_eq!(keys_of("next / previous story"), "] [");
+        assert_eq!(keys_of("issue's web page"), "o  3o");
+        assert_eq!(keys_of("quit"), "q  Ctrl-C");
+        assert_eq!(keys_of("in the filter: older"), "Up Down");
+
+        let mut bindings = Bindings::default();
+        bindings.set(&Action::Quit, vec![Key::parse("x").expect("x")]);
+        bindings.set(&Action::OpenLink, vec![]);
+        bindings.set(&Action::Down, vec![Key::parse("ctrl-n").expect("ctrl-n")]);
+        let rows = help_rows(&bindings);
+        let keys_of = |what: &str| {
+            rows.iter()
+                .find(|r| r.help.contains(what))
+                .map(|r| r.keys.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(keys_of("quit"), "x  Ctrl-C");
+        assert_eq!(keys_of("issue's web page"), NO_KEY);
+        assert_eq!(keys_of("move down / up"), "Ctrl-N  k Up  3Ctrl-N");
+    }
+
+    #[test]
+    fn every_place_has_hints_of_its_own() {
+        let b = Bindings::default();
+        let all = [
+            place::ISSUES,
+            place::STORIES,
+            place::RESULTS,
+            place::STORY,
+            place::BAR,
+            place::LINKS,
+            place::MESSAGES,
+        ];
+        let said: Vec<Vec<String>> = all.iter().map(|&p| hints(&b, p)).collect();
+        for (i, h) in said.iter().enumerate() {
+            assert!(!h.is_empty(), "place {} has no hints", all[i]);
+            for (j, other) in said.iter().enumerate().skip(i + 1) {
+                assert_ne!(h, other, "places {} and {} say the same", all[i], all[j]);
+            }
+        }
+        let story = hints(&b, place::STORY | place::MATCHES);
+        assert!(story.contains(&"> next match".to_string()), "{story:?}");
+    }
+
+    #[test]
+    fn the_config_defaults_name_every_action() {
+        let text = config_defaults();
+        for name in names() {
+            assert!(text.contains(&format!("\n{name} = [")) || text.starts_with(name));
+        }
+        assert!(text.contains("down = [\"j\", \"down\"]\n"), "{text}");
     }
 }

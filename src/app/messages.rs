@@ -1,8 +1,9 @@
 //! Every sentence the reader shows, in one place so it reads as one voice.
+//! The app holds typed statuses and problems; these put them into words.
 
-use super::Action;
-use super::keys::{Bindings, Key};
-use crate::model::SourceError;
+use super::action::{Action, Problem, Status, View};
+use super::keys::{self, Bindings};
+use super::panes;
 
 pub const ISSUES_TITLE: &str = "Issues";
 pub const SECTIONS_TITLE: &str = "Stories";
@@ -28,9 +29,9 @@ pub const LINKS_HEADING: &str = "Links";
 pub const NO_LINKS: &str = "This story has no links.";
 pub const NOT_OPENED: &str = "not opened: only web and mail links are opened";
 
-/// The status line while a count is typed before `o` or `y`.
+/// The status line while a count is typed.
 pub fn pending_count(n: usize) -> String {
-    format!("{n}  o opens link [{n}], y copies its address, Esc cancels")
+    format!("{n}  j moves {n} down, o opens link [{n}], y copies it, Esc cancels")
 }
 
 /// A count past the story's links.
@@ -88,29 +89,27 @@ pub fn not_watching(error: &str) -> String {
     format!("New issues will show at the next start (the folders cannot be watched: {error})")
 }
 
-/// A library loaded again because its folders changed, when issues came
-/// or went.
-pub fn library_changed(before: usize, after: usize) -> Option<String> {
+/// A library loaded again because its folders changed: what came and went.
+pub fn library_changed(came: usize, went: usize) -> String {
     let plural = |n: usize| if n == 1 { "issue" } else { "issues" };
-    match after.cmp(&before) {
-        std::cmp::Ordering::Greater => {
-            let n = after - before;
-            Some(format!("{n} new {}", plural(n)))
-        }
-        std::cmp::Ordering::Less => {
-            let n = before - after;
-            Some(format!("{n} {} left the library", plural(n)))
-        }
-        std::cmp::Ordering::Equal => None,
+    match (came, went) {
+        (0, n) => format!("{n} {} left the library", plural(n)),
+        (n, 0) => format!("{n} new {}", plural(n)),
+        (n, m) => format!("{n} new {}, {m} left the library", plural(n)),
     }
 }
 
 /// `n` with nothing left to read.
 pub const NO_UNREAD: &str = "No unread stories left";
 
+/// `n` in a story list with none unread while the library has some.
+pub fn no_unread_listed(elsewhere: usize) -> String {
+    let noun = if elsewhere == 1 { "story" } else { "stories" };
+    format!("No unread story in this list; {elsewhere} unread {noun} outside it (Esc shows all)")
+}
+
 /// After `u` or `S`.
-pub fn view_shown(view: crate::app::View, count: usize) -> String {
-    use crate::app::View;
+pub fn view_shown(view: View, count: usize) -> String {
     let noun = if count == 1 { "story" } else { "stories" };
     match view {
         View::All => "Showing all stories".to_string(),
@@ -132,25 +131,12 @@ pub fn unread_count(n: usize) -> String {
 
 pub const FILTER_PROMPT: &str = "/ ";
 pub const FILTER_HINT: &str = "/ filter stories";
-pub const STATUS_HINTS: &str = "? help  / filter  q quit";
 
-/// The status line's hints with the keys actually bound ("? help  / filter
-/// q quit" with the defaults); an action without a key is left out.
-pub fn status_hints(bindings: &Bindings) -> String {
-    [
-        (Action::ToggleHelp, "help"),
-        (Action::FocusFilter, "filter"),
-        (Action::Quit, "quit"),
-    ]
-    .iter()
-    .filter_map(|(action, what)| {
-        let key = bindings.keys(action).first()?;
-        Some(format!("{} {what}", key.label()))
-    })
-    .collect::<Vec<_>>()
-    .join("  ")
+/// The status line's hints for the focused place (`keys::place`), with
+/// the keys actually bound: "Enter open  / filter  n unread  ? help  q quit".
+pub fn status_hints(bindings: &Bindings, at: u8) -> Vec<String> {
+    keys::hints(bindings, at)
 }
-pub const FILTER_HINTS: &str = "Enter results  Esc clear";
 
 /// "3 of 42" in the filter bar.
 pub fn match_count(matches: usize, total: usize) -> String {
@@ -171,168 +157,173 @@ pub fn issue_meta(newsletter: Option<&str>, date: Option<&str>) -> String {
     }
 }
 
-/// What went wrong while loading, for the status line: the count and the
-/// first error in full, so the reader knows which file to look at.
-pub fn load_errors(errors: &[SourceError]) -> Option<String> {
-    let first = errors.first()?;
-    let noun = if errors.len() == 1 { "file" } else { "files" };
-    Some(format!(
-        "{} {noun} could not be read: {}: {}",
-        errors.len(),
-        first.source,
-        first.message
-    ))
-}
-
-/// What a row of the help means: its actions (their keys are looked up in
-/// the bindings), a suffix after the keys, and what they do. Rows with no
-/// actions are the filter bar's fixed keys, shown as written.
-const HELP: &[(&[Action], &str, &str)] = &[
-    (
-        &[Action::Down, Action::Up],
-        "",
-        "move in a list; scroll the story a line",
-    ),
-    (&[Action::Left, Action::Right], "", "previous / next pane"),
-    (
-        &[Action::NextPane, Action::PrevPane],
-        "",
-        "next / previous pane (wraps)",
-    ),
-    (
-        &[Action::Open],
-        "",
-        "open: issue -> its stories, story -> reading",
-    ),
-    (
-        &[Action::PageDown, Action::PageUp],
-        "",
-        "page the story (from any pane)",
-    ),
-    (
-        &[Action::Top, Action::Bottom],
-        "",
-        "top / bottom of the list or story",
-    ),
-    (
-        &[Action::NextSection, Action::PrevSection],
-        "",
-        "next / previous story (crosses into the next issue)",
-    ),
-    (
-        &[Action::OpenLink],
-        "3",
-        "open the selected link (or link [3]) in the browser",
-    ),
-    (
-        &[Action::CopyLink],
-        "3",
-        "copy the selected link's (or link [3]'s) address",
-    ),
-    (
-        &[Action::NextUnread, Action::PrevUnread],
-        "",
-        "next / previous unread story (whole library)",
-    ),
-    (&[Action::ToggleRead], "", "mark the story read / unread"),
-    (
-        &[Action::MarkIssueRead],
-        "",
-        "mark every story of the issue read",
-    ),
-    (&[Action::ToggleStar], "", "star / unstar the story"),
-    (
-        &[Action::UnreadOnly, Action::StarredOnly],
-        "",
-        "show only unread / starred stories (again: all)",
-    ),
-    (
-        &[Action::FocusFilter],
-        "",
-        "filter stories in every issue as you type",
-    ),
-    (&[], "  Up Down", "in the filter: move through results"),
-    (&[], "  Enter", "in the filter: go to the results"),
-    (&[], "  Esc", "in the filter or results: clear the filter"),
-    (&[], "  Backspace", "delete; on an empty filter: leave it"),
-    (
-        &[Action::Escape],
-        "",
-        "from the story: back to the list; cancel a count",
-    ),
-    (&[Action::ToggleHelp], "", "this help (any key closes it)"),
-    (
-        &[Action::Quit],
-        "Ctrl-C",
-        "quit (in the filter only Ctrl-C)",
-    ),
-];
-
-/// Shown for an action the config left without a key.
-pub const NO_KEY: &str = "(no key)";
-
-/// The help overlay's rows (keys, what they do) with the keys actually bound.
-pub fn help(bindings: &Bindings) -> Vec<(String, &'static str)> {
-    HELP.iter()
-        .map(|(actions, extra, what)| {
-            if actions.is_empty() {
-                return (extra.to_string(), *what);
-            }
-            let groups: Vec<Vec<String>> = actions
-                .iter()
-                .map(|a| bindings.keys(a).iter().map(Key::label).collect())
-                .collect();
-            let mut keys = keys_label(&groups);
-            if keys.is_empty() {
-                keys = NO_KEY.to_string();
-            } else if !extra.is_empty() {
-                // "o  3o", "q  Ctrl-C"
-                let more = if extra.chars().all(|c| c.is_ascii_digit()) {
-                    groups[0].first().map(|k| format!("{extra}{k}"))
-                } else {
-                    Some(extra.to_string())
-                };
-                if let Some(more) = more {
-                    keys = format!("{keys}  {more}");
-                }
-            }
-            (keys, *what)
+/// The problems of the session, for the status line: how many, and the
+/// key that lists them.
+pub fn problem_count(n: usize, bindings: &Bindings) -> Option<String> {
+    if n == 0 {
+        return None;
+    }
+    let noun = if n == 1 { "problem" } else { "problems" };
+    let key = bindings
+        .keys(&Action::ShowMessages)
+        .first()
+        .map(|k| {
+            format!(
+                ": {} lists {}",
+                k.label(),
+                if n == 1 { "it" } else { "them" }
+            )
         })
-        .collect()
+        .unwrap_or_default();
+    Some(format!("{n} {noun}{key}"))
 }
 
-/// The keys of a row's actions: "j k  Down Up" when each action has as many
-/// keys, "] [" for single characters, else action by action ("Space PgDn  PgUp").
-fn keys_label(groups: &[Vec<String>]) -> String {
-    let n = groups.first().map_or(0, Vec::len);
-    if n >= 2 && groups.iter().all(|g| g.len() == n) {
-        return (0..n)
-            .map(|i| {
-                groups
-                    .iter()
-                    .map(|g| g[i].as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect::<Vec<_>>()
-            .join("  ");
+/// One problem as the messages view says it.
+pub fn problem(problem: &Problem) -> String {
+    match problem {
+        Problem::Source(e) => format!("{}: {}", e.source, e.message),
+        Problem::Config(said) | Problem::State(said) => said.clone(),
+        Problem::NotWatching(error) => not_watching(error),
     }
-    if groups
-        .iter()
-        .all(|g| g.len() == 1 && g[0].chars().count() == 1)
-    {
-        return groups
-            .iter()
-            .map(|g| g[0].as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
+}
+
+pub const MESSAGES_TITLE: &str = "Messages";
+pub const NO_MESSAGES: &str = "Nothing went wrong: every source was read.";
+
+/// The messages view's lines at a screen `width` wide: each problem
+/// wrapped, a blank line between them.
+pub fn problem_lines(
+    problems: impl IntoIterator<Item = Problem>,
+    width: u16,
+    height: u16,
+) -> Vec<String> {
+    let inner = panes::overlay(width, height).inner().width;
+    let room = usize::from(inner).saturating_sub(1).max(1);
+    let mut lines = Vec::new();
+    for p in problems {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(wrap(&crate::text::sanitize(&problem(&p)), room));
     }
-    groups
+    if lines.is_empty() {
+        lines.push(NO_MESSAGES.to_string());
+    }
+    lines
+}
+
+/// Words of `text` in lines at most `width` cells wide (a longer word is
+/// cut between clusters).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let w = crate::text::width(word);
+        if used > 0 && used + 1 + w <= width {
+            line.push(' ');
+            line.push_str(word);
+            used += 1 + w;
+            continue;
+        }
+        if used > 0 {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        for (_, c) in crate::text::clusters(word) {
+            let cw = crate::text::width(c);
+            if used + cw > width && used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push_str(c);
+            used += cw;
+        }
+    }
+    if used > 0 || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The help's lines at a screen `width` x `height`: each row's keys in a
+/// column (cut when a binding is very long), what they do wrapped beside.
+pub fn help_lines(bindings: &Bindings, width: u16, height: u16) -> Vec<(String, String)> {
+    const KEYS_MIN: usize = 12;
+    const KEYS_MAX: usize = 28;
+    let inner = usize::from(panes::overlay(width, height).inner().width);
+    let rows = keys::help_rows(bindings);
+    let keys_w = rows
         .iter()
-        .filter(|g| !g.is_empty())
-        .map(|g| g.join(" "))
+        .map(|r| crate::text::width(&r.keys))
+        .max()
+        .unwrap_or(0)
+        .clamp(KEYS_MIN, KEYS_MAX);
+    let room = inner.saturating_sub(keys_w + 3).max(10);
+    let mut lines = Vec::new();
+    for row in rows {
+        let keys = if crate::text::width(&row.keys) > keys_w {
+            let mut cut = String::new();
+            for (_, c) in crate::text::clusters(&row.keys) {
+                if crate::text::width(&cut) + crate::text::width(c) + 1 > keys_w {
+                    break;
+                }
+                cut.push_str(c);
+            }
+            cut + "…"
+        } else {
+            row.keys
+        };
+        for (i, text) in wrap(row.help, room).into_iter().enumerate() {
+            let keys = if i == 0 { keys.clone() } else { String::new() };
+            lines.push((format!("{keys:<keys_w$}"), text));
+        }
+    }
+    lines
+}
+
+/// The status line while the library loads: "Reading 120 of 3,000 files…".
+pub fn progress(done: usize, total: usize) -> String {
+    format!("Reading {done} of {total} files…")
+}
+
+/// The line above a story: which issue it is from.
+pub fn issue_header(newsletter: Option<&str>, date: Option<&str>, author: Option<&str>) -> String {
+    [newsletter, date, author]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
-        .join("  ")
+        .join(" · ")
+}
+
+/// What the status line says for `status`.
+pub fn status(status: &Status) -> String {
+    match status {
+        Status::NoLinks => NO_LINKS.to_string(),
+        Status::NotOpened => NOT_OPENED.to_string(),
+        Status::NoSuchLink { n, count } => no_such_link(*n, *count),
+        Status::Opened { n, place } => opened(*n, place),
+        Status::OpenedIssue { place } => format!("Opened the issue's page on {place}"),
+        Status::Copied { n } => copied(*n),
+        Status::OpenFailed(error) => open_failed(error),
+        Status::CopyFailed(error) => copy_failed(error),
+        Status::Marked { read } => marked(*read).to_string(),
+        Status::Starred(on) => starred(*on).to_string(),
+        Status::IssueMarked(n) => issue_marked(*n),
+        Status::NoUnread => NO_UNREAD.to_string(),
+        Status::NoUnreadListed { elsewhere } => no_unread_listed(*elsewhere),
+        Status::ViewShown { view, count } => view_shown(*view, *count),
+        Status::LibraryChanged { came, went } => library_changed(*came, *went),
+        Status::FilterCleared => "Filter cleared: showing the issue's stories".to_string(),
+        Status::LastStory => "This is the last story".to_string(),
+        Status::FirstStory => "This is the first story".to_string(),
+        Status::Match { n, of } => format!("Match {n} of {of} in this story"),
+        Status::NoMatches => "No filter match in this story".to_string(),
+        Status::Said(said) => said.clone(),
+        Status::SaverStopped => SAVER_STOPPED.to_string(),
+    }
 }
 
 /// Problems in the config file for the status line at start: the first in
@@ -348,54 +339,62 @@ pub fn config_problems(problems: &[String]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::keys::Key;
+    use crate::model::SourceError;
 
     #[test]
-    fn load_errors_name_the_first_file() {
-        assert_eq!(load_errors(&[]), None);
-        let e = |s: &str| SourceError {
-            source: s.into(),
-            message: "the file is empty".into(),
-        };
+    fn problems_are_counted_with_the_key_that_lists_them() {
+        let keys = Bindings::default();
+        assert_eq!(problem_count(0, &keys), None);
         assert_eq!(
-            load_errors(&[e("first.txt"), e("second.txt")]).as_deref(),
-            Some("2 files could not be read: first.txt: the file is empty")
+            problem_count(1, &keys).as_deref(),
+            Some("1 problem: ! lists it")
         );
         assert_eq!(
-            load_errors(&[e("a.txt")]).as_deref(),
-            Some("1 file could not be read: a.txt: the file is empty")
+            problem_count(3, &keys).as_deref(),
+            Some("3 problems: ! lists them")
         );
+        let mut none = Bindings::default();
+        none.set(&Action::ShowMessages, Vec::new());
+        assert_eq!(problem_count(2, &none).as_deref(), Some("2 problems"));
+        let e = Problem::Source(SourceError {
+            source: "photo.png".into(),
+            message: "not a newsletter".into(),
+        });
+        assert_eq!(problem(&e), "photo.png: not a newsletter");
     }
 
     #[test]
-    fn help_shows_the_keys_bound() {
-        let rows = help(&Bindings::default());
-        let keys_of = |what: &str| {
-            rows.iter()
-                .find(|(_, w)| w.contains(what))
-                .map(|(k, _)| k.clone())
-                .unwrap_or_default()
-        };
-        assert_eq!(keys_of("move in a list"), "j k  Down Up");
-        assert_eq!(keys_of("wraps"), "Tab  Shift-Tab");
-        assert_eq!(keys_of("page the story"), "Space PgDn  PgUp");
-        assert_eq!(keys_of("crosses"), "] [");
-        assert_eq!(keys_of("in the browser"), "o  3o");
-        assert_eq!(keys_of("quit"), "q  Ctrl-C");
+    fn problem_lines_wrap_to_the_view() {
+        let long = Problem::Config(format!("c.toml:1:1: {}", "word ".repeat(40)));
+        let lines = problem_lines(vec![long.clone(), long], 40, 20);
+        assert!(lines.len() > 4, "{lines:?}");
+        assert!(lines.iter().all(|l| crate::text::width(l) <= 40));
+        assert!(
+            lines.contains(&String::new()),
+            "a blank line between problems"
+        );
+        assert_eq!(problem_lines(Vec::new(), 40, 20), vec![NO_MESSAGES]);
+        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
+    }
 
-        let mut bindings = Bindings::default();
-        bindings.set(&Action::Quit, vec![Key::parse("x").expect("x")]);
-        bindings.set(&Action::OpenLink, vec![]);
-        bindings.set(&Action::Down, vec![Key::parse("ctrl-n").expect("ctrl-n")]);
-        let rows = help(&bindings);
-        let keys_of = |what: &str| {
-            rows.iter()
-                .find(|(_, w)| w.contains(what))
-                .map(|(k, _)| k.clone())
-                .unwrap_or_default()
-        };
-        assert_eq!(keys_of("quit"), "x  Ctrl-C");
-        assert_eq!(keys_of("in the browser"), NO_KEY);
-        assert_eq!(keys_of("move in a list"), "Ctrl-N  k Up");
+    #[test]
+    fn library_changes_count_what_came_and_went() {
+        assert_eq!(library_changed(1, 0), "1 new issue");
+        assert_eq!(library_changed(0, 2), "2 issues left the library");
+        assert_eq!(library_changed(2, 1), "2 new issues, 1 left the library");
+    }
+
+    #[test]
+    fn the_issue_header_skips_what_is_unknown() {
+        assert_eq!(
+            issue_header(Some("Axios"), Some("2020-09-15"), Some("Ann")),
+            "Axios · 2020-09-15 · Ann"
+        );
+        assert_eq!(
+            issue_header(None, Some("2020-09-15"), Some(" ")),
+            "2020-09-15"
+        );
     }
 
     #[test]
@@ -414,12 +413,24 @@ mod tests {
     }
 
     #[test]
-    fn status_hints_follow_the_bindings() {
+    fn hints_follow_the_bindings_and_the_place() {
         let defaults = Bindings::default();
-        assert_eq!(status_hints(&defaults), STATUS_HINTS);
+        let issues = status_hints(&defaults, keys::place::ISSUES).join("  ");
+        assert!(issues.starts_with("Enter open  / filter"), "{issues}");
+        assert!(issues.ends_with("? help  q quit"), "{issues}");
+        let story = status_hints(&defaults, keys::place::STORY).join("  ");
+        assert!(
+            story.contains("Space page") && story.contains("Esc back"),
+            "{story}"
+        );
+        assert_ne!(issues, story);
         let mut rebound = Bindings::default();
         rebound.set(&Action::Quit, vec![Key::parse("x").expect("x")]);
         rebound.set(&Action::FocusFilter, Vec::new());
-        assert_eq!(status_hints(&rebound), "? help  x quit");
+        let issues = status_hints(&rebound, keys::place::ISSUES).join("  ");
+        assert!(
+            issues.ends_with("x quit") && !issues.contains("filter"),
+            "{issues}"
+        );
     }
 }

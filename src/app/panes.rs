@@ -2,7 +2,7 @@
 //! shared by `update` (page sizes, list heights) and `ui` (drawing), so the
 //! two never disagree.
 
-use super::Focus;
+use super::action::Focus;
 
 /// A rectangle in terminal cells (ratatui-free so `app` stays terminal-free).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -49,7 +49,7 @@ impl PaneWidths {
 impl Default for PaneWidths {
     fn default() -> PaneWidths {
         PaneWidths {
-            issues: 25,
+            issues: 30,
             sections: 25,
         }
     }
@@ -152,6 +152,27 @@ pub fn story_size_with(width: u16, height: u16, widths: PaneWidths) -> (usize, u
         .map(Area::inner)
         .unwrap_or_default();
     (usize::from(inner.width), usize::from(inner.height))
+}
+
+/// Where an overlay (the help, the messages, the link list) is drawn: the
+/// screen less a margin, or all of it when it is small.
+pub fn overlay(width: u16, height: u16) -> Area {
+    let (mx, my) = if width >= 60 && height >= 16 {
+        (4, 2)
+    } else {
+        (0, 0)
+    };
+    Area {
+        x: mx,
+        y: my,
+        width: width.saturating_sub(2 * mx),
+        height: height.saturating_sub(2 * my),
+    }
+}
+
+/// Rows inside an overlay's border.
+pub fn overlay_rows(width: u16, height: u16) -> usize {
+    usize::from(overlay(width, height).inner().height)
 }
 
 /// Rows of a list pane (inside its border) when it is shown.

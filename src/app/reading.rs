@@ -6,27 +6,10 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::{App, Focus, messages, story};
+use super::action::{Focus, Problem, StateLoaded, Status, View};
+use super::{App, story};
 use crate::model::{Mark, ReadingState, Resume};
 use crate::search::Hit;
-use crate::store::now_millis;
-
-/// Which stories the story list shows when no filter is typed; with a
-/// filter, which of its hits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum View {
-    #[default]
-    All,
-    Unread,
-    Starred,
-}
-
-/// The reading state as it was read from disk, with what to tell the user.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct StateLoaded {
-    pub state: ReadingState,
-    pub warnings: Vec<String>,
-}
 
 /// The app's part of the reading state (fields of `App`).
 #[derive(Debug, Default)]
@@ -43,6 +26,10 @@ pub(super) struct Reading {
     /// A key has moved the reader since start: a resume point that arrives
     /// late must not pull the user away.
     pub touched: bool,
+    /// The state file has been read (before that, the place is not saved).
+    pub state_known: bool,
+    /// The place last handed over for saving.
+    pub saved_resume: Option<Resume>,
 }
 
 impl App {
@@ -60,15 +47,6 @@ impl App {
             .is_some_and(|id| self.reading.state.is_starred(id))
     }
 
-    /// Unread stories in issue `issue`.
-    pub fn unread_in(&self, issue: usize) -> usize {
-        self.reading.unread.get(issue).copied().unwrap_or(0)
-    }
-
-    pub fn unread_total(&self) -> usize {
-        self.reading.unread_total
-    }
-
     fn section_id(&self, issue: usize, section: usize) -> Option<&str> {
         let section = self.library.issues.get(issue)?.sections.get(section)?;
         Some(section.id.as_str())
@@ -80,7 +58,7 @@ impl App {
     }
 
     /// The marks changed since the last call, for saving.
-    pub fn take_changes(&mut self) -> Vec<(String, Mark)> {
+    pub(super) fn take_changes(&mut self) -> Vec<(String, Mark)> {
         let state = &self.reading.state;
         self.reading
             .changed
@@ -90,22 +68,6 @@ impl App {
                 Some((id, mark))
             })
             .collect()
-    }
-
-    /// Where the reader is now, to restore at the next start.
-    pub fn resume_point(&self) -> Option<Resume> {
-        let (i, s) = self.shown()?;
-        let issue = self.library.issues.get(i)?;
-        let section = issue.sections.get(s)?;
-        let anchor = self.story_lines().get(self.scroll).map(|l| l.anchor);
-        Some(Resume {
-            issue: issue.id.clone(),
-            section: section.id.clone(),
-            block: anchor.and_then(|a| a.block),
-            byte: anchor.map_or(0, |a| a.byte),
-            reading: self.focus == Focus::Story,
-            at: now_millis(),
-        })
     }
 
     /// Goes to `resume`'s story and place; false when the story is gone
@@ -120,18 +82,18 @@ impl App {
             .iter()
             .position(|x| x.id == resume.section)
             .unwrap_or(0);
-        self.issue = i;
-        self.section = s;
-        self.scroll = 0;
+        self.issues.select(i);
+        self.sections.select(s);
         if resume.reading {
             self.focus = Focus::Story;
         }
-        let lines = self.story_lines();
+        self.refresh_story();
         let anchor = story::Anchor {
             block: resume.block,
             byte: resume.byte,
         };
-        self.scroll_to(story::line_of(&lines, anchor));
+        let line = story::line_of(self.story.lines(), anchor);
+        self.scroll_to(line);
         // Coming back to a story is not reading it to the end again.
         self.reading.settled = Some((i, s));
         true
@@ -161,7 +123,8 @@ impl App {
         let Some(id) = self.section_id(issue, section).map(str::to_string) else {
             return false;
         };
-        if !self.reading.state.set_read(&id, read, now_millis()) {
+        let now = self.now();
+        if !self.reading.state.set_read(&id, read, now) {
             return false;
         }
         let count = &mut self.reading.unread[issue];
@@ -181,7 +144,13 @@ impl App {
     pub(super) fn state_loaded(&mut self, loaded: StateLoaded) {
         let mut state = loaded.state;
         state.merge(&self.reading.state);
+        self.filter.merge_history(&state.queries);
+        // The queries live in the filter's history from here on.
+        state.queries.clear();
         self.reading.state = state;
+        self.reading.state_known = true;
+        // Where the last run stopped is not news to save.
+        self.reading.saved_resume = self.reading.state.resume.clone();
         self.recount();
         if !self.loading
             && !self.reading.touched
@@ -191,7 +160,9 @@ impl App {
         }
         self.refresh_results();
         if !loaded.warnings.is_empty() {
-            self.status = Some(loaded.warnings.join("; "));
+            self.status = Some(Status::Said(loaded.warnings.join("; ")));
+            self.problems
+                .extend(loaded.warnings.into_iter().map(Problem::State));
         }
     }
 
@@ -209,16 +180,25 @@ impl App {
     /// The end-of-story rule: a story whose end is on screen while the
     /// story pane has the keys has been read.
     pub(super) fn note_reading(&mut self) {
-        if !self.settings.mark_read_at_end || self.focus != Focus::Story || self.help {
+        if self.focus != Focus::Story || self.overlay != super::Overlay::None {
+            return;
+        }
+        let (_, rows) = self.story_size();
+        if self.story.at_end(rows) {
+            self.reached_end();
+        }
+    }
+
+    /// The shown story's end is on screen because the user read or paged
+    /// to it: it has been read (once; `m` can undo it).
+    pub(super) fn reached_end(&mut self) {
+        if !self.settings.mark_read_at_end {
             return;
         }
         let Some(shown) = self.shown() else {
             return;
         };
-        if self.reading.settled == Some(shown) {
-            return;
-        }
-        if self.scroll >= self.max_scroll() {
+        if self.reading.settled != Some(shown) {
             self.reading.settled = Some(shown);
             self.set_read(shown.0, shown.1, true);
         }
@@ -232,7 +212,7 @@ impl App {
         let read = !self.is_read(i, s);
         self.set_read(i, s, read);
         self.reading.settled = Some((i, s));
-        self.status = Some(messages::marked(read).to_string());
+        self.status = Some(Status::Marked { read });
     }
 
     /// `s`: star or unstar the shown story.
@@ -244,10 +224,11 @@ impl App {
             return;
         };
         let starred = !self.reading.state.is_starred(&id);
-        if self.reading.state.set_starred(&id, starred, now_millis()) {
+        let now = self.now();
+        if self.reading.state.set_starred(&id, starred, now) {
             self.reading.changed.insert(id);
         }
-        self.status = Some(messages::starred(starred).to_string());
+        self.status = Some(Status::Starred(starred));
     }
 
     /// `A`: every story of the selected issue (in a story list: of the
@@ -255,7 +236,7 @@ impl App {
     pub(super) fn mark_issue_read(&mut self) {
         let issue = match self.shown() {
             Some((i, _)) if self.listing() && self.focus != Focus::Issues => i,
-            _ => self.issue,
+            _ => self.issues.selected(),
         };
         let Some(count) = self.library.issues.get(issue).map(|x| x.sections.len()) else {
             return;
@@ -266,7 +247,7 @@ impl App {
         if let Some(shown) = self.shown().filter(|&(i, _)| i == issue) {
             self.reading.settled = Some(shown);
         }
-        self.status = Some(messages::issue_marked(marked));
+        self.status = Some(Status::IssueMarked(marked));
     }
 
     /// `n` / `N`: the next (previous) unread story after the shown one, in
@@ -275,27 +256,41 @@ impl App {
     pub(super) fn step_unread(&mut self, forward: bool) {
         if self.listing() {
             let len = self.results.len();
-            let found = round(self.result, len, forward).find(|&r| {
+            let found = round(self.result.selected(), len, forward).find(|&r| {
                 let hit = &self.results[r];
                 !self.is_read(hit.issue, hit.section)
             });
             match found {
                 Some(r) => self.select_result(r),
-                None => self.status = Some(messages::NO_UNREAD.to_string()),
+                None => {
+                    // None listed, but the library may hold some: say so
+                    // rather than "none left" beside an unread count.
+                    let listed = self
+                        .results
+                        .iter()
+                        .filter(|h| !self.is_read(h.issue, h.section))
+                        .count();
+                    let elsewhere = self.unread_total() - listed;
+                    self.status = Some(if elsewhere == 0 {
+                        Status::NoUnread
+                    } else {
+                        Status::NoUnreadListed { elsewhere }
+                    });
+                }
             }
             return;
         }
         let issues = &self.library.issues;
-        let here = (self.issue, self.section);
+        let here = (self.issues.selected(), self.sections.selected());
         let len = issues.len();
         let mut found = None;
         // The shown issue first (after the shown story), then the others
         // going round, then the shown issue again (before the shown story).
         for k in 0..=len {
             let i = if forward {
-                (self.issue + k) % len.max(1)
+                (here.0 + k) % len.max(1)
             } else {
-                (self.issue + len * 2 - k) % len.max(1)
+                (here.0 + len * 2 - k) % len.max(1)
             };
             // Whole issues with nothing unread are skipped by their count.
             if len == 0 || self.unread_in(i) == 0 {
@@ -326,7 +321,7 @@ impl App {
         let found = found.or_else(|| (!self.is_read(here.0, here.1)).then_some(here));
         match found {
             Some((i, s)) => {
-                if i != self.issue {
+                if i != here.0 {
                     self.select_issue(i);
                 }
                 self.select_section(s);
@@ -334,7 +329,7 @@ impl App {
                     self.focus = Focus::Sections;
                 }
             }
-            None => self.status = Some(messages::NO_UNREAD.to_string()),
+            None => self.status = Some(Status::NoUnread),
         }
     }
 
@@ -346,7 +341,10 @@ impl App {
         if self.view != View::All && self.focus == Focus::Issues {
             self.focus = Focus::Sections;
         }
-        self.status = Some(messages::view_shown(self.view, self.results.len()).to_string());
+        self.status = Some(Status::ViewShown {
+            view: self.view,
+            count: self.results.len(),
+        });
     }
 
     /// Rebuilds the story list from the search hits and the view, keeping
@@ -359,9 +357,10 @@ impl App {
     pub(super) fn rebuild_results(&mut self, shown: Option<(usize, usize)>) {
         let results = if self.filtering() {
             if self.view == View::All {
-                Arc::clone(&self.hits)
+                Arc::clone(&self.filter.hits)
             } else {
                 let keep: Vec<Hit> = self
+                    .filter
                     .hits
                     .iter()
                     .filter(|h| self.in_view(h.issue, h.section))
@@ -392,11 +391,8 @@ impl App {
         let keep =
             shown.and_then(|(i, s)| results.iter().position(|h| (h.issue, h.section) == (i, s)));
         self.results = results;
-        self.result = keep.unwrap_or(0);
-        self.result_offset = 0;
-        if keep.is_none() {
-            self.scroll = 0;
-        }
+        self.result.reset();
+        self.result.select(keep.unwrap_or(0));
     }
 
     fn in_view(&self, issue: usize, section: usize) -> bool {

@@ -13,6 +13,9 @@ pub struct Settings {
     pub panes: PaneWidths,
     /// The keys bound to each action (the help lists these).
     pub keys: Bindings,
+    /// Changes of the reading state are handed over to be saved
+    /// (`Effect::Save`); off where nothing would save them (tests, tools).
+    pub save_state: bool,
 }
 
 impl Default for Settings {
@@ -21,6 +24,7 @@ impl Default for Settings {
             mark_read_at_end: true,
             panes: PaneWidths::default(),
             keys: Bindings::default(),
+            save_state: false,
         }
     }
 }

@@ -2,13 +2,17 @@
 //! semantic segments. Pure, so update (scroll limits, page size, keeping the
 //! reading position across a resize) and ui (drawing) agree on every line.
 
-use crate::app::messages;
-use crate::model::{Block, Section};
+use super::messages;
+use crate::model::{Block, Issue, Section};
 use std::borrow::Cow;
 
 /// What a piece of a story line is, so ui can style it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Segment {
+    /// Above the story: its issue's newsletter, date and author.
+    IssueMeta,
+    /// Above the story: its issue's title.
+    IssueTitle,
     Title,
     Label,
     Text,
@@ -26,6 +30,20 @@ pub enum Segment {
     LinksHeading,
     /// A link's address in the link list.
     Url,
+}
+
+/// True for the parts of a line a filter match is looked for (and
+/// highlighted) in: text, not markers, link numbers or the header.
+pub fn searchable(segment: Segment) -> bool {
+    !matches!(
+        segment,
+        Segment::Marker
+            | Segment::QuoteBar
+            | Segment::LinkMark(_)
+            | Segment::LinksHeading
+            | Segment::IssueMeta
+            | Segment::IssueTitle
+    )
 }
 
 /// Where a line starts in the section: `block` is `None` for the title,
@@ -63,6 +81,62 @@ impl StoryLine {
 
 const BULLET: &str = "• ";
 const QUOTE_BAR: &str = "│ ";
+
+/// Lays a story of `issue` out for a view `width` cells wide: a header
+/// saying which issue it is from (newsletter, date and author, then the
+/// issue's title unless the story has the same one), a blank line, then
+/// [`layout`]. The header's lines are anchored where the title is, so a
+/// reading place at the top of a story shows its header. Returns the lines
+/// and how many of them are the header.
+pub fn layout_in(issue: &Issue, section: &Section, width: usize) -> (Vec<StoryLine>, usize) {
+    let mut lines = Vec::new();
+    if width == 0 {
+        return (lines, 0);
+    }
+    let top = Anchor {
+        block: None,
+        byte: 0,
+    };
+    let meta = messages::issue_header(
+        issue.newsletter.as_deref(),
+        issue.date.as_deref(),
+        issue.author.as_deref(),
+    );
+    if !meta.is_empty() {
+        wrap_into(
+            &mut lines,
+            &[Run::new(Segment::IssueMeta, &meta, 0)],
+            None,
+            &[],
+            width,
+            top,
+        );
+        for line in &mut lines {
+            line.anchor = top;
+        }
+    }
+    let title = issue.title.trim();
+    if !title.is_empty() && title != section.title.trim() {
+        let at = lines.len();
+        wrap_into(
+            &mut lines,
+            &[Run::new(Segment::IssueTitle, title, 0)],
+            None,
+            &[],
+            width,
+            top,
+        );
+        for line in &mut lines[at..] {
+            line.anchor = top;
+        }
+    }
+    if !lines.is_empty() {
+        lines.push(StoryLine::blank(top));
+    }
+    let header = lines.len();
+    lines.extend(layout(section, width));
+    (lines, header)
+}
 
 /// Lays a section out for a view `width` cells wide: the title, a blank line,
 /// then every block, with a blank line between blocks (none between items of
@@ -270,6 +344,14 @@ const DASH: &str = " — ";
 /// The line to show first so that `anchor` stays in view: the last line
 /// starting at or before it.
 pub fn line_of(lines: &[StoryLine], anchor: Anchor) -> usize {
+    let start = Anchor {
+        block: None,
+        byte: 0,
+    };
+    if anchor == start {
+        // The very top: the header above the title too.
+        return 0;
+    }
     lines.iter().rposition(|l| l.anchor <= anchor).unwrap_or(0)
 }
 
@@ -684,6 +766,55 @@ mod tests {
         let i = line_of(&wide, anchor);
         assert!(wide[i].anchor <= anchor);
         assert!(wide.get(i + 1).is_none_or(|l| l.anchor > anchor));
+    }
+
+    #[test]
+    fn the_header_names_the_issue_and_the_top_is_the_header() {
+        let s = section(vec![Block::Paragraph { text: "body" }]);
+        let issue = Issue {
+            id: "i".into(),
+            source: "i.txt".into(),
+            newsletter: Some("Axios China".into()),
+            title: "Tencent's big week".into(),
+            date: Some("2020-09-15".into()),
+            author: Some("Bethany Allen".into()),
+            sections: Vec::new(),
+            url: None,
+            guid: None,
+        };
+        let (lines, header) = layout_in(&issue, &s, 60);
+        assert_eq!(header, 3);
+        assert_eq!(
+            texts(&lines),
+            vec![
+                "Axios China · 2020-09-15 · Bethany Allen",
+                "Tencent's big week",
+                "",
+                "T",
+                "",
+                "body"
+            ]
+        );
+        let top = Anchor {
+            block: None,
+            byte: 0,
+        };
+        assert_eq!(line_of(&lines, top), 0);
+        assert_eq!(line_of(&lines, lines[5].anchor), 5);
+        assert!(lines.windows(2).all(|w| w[0].anchor <= w[1].anchor));
+        // A story named like its issue does not say the title twice.
+        let same = Issue {
+            title: "T".into(),
+            newsletter: None,
+            date: None,
+            author: None,
+            ..issue
+        };
+        let (lines, header) = layout_in(&same, &s, 60);
+        assert_eq!(
+            (texts(&lines), header),
+            (vec!["T".into(), "".into(), "body".into()], 0)
+        );
     }
 
     #[test]

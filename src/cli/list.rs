@@ -197,6 +197,8 @@ mod tests {
                         story("s2", "A quiet harbour"),
                         story("s3", "Crab \u{1b}[2Jcount"),
                     ],
+                    url: None,
+                    guid: None,
                 },
                 Issue {
                     id: "i2".into(),
@@ -206,6 +208,8 @@ mod tests {
                     date: None,
                     author: None,
                     sections: vec![story("s4", "Only story")],
+                    url: None,
+                    guid: None,
                 },
             ],
             errors: Vec::new(),

@@ -311,6 +311,8 @@ mod tests {
                         ],
                     ),
                 ],
+                url: None,
+                guid: None,
             }],
             errors: Vec::new(),
         }

@@ -158,6 +158,58 @@ pub fn library_folders(config: &Config, home: Option<&Path>, config_dir: &Path) 
         .collect()
 }
 
+/// `config --check`'s word on the library folders: one problem, at the
+/// folder's place in the file, for each that is not a folder on disk (the
+/// reader skips those with a warning).
+pub fn missing_folders(loaded: &Loaded, home: Option<&Path>) -> Vec<String> {
+    let Some(path) = loaded.path.as_deref() else {
+        return Vec::new();
+    };
+    let config_dir = path.parent().unwrap_or(Path::new("."));
+    let text = read_limited(path)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default();
+    let shown = tilde(path, home);
+    let mut searched_from = text.find("folders").unwrap_or(0);
+    loaded
+        .config
+        .folders
+        .iter()
+        .zip(library_folders(&loaded.config, home, config_dir))
+        .filter_map(|(written, folder)| {
+            // Where it is written: the first quote of the value after the
+            // last one found (a value with escapes is not found: no place).
+            let at = text[searched_from..]
+                .find(written.as_str())
+                .map(|i| searched_from + i);
+            if let Some(at) = at {
+                searched_from = at + written.len();
+            }
+            if folder.is_dir() {
+                return None;
+            }
+            let (line, column) =
+                at.map_or((0, 0), |at| super::line_column(&text, at.saturating_sub(1)));
+            let why = if folder.exists() {
+                "is not a folder"
+            } else {
+                "does not exist"
+            };
+            let diagnostic = super::Diagnostic {
+                line,
+                column,
+                key: "library.folders".into(),
+                message: format!(
+                    "{} {why}; nlread skips it (create it, or fix the name)",
+                    tilde(&folder, home)
+                ),
+            };
+            Some(diagnostic.render(&shown))
+        })
+        .collect()
+}
+
 /// The user's home folder, if there is one.
 pub fn home() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf())

@@ -65,6 +65,7 @@ impl Config {
             mark_read_at_end: self.mark_read_at_end,
             panes: self.panes,
             keys: self.keys.clone(),
+            ..Settings::default()
         }
     }
 }
@@ -190,7 +191,7 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
 }
 
 /// 1-based line and column (in characters) of byte offset `at`.
-fn line_column(text: &str, at: usize) -> (usize, usize) {
+pub(crate) fn line_column(text: &str, at: usize) -> (usize, usize) {
     let at = (0..=at.min(text.len()))
         .rev()
         .find(|&i| text.is_char_boundary(i))
@@ -461,7 +462,7 @@ impl Parser {
         let Some(t) = self.table("keys", v) else {
             return;
         };
-        let names: Vec<&str> = keys::ACTIONS.iter().map(|(n, _)| *n).collect();
+        let names: Vec<&str> = keys::names();
         // (action, [(key, where)]) in the order of the file.
         let mut overrides: Vec<Override> = Vec::new();
         for (k, v) in t.iter() {

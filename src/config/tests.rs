@@ -244,7 +244,7 @@ fn pane_widths_out_of_range_or_not_numbers_keep_the_default() {
     assert_eq!(got, [(2, 10, "panes.issues"), (3, 12, "panes.sections")]);
     assert_eq!(
         diags[0].message,
-        "expected a width in percent from 10 to 40, found the number 80; using 25"
+        "expected a width in percent from 10 to 40, found the number 80; using 30"
     );
 }
 

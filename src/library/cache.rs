@@ -20,7 +20,7 @@ use crate::model::{Issue, Link, Section};
 
 const MAGIC: &[u8; 8] = b"NLRCACHE";
 /// Bump whenever the encoding or the parser's output changes.
-const VERSION: u32 = 7;
+const VERSION: u32 = 8;
 /// Loads with fewer files than this are quick to parse and not cached.
 pub(crate) const MIN_FILES: usize = 64;
 
@@ -42,6 +42,11 @@ impl Stamp {
             size: meta.len(),
             modified_ns,
         }
+    }
+
+    /// When the file was last changed (ns since the epoch; 0 if unknown).
+    pub(crate) fn modified(&self) -> u128 {
+        self.modified_ns
     }
 }
 
@@ -241,6 +246,8 @@ impl Writer {
         self.str(&issue.title);
         self.opt(issue.date.as_deref());
         self.opt(issue.author.as_deref());
+        self.opt(issue.url.as_deref());
+        self.opt(issue.guid.as_deref());
         self.u64(issue.sections.len() as u64);
         for section in &issue.sections {
             self.str(&section.id);
@@ -336,6 +343,8 @@ impl<R: Read> Reader<R> {
         let title = self.string()?;
         let date = self.opt()?;
         let author = self.opt()?;
+        let url = self.opt()?;
+        let guid = self.opt()?;
         let count = self.len()?;
         let mut sections = Vec::with_capacity(count);
         for _ in 0..count {
@@ -374,6 +383,8 @@ impl<R: Read> Reader<R> {
             date,
             author,
             sections,
+            url,
+            guid,
         })
     }
 }
@@ -393,6 +404,8 @@ mod tests {
             at: 2,
         };
         issue.sections.insert(0, section.with_links(vec![link]));
+        issue.url = Some("https://example.com/issue".into());
+        issue.guid = Some("<id@example.com>".into());
         vec![issue]
     }
 

@@ -24,6 +24,9 @@ pub struct ExportIssue<'a> {
     pub title: &'a str,
     pub date: Option<&'a str>,
     pub author: Option<&'a str>,
+    /// Where the issue can be read on the web (a feed item's link, an
+    /// email's "view in browser" page), when it says.
+    pub url: Option<&'a str>,
     pub words: usize,
     pub sections: Vec<ExportSection<'a>>,
 }
@@ -94,6 +97,7 @@ impl<'a> ExportIssue<'a> {
             title: &issue.title,
             date: issue.date.as_deref(),
             author: issue.author.as_deref(),
+            url: issue.url.as_deref(),
             words: issue.words(),
             sections: issue
                 .sections
@@ -184,6 +188,8 @@ mod tests {
                 date: Some("2024-01-02".into()),
                 author: None,
                 sections: vec![section],
+                url: Some("https://brew.example/tea".into()),
+                guid: None,
             }],
             errors: vec![SourceError {
                 source: "b.txt".into(),
@@ -207,6 +213,7 @@ mod tests {
         assert_eq!(issue["title"], "Tea");
         assert_eq!(issue["date"], "2024-01-02");
         assert_eq!(issue["author"], Value::Null);
+        assert_eq!(issue["url"], "https://brew.example/tea");
         let section = &issue["sections"][0];
         assert_eq!(section["id"], "s1");
         assert_eq!(section["title"], "1 big thing: Tea");

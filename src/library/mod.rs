@@ -20,8 +20,8 @@ use crate::model::{Issue, Library, SourceError};
 use crate::parse::{ParseError, SplitRules};
 
 pub use open::{
-    Opened, Options, library_dir, load_default, load_default_from, load_folders_from, open,
-    open_paths,
+    Opened, Options, ensure_library_dir, library_dir, load_default, load_default_from,
+    load_folders_from, open, open_paths,
 };
 pub use seeds::{SEEDS, bundled};
 
@@ -84,7 +84,18 @@ pub fn load_paths_cached(paths: &[PathBuf], cache_dir: Option<&Path>) -> Library
 
 /// [`load_paths_cached`] with the config's per-newsletter split rules.
 pub fn load_paths_with(paths: &[PathBuf], cache_dir: Option<&Path>, rules: &SplitRules) -> Library {
+    load_paths_reporting(paths, cache_dir, rules, &Progress::default())
+}
+
+/// [`load_paths_with`], telling `progress` how far it got.
+pub(crate) fn load_paths_reporting(
+    paths: &[PathBuf],
+    cache_dir: Option<&Path>,
+    rules: &SplitRules,
+    progress: &Progress,
+) -> Library {
     let mut loader = scan::Loader::with_rules(rules.clone());
+    loader.progress = progress.clone();
     for path in paths {
         loader.add_named(path);
     }
@@ -97,13 +108,53 @@ pub(crate) fn load_folders_cached(
     dirs: &[PathBuf],
     cache_dir: Option<&Path>,
     rules: &SplitRules,
+    progress: &Progress,
 ) -> Library {
     let mut loader = scan::Loader::with_rules(rules.clone());
+    loader.progress = progress.clone();
     for dir in dirs {
         loader.add_dir(dir);
     }
     finish_cached(loader, dirs, cache_dir)
 }
+
+/// Told how far a load has got, by the threads reading the files: files
+/// read, files in all, and the issues of the file just read.
+#[derive(Clone, Default)]
+pub struct Progress(Option<ProgressFn>);
+
+type ProgressFn = std::sync::Arc<dyn Fn(usize, usize, &[Issue]) + Send + Sync>;
+
+impl Progress {
+    pub fn new(report: impl Fn(usize, usize, &[Issue]) + Send + Sync + 'static) -> Progress {
+        Progress(Some(std::sync::Arc::new(report)))
+    }
+
+    pub(crate) fn report(&self, done: usize, total: usize, issues: &[Issue]) {
+        if let Some(report) = &self.0 {
+            report(done, total, issues);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(..)"
+        } else {
+            "Progress(none)"
+        })
+    }
+}
+
+/// Whoever listens does not change what is loaded.
+impl PartialEq for Progress {
+    fn eq(&self, _: &Progress) -> bool {
+        true
+    }
+}
+
+impl Eq for Progress {}
 
 fn finish_cached(loader: scan::Loader, paths: &[PathBuf], cache_dir: Option<&Path>) -> Library {
     let cache = cache_dir

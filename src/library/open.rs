@@ -30,20 +30,23 @@ pub struct Options {
     pub sort: super::SortOrder,
     /// Per-newsletter split rules (`[[split]]`).
     pub split: SplitRules,
+    /// Told how far the load has got (the reader shows it).
+    pub progress: super::Progress,
 }
 
 /// The paths named on the command line or, with none, the library folders
 /// of `options`; the issues in `options.sort` order.
 pub fn open(paths: &[PathBuf], options: &Options) -> Opened {
     let rules = &options.split;
+    let progress = &options.progress;
     let mut opened = if !paths.is_empty() {
-        open_paths_with(paths, rules)
+        open_paths_with(paths, rules, progress)
     } else if options.folders.is_empty() {
         let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
-        load_default_with(library_dir().as_deref(), home.as_deref(), rules)
+        load_default_with(library_dir().as_deref(), home.as_deref(), rules, progress)
     } else {
         let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
-        load_folders_with(&options.folders, home.as_deref(), rules)
+        load_folders_with(&options.folders, home.as_deref(), rules, progress)
     };
     if options.sort != super::SortOrder::Date {
         super::sort_issues_by(&mut opened.library.issues, options.sort);
@@ -53,11 +56,12 @@ pub fn open(paths: &[PathBuf], options: &Options) -> Opened {
 
 /// The paths named on the command line, see [`super::load_paths`].
 pub fn open_paths(paths: &[PathBuf]) -> Opened {
-    open_paths_with(paths, &SplitRules::default())
+    open_paths_with(paths, &SplitRules::default(), &super::Progress::default())
 }
 
-fn open_paths_with(paths: &[PathBuf], rules: &SplitRules) -> Opened {
-    let library = super::load_paths_with(paths, super::cache_dir().as_deref(), rules);
+fn open_paths_with(paths: &[PathBuf], rules: &SplitRules, progress: &super::Progress) -> Opened {
+    let library =
+        super::load_paths_reporting(paths, super::cache_dir().as_deref(), rules, progress);
     let from = match paths {
         [one] => one.display().to_string(),
         many => count(many.len(), "path"),
@@ -76,6 +80,19 @@ pub fn library_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "nlread").map(|p| p.data_dir().join("library"))
 }
 
+/// Creates the default library folder when the reader will open it (no
+/// paths named, no folders configured), so that it can be watched from the
+/// start rather than once the load that creates it has run.
+pub fn ensure_library_dir(paths: &[PathBuf], options: &Options) -> std::io::Result<()> {
+    if !paths.is_empty() || !options.folders.is_empty() {
+        return Ok(());
+    }
+    match library_dir() {
+        Some(dir) => std::fs::create_dir_all(dir),
+        None => Ok(()),
+    }
+}
+
 /// The default library: the [`library_dir`], created if missing.
 pub fn load_default() -> Opened {
     let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
@@ -85,10 +102,20 @@ pub fn load_default() -> Opened {
 /// [`load_default`] with the folder and the home directory (used only to
 /// show paths as `~/...`) given, so it can be tested.
 pub fn load_default_from(dir: Option<&Path>, home: Option<&Path>) -> Opened {
-    load_default_with(dir, home, &SplitRules::default())
+    load_default_with(
+        dir,
+        home,
+        &SplitRules::default(),
+        &super::Progress::default(),
+    )
 }
 
-fn load_default_with(dir: Option<&Path>, home: Option<&Path>, rules: &SplitRules) -> Opened {
+fn load_default_with(
+    dir: Option<&Path>,
+    home: Option<&Path>,
+    rules: &SplitRules,
+    progress: &super::Progress,
+) -> Opened {
     let Some(dir) = dir else {
         return samples(
             None,
@@ -109,7 +136,13 @@ fn load_default_with(dir: Option<&Path>, home: Option<&Path>, rules: &SplitRules
         };
         return samples(Some(&shown), Library::default(), vec![warning]);
     }
-    folders(&[dir.to_path_buf()], vec![shown], Vec::new(), rules)
+    folders(
+        &[dir.to_path_buf()],
+        vec![shown],
+        Vec::new(),
+        rules,
+        progress,
+    )
 }
 
 /// The library folders of the config file (home used only to show paths as
@@ -117,10 +150,20 @@ fn load_default_with(dir: Option<&Path>, home: Option<&Path>, rules: &SplitRules
 /// does not exist is a warning (likely a typo in the config), and the others
 /// are still read.
 pub fn load_folders_from(dirs: &[PathBuf], home: Option<&Path>) -> Opened {
-    load_folders_with(dirs, home, &SplitRules::default())
+    load_folders_with(
+        dirs,
+        home,
+        &SplitRules::default(),
+        &super::Progress::default(),
+    )
 }
 
-fn load_folders_with(dirs: &[PathBuf], home: Option<&Path>, rules: &SplitRules) -> Opened {
+fn load_folders_with(
+    dirs: &[PathBuf],
+    home: Option<&Path>,
+    rules: &SplitRules,
+    progress: &super::Progress,
+) -> Opened {
     let mut found = Vec::new();
     let mut shown = Vec::new();
     let mut warnings = Vec::new();
@@ -136,7 +179,7 @@ fn load_folders_with(dirs: &[PathBuf], home: Option<&Path>, rules: &SplitRules) 
             });
         }
     }
-    folders(&found, shown, warnings, rules)
+    folders(&found, shown, warnings, rules, progress)
 }
 
 /// The issues of the library folders `dirs` (shown as `shown`), or the
@@ -146,11 +189,12 @@ fn folders(
     shown: Vec<String>,
     warnings: Vec<SourceError>,
     rules: &SplitRules,
+    progress: &super::Progress,
 ) -> Opened {
     let library = if dirs.is_empty() {
         Library::default()
     } else {
-        super::load_folders_cached(dirs, super::cache_dir().as_deref(), rules)
+        super::load_folders_cached(dirs, super::cache_dir().as_deref(), rules, progress)
     };
     let place = match shown.as_slice() {
         [one] => one.clone(),

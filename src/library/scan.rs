@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::cache::{Cache, Stamp};
-use super::{LoadError, sort_issues, source_error};
+use super::{LoadError, Progress, sort_issues, source_error};
 use crate::model::{Issue, Library, SourceError};
 use crate::parse::email::{self, MboxReader};
 use crate::parse::{Format, ParseError, SplitRules, limits, parse_bytes_with, sniff};
@@ -29,6 +29,8 @@ pub(crate) struct Loader {
     named_dirs: Vec<NamedDir>,
     /// The config's per-newsletter split rules.
     pub(crate) rules: SplitRules,
+    /// Told of every file as it is read.
+    pub(crate) progress: Progress,
 }
 
 struct NamedDir {
@@ -185,7 +187,9 @@ impl Loader {
     /// Reads and parses every queued file, on all cores. Files whose size and
     /// modification time match an entry of `cache` are taken from it, and the
     /// cache is rewritten when anything was parsed afresh or has gone.
+    /// `progress` hears of every file as it is read (cached ones first).
     pub(crate) fn finish(self, mut cache: Option<Cache>) -> Library {
+        let total = self.jobs.len();
         let mut outcomes: Vec<Option<Outcome>> = self
             .jobs
             .iter()
@@ -198,6 +202,13 @@ impl Loader {
                     .map(|issues| Outcome::Issues(issues, Vec::new()))
             })
             .collect();
+        let mut cached = 0;
+        for outcome in outcomes.iter().flatten() {
+            cached += 1;
+            if let Outcome::Issues(issues, _) = outcome {
+                self.progress.report(cached, total, issues);
+            }
+        }
         let todo: Vec<usize> = (0..self.jobs.len())
             .filter(|&i| outcomes[i].is_none())
             .collect();
@@ -206,7 +217,15 @@ impl Loader {
         {
             cache.mark_stale();
         }
-        for (i, outcome) in todo.iter().zip(run_jobs(&self.jobs, &todo, &self.rules)) {
+        let counter = Counter {
+            done: AtomicUsize::new(cached),
+            total,
+            progress: &self.progress,
+        };
+        for (i, outcome) in todo
+            .iter()
+            .zip(run_jobs(&self.jobs, &todo, &self.rules, &counter))
+        {
             outcomes[*i] = Some(outcome);
         }
         let outcomes: Vec<Outcome> = outcomes
@@ -246,7 +265,7 @@ impl Loader {
         for (job, outcome) in self.jobs.iter().zip(outcomes) {
             match outcome {
                 Outcome::Issues(found, failed) => {
-                    issues.extend(found);
+                    issues.extend(found.into_iter().map(|i| (i, job.stamp.modified())));
                     errors.extend(failed);
                 }
                 Outcome::Skipped => {}
@@ -255,6 +274,7 @@ impl Loader {
                 }
             }
         }
+        let mut issues = newest_copies(issues);
         sort_issues(&mut issues);
         Library { issues, errors }
     }
@@ -265,9 +285,45 @@ impl Loader {
     }
 }
 
+/// One issue per item: copies of a feed item (same GUID, or link) or of
+/// an email (same Message-ID), in one file or several, are shown once, from
+/// the file changed last (the first of a file's copies, feeds listing the
+/// newest first). `issues` come with their file's modification time.
+pub(crate) fn newest_copies(issues: Vec<(Issue, u128)>) -> Vec<Issue> {
+    let mut best: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut keep = vec![true; issues.len()];
+    for (i, (issue, modified)) in issues.iter().enumerate() {
+        let Some(guid) = &issue.guid else {
+            continue;
+        };
+        match best.get(guid) {
+            Some(&b) if issues[b].1 >= *modified => keep[i] = false,
+            Some(&b) => {
+                keep[b] = false;
+                best.insert(guid.clone(), i);
+            }
+            None => {
+                best.insert(guid.clone(), i);
+            }
+        }
+    }
+    issues
+        .into_iter()
+        .zip(keep)
+        .filter_map(|((issue, _), keep)| keep.then_some(issue))
+        .collect()
+}
+
+/// Files read so far, for the progress report.
+struct Counter<'a> {
+    done: AtomicUsize,
+    total: usize,
+    progress: &'a Progress,
+}
+
 /// Runs the jobs numbered in `todo` on up to one thread per core; outcomes
 /// come back in the order of `todo`.
-fn run_jobs(jobs: &[Job], todo: &[usize], rules: &SplitRules) -> Vec<Outcome> {
+fn run_jobs(jobs: &[Job], todo: &[usize], rules: &SplitRules, counter: &Counter) -> Vec<Outcome> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(todo.len().div_ceil(16))
@@ -280,7 +336,14 @@ fn run_jobs(jobs: &[Job], todo: &[usize], rules: &SplitRules) -> Vec<Outcome> {
             let Some(&i) = todo.get(n) else {
                 return done;
             };
-            done.push((n, load_job(&jobs[i], rules)));
+            let outcome = load_job(&jobs[i], rules);
+            let read = counter.done.fetch_add(1, Ordering::Relaxed) + 1;
+            let issues = match &outcome {
+                Outcome::Issues(issues, _) => issues.as_slice(),
+                _ => &[],
+            };
+            counter.progress.report(read, counter.total, issues);
+            done.push((n, outcome));
         }
     };
     let mut results: Vec<(usize, Outcome)> = if threads == 1 {
@@ -435,5 +498,41 @@ fn cut_at_boundary(bytes: &mut Vec<u8>) {
         if bytes.len() - lead < needed {
             bytes.truncate(lead);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: &str, guid: Option<&str>) -> Issue {
+        Issue {
+            id: id.into(),
+            source: format!("{id}.xml"),
+            newsletter: None,
+            title: id.into(),
+            date: None,
+            author: None,
+            sections: Vec::new(),
+            url: None,
+            guid: guid.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn copies_of_one_item_are_kept_once_from_the_newest_file() {
+        let issues = vec![
+            (item("old-ferry", Some("feed#ferry")), 10),
+            (item("old-market", Some("feed#market")), 10),
+            (item("no-guid", None), 10),
+            (item("new-ferry", Some("feed#ferry")), 20),
+            (item("new-market-repeat", Some("feed#market")), 10),
+            (item("also-no-guid", None), 20),
+        ];
+        let kept: Vec<String> = newest_copies(issues).into_iter().map(|i| i.id).collect();
+        // The newer file's ferry; the first market of two equally new
+        // copies (a feed lists the newest first); issues without a GUID
+        // are never merged.
+        assert_eq!(kept, ["old-market", "no-guid", "new-ferry", "also-no-guid"]);
     }
 }

@@ -21,7 +21,12 @@ pub const SEEDS: &[(&str, &[u8])] = seeds![
     "03_welcome-to-nlread.txt",
 ];
 
-/// The bundled samples, parsed, with sources `seeds/<file name>`.
+/// The sample that says how nlread works and how to bring your own
+/// newsletters in: it comes first, whatever its date.
+pub const WELCOME: &str = "03_welcome-to-nlread.txt";
+
+/// The bundled samples, parsed, with sources `seeds/<file name>`: the
+/// welcome first, then the others newest first.
 pub fn bundled() -> Library {
     let mut library = Library::default();
     for (name, bytes) in SEEDS {
@@ -32,6 +37,9 @@ pub fn bundled() -> Library {
         }
     }
     sort_issues(&mut library.issues);
+    let welcome = format!("seeds/{WELCOME}");
+    // Stable: the others keep their order behind it.
+    library.issues.sort_by_key(|i| i.source != welcome);
     library
 }
 
@@ -56,6 +64,15 @@ mod tests {
         assert_eq!(
             listed, on_disk,
             "SEEDS in src/library/seeds.rs is out of date"
+        );
+    }
+
+    #[test]
+    fn the_welcome_comes_first() {
+        let library = bundled();
+        assert_eq!(
+            library.issues.first().map(|i| i.source.as_str()),
+            Some("seeds/03_welcome-to-nlread.txt")
         );
     }
 

@@ -207,6 +207,8 @@ fn issue(source: &str, date: Option<&str>) -> Issue {
         date: date.map(str::to_string),
         author: None,
         sections: Vec::new(),
+        url: None,
+        guid: None,
     }
 }
 

@@ -8,7 +8,7 @@ mod section;
 pub mod state;
 
 pub use section::{Block, Blocks, Link, RawSpan, Section};
-pub use state::{Mark, ReadingState, Resume};
+pub use state::{Mark, Millis, Query, ReadingState, Resume};
 
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +39,15 @@ pub struct Issue {
     pub date: Option<String>,
     pub author: Option<String>,
     pub sections: Vec<Section>,
+    /// The issue's web address: a feed item's link, an email's "view in
+    /// browser" page or list archive. Absent from caches and exports
+    /// written before it existed.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// What makes two copies the same item: a feed item's GUID (its link
+    /// when it has none), an email's Message-ID. The library shows one.
+    #[serde(default)]
+    pub guid: Option<String>,
 }
 
 impl Issue {

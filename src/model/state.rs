@@ -28,7 +28,21 @@ pub struct ReadingState {
     /// Where reading stopped, restored at the next start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume: Option<Resume>,
+    /// Queries typed in the filter bar, oldest first (Up recalls them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queries: Vec<Query>,
 }
+
+/// A query typed in the filter bar, and when it was last used.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Query {
+    pub text: String,
+    #[serde(default)]
+    pub at: Millis,
+}
+
+/// Queries kept in the state file.
+pub const MAX_QUERIES: usize = 100;
 
 /// One story's marks and when they last changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,7 +136,22 @@ impl ReadingState {
                 self.resume = Some(theirs.clone());
             }
         }
+        self.merge_queries(&other.queries);
         self.version = self.version.max(other.version);
+    }
+
+    /// Takes in queries: each once, at its latest use, oldest first, the
+    /// newest [`MAX_QUERIES`] kept.
+    pub fn merge_queries(&mut self, theirs: &[Query]) {
+        for q in theirs {
+            match self.queries.iter_mut().find(|o| o.text == q.text) {
+                Some(ours) => ours.at = ours.at.max(q.at),
+                None => self.queries.push(q.clone()),
+            }
+        }
+        self.queries.sort_by_key(|q| q.at);
+        let over = self.queries.len().saturating_sub(MAX_QUERIES);
+        self.queries.drain(..over);
     }
 }
 
@@ -194,6 +223,25 @@ mod tests {
             ours.resume.as_ref().map(|r| r.section.as_str()),
             Some("theirs")
         );
+    }
+
+    #[test]
+    fn queries_merge_once_each_at_their_latest_use() {
+        let q = |text: &str, at| Query {
+            text: text.into(),
+            at,
+        };
+        let mut ours = ReadingState::new();
+        ours.queries = vec![q("rates", 5), q("piano", 9)];
+        let mut theirs = ReadingState::new();
+        theirs.queries = vec![q("bergen", 1), q("rates", 12)];
+        ours.merge(&theirs);
+        let texts: Vec<&str> = ours.queries.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(texts, ["bergen", "piano", "rates"]);
+        let many: Vec<Query> = (0..150).map(|i| q(&i.to_string(), i)).collect();
+        ours.merge_queries(&many);
+        assert_eq!(ours.queries.len(), MAX_QUERIES);
+        assert_eq!(ours.queries.last().map(|q| q.text.as_str()), Some("149"));
     }
 
     #[test]

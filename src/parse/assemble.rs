@@ -94,6 +94,8 @@ pub fn assemble(outline: Outline, source: &str, id: String, rules: &SplitRules) 
         date,
         author: hints.author,
         sections,
+        url: None,
+        guid: None,
     };
     limits::cap(&mut issue, source);
     Assembled {

@@ -67,10 +67,15 @@ pub fn explain(bytes: &[u8], source: &str, rules: &SplitRules) -> Result<Assembl
     apply_headers(&mut outline.hints, &message);
     // The same body under another subject is another issue: hash the message.
     let id = stable_id(&[bytes]);
-    let built = assemble(outline, source, id, rules);
+    let mut built = assemble(outline, source, id, rules);
     if built.issue.sections.iter().all(|s| s.words == 0) {
         return Err(EmailError::NoBody);
     }
+    built.issue.url = web_address(&message);
+    built.issue.guid = message
+        .message_id()
+        .map(|id| sanitize(id.trim()))
+        .filter(|id| !id.is_empty());
     Ok(built)
 }
 
@@ -261,6 +266,112 @@ fn apply_headers(hints: &mut Hints, message: &Message<'_>) {
     {
         hints.date = Some(format!("{:04}-{:02}-{:02}", d.year, d.month, d.day));
     }
+}
+
+/// Where the issue can be read on the web: the HTML's "view in browser"
+/// link, else the List-Archive header's address.
+fn web_address(message: &Message<'_>) -> Option<String> {
+    let from_html = message.html_bodies().find_map(|part| match &part.body {
+        PartType::Html(html) => browser_link(html),
+        _ => None,
+    });
+    from_html.or_else(|| {
+        let archive = message.header_raw("List-Archive")?;
+        // `<https://lists.example.com/archive>`, maybe several, maybe bare.
+        let inside = archive
+            .split('<')
+            .filter_map(|p| p.split('>').next())
+            .chain(std::iter::once(archive))
+            .map(str::trim)
+            .find(|u| is_web(u))?;
+        Some(sanitize(inside))
+    })
+}
+
+fn is_web(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !url.contains(char::is_whitespace)
+}
+
+/// The address of an `<a href>` whose text says "view in browser",
+/// "view online", "web version" and the like.
+pub fn browser_link(html: &str) -> Option<String> {
+    const SAYS: [&str; 7] = [
+        "in your browser",
+        "in a browser",
+        "in browser",
+        "view online",
+        "view it online",
+        "read online",
+        "web version",
+    ];
+    let lower = html.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("<a") {
+        let start = from + at;
+        let Some(tag_end) = lower[start..].find('>').map(|i| start + i) else {
+            break;
+        };
+        let Some(close) = lower[tag_end..].find("</a").map(|i| tag_end + i) else {
+            break;
+        };
+        from = close;
+        let text = strip_tags(&lower[tag_end + 1..close]);
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !SAYS.iter().any(|s| text.contains(s)) {
+            continue;
+        }
+        if let Some(href) = attribute(&html[start..tag_end], "href")
+            && is_web(&href)
+        {
+            return Some(sanitize(&href.replace("&amp;", "&")));
+        }
+    }
+    None
+}
+
+/// The value of attribute `name` in a start tag (quoted either way or not).
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find(name) {
+        let i = from + at;
+        from = i + name.len();
+        let before = lower[..i].chars().next_back();
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let rest = tag[i + name.len()..].trim_start();
+        let Some(value) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let quoted = value.chars().next().filter(|c| *c == '"' || *c == '\'');
+        return Some(match quoted {
+            Some(q) => value[1..].split(q).next().unwrap_or("").trim().to_string(),
+            None => value
+                .split(|c: char| c.is_whitespace() || c == '>')
+                .next()
+                .unwrap_or("")
+                .to_string(),
+        });
+    }
+    None
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// "Weekly News <weekly.example.com>" -> "Weekly News".
@@ -464,6 +575,40 @@ mod tests {
             "Subject: one\n\nHi\nFrom here on\n\nFrom the top\n>From deeper\n"
         );
         assert_eq!(got[1], "Subject: two\n\nBye\n");
+    }
+
+    #[test]
+    fn the_web_address_is_the_view_in_browser_link_or_the_list_archive() {
+        let html = r#"<p><a href="https://t.example/track">Unsubscribe</a> ·
+            <A class=x HREF='https://news.example/issue/12?a=1&amp;b=2'>View this
+            email <b>in your browser</b></A></p>"#;
+        assert_eq!(
+            browser_link(html).as_deref(),
+            Some("https://news.example/issue/12?a=1&b=2")
+        );
+        assert_eq!(
+            browser_link("<a href=\"javascript:x\">View online</a>"),
+            None
+        );
+        assert_eq!(browser_link("<a href=x>nothing here</a>"), None);
+        let body = "Hello there, this is the body of the message with words.";
+        let with_archive = format!(
+            "From: A <a@example.com>\r\nSubject: S\r\nMessage-ID: <m1@example.com>\r\n\
+             List-Archive: <https://lists.example.com/archive>\r\n\r\n{body}\r\n"
+        );
+        let issue = parse(with_archive.as_bytes(), "a.eml").unwrap();
+        assert_eq!(
+            issue.url.as_deref(),
+            Some("https://lists.example.com/archive")
+        );
+        assert_eq!(issue.guid.as_deref(), Some("m1@example.com"));
+        let html_mail = format!(
+            "From: A <a@example.com>\r\nSubject: S\r\nList-Archive: <https://lists.example.com/a>\r\n\
+             Content-Type: text/html\r\n\r\n<p><a href=\"https://news.example/web\">View online</a></p><p>{body}</p>\r\n"
+        );
+        let issue = parse(html_mail.as_bytes(), "b.eml").unwrap();
+        assert_eq!(issue.url.as_deref(), Some("https://news.example/web"));
+        assert_eq!(issue.guid, None);
     }
 
     #[test]

@@ -41,6 +41,14 @@ pub fn explain(
     }
     let feed = feed_rs::parser::Builder::new()
         .sanitize_content(false)
+        // Ids feed-rs makes up for items without one are marked, so such
+        // an item is known by its link instead (see `item_issue`).
+        .id_generator(|links, title, uri| {
+            format!(
+                "{GENERATED}{}",
+                feed_rs::parser::generate_id(links, title, uri)
+            )
+        })
         .build()
         .parse(bytes)
         .map_err(|err| ParseError::Invalid(format!("not a readable feed: {err}")))?;
@@ -68,6 +76,25 @@ pub fn explain(
         limits::add_note(&mut last.issue, &limits::feed_note(source));
     }
     Ok(issues)
+}
+
+/// Before an id feed-rs made up for an item that has none.
+const GENERATED: &str = "\u{1}generated:";
+
+/// An item's web address: its first link to a page (RSS `<link>`, Atom
+/// `rel="alternate"` or no rel, JSON Feed `url`), else its first link.
+fn item_url(entry: &Entry) -> Option<String> {
+    let page = entry
+        .links
+        .iter()
+        .find(|l| {
+            l.rel
+                .as_deref()
+                .is_none_or(|r| r.eq_ignore_ascii_case("alternate"))
+        })
+        .or(entry.links.first())?;
+    let url = sanitize(page.href.trim());
+    (!url.is_empty()).then_some(url)
 }
 
 /// What identifies the feed for item ids: its id, else its first link.
@@ -147,9 +174,23 @@ fn item_issue(
     {
         hints.author = Some(author);
     }
-    let id = stable_id(&[feed_key.as_bytes(), entry.id.as_bytes(), body.as_bytes()]);
+    // The id as the feed gave it; one feed-rs made up is no GUID.
+    let (entry_id, generated) = match entry.id.strip_prefix(GENERATED) {
+        Some(made_up) => (made_up, true),
+        None => (entry.id.as_str(), false),
+    };
+    let id = stable_id(&[feed_key.as_bytes(), entry_id.as_bytes(), body.as_bytes()]);
     let mut built = assemble(outline, source, id, rules);
     let issue = &mut built.issue;
+    let url = item_url(entry);
+    // The same item in another copy of the feed: its GUID (within this
+    // feed: GUIDs like "1" are common), else its link.
+    issue.guid = if !generated && !entry_id.trim().is_empty() {
+        Some(format!("{feed_key}#{}", entry_id.trim()))
+    } else {
+        url.clone()
+    };
+    issue.url = url;
     if let [only] = issue.sections.as_mut_slice() {
         // A story without headings is the item itself: name it so.
         only.title = issue.title.clone();
@@ -316,6 +357,31 @@ mod tests {
         assert_eq!(issues[0].sections.len(), 1);
         assert_eq!(issues[0].sections[0].title, "One");
         assert_eq!(issues[0].sections[0].body(), "https://e.example/1");
+    }
+
+    #[test]
+    fn items_keep_their_web_address_and_are_known_by_guid_or_link() {
+        let rss = RSS.replace(
+            "<title>One</title>",
+            "<title>One</title><link>https://e.example/one</link><guid isPermaLink=\"false\">7</guid>",
+        );
+        let issues = parse(rss.as_bytes(), "f.xml").unwrap();
+        assert_eq!(issues[0].url.as_deref(), Some("https://e.example/one"));
+        assert!(issues[0].guid.as_deref().is_some_and(|g| g.ends_with("#7")));
+        // No GUID: the link is the item's identity, and the id is as before.
+        let no_guid = RSS.replace(
+            "<title>One</title>",
+            "<title>One</title><link>https://e.example/one</link>",
+        );
+        let issues = parse(no_guid.as_bytes(), "f.xml").unwrap();
+        assert_eq!(issues[0].guid.as_deref(), Some("https://e.example/one"));
+        let atom = r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>urn:a</id><entry><id>urn:a:1</id><title>E</title><link rel="enclosure" href="https://e.example/a.mp3"/><link rel="alternate" href="https://e.example/e"/><content type="html">&lt;p&gt;Hi&lt;/p&gt;</content></entry></feed>"#;
+        let issues = parse(atom.as_bytes(), "a.xml").unwrap();
+        assert_eq!(issues[0].url.as_deref(), Some("https://e.example/e"));
+        assert_eq!(issues[0].guid.as_deref(), Some("urn:a#urn:a:1"));
+        let json = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1", "url": "https://e.example/j", "content_text": "hi"}]}"#;
+        let issues = parse(json.as_bytes(), "j.json").unwrap();
+        assert_eq!(issues[0].url.as_deref(), Some("https://e.example/j"));
     }
 
     #[test]

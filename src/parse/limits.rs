@@ -270,6 +270,8 @@ mod tests {
             date: None,
             author: None,
             sections,
+            url: None,
+            guid: None,
         }
     }
 

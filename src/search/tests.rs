@@ -26,6 +26,8 @@ fn issue(newsletter: Option<&str>, title: &str, stories: &[Story]) -> Issue {
                 )
             })
             .collect(),
+        url: None,
+        guid: None,
     }
 }
 
@@ -325,6 +327,8 @@ fn arb_library() -> impl Strategy<Value = Library> {
                             )
                         })
                         .collect(),
+                    url: None,
+                    guid: None,
                 })
                 .collect(),
         )

@@ -5,20 +5,37 @@
 use std::collections::HashMap;
 
 use crate::app::keys::{Bindings, Code, Key};
-use crate::app::{Action, App, Focus};
+use crate::app::{Action, App, Edit, Focus, Overlay};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-/// The actions the filter bar takes from the bindings: moving through the
-/// results and leaving. Everything else typed there is text.
+/// The actions the filter bar takes from the bindings: paging the story,
+/// leaving, suspending. Everything else typed there is text or editing.
 const FILTER_BAR_ACTIONS: &[Action] = &[
-    Action::Up,
-    Action::Down,
     Action::PageUp,
     Action::PageDown,
+    Action::HalfPageDown,
     Action::NextPane,
     Action::PrevPane,
     Action::Escape,
+    Action::Suspend,
 ];
+
+/// The filter bar's editing keys, shell style; they come before bindings.
+fn edit_key(code: KeyCode, ctrl: bool) -> Option<Edit> {
+    Some(match (code, ctrl) {
+        (KeyCode::Backspace, _) => Edit::Backspace,
+        (KeyCode::Delete, _) => Edit::Delete,
+        (KeyCode::Left, false) => Edit::Left,
+        (KeyCode::Right, false) => Edit::Right,
+        (KeyCode::Home, _) | (KeyCode::Char('a'), true) => Edit::Home,
+        (KeyCode::End, _) | (KeyCode::Char('e'), true) => Edit::End,
+        (KeyCode::Char('u'), true) => Edit::KillLine,
+        (KeyCode::Char('w'), true) => Edit::KillWord,
+        (KeyCode::Up, false) => Edit::Older,
+        (KeyCode::Down, false) => Edit::Newer,
+        _ => return None,
+    })
+}
 
 /// Key to action, built once from the bindings.
 #[derive(Debug, Clone)]
@@ -54,19 +71,28 @@ impl Keymap {
         if ctrl && matches!(event.code, KeyCode::Char('c' | 'C')) {
             return Some(Action::Quit);
         }
-        if app.help {
-            // Any key closes the help; none of them does anything else.
-            return Some(Action::ToggleHelp);
-        }
         let key = key_of(event);
-        if app.focus == Focus::Filter {
-            return self.filter_bar(event.code, key);
+        if app.overlay() != Overlay::None {
+            // Over the panes the moves move, digits pick a link; any other
+            // key closes what is open.
+            let bound = key.and_then(|k| self.keys.get(&k)).cloned();
+            return Some(match (bound, event.code) {
+                // q closes what is open, as in a pager; Ctrl-C still quits.
+                (Some(Action::Quit), _) => Action::Escape,
+                (Some(action), _) => action,
+                (None, KeyCode::Enter) => Action::Open,
+                (None, KeyCode::Char(c @ '0'..='9')) if !ctrl => Action::Count(c as u8 - b'0'),
+                (None, _) => Action::Escape,
+            });
+        }
+        if app.focus() == Focus::Filter {
+            return self.filter_bar(event.code, ctrl, key);
         }
         if let Some(action) = key.and_then(|k| self.keys.get(&k)) {
             return Some(action.clone());
         }
         match event.code {
-            // Digits are counts before `o` and `y` (the config cannot bind them).
+            // Digits are counts ("3j", "3o"; the config cannot bind them).
             KeyCode::Char(c @ '0'..='9') if !ctrl => Some(Action::Count(c as u8 - b'0')),
             _ => None,
         }
@@ -74,11 +100,12 @@ impl Keymap {
 
     /// In the filter bar letters are letters: only editing and navigation
     /// keys mean something else.
-    fn filter_bar(&self, code: KeyCode, key: Option<Key>) -> Option<Action> {
-        match code {
-            KeyCode::Enter => return Some(Action::FilterSubmit),
-            KeyCode::Backspace => return Some(Action::FilterBackspace),
-            _ => {}
+    fn filter_bar(&self, code: KeyCode, ctrl: bool, key: Option<Key>) -> Option<Action> {
+        if code == KeyCode::Enter {
+            return Some(Action::FilterSubmit);
+        }
+        if let Some(edit) = edit_key(code, ctrl) {
+            return Some(Action::FilterEdit(edit));
         }
         let bound = key
             .and_then(|k| self.keys.get(&k))
@@ -165,15 +192,18 @@ mod tests {
     }
 
     #[test]
-    fn any_key_closes_help_but_ctrl_c_quits() {
+    fn over_the_help_moves_move_and_other_keys_close_it() {
         let mut app = App::new(Library::default(), String::new());
         update(&mut app, Action::ToggleHelp);
+        assert_eq!(action(key(KeyCode::Char('j')), &app), Some(Action::Down));
+        assert_eq!(action(key(KeyCode::Char('x')), &app), Some(Action::Escape));
         assert_eq!(
-            action(key(KeyCode::Char('q')), &app),
-            Some(Action::ToggleHelp)
+            action(key(KeyCode::Char('3')), &app),
+            Some(Action::Count(3))
         );
-        assert_eq!(action(key(KeyCode::Esc), &app), Some(Action::ToggleHelp));
         assert_eq!(action(ctrl_c(), &app), Some(Action::Quit));
+        update(&mut app, Action::Escape);
+        assert!(!app.help());
     }
 
     #[test]
@@ -186,17 +216,35 @@ mod tests {
             (KeyCode::Char('3'), Action::FilterInput('3')),
             (KeyCode::Char('o'), Action::FilterInput('o')),
             (KeyCode::Char(' '), Action::FilterInput(' ')),
-            (KeyCode::Backspace, Action::FilterBackspace),
+            (KeyCode::Backspace, Action::FilterEdit(Edit::Backspace)),
+            (KeyCode::Delete, Action::FilterEdit(Edit::Delete)),
+            (KeyCode::Left, Action::FilterEdit(Edit::Left)),
+            (KeyCode::Home, Action::FilterEdit(Edit::Home)),
             (KeyCode::Enter, Action::FilterSubmit),
             (KeyCode::Esc, Action::Escape),
-            (KeyCode::Down, Action::Down),
-            (KeyCode::Up, Action::Up),
+            (KeyCode::Up, Action::FilterEdit(Edit::Older)),
+            (KeyCode::Down, Action::FilterEdit(Edit::Newer)),
+            (KeyCode::PageDown, Action::PageDown),
         ];
         for (code, expected) in cases {
             assert_eq!(action(key(code), &app), Some(expected), "{code:?}");
         }
-        let ctrl_x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL);
-        assert_eq!(action(ctrl_x, &app), None);
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        assert_eq!(action(ctrl('x'), &app), None);
+        assert_eq!(
+            action(ctrl('u'), &app),
+            Some(Action::FilterEdit(Edit::KillLine))
+        );
+        assert_eq!(
+            action(ctrl('w'), &app),
+            Some(Action::FilterEdit(Edit::KillWord))
+        );
+        assert_eq!(
+            action(ctrl('a'), &app),
+            Some(Action::FilterEdit(Edit::Home))
+        );
+        assert_eq!(action(ctrl('e'), &app), Some(Action::FilterEdit(Edit::End)));
+        assert_eq!(action(ctrl('z'), &app), Some(Action::Suspend));
     }
 
     #[test]
@@ -225,11 +273,18 @@ mod tests {
             (KeyCode::Char('y'), Action::CopyLink),
             (KeyCode::Char('0'), Action::Count(0)),
             (KeyCode::Char('7'), Action::Count(7)),
+            (KeyCode::Char('>'), Action::NextMatch),
+            (KeyCode::Char('!'), Action::ShowMessages),
+            (KeyCode::Char('L'), Action::ShowLinks),
         ];
         for (code, expected) in cases {
             assert_eq!(action(key(code), &app), Some(expected), "{code:?}");
         }
         assert_eq!(action(key(KeyCode::Char('x')), &app), None);
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        assert_eq!(action(ctrl('d'), &app), Some(Action::HalfPageDown));
+        assert_eq!(action(ctrl('u'), &app), Some(Action::HalfPageUp));
+        assert_eq!(action(ctrl('z'), &app), Some(Action::Suspend));
     }
 
     fn keymap(overrides: &[(Action, &[&str])]) -> Keymap {
@@ -284,7 +339,7 @@ mod tests {
             Some(Action::FilterInput('j'))
         );
         let ctrl_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
-        assert_eq!(map.action(ctrl_j, &app), Some(Action::Down));
+        assert_eq!(map.action(ctrl_j, &app), None, "moves are not the bar's");
         let ctrl_g = KeyEvent::new(KeyCode::Char('g'), KeyModifiers::CONTROL);
         assert_eq!(map.action(ctrl_g, &app), Some(Action::Escape));
         assert_eq!(map.action(key(KeyCode::Esc), &app), None);

@@ -1,84 +1,106 @@
-//! The terminal: setup, restore (on quit, error and panic), and the event
-//! loop read event -> keymap -> update -> draw. The only code that does
-//! terminal I/O. Loading and searching run on a worker thread (`worker`);
-//! the loop only ever polls its channel, so a key is drawn at once.
+//! The terminal: setup, restore (on quit, error, panic and Ctrl-Z), and the
+//! event loop message -> keymap -> update -> effect -> draw. The only code
+//! that does terminal I/O.
+//!
+//! One loop waits on one channel: keys (`input`), resizes and signals,
+//! the worker's answers (loading, searching) and the saver's (`Msg`). It
+//! sleeps until one arrives, so an idle reader uses no CPU; keys typed
+//! faster than a frame are all handled before the next draw.
 
 pub mod clipboard;
 pub mod crash;
+pub mod input;
 pub mod keymap;
 pub mod saver;
 pub mod worker;
 
+use std::collections::VecDeque;
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
-use crate::app::{self, Action, App, Effect, Settings, messages};
-use crate::model::{Library, Resume};
-use crate::store::StateFile;
+use crate::app::{self, Action, App, Effect, Origin, Problem, Settings, Status, messages};
+use crate::library;
+use crate::model::{Library, SourceError};
+use crate::store::{self, StateFile};
 use crate::ui::theme::{Palette, Theme};
 use anyhow::Context;
-use crossterm::event::{self, Event};
+use crossterm::event::KeyEvent;
 use ratatui::DefaultTerminal;
 use worker::{Job, Worker};
 
-/// How long the loop waits for a key while the worker owes it an answer
-/// before it looks at the worker's channel again: well under a frame.
-const POLL: Duration = Duration::from_millis(4);
-/// How often an idle reader looks at the terminal size (see event_loop).
-const IDLE: Duration = Duration::from_millis(250);
-/// Reading-state changes are saved at most this often (and on quit).
-const SAVE_EVERY: Duration = Duration::from_secs(1);
+/// Everything the loop waits for, from every thread, on one channel.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// The terminal changed size (SIGWINCH).
+    Resized,
+    /// An answer of the worker or the saver.
+    Action(Action),
+    /// SIGTERM, SIGHUP or SIGINT: quit as `q` does, saving.
+    Stop,
+    /// The terminal's input ended (it was closed).
+    InputEnded,
+    /// The worker thread ended (it panicked, or the reader is leaving).
+    WorkerEnded,
+    /// The saver thread ended.
+    SaverEnded,
+}
 
-/// What the config file sets up in the reader (the defaults otherwise).
+/// What the config file and the command line set up in the reader.
 #[derive(Debug, Clone, Default)]
 pub struct Setup {
     pub keymap: keymap::Keymap,
     pub palette: Palette,
     pub settings: Settings,
-    /// Said in the status line at start (e.g. problems in the config file)
-    /// until the first key.
-    pub status: Option<String>,
+    /// Problems in the config file, kept in the messages view.
+    pub problems: Vec<String>,
     /// Folders and files to watch: a change there loads the library again.
     pub watch: Vec<std::path::PathBuf>,
+    /// Paths were named: a library with no issue at all is not opened.
+    pub require_issues: bool,
 }
 
-/// Runs the reader on `library` with the defaults until the user quits.
-/// `origin` says where the issues came from, for the status line.
-pub fn run(library: Library, origin: String) -> anyhow::Result<()> {
-    // Nothing is watched, so this is called once.
-    let once = std::sync::Mutex::new(Some((library, origin)));
-    let load = move || {
-        once.lock()
-            .ok()
-            .and_then(|mut l| l.take())
-            .unwrap_or_default()
-    };
-    run_with_loader(None, load, Setup::default())
+/// How the reader ended.
+#[derive(Debug, PartialEq)]
+pub enum Ended {
+    Quit,
+    /// Nothing named could be read: why, per source. The terminal was
+    /// never taken (or given back at once).
+    NothingReadable(Vec<SourceError>),
 }
 
-/// Runs the reader, drawing an empty "Loading…" frame at once while `load`
-/// (which returns the library and its origin sentence) and the indexing run
-/// on a worker thread; the library is swapped in when it arrives. With a
-/// `state` file, reading state is loaded and saved on a thread of its own.
-/// `setup` holds what the config file changes.
-pub fn run_with_loader<F>(state: Option<StateFile>, load: F, setup: Setup) -> anyhow::Result<()>
+/// How long the first frame waits for the library: one that loads faster
+/// (or turns out to hold nothing) never flashes a "Loading…" screen.
+const FIRST_FRAME: Duration = Duration::from_millis(100);
+
+/// Runs the reader, drawing a "Loading…" frame (with progress) while `load`
+/// (which returns the library and its origin, telling its progress
+/// listener how far it got) and the indexing run on a worker thread; the
+/// library is swapped in when it arrives. With a `state` file, reading
+/// state is loaded and saved on a thread of its own.
+pub fn run_with_loader<F>(state: Option<StateFile>, load: F, setup: Setup) -> anyhow::Result<Ended>
 where
-    F: Fn() -> (Library, String) + Send + 'static,
+    F: Fn(library::Progress) -> (Library, Origin) + Send + 'static,
 {
     let Setup {
         keymap,
         palette,
         settings,
-        status,
+        problems,
         watch,
+        require_issues,
     } = setup;
     let mut app = App::loading();
     app.no_color = no_color();
     app.settings = settings;
-    app.status = status;
+    app.settings.save_state = state.is_some();
+    app.set_clock(store::now_millis);
+    for problem in problems {
+        app::update(&mut app, Action::Problem(Problem::Config(problem)));
+    }
     let view = View {
         theme: Theme::with_palette(palette, app.no_color),
         keymap,
@@ -87,73 +109,71 @@ where
     let test_panic = crash::test_panic();
     // Before the worker starts, so a panic there is reported too.
     crash::install(ui);
-    let load = move || {
+    let load = move |progress| {
         if test_panic == Some(crash::TestPanic::Worker) {
-            panic!(
-                "test panic in the worker ({} is set)",
-                crash::TEST_PANIC_VAR
-            );
+            #[allow(clippy::panic)] // the test hook's whole point
+            {
+                panic!(
+                    "test panic in the worker ({} is set)",
+                    crash::TEST_PANIC_VAR
+                );
+            }
         }
-        load()
+        load(progress)
     };
-    let leaving = Arc::new(AtomicBool::new(false));
-    let flush = Arc::new(saver::Flush::default());
-    if state.is_none() {
-        // Nothing to save: a stuck loop need not wait for a saver.
-        flush.done.store(true, Ordering::Relaxed);
-    }
-    let stop = stop_signals(Arc::clone(&leaving), Arc::clone(&flush))
-        .context("could not listen for termination signals")?;
-    let worker = worker::spawn(load).context("could not start the reader's worker thread")?;
+    let (tx, rx) = channel();
+    let worker =
+        worker::spawn(load, tx.clone()).context("could not start the reader's worker thread")?;
     // Kept until the reader ends: new issues show up without a restart.
     let _watch = if watch.is_empty() {
         None
     } else {
         let jobs = worker.jobs.clone();
-        match crate::library::watch::watch(&watch, move || {
+        match library::watch::watch(&watch, move || {
             let _ = jobs.send(Job::Reload);
         }) {
             Ok(w) => Some(w),
             Err(e) => {
-                if app.status.is_none() {
-                    app.status = Some(messages::not_watching(&e.to_string()));
-                }
+                let problem = Problem::NotWatching(e.to_string());
+                app::update(&mut app, Action::Problem(problem));
                 None
             }
         }
     };
-    let (state_tx, state_answers) = channel();
     let saver = match state {
         Some(file) => Some(
-            saver::spawn(file, state_tx, flush)
-                .context("could not start the reading-state thread")?,
+            saver::spawn(file, tx.clone()).context("could not start the reading-state thread")?,
         ),
         None => None,
     };
-    let mut saving = Saving {
+    let leaving = Arc::new(AtomicBool::new(false));
+    stop_signals(
+        Arc::clone(&leaving),
+        saver.as_ref().and_then(saver::Saver::flusher),
+        tx.clone(),
+    )
+    .context("could not listen for termination signals")?;
+
+    let mut tui = Tui {
+        app: &mut app,
+        worker: &worker,
         saver: saver.as_ref(),
-        answers: state_answers,
-        pending: saver.is_some(),
-        last: Instant::now(),
-        resume: None,
-    };
-    // ratatui::try_init without its panic hook: that one would restore the
-    // terminal from whichever thread panics, the worker's too, while the UI
-    // thread is still drawing. Ours (crash::install) restores from the UI
-    // thread only.
-    crossterm::terminal::enable_raw_mode()?;
-    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))?;
-    let result = event_loop(
-        &mut terminal,
-        &mut app,
-        &worker,
-        &mut saving,
-        &stop,
+        view: &view,
+        require_issues,
         test_panic,
-        &view,
-    );
+    };
+    // The library may come at once, or hold nothing at all: wait a moment
+    // before taking the terminal.
+    let early = match tui.first_messages(&rx) {
+        Ok(early) => early,
+        Err(end) => {
+            leaving.store(true, Ordering::Relaxed);
+            let failed = saver.and_then(|s| s.finish(None));
+            report_after(failed);
+            return end;
+        }
+    };
+    let result = tui.take_terminal(tx, rx, early);
     leaving.store(true, Ordering::Relaxed);
     // A closed terminal (SIGHUP) fails the restore and every write to
     // stderr: nothing here may panic (as eprintln! would) before the save.
@@ -161,53 +181,57 @@ where
     if let Err(e) = ratatui::try_restore() {
         let _ = writeln!(stderr, "nlread: could not restore the terminal: {e}");
     }
-    // A panic on the worker: its sentence, now that the terminal is back.
-    if let Some(said) = crash::take_pending() {
-        let _ = writeln!(stderr, "{said}");
-    }
     // Whatever ended the loop (q, a signal, a closed terminal), what the
     // user did is written before the process ends.
-    let last = saving.changes(&mut app);
-    drop(saving);
-    if let Some(failed) = saver.and_then(|saver| saver.finish(last)) {
-        let _ = writeln!(stderr, "nlread: {failed}");
-    }
+    let last = app.unsaved();
+    let failed = saver.and_then(|saver| saver.finish(last));
+    report_after(failed);
     // Quitting should be instant: freeing a 100,000-story library string by
     // string takes longer than the exit that follows, which reclaims it whole.
     std::mem::forget(app);
     result
 }
 
-/// SIGTERM, SIGHUP (the terminal was closed) and SIGINT set this flag; the
-/// loop sees it within one idle wait and quits as `q` does, saving state.
+/// After the terminal is back: a panic on the worker's sentence, and a
+/// final save that failed.
+fn report_after(failed: Option<String>) {
+    let mut stderr = std::io::stderr();
+    if let Some(said) = crash::take_pending() {
+        let _ = writeln!(stderr, "{said}");
+    }
+    if let Some(failed) = failed {
+        let _ = writeln!(stderr, "nlread: {failed}");
+    }
+}
+
+/// SIGTERM, SIGHUP (the terminal was closed) and SIGINT stop the loop, which
+/// quits as `q` does, saving state.
 ///
 /// A loop that has not ended (`leaving` still false) GRACE after the signal
-/// is stuck: crossterm 0.29's poll spins for ever on a terminal that was
-/// closed (its read loop retries EOF, crossterm issue #793), so it never
-/// looks at the flag. Then the saver is asked to write at once everything
-/// the loop handed it (the loop hands over every change as it happens) and
-/// the process exits with 128 + the signal rather than spin at full CPU.
+/// is stuck (a write to a terminal that is gone can block): then the saver
+/// is asked to write at once everything the loop handed it (the loop hands
+/// over every change as it happens) and the process exits with 128 + the
+/// signal.
 fn stop_signals(
     leaving: Arc<AtomicBool>,
-    flush: Arc<saver::Flush>,
-) -> std::io::Result<Arc<AtomicBool>> {
+    flusher: Option<saver::Flusher>,
+    tx: Sender<Msg>,
+) -> std::io::Result<()> {
     const GRACE: Duration = Duration::from_secs(1);
     /// How long a stuck reader waits for its last save.
     const LAST_SAVE: Duration = Duration::from_secs(5);
-    let stop = Arc::new(AtomicBool::new(false));
     let mut signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGHUP,
         signal_hook::consts::SIGINT,
     ])?;
-    let flag = Arc::clone(&stop);
     std::thread::Builder::new()
         .name("nlread-signals".into())
         .spawn(move || {
             let Some(signal) = signals.forever().next() else {
                 return;
             };
-            flag.store(true, Ordering::Relaxed);
+            let _ = tx.send(Msg::Stop);
             let start = Instant::now();
             while start.elapsed() < GRACE {
                 if leaving.load(Ordering::Relaxed) {
@@ -215,13 +239,8 @@ fn stop_signals(
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
-            flush.asked.store(true, Ordering::Relaxed);
-            let start = Instant::now();
-            while start.elapsed() < LAST_SAVE
-                && !flush.done.load(Ordering::Relaxed)
-                && !leaving.load(Ordering::Relaxed)
-            {
-                std::thread::sleep(Duration::from_millis(10));
+            if let Some(flusher) = flusher {
+                flusher.flush(LAST_SAVE);
             }
             if leaving.load(Ordering::Relaxed) {
                 return;
@@ -229,106 +248,120 @@ fn stop_signals(
             let _ = ratatui::try_restore();
             std::process::exit(128 + signal);
         })?;
-    Ok(stop)
+    Ok(())
 }
 
-/// The loop's side of saving: when to send changes to the saver thread.
-struct Saving<'a> {
-    saver: Option<&'a saver::Saver>,
-    answers: Receiver<Action>,
-    /// The state file has not been read yet.
-    pending: bool,
-    last: Instant,
-    /// The resume point last sent (its time aside).
-    resume: Option<Resume>,
+/// The terminal's size changes, as messages (Unix: SIGWINCH).
+#[cfg(unix)]
+fn resize_signals(tx: Sender<Msg>) -> std::io::Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGWINCH])?;
+    std::thread::Builder::new()
+        .name("nlread-resize".into())
+        .spawn(move || {
+            for _ in signals.forever() {
+                if tx.send(Msg::Resized).is_err() {
+                    return;
+                }
+            }
+        })?;
+    Ok(())
 }
 
-impl Saving<'_> {
-    /// What changed since the last save: marks, and the resume point if
-    /// the reader moved.
-    fn changes(&mut self, app: &mut App) -> saver::Changes {
-        let marks = app.take_changes();
-        let resume = app.resume_point().filter(|now| {
-            let same = self.resume.as_ref().is_some_and(|before| {
-                Resume {
-                    at: now.at,
-                    ..before.clone()
-                } == *now
-            });
-            !same
-        });
-        if resume.is_some() {
-            self.resume.clone_from(&resume);
-        }
-        saver::Changes { marks, resume }
-    }
+/// The keys, read and decoded on a thread of their own (Unix).
+#[cfg(unix)]
+fn read_keys(tx: Sender<Msg>) -> std::io::Result<()> {
+    use std::io::{IsTerminal, Read};
+    let mut tty: Box<dyn Read + Send> = if std::io::stdin().is_terminal() {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open("/dev/tty")?)
+    };
+    std::thread::Builder::new()
+        .name("nlread-input".into())
+        .spawn(move || {
+            let mut decoder = input::Decoder::default();
+            let mut buf = [0u8; 1024];
+            loop {
+                match tty.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        for key in decoder.feed(&buf[..n]) {
+                            if tx.send(Msg::Key(key)).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+            let _ = tx.send(Msg::InputEnded);
+        })?;
+    Ok(())
+}
 
-    /// Hands the saver every changed mark at once (it writes within a
-    /// second), and the resume point at most once per SAVE_EVERY.
-    fn tick(&mut self, app: &mut App) {
-        let Some(saver) = self.saver else {
-            return;
-        };
-        let marks = if app.has_changes() {
-            app.take_changes()
-        } else {
-            Vec::new()
-        };
-        let mut resume = None;
-        if !self.pending && !app.is_loading() && self.last.elapsed() >= SAVE_EVERY {
-            self.last = Instant::now();
-            resume = self.changes(app).resume;
-        }
-        if !marks.is_empty() || resume.is_some() {
-            saver.save(saver::Changes { marks, resume });
-        }
-    }
+/// The keys and resizes as crossterm reads them (not Unix).
+#[cfg(not(unix))]
+fn read_keys(tx: Sender<Msg>) -> std::io::Result<()> {
+    use crossterm::event::{self, Event};
+    std::thread::Builder::new()
+        .name("nlread-input".into())
+        .spawn(move || {
+            loop {
+                let msg = match event::read() {
+                    Ok(Event::Key(key)) => Msg::Key(key),
+                    Ok(Event::Resize(..)) => Msg::Resized,
+                    Ok(_) => continue,
+                    Err(_) => Msg::InputEnded,
+                };
+                let ended = matches!(msg, Msg::InputEnded);
+                if tx.send(msg).is_err() || ended {
+                    return;
+                }
+            }
+        })?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn resize_signals(_tx: Sender<Msg>) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Takes the terminal (raw mode, the alternate screen). ratatui::init
+/// without its panic hook: that one would restore the terminal from
+/// whichever thread panics, the worker's too, while the UI thread is still
+/// drawing. Ours (crash::install) restores from the UI thread only.
+fn enter() -> std::io::Result<DefaultTerminal> {
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(std::io::stdout()))
+}
+
+/// Ctrl-Z: the terminal back to the shell, the process stopped until `fg`,
+/// then the terminal taken again and redrawn whole.
+#[cfg(unix)]
+fn suspend(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
+    ratatui::try_restore()?;
+    crossterm::execute!(std::io::stdout(), crossterm::cursor::Show)?;
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    // A new Terminal rather than `clear()`, which asks the terminal where its
+    // cursor is and would read an answer the key thread is reading.
+    *terminal = enter()?;
+    crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )
+}
+
+#[cfg(not(unix))]
+fn suspend(_terminal: &mut DefaultTerminal) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// NO_COLOR (no-color.org): set and not empty means no colours.
 fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-}
-
-/// Whether the loop goes on after an action.
-enum Flow {
-    Continue,
-    Quit,
-}
-
-fn dispatch(
-    app: &mut App,
-    action: Action,
-    worker: &Worker,
-    out: &mut impl Write,
-) -> anyhow::Result<Flow> {
-    match app::update(app, action) {
-        Effect::None => {}
-        Effect::Quit => return Ok(Flow::Quit),
-        Effect::Search { generation, query } => worker
-            .jobs
-            .send(Job::Search { generation, query })
-            .context("the search worker stopped")?,
-        Effect::OpenLink(url) => {
-            // Detached, stdio on /dev/null: the opener never draws over the
-            // reader, and a failure is a status line, not a crash.
-            if let Err(e) = open::that_detached(&url) {
-                let reason = match e.kind() {
-                    std::io::ErrorKind::NotFound => messages::NO_OPENER.to_string(),
-                    _ => e.to_string(),
-                };
-                let said = messages::open_failed(&reason);
-                app::update(app, Action::Status(said));
-            }
-        }
-        Effect::CopyLink(url) => {
-            if let Err(e) = clipboard::copy(out, &url) {
-                let said = messages::copy_failed(&e.to_string());
-                app::update(app, Action::Status(said));
-            }
-        }
-    }
-    Ok(Flow::Continue)
 }
 
 /// What the loop turns keys and the app into, fixed for the run.
@@ -337,142 +370,196 @@ struct View {
     theme: Theme,
 }
 
-fn on_event(
-    app: &mut App,
-    event: Event,
-    worker: &Worker,
-    keymap: &keymap::Keymap,
-    out: &mut impl Write,
-) -> anyhow::Result<Flow> {
-    let action = match event {
-        Event::Key(key) => keymap.action(key, app),
-        Event::Resize(width, height) => Some(Action::Resize { width, height }),
-        _ => None,
-    };
-    match action {
-        Some(action) => dispatch(app, action, worker, out),
-        None => Ok(Flow::Continue),
-    }
+/// Whether the loop goes on after a message.
+enum Flow {
+    Continue,
+    End(Ended),
 }
 
-fn event_loop(
-    terminal: &mut DefaultTerminal,
-    app: &mut App,
-    worker: &Worker,
-    saving: &mut Saving,
-    stop: &AtomicBool,
+/// The loop's world: the app and the threads it talks to.
+struct Tui<'a> {
+    app: &'a mut App,
+    worker: &'a Worker,
+    saver: Option<&'a saver::Saver>,
+    view: &'a View,
+    require_issues: bool,
     test_panic: Option<crash::TestPanic>,
-    view: &View,
-) -> anyhow::Result<()> {
-    let first_size = terminal.size()?;
-    let mut size = (first_size.width, first_size.height);
-    app::update(
-        app,
-        Action::Resize {
-            width: size.0,
-            height: size.1,
-        },
-    );
-    let mut dirty = true;
-    loop {
-        if stop.load(Ordering::Relaxed) {
-            return Ok(());
-        }
-        saving.tick(app);
-        // Only after a change: while waiting for the worker the loop wakes
-        // every few ms, and a redraw then would only take CPU from it.
-        if dirty {
-            terminal.draw(|frame| crate::ui::draw_themed(frame, app, &view.theme))?;
-            dirty = false;
-            // The test hook (see crash::TEST_PANIC_VAR): after a frame with
-            // the library in it, so the terminal really has to be restored.
-            if test_panic == Some(crash::TestPanic::Ui) && !app.is_loading() {
-                panic!("test panic in the UI ({} is set)", crash::TEST_PANIC_VAR);
+}
+
+impl Tui<'_> {
+    /// The messages of the first moments, before the terminal is taken:
+    /// all of them up to the library, or those of FIRST_FRAME. Ends the
+    /// run (Err) when there is nothing to read or the worker died.
+    fn first_messages(&mut self, rx: &Receiver<Msg>) -> Result<Vec<Msg>, anyhow::Result<Ended>> {
+        let start = Instant::now();
+        let mut early = Vec::new();
+        loop {
+            let left = FIRST_FRAME.saturating_sub(start.elapsed());
+            match rx.recv_timeout(left) {
+                Ok(Msg::Action(Action::Loaded(loaded))) => {
+                    if let Some(end) = self.nothing_to_read(&loaded) {
+                        return Err(Ok(end));
+                    }
+                    early.push(Msg::Action(Action::Loaded(loaded)));
+                    return Ok(early);
+                }
+                Ok(Msg::WorkerEnded) => return Err(Err(self.worker_ended())),
+                Ok(Msg::Stop) => return Err(Ok(Ended::Quit)),
+                Ok(msg) => early.push(msg),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
+                    return Ok(early);
+                }
             }
         }
-        // Block on the keyboard only when the worker owes nothing;
-        // otherwise wake up often to take its answers.
-        let wait = if app.waiting() || saving.pending {
-            POLL
+    }
+
+    /// A first library that holds nothing while paths were named.
+    fn nothing_to_read(&self, loaded: &app::Loaded) -> Option<Ended> {
+        (self.require_issues && self.app.is_loading() && loaded.library.issues.is_empty())
+            .then(|| Ended::NothingReadable(loaded.library.errors.clone()))
+    }
+
+    fn worker_ended(&self) -> anyhow::Error {
+        if self.app.is_loading() {
+            anyhow::anyhow!("the library could not be loaded (the loader stopped)")
         } else {
-            IDLE
-        };
-        let first = event::poll(wait)?.then(event::read).transpose()?;
-        // A resize that lands before crossterm listens for SIGWINCH (right
-        // at start-up) sends no event: compare the size now and then.
-        let now = terminal.size()?;
-        if (now.width, now.height) != size {
-            size = (now.width, now.height);
+            anyhow::anyhow!("the search worker stopped")
+        }
+    }
+
+    fn take_terminal(
+        &mut self,
+        tx: Sender<Msg>,
+        rx: Receiver<Msg>,
+        early: Vec<Msg>,
+    ) -> anyhow::Result<Ended> {
+        let mut terminal = enter()?;
+        let result = resize_signals(tx.clone())
+            .context("could not listen for terminal resizes")
+            .and_then(|()| read_keys(tx).context("could not read the keyboard"))
+            .and_then(|()| self.event_loop(&mut terminal, &rx, early));
+        // Not dropped: ratatui's drop says a cursor it cannot show with
+        // eprintln!, which panics when the terminal has gone (SIGHUP), and
+        // a panic here would end the process before the last save.
+        let _ = terminal.show_cursor();
+        std::mem::forget(terminal);
+        result
+    }
+
+    fn event_loop(
+        &mut self,
+        terminal: &mut DefaultTerminal,
+        rx: &Receiver<Msg>,
+        early: Vec<Msg>,
+    ) -> anyhow::Result<Ended> {
+        let mut queue: VecDeque<Msg> = VecDeque::from(early);
+        // The size now, and again on every SIGWINCH (listened to from here
+        // on, so no change is missed).
+        queue.push_front(Msg::Resized);
+        let mut dirty = true;
+        loop {
+            if queue.is_empty() {
+                if dirty {
+                    let theme = &self.view.theme;
+                    terminal.draw(|frame| crate::ui::draw_themed(frame, self.app, theme))?;
+                    dirty = false;
+                    // The test hook (see crash::TEST_PANIC_VAR): after a
+                    // frame with the library in it, so the terminal really
+                    // has to be restored.
+                    if self.test_panic == Some(crash::TestPanic::Ui) && !self.app.is_loading() {
+                        #[allow(clippy::panic)] // the test hook's whole point
+                        {
+                            panic!("test panic in the UI ({} is set)", crash::TEST_PANIC_VAR);
+                        }
+                    }
+                }
+                // Asleep until something happens.
+                match rx.recv() {
+                    Ok(msg) => queue.push_back(msg),
+                    Err(_) => return Ok(Ended::Quit),
+                }
+                // Keys typed faster than a frame are handled before one draw.
+                queue.extend(rx.try_iter());
+            }
+            let Some(msg) = queue.pop_front() else {
+                continue;
+            };
             dirty = true;
-            app::update(
-                app,
+            if let Flow::End(ended) = self.handle(terminal, msg)? {
+                return Ok(ended);
+            }
+        }
+    }
+
+    fn handle(&mut self, terminal: &mut DefaultTerminal, msg: Msg) -> anyhow::Result<Flow> {
+        let action = match msg {
+            Msg::Key(key) => match self.view.keymap.action(key, self.app) {
+                Some(action) => action,
+                None => return Ok(Flow::Continue),
+            },
+            Msg::Resized => {
+                let size = terminal.size()?;
                 Action::Resize {
-                    width: now.width,
-                    height: now.height,
-                },
-            );
-        }
-        if let Some(event) = first {
-            dirty = true;
-            if let Flow::Quit = on_event(app, event, worker, &view.keymap, terminal.backend_mut())?
-            {
-                return Ok(());
-            }
-            // Keys typed faster than a frame are handled before one draw.
-            while event::poll(Duration::ZERO)? {
-                if let Flow::Quit = on_event(
-                    app,
-                    event::read()?,
-                    worker,
-                    &view.keymap,
-                    terminal.backend_mut(),
-                )? {
-                    return Ok(());
+                    width: size.width,
+                    height: size.height,
                 }
             }
-        }
-        loop {
-            match saving.answers.try_recv() {
-                Ok(action) => {
-                    let loaded = matches!(action, Action::StateLoaded(_));
-                    dirty = true;
-                    app::update(app, action);
-                    if loaded {
-                        saving.pending = false;
-                        // Where the last run stopped is not news to save.
-                        saving.resume = app.reading_state().resume.clone();
-                    }
+            Msg::Action(Action::Loaded(loaded)) => {
+                if let Some(end) = self.nothing_to_read(&loaded) {
+                    return Ok(Flow::End(end));
                 }
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    // The saver only ends with the reader: it stopped.
-                    if saving.saver.is_some() {
-                        saving.saver = None;
-                        dirty = true;
-                        app::update(app, Action::Status(messages::SAVER_STOPPED.into()));
-                    }
-                    saving.pending = false;
-                    break;
+                Action::Loaded(loaded)
+            }
+            Msg::Action(action) => action,
+            Msg::Stop | Msg::InputEnded => return Ok(Flow::End(Ended::Quit)),
+            Msg::WorkerEnded => return Err(self.worker_ended()),
+            Msg::SaverEnded => {
+                // The saver only ends with the reader: it stopped.
+                self.saver = None;
+                Action::Status(Status::SaverStopped)
+            }
+        };
+        self.perform(terminal, action)
+    }
+
+    /// Updates the app with `action` and does what it says.
+    fn perform(&mut self, terminal: &mut DefaultTerminal, action: Action) -> anyhow::Result<Flow> {
+        match app::update(self.app, action) {
+            Effect::None => {}
+            Effect::Quit => return Ok(Flow::End(Ended::Quit)),
+            Effect::Search { generation, query } => self
+                .worker
+                .jobs
+                .send(Job::Search { generation, query })
+                .context("the search worker stopped")?,
+            Effect::Save(changes) => {
+                if let Some(saver) = self.saver {
+                    saver.save(changes);
                 }
             }
-        }
-        loop {
-            match worker.answers.try_recv() {
-                Ok(action) => {
-                    dirty = true;
-                    if let Flow::Quit = dispatch(app, action, worker, terminal.backend_mut())? {
-                        return Ok(());
-                    }
-                }
-                Err(TryRecvError::Empty) => break,
-                // The worker lives as long as `jobs`: gone means it panicked.
-                Err(TryRecvError::Disconnected) if app.is_loading() => {
-                    anyhow::bail!("the library could not be loaded (the loader stopped)")
-                }
-                Err(TryRecvError::Disconnected) => {
-                    anyhow::bail!("the search worker stopped")
+            Effect::OpenLink(url) => {
+                // Detached, stdio on /dev/null: the opener never draws over
+                // the reader, and a failure is a status line, not a crash.
+                if let Err(e) = open::that_detached(&url) {
+                    let reason = match e.kind() {
+                        std::io::ErrorKind::NotFound => messages::NO_OPENER.to_string(),
+                        _ => e.to_string(),
+                    };
+                    return self.perform(terminal, Action::Status(Status::OpenFailed(reason)));
                 }
             }
+            Effect::CopyLink(url) => {
+                if let Err(e) = clipboard::copy(terminal.backend_mut(), &url) {
+                    let status = Status::CopyFailed(e.to_string());
+                    return self.perform(terminal, Action::Status(status));
+                }
+            }
+            Effect::Suspend => {
+                suspend(terminal)?;
+                // The size may have changed while the shell had the terminal.
+                return self.handle(terminal, Msg::Resized);
+            }
         }
+        Ok(Flow::Continue)
     }
 }

@@ -2,42 +2,28 @@
 //! writes it when the loop sends changes, so neither ever waits on a disk
 //! in the event loop. It keeps the whole state; the loop sends what changed
 //! (marks, the resume point) as soon as it changes, and this thread writes
-//! at most once a second -- or at once when asked to (`Flush`), so a reader
+//! at most once a second -- or at once when asked to (`Flusher`), so a reader
 //! whose terminal vanished can still save everything before it exits.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use crate::app::{Action, StateLoaded};
-use crate::model::{Mark, ReadingState, Resume};
+use super::Msg;
+use crate::app::{Action, Changes, StateLoaded, Status};
+use crate::model::{Mark, ReadingState};
 use crate::store::StateFile;
-
-/// What changed since the last save.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Changes {
-    pub marks: Vec<(String, Mark)>,
-    pub resume: Option<Resume>,
-}
 
 enum Job {
     Save(Changes),
+    /// Write what was sent now, then answer.
+    Flush(Sender<()>),
+    /// Write what is owed and end (a `Flusher` may still hold the channel).
+    End,
 }
 
 /// Changes are written this long after the first unsaved one.
 const DEBOUNCE: Duration = Duration::from_secs(1);
-/// How often the thread looks at the `Flush` request while it waits.
-const WAKE: Duration = Duration::from_millis(50);
-
-/// A request, from any thread, to write what was sent now rather than
-/// after the debounce; `done` is set once nothing sent is unwritten.
-#[derive(Debug, Default)]
-pub struct Flush {
-    pub asked: AtomicBool,
-    pub done: AtomicBool,
-}
 
 /// The saver as seen from the event loop.
 pub struct Saver {
@@ -46,19 +32,34 @@ pub struct Saver {
     thread: Option<JoinHandle<Option<String>>>,
 }
 
+/// A way, from any thread, to have everything sent written at once (a
+/// reader whose terminal vanished writes before it exits).
+#[derive(Clone)]
+pub struct Flusher(Sender<Job>);
+
+impl Flusher {
+    /// Asks for the write and waits for it, at most `wait`; true once done.
+    pub fn flush(&self, wait: Duration) -> bool {
+        let (done, written) = channel();
+        self.0.send(Job::Flush(done)).is_ok() && written.recv_timeout(wait).is_ok()
+    }
+}
+
 /// Starts the thread: it loads `file` and sends `Action::StateLoaded` to
 /// `answers`, then saves what it is sent, answering with the marks that
 /// another reader had saved meanwhile (`Action::MarksMerged`) or, when a
-/// save fails, the reason (`Action::Status`, once per kind of failure).
-pub fn spawn(
-    file: StateFile,
-    answers: Sender<Action>,
-    flush: Arc<Flush>,
-) -> std::io::Result<Saver> {
+/// save fails, the reason (`Action::Status`, once per kind of failure). It
+/// sleeps until a change comes or a write is due: an idle reader costs no
+/// CPU. When it ends, the loop hears `Msg::SaverEnded`.
+pub fn spawn(file: StateFile, answers: Sender<Msg>) -> std::io::Result<Saver> {
     let (jobs, job_rx) = channel();
     let thread = thread::Builder::new()
         .name("nlread-saver".into())
-        .spawn(move || serve(file, &job_rx, &answers, &flush))?;
+        .spawn(move || {
+            let said = serve(file, &job_rx, &answers);
+            let _ = answers.send(Msg::SaverEnded);
+            said
+        })?;
     Ok(Saver {
         jobs: Some(jobs),
         thread: Some(thread),
@@ -74,12 +75,20 @@ impl Saver {
         }
     }
 
+    pub fn flusher(&self) -> Option<Flusher> {
+        self.jobs.clone().map(Flusher)
+    }
+
     /// Saves `last` and waits until everything queued is on disk. Returns
     /// why the final save failed, if it did: the status line is gone by
     /// then, so the caller says it on stderr.
-    pub fn finish(mut self, last: Changes) -> Option<String> {
-        self.save(last);
-        drop(self.jobs.take());
+    pub fn finish(mut self, last: Option<Changes>) -> Option<String> {
+        if let Some(last) = last {
+            self.save(last);
+        }
+        if let Some(jobs) = self.jobs.take() {
+            let _ = jobs.send(Job::End);
+        }
         let thread = self.thread.take()?;
         thread.join().unwrap_or_else(|_| {
             Some("reading state not saved: the saving thread stopped".to_string())
@@ -87,39 +96,43 @@ impl Saver {
     }
 }
 
-fn serve(
-    mut file: StateFile,
-    jobs: &Receiver<Job>,
-    answers: &Sender<Action>,
-    flush: &Flush,
-) -> Option<String> {
+fn serve(mut file: StateFile, jobs: &Receiver<Job>, answers: &Sender<Msg>) -> Option<String> {
     let (mut state, report) = file.load();
     let loaded = StateLoaded {
         state: state.clone(),
         warnings: report.warnings,
     };
     // The reader may already be gone; saving still matters.
-    let _ = answers.send(Action::StateLoaded(Box::new(loaded)));
+    let _ = answers.send(Msg::Action(Action::StateLoaded(Box::new(loaded))));
     let mut last_error: Option<String> = None;
     // When the oldest change not yet on disk arrived.
     let mut owed: Option<Instant> = None;
     loop {
-        let ended = match jobs.recv_timeout(WAKE) {
+        let next = match owed {
+            // Asleep until something comes: nothing to write.
+            None => jobs.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            Some(since) => jobs.recv_timeout(DEBOUNCE.saturating_sub(since.elapsed())),
+        };
+        let mut flushed = None;
+        let ended = match next {
             Ok(Job::Save(changes)) => {
-                if !changes.marks.is_empty() || changes.resume.is_some() {
+                if !changes.is_empty() {
                     apply(&mut state, changes);
                     owed.get_or_insert_with(Instant::now);
                 }
                 false
             }
+            Ok(Job::Flush(done)) => {
+                flushed = Some(done);
+                false
+            }
             Err(RecvTimeoutError::Timeout) => false,
-            Err(RecvTimeoutError::Disconnected) => true,
+            Ok(Job::End) | Err(RecvTimeoutError::Disconnected) => true,
         };
-        let urgent = flush.asked.load(Ordering::Relaxed);
         // At the end, a save that failed is tried once more (a disk that
         // has room again); nothing new and nothing owed: no write.
         let due = match owed {
-            Some(since) => ended || urgent || since.elapsed() >= DEBOUNCE,
+            Some(since) => ended || flushed.is_some() || since.elapsed() >= DEBOUNCE,
             None => ended && last_error.is_some(),
         };
         if due {
@@ -130,7 +143,7 @@ fn serve(
                     state = merged;
                     last_error = None;
                     if !theirs.is_empty() {
-                        let _ = answers.send(Action::MarksMerged(theirs));
+                        let _ = answers.send(Msg::Action(Action::MarksMerged(theirs)));
                     }
                 }
                 Err(e) => {
@@ -138,15 +151,16 @@ fn serve(
                     // save, tried again after the debounce.
                     let said = e.to_string();
                     if last_error.as_ref() != Some(&said) {
-                        let _ = answers.send(Action::Status(said.clone()));
+                        let status = Status::Said(said.clone());
+                        let _ = answers.send(Msg::Action(Action::Status(status)));
                     }
                     last_error = Some(said);
                     owed = Some(Instant::now());
                 }
             }
         }
-        if urgent && (owed.is_none() || due) {
-            flush.done.store(true, Ordering::Relaxed);
+        if let Some(done) = flushed {
+            let _ = done.send(());
         }
         if ended {
             return last_error;
@@ -161,6 +175,7 @@ fn apply(state: &mut ReadingState, changes: Changes) {
     if let Some(resume) = changes.resume {
         state.resume = Some(resume);
     }
+    state.merge_queries(&changes.queries);
 }
 
 /// The marks of `merged` that differ from `ours`: what came from disk.
@@ -195,8 +210,9 @@ mod tests {
         StateFile::new(path.clone()).save(&other).expect("seed");
 
         let (tx, rx) = channel();
-        let saver = spawn(StateFile::new(path.clone()), tx, Arc::default()).expect("spawn");
-        let Ok(Action::StateLoaded(loaded)) = rx.recv_timeout(Duration::from_secs(5)) else {
+        let saver = spawn(StateFile::new(path.clone()), tx).expect("spawn");
+        let Ok(Msg::Action(Action::StateLoaded(loaded))) = rx.recv_timeout(Duration::from_secs(5))
+        else {
             panic!("no state");
         };
         assert!(loaded.state.is_read("theirs"));
@@ -207,13 +223,15 @@ mod tests {
             .save(&later)
             .expect("other save");
 
-        saver.finish(Changes {
+        saver.finish(Some(Changes {
             marks: vec![("ours".into(), mark(true, 7))],
-            resume: None,
-        });
-        let answers: Vec<Action> = rx.try_iter().collect();
+            ..Changes::default()
+        }));
+        let answers: Vec<Msg> = rx.try_iter().collect();
         assert!(
-            answers.iter().any(|a| matches!(a, Action::MarksMerged(m)
+            answers
+                .iter()
+                .any(|a| matches!(a, Msg::Action(Action::MarksMerged(m))
                 if m.iter().any(|(id, _)| id == "late"))),
             "{answers:?}"
         );
@@ -223,10 +241,10 @@ mod tests {
         }
     }
 
-    fn loaded(rx: &Receiver<Action>) {
+    fn loaded(rx: &Receiver<Msg>) {
         assert!(matches!(
             rx.recv_timeout(Duration::from_secs(5)),
-            Ok(Action::StateLoaded(_))
+            Ok(Msg::Action(Action::StateLoaded(_)))
         ));
     }
 
@@ -237,24 +255,19 @@ mod tests {
         let blocker = dir.path().join("data");
         std::fs::write(&blocker, b"not a folder").expect("write");
         let (tx, rx) = channel();
-        let saver = spawn(
-            StateFile::new(blocker.join("state.json")),
-            tx,
-            Arc::default(),
-        )
-        .expect("spawn");
+        let saver = spawn(StateFile::new(blocker.join("state.json")), tx).expect("spawn");
         loaded(&rx);
         saver.save(Changes {
             marks: vec![("a".into(), mark(true, 1))],
-            resume: None,
+            ..Changes::default()
         });
         // The failed save is owed: the final one retries it, even empty.
-        let failed = saver.finish(Changes::default());
+        let failed = saver.finish(None);
         let said = failed.expect("the final save failed");
         assert!(said.contains("not saved"), "{said}");
         let statuses = rx
             .try_iter()
-            .filter(|a| matches!(a, Action::Status(_)))
+            .filter(|a| matches!(a, Msg::Action(Action::Status(_))))
             .count();
         assert_eq!(statuses, 1, "the status line hears it once");
         assert_eq!(std::fs::read(&blocker).expect("read"), b"not a folder");
@@ -265,18 +278,41 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("state.json");
         let (tx, rx) = channel();
-        let saver = spawn(StateFile::new(path.clone()), tx, Arc::default()).expect("spawn");
+        let saver = spawn(StateFile::new(path.clone()), tx).expect("spawn");
         loaded(&rx);
-        assert_eq!(saver.finish(Changes::default()), None);
+        assert_eq!(saver.finish(None), None);
         assert!(!path.exists());
         let (tx, rx) = channel();
-        let saver = spawn(StateFile::new(path.clone()), tx, Arc::default()).expect("spawn");
+        let saver = spawn(StateFile::new(path.clone()), tx).expect("spawn");
         loaded(&rx);
         let last = Changes {
             marks: vec![("b".into(), mark(true, 2))],
-            resume: None,
+            ..Changes::default()
         };
-        assert_eq!(saver.finish(last), None);
+        assert_eq!(saver.finish(Some(last)), None);
         assert!(StateFile::new(path).load().0.is_read("b"));
+    }
+
+    #[test]
+    fn a_flush_writes_at_once_and_queries_are_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        let (tx, rx) = channel();
+        let saver = spawn(StateFile::new(path.clone()), tx).expect("spawn");
+        loaded(&rx);
+        saver.save(Changes {
+            queries: vec![crate::model::Query {
+                text: "bergen".into(),
+                at: 3,
+            }],
+            ..Changes::default()
+        });
+        let flusher = saver.flusher().expect("a saver that runs");
+        assert!(flusher.flush(Duration::from_secs(5)), "flushed");
+        // Written before the debounce would have.
+        let on_disk = StateFile::new(path).load().0;
+        assert_eq!(on_disk.queries.len(), 1);
+        assert_eq!(saver.finish(None), None);
+        assert!(rx.try_iter().any(|m| matches!(m, Msg::SaverEnded)));
     }
 }

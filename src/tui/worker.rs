@@ -1,15 +1,18 @@
-//! The background thread: loads and indexes the library, then answers
-//! searches, so the event loop never waits for either; when the library's
-//! folders change it loads them again. It talks to the loop through two
-//! channels: `Job`s in, `Action`s (`Loaded`, `SearchResults`) out.
+//! The background thread: loads and indexes the library (telling the loop
+//! how far it got, with the issues read so far), then answers searches, so
+//! the event loop never waits for either; when the library's folders change
+//! it loads them again. `Job`s come in on its own channel; its answers
+//! (`Progress`, `Loaded`, `SearchResults`) go to the loop's one channel.
 
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::app::{Action, Loaded};
-use crate::model::Library;
+use super::Msg;
+use crate::app::{Action, Loaded, Origin, Progress};
+use crate::library;
+use crate::model::{Issue, Library};
 use crate::search::Searcher;
 
 /// Work for the background thread.
@@ -26,48 +29,118 @@ pub enum Job {
 /// After a change, the worker waits this long for the folder to settle (a
 /// copy of many files is one reload, not many).
 const SETTLE: Duration = Duration::from_millis(300);
+/// How often a load reports how far it got.
+const REPORT_EVERY: Duration = Duration::from_millis(100);
+/// Issues shown while a load runs: enough to fill the list and read from;
+/// the rest come with the library (a copy of every issue would double the
+/// memory a large library needs while it loads).
+const STREAMED: usize = 5_000;
 
-/// The thread's two ends, as seen from the event loop.
+/// The thread's end, as seen from the event loop.
 pub struct Worker {
     pub jobs: Sender<Job>,
-    pub answers: Receiver<Action>,
 }
 
-/// Starts the thread: it runs `load`, indexes the library, sends
-/// `Action::Loaded`, then serves searches until `jobs` is dropped (and on
-/// `Job::Reload` runs `load` again and sends the new library). Searches
-/// asked for before the library arrived wait in the channel.
-pub fn spawn<F>(load: F) -> std::io::Result<Worker>
+/// Starts the thread: it runs `load` (handing it a progress listener),
+/// indexes the library, sends `Action::Loaded`, then serves searches until
+/// `jobs` is dropped (and on `Job::Reload` loads again and sends the new
+/// library). Searches asked for before the library arrived wait in the
+/// channel. When the thread ends (a panic too), the loop hears
+/// `Msg::WorkerEnded`.
+pub fn spawn<F>(load: F, answers: Sender<Msg>) -> std::io::Result<Worker>
 where
-    F: Fn() -> (Library, String) + Send + 'static,
+    F: Fn(library::Progress) -> (Library, Origin) + Send + 'static,
 {
     let (jobs, job_rx) = channel();
-    let (answer_tx, answers) = channel();
     thread::Builder::new()
         .name("nlread-worker".into())
-        .spawn(move || serve(load, &job_rx, &answer_tx))?;
-    Ok(Worker { jobs, answers })
+        .spawn(move || {
+            let _ended = Ended(answers.clone());
+            serve(load, &job_rx, &answers);
+        })?;
+    Ok(Worker { jobs })
+}
+
+/// Tells the loop the worker has ended, however it ended.
+struct Ended(Sender<Msg>);
+
+impl Drop for Ended {
+    fn drop(&mut self) {
+        let _ = self.0.send(Msg::WorkerEnded);
+    }
+}
+
+/// Passes a load's progress on, at most every REPORT_EVERY, with the
+/// issues read since the last report (the first STREAMED of them).
+struct Reporter {
+    answers: Sender<Msg>,
+    state: Mutex<Reported>,
+}
+
+struct Reported {
+    last: Option<Instant>,
+    issues: Vec<Issue>,
+    streamed: usize,
+}
+
+impl Reporter {
+    fn heard(&self, done: usize, total: usize, issues: &[Issue]) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        let room = STREAMED.saturating_sub(state.streamed + state.issues.len());
+        state.issues.extend(issues.iter().take(room).cloned());
+        let due = state.last.is_none_or(|t| t.elapsed() >= REPORT_EVERY) || done == total;
+        if !due {
+            return;
+        }
+        state.last = Some(Instant::now());
+        let issues = std::mem::take(&mut state.issues);
+        state.streamed += issues.len();
+        let progress = Progress {
+            done,
+            total,
+            issues,
+        };
+        let _ = self.answers.send(Msg::Action(Action::Progress(progress)));
+    }
 }
 
 /// Loads, indexes and sends the library; the searcher for it, or None when
 /// the reader has gone.
-fn load_and_send<F>(load: &F, answers: &Sender<Action>) -> Option<Searcher>
+fn load_and_send<F>(load: &F, answers: &Sender<Msg>, first: bool) -> Option<Searcher>
 where
-    F: Fn() -> (Library, String),
+    F: Fn(library::Progress) -> (Library, Origin),
 {
-    let (library, origin) = load();
+    // A reload replaces a library on screen: no issues stream in then.
+    let progress = if first {
+        let reporter = Arc::new(Reporter {
+            answers: answers.clone(),
+            state: Mutex::new(Reported {
+                last: None,
+                issues: Vec::new(),
+                streamed: 0,
+            }),
+        });
+        library::Progress::new(move |done, total, issues| reporter.heard(done, total, issues))
+    } else {
+        library::Progress::default()
+    };
+    let (library, origin) = load(progress);
     let loaded = Loaded::new(library, origin);
     let index = Arc::clone(&loaded.index);
-    answers.send(Action::Loaded(Box::new(loaded))).ok()?;
+    answers
+        .send(Msg::Action(Action::Loaded(Box::new(loaded))))
+        .ok()?;
     // After the library is sent: the reader shows it while this is built.
     Some(Searcher::new(index))
 }
 
-fn serve<F>(load: F, jobs: &Receiver<Job>, answers: &Sender<Action>)
+fn serve<F>(load: F, jobs: &Receiver<Job>, answers: &Sender<Msg>)
 where
-    F: Fn() -> (Library, String),
+    F: Fn(library::Progress) -> (Library, Origin),
 {
-    let Some(mut searcher) = load_and_send(&load, answers) else {
+    let Some(mut searcher) = load_and_send(&load, answers, true) else {
         return;
     };
     while let Ok(job) = jobs.recv() {
@@ -90,7 +163,7 @@ where
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
             }
-            let Some(new) = load_and_send(&load, answers) else {
+            let Some(new) = load_and_send(&load, answers, false) else {
                 return;
             };
             searcher = new;
@@ -102,7 +175,7 @@ where
         };
         let hits = searcher.search(&query);
         if answers
-            .send(Action::SearchResults { generation, hits })
+            .send(Msg::Action(Action::SearchResults { generation, hits }))
             .is_err()
         {
             return;
@@ -113,7 +186,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Block, Issue, Section};
+    use crate::model::{Block, Section};
     use std::time::Duration;
 
     const WAIT: Duration = Duration::from_secs(10);
@@ -136,14 +209,28 @@ mod tests {
                 date: None,
                 author: None,
                 sections: vec![section("pianos"), section("rates"), section("ports")],
+                url: None,
+                guid: None,
             }],
             errors: Vec::new(),
         }
     }
 
+    /// The next answer that is an action, skipping progress reports.
+    fn next(rx: &Receiver<Msg>, wait: Duration) -> Option<Action> {
+        loop {
+            match rx.recv_timeout(wait).ok()? {
+                Msg::Action(Action::Progress(_)) => {}
+                Msg::Action(action) => return Some(action),
+                _ => return None,
+            }
+        }
+    }
+
     #[test]
     fn loads_then_answers_the_newest_search() {
-        let worker = spawn(|| (library(), "here".into())).expect("thread");
+        let (tx, rx) = channel();
+        let worker = spawn(|_| (library(), "here".into()), tx).expect("thread");
         // Asked before the library is there: waits in the channel.
         for (generation, query) in [(1, "p"), (2, "pi")] {
             let job = Job::Search {
@@ -152,13 +239,13 @@ mod tests {
             };
             worker.jobs.send(job).expect("send");
         }
-        let Ok(Action::Loaded(loaded)) = worker.answers.recv_timeout(WAIT) else {
+        let Some(Action::Loaded(loaded)) = next(&rx, WAIT) else {
             panic!("no library");
         };
-        assert_eq!(loaded.origin, "here");
+        assert_eq!(loaded.origin.said, "here");
         assert_eq!(loaded.index.len(), 3);
         let mut last = None;
-        while let Ok(answer) = worker.answers.recv_timeout(Duration::from_millis(500)) {
+        while let Some(answer) = next(&rx, Duration::from_millis(500)) {
             let Action::SearchResults { generation, hits } = answer else {
                 panic!("unexpected {answer:?}");
             };
@@ -169,31 +256,58 @@ mod tests {
     }
 
     #[test]
+    fn a_load_reports_its_progress_with_the_issues_read() {
+        let (tx, rx) = channel();
+        let _worker = spawn(
+            |progress: library::Progress| {
+                let lib = library();
+                progress.report(1, 2, &lib.issues);
+                progress.report(2, 2, &[]);
+                (lib, "here".into())
+            },
+            tx,
+        )
+        .expect("thread");
+        let mut seen = Vec::new();
+        loop {
+            match rx.recv_timeout(WAIT).expect("an answer") {
+                Msg::Action(Action::Progress(p)) => seen.push((p.done, p.total, p.issues.len())),
+                Msg::Action(Action::Loaded(_)) => break,
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        // The first report goes at once; the last (all read) always goes.
+        assert_eq!(seen.first(), Some(&(1, 2, 1)));
+        assert_eq!(seen.last().map(|s| (s.0, s.1)), Some((2, 2)));
+    }
+
+    #[test]
     fn a_reload_sends_the_library_again_once_for_many_changes() {
         use std::sync::atomic::{AtomicUsize, Ordering};
         let loads = Arc::new(AtomicUsize::new(0));
         let counted = Arc::clone(&loads);
-        let worker = spawn(move || {
-            let n = counted.fetch_add(1, Ordering::SeqCst);
-            (library(), format!("load {n}"))
-        })
+        let (tx, rx) = channel();
+        let worker = spawn(
+            move |_| {
+                let n = counted.fetch_add(1, Ordering::SeqCst);
+                (library(), format!("load {n}").into())
+            },
+            tx,
+        )
         .expect("thread");
-        let Ok(Action::Loaded(first)) = worker.answers.recv_timeout(WAIT) else {
+        let Some(Action::Loaded(first)) = next(&rx, WAIT) else {
             panic!("no library");
         };
-        assert_eq!(first.origin, "load 0");
+        assert_eq!(first.origin.said, "load 0");
         for _ in 0..5 {
             worker.jobs.send(Job::Reload).expect("send");
         }
-        let Ok(Action::Loaded(again)) = worker.answers.recv_timeout(WAIT) else {
+        let Some(Action::Loaded(again)) = next(&rx, WAIT) else {
             panic!("no reload");
         };
-        assert_eq!(again.origin, "load 1");
+        assert_eq!(again.origin.said, "load 1");
         assert!(
-            worker
-                .answers
-                .recv_timeout(Duration::from_millis(800))
-                .is_err(),
+            next(&rx, Duration::from_millis(800)).is_none(),
             "five changes at once are one reload"
         );
         assert_eq!(loads.load(Ordering::SeqCst), 2);
@@ -203,10 +317,18 @@ mod tests {
             query: "rates".into(),
         };
         worker.jobs.send(job).expect("send");
-        let Ok(Action::SearchResults { generation, hits }) = worker.answers.recv_timeout(WAIT)
-        else {
+        let Some(Action::SearchResults { generation, hits }) = next(&rx, WAIT) else {
             panic!("no results");
         };
         assert_eq!((generation, hits.len()), (7, 1));
+    }
+
+    #[test]
+    fn the_loop_hears_when_the_worker_ends() {
+        let (tx, rx) = channel();
+        let worker = spawn(|_| (library(), "here".into()), tx).expect("thread");
+        assert!(matches!(next(&rx, WAIT), Some(Action::Loaded(_))));
+        drop(worker);
+        assert!(matches!(rx.recv_timeout(WAIT), Ok(Msg::WorkerEnded)));
     }
 }

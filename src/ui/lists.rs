@@ -10,6 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 fn pane<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
     Block::bordered()
@@ -56,37 +57,75 @@ fn draw_list<'a>(
     frame.render_stateful_widget(list, area, &mut state);
 }
 
+/// The issue list: a row per issue in columns that line up (the unread
+/// mark, how many stories are left in an issue read in part, the date),
+/// then the title and, dimmed, the newsletter.
 pub fn issues(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let focused = app.focus == Focus::Issues;
+    let focused = app.focus() == Focus::Issues;
     let issues = &app.library().issues;
     let title = if issues.is_empty() {
         messages::ISSUES_TITLE.to_string()
     } else {
         with_unread(
             format!("{} {}", messages::ISSUES_TITLE, issues.len()),
-            app.unread_total(),
+            app.unread_issues(),
         )
     };
+    let rows = usize::from(area.height.saturating_sub(2));
+    let cursor = app.issue_cursor();
+    let first = in_view(cursor.selected(), cursor.offset(), rows);
+    let in_sight = first..first.saturating_add(rows.max(1)).min(issues.len());
+    // Column widths from the rows in view, so they line up on screen.
+    let left = |i: usize| {
+        let unread = app.unread_in(i);
+        let all = issues.get(i).map_or(0, |x| x.sections.len());
+        (unread > 0 && unread < all).then_some(unread)
+    };
+    let count_w = in_sight
+        .clone()
+        .filter_map(left)
+        .map(|n| n.to_string().len())
+        .max()
+        .unwrap_or(0);
+    let date_w = in_sight
+        .clone()
+        .filter_map(|i| issues.get(i)?.date.as_deref().map(|d| clean(d).width()))
+        .max()
+        .unwrap_or(0);
+    let inner_w = usize::from(area.width.saturating_sub(2));
     let row = |i: usize| {
         let Some(issue) = issues.get(i) else {
             return ListItem::new("");
         };
         let unread = app.unread_in(i);
         let mut spans = vec![marks(unread > 0, false, theme)];
+        let mut used = 3;
+        if count_w > 0 {
+            let n = left(i).map(|n| n.to_string()).unwrap_or_default();
+            spans.push(Span::styled(format!("{n:>count_w$} "), theme.dim()));
+            used += count_w + 1;
+        }
+        if date_w > 0 {
+            let d = issue.date.as_deref().map(clean).unwrap_or_default();
+            let pad = date_w.saturating_sub(d.width());
+            spans.push(Span::styled(
+                format!("{d}{} ", " ".repeat(pad)),
+                theme.dim(),
+            ));
+            used += date_w + 1;
+        }
+        let room = inner_w.saturating_sub(used);
+        let title = fit(&title_or_untitled(&issue.title), room);
+        let title_w = title.width();
+        spans.push(Span::styled(title, emphasis(unread > 0)));
         if let Some(n) = &issue.newsletter {
-            spans.push(Span::styled(clean(n), theme.newsletter()));
-            spans.push(Span::raw(" "));
-        }
-        if let Some(d) = &issue.date {
-            spans.push(Span::styled(clean(d), theme.dim()));
-            spans.push(Span::raw(" "));
-        }
-        spans.push(Span::styled(
-            title_or_untitled(&issue.title),
-            emphasis(unread > 0),
-        ));
-        if unread > 0 && unread < issue.sections.len() {
-            spans.push(Span::styled(format!(" ({unread})"), theme.dim()));
+            let rest = room.saturating_sub(title_w + 3);
+            if rest >= 4 {
+                spans.push(Span::styled(
+                    format!(" · {}", fit(&clean(n), rest)),
+                    theme.newsletter(),
+                ));
+            }
         }
         ListItem::new(Line::from(spans))
     };
@@ -96,8 +135,8 @@ pub fn issues(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         pane(title, focused, theme),
         issues.len(),
         row,
-        app.issue,
-        app.issue_offset,
+        cursor.selected(),
+        cursor.offset(),
         focused,
         if app.is_loading() {
             messages::LOADING
@@ -112,7 +151,7 @@ pub fn sections(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if app.listing() {
         return results(frame, area, app, theme);
     }
-    let focused = app.focus == Focus::Sections;
+    let focused = app.focus() == Focus::Sections;
     let Some(issue) = app.selected_issue() else {
         let block = pane(messages::SECTIONS_TITLE.to_string(), focused, theme);
         frame.render_widget(block, area);
@@ -120,24 +159,25 @@ pub fn sections(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let row = |s: usize| {
         let title = issue.sections.get(s).map_or("", |s| s.title.as_str());
-        let unread = !app.is_read(app.issue, s);
+        let unread = !app.is_read(app.issue(), s);
         ListItem::new(Line::from(vec![
-            marks(unread, app.is_starred(app.issue, s), theme),
+            marks(unread, app.is_starred(app.issue(), s), theme),
             Span::styled(title_or_untitled(title), emphasis(unread)),
         ]))
     };
     let title = with_unread(
         format!("{} {}", messages::SECTIONS_TITLE, issue.sections.len()),
-        app.unread_in(app.issue),
+        app.unread_in(app.issue()),
     );
+    let cursor = app.section_cursor();
     draw_list(
         frame,
         area,
         pane(title, focused, theme),
         issue.sections.len(),
         row,
-        app.section,
-        app.section_offset,
+        cursor.selected(),
+        cursor.offset(),
         focused,
         messages::NO_SECTIONS,
         theme,
@@ -145,12 +185,12 @@ pub fn sections(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn results(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let focused = matches!(app.focus, Focus::Sections | Focus::Filter);
+    let focused = matches!(app.focus(), Focus::Sections | Focus::Filter);
     let terms = app.terms();
     let issues = &app.library().issues;
     // Fuzzy highlight indices are worked out for these rows only.
     let row = |i: usize| {
-        let found = app.results.get(i).and_then(|hit| {
+        let found = app.results().get(i).and_then(|hit| {
             let issue = issues.get(hit.issue)?;
             Some((hit, issue, issue.sections.get(hit.section)?))
         });
@@ -176,35 +216,37 @@ fn results(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         }
         ListItem::new(Line::from(spans))
     };
-    let name = match app.view {
+    let name = match app.view() {
         _ if app.filtering() => messages::RESULTS_TITLE,
         View::Unread => messages::UNREAD_TITLE,
         View::Starred => messages::STARRED_TITLE,
         View::All => messages::RESULTS_TITLE,
     };
-    let empty = match app.view {
+    let empty = match app.view() {
         _ if app.searching() => messages::SEARCHING_LIST,
         _ if app.filtering() => messages::NO_RESULTS,
         View::Unread => messages::NO_UNREAD_LIST,
         View::Starred => messages::NO_STARRED_LIST,
         View::All => messages::NO_RESULTS,
     };
-    let title = format!("{name} {}", app.results.len());
+    let title = format!("{name} {}", app.results().len());
+    let cursor = app.result_cursor();
     draw_list(
         frame,
         area,
         pane(title, focused, theme),
-        app.results.len(),
+        app.results().len(),
         row,
-        app.result,
-        app.result_offset,
+        cursor.selected(),
+        cursor.offset(),
         focused,
         empty,
         theme,
     );
 }
 
-/// "Stories 6 · 2 unread", or the plain title when all are read.
+/// "Stories 6 · 2 unread" ("Issues 3 · 1 unread"), or the plain title when
+/// all are read.
 fn with_unread(title: String, unread: usize) -> String {
     if unread == 0 {
         title

@@ -1,15 +1,15 @@
 //! Drawing: a pure function from `&App` to a ratatui frame. Never mutates
-//! the app; widget state (list offsets) is rebuilt from its integers.
+//! the app; widget state (list offsets) is rebuilt from its integers, and
+//! the story's lines are the ones `update` laid out.
 
 mod bars;
-mod help;
 mod lists;
+mod overlay;
 mod story;
 pub mod theme;
 
-use crate::app::App;
-use crate::app::messages;
 use crate::app::panes::Area;
+use crate::app::{App, Overlay, messages};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Paragraph, Wrap};
@@ -49,8 +49,13 @@ pub fn draw_themed(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     bars::filter(frame, rect(panes.filter), app, &theme);
     bars::status(frame, rect(panes.status), app, &theme);
-    if app.help {
-        help::help(frame, screen, &app.settings.keys, &theme);
+    let (width, height) = app.size();
+    let over = rect(crate::app::panes::overlay(width, height));
+    match app.overlay() {
+        Overlay::None => {}
+        Overlay::Help { scroll } => overlay::help(frame, over, app, scroll, &theme),
+        Overlay::Messages { scroll } => overlay::messages(frame, over, app, scroll, &theme),
+        Overlay::Links(cursor) => overlay::links(frame, over, app, cursor, &theme),
     }
 }
 

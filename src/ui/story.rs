@@ -1,44 +1,35 @@
-//! The story pane: the app's laid-out lines, styled, with filter keywords
-//! highlighted.
+//! The story pane: the lines `update` laid out, styled, with filter
+//! keywords highlighted (the match gone to more strongly).
 
 use super::clean;
 use super::theme::Theme;
-use crate::app::messages;
-use crate::app::story::Segment;
-use crate::app::{App, Focus};
+use crate::app::story::{self, Segment};
+use crate::app::{App, Focus, messages};
 use crate::search;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 pub fn story(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let focused = app.focus == Focus::Story;
+    let focused = app.focus() == Focus::Story;
     let lines = app.story_lines();
     let (_, rows) = app.story_size();
-    // Which issue the story is from matters most when it is a filter result.
-    let meta = app
-        .shown()
-        .and_then(|(i, _)| app.library().issues.get(i))
-        .map(|issue| messages::issue_meta(issue.newsletter.as_deref(), issue.date.as_deref()))
-        .filter(|m| !m.is_empty());
-    let title = match meta {
-        Some(meta) => format!(" {} · {} ", messages::STORY_TITLE, clean(&meta)),
-        None => format!(" {} ", messages::STORY_TITLE),
-    };
+    let scroll = app.scroll();
     let mut block = Block::bordered()
-        .title(title)
+        .title(format!(" {} ", messages::STORY_TITLE))
         .border_style(theme.border(focused));
     if lines.len() > rows && rows > 0 {
-        let last = (app.scroll + rows).min(lines.len());
-        let position = messages::story_position(app.scroll + 1, last, lines.len());
+        let last = (scroll + rows).min(lines.len());
+        let position = messages::story_position(scroll + 1, last, lines.len());
         block = block.title_top(Line::from(position).right_aligned());
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
     if app.shown_section().is_none() {
-        let msg = if app.is_loading() {
+        let msg = if app.is_loading() && app.library().issues.is_empty() {
             messages::LOADING
         } else if app.filtering() && app.searching() {
             messages::SEARCHING_LIST
@@ -57,15 +48,22 @@ pub fn story(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         Vec::new()
     };
+    let current = app.story_view().current_match();
     let shown: Vec<Line> = lines
         .iter()
-        .skip(app.scroll)
+        .enumerate()
+        .skip(scroll)
         .take(usize::from(inner.height))
-        .map(|line| {
+        .map(|(i, line)| {
+            let hit = if current == Some(i) {
+                theme.current_hit()
+            } else {
+                theme.hit()
+            };
             let spans = line
                 .segments
                 .iter()
-                .flat_map(|(segment, text)| styled(*segment, text, &terms, app.link, theme))
+                .flat_map(|(segment, text)| styled(*segment, text, &terms, app.link(), hit, theme))
                 .collect::<Vec<_>>();
             Line::from(spans)
         })
@@ -73,13 +71,14 @@ pub fn story(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(shown), inner);
 }
 
-/// One segment as spans, keyword hits in the hit style, the number of the
+/// One segment as spans, keyword hits in the `hit` style, the number of the
 /// selected link (`link`) in the selection style.
 fn styled<'a>(
     segment: Segment,
     text: &str,
     terms: &[String],
     link: Option<usize>,
+    hit: Style,
     theme: &Theme,
 ) -> Vec<Span<'a>> {
     let text = clean(text);
@@ -87,24 +86,20 @@ fn styled<'a>(
         Segment::LinkMark(k) if Some(k) == link => theme.selected_link(),
         _ => theme.segment(segment),
     };
-    if terms.is_empty()
-        || matches!(
-            segment,
-            Segment::Marker | Segment::QuoteBar | Segment::LinkMark(_) | Segment::LinksHeading
-        )
-    {
+    if terms.is_empty() || !story::searchable(segment) {
         return vec![Span::styled(text, base)];
     }
     let mut spans = Vec::new();
     let mut at = 0;
     for range in search::keyword_ranges(&text, terms) {
-        let (Some(before), Some(hit)) = (text.get(at..range.start), text.get(range.clone())) else {
+        let (Some(before), Some(found)) = (text.get(at..range.start), text.get(range.clone()))
+        else {
             continue;
         };
         if !before.is_empty() {
             spans.push(Span::styled(before.to_string(), base));
         }
-        spans.push(Span::styled(hit.to_string(), base.patch(theme.hit())));
+        spans.push(Span::styled(found.to_string(), base.patch(hit)));
         at = range.end;
     }
     if let Some(rest) = text.get(at..)

@@ -191,6 +191,12 @@ impl Theme {
         self.fg(self.palette.star).add_modifier(Modifier::BOLD)
     }
 
+    /// The filter match gone to with `>` / `<` (or opened at).
+    pub fn current_hit(&self) -> Style {
+        self.hit()
+            .add_modifier(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED)
+    }
+
     /// The link `o` and `y` act on, wherever its number is drawn.
     pub fn selected_link(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
@@ -200,6 +206,8 @@ impl Theme {
         let p = &self.palette;
         match segment {
             Segment::Title | Segment::LinksHeading => self.fg(p.title).add_modifier(Modifier::BOLD),
+            Segment::IssueMeta => self.fg(p.newsletter),
+            Segment::IssueTitle => Style::new().add_modifier(Modifier::BOLD),
             Segment::Label => Style::new().add_modifier(Modifier::BOLD),
             Segment::Text => Style::new(),
             Segment::Marker => self.fg(p.marker),

@@ -145,7 +145,7 @@ fn filter_results_show_highlighted_hostile_titles() {
     // A sanity check that the states above really reach the results list.
     let mut app = support::app(hostile_library("\x1b[31m"), "here");
     support::apply(&mut app, &support::filter_actions("omega"));
-    assert!(!app.results.is_empty());
+    assert!(!app.results().is_empty());
     let buffer = support::draw_test(&mut app, 120, 35);
     let screen = support::rows(&buffer).join("\n");
     assert!(screen.contains(messages::RESULTS_TITLE), "{screen}");
@@ -160,7 +160,10 @@ fn a_real_backend_writes_only_its_own_sequences() {
                 let mut app = support::app(hostile_library(&seq), &field(&seq));
                 support::apply(&mut app, &actions);
                 // The second frame is a diff: the story scrolled, a key pressed.
-                let then = [Action::PageDown, Action::Status(status.clone())];
+                let then = [
+                    Action::PageDown,
+                    Action::Status(nlread::app::Status::Said(status.clone())),
+                ];
                 let bytes = support::draw_crossterm(&mut app, w, h, &then);
                 assert!(bytes.len() > 10, "{kind}, {state}: nothing written");
                 if let Err(why) = support::check_terminal_bytes(&bytes) {

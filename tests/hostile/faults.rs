@@ -173,8 +173,14 @@ fn reader_run(home: &Home, name: &str, prefix: &[&str], said: &[&str]) -> String
     let command = format!("{} {command}", prefix.join(" "));
     tmux.new_session(250, 30, &command);
     tmux.wait_for("Harbour Gazette");
-    for words in said {
-        tmux.wait_for(words);
+    if !said.is_empty() {
+        // The status line counts the problems; `!` lists them, q closes.
+        tmux.keys(&["!"]);
+        for words in said {
+            tmux.wait_for(words);
+        }
+        tmux.keys(&["q"]);
+        tmux.wait_until_gone(" Messages ");
     }
     tmux.keys(&["Enter"]);
     tmux.keys(&["s"]);

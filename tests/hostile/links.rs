@@ -3,7 +3,7 @@
 //! `y` copies, and the OSC 52 payload decodes to a control-free string.
 
 use crate::support;
-use nlread::app::{Action, Effect, messages, update_now};
+use nlread::app::{Action, Effect, update_now};
 use nlread::model::{Block, Issue, Library, Link, Section};
 use nlread::tui::clipboard::osc52;
 
@@ -70,6 +70,8 @@ fn library(url: &str) -> Library {
             date: None,
             author: None,
             sections: vec![section],
+            url: None,
+            guid: None,
         }],
         errors: Vec::new(),
     }
@@ -97,7 +99,11 @@ fn only_web_and_mail_links_reach_the_opener() {
     for url in REFUSED {
         let (app, effect) = press(url, false);
         assert_eq!(effect, Effect::None, "{url:?} was handed to the opener");
-        assert_eq!(app.status.as_deref(), Some(messages::NOT_OPENED), "{url:?}");
+        assert_eq!(
+            app.status(),
+            Some(&nlread::app::Status::NotOpened),
+            "{url:?}"
+        );
     }
 }
 

@@ -3,6 +3,7 @@
 //! parsers under attack (fuzzing, memory caps); faults in the state and
 //! config files, and signals.
 //! Shared helpers live in `support`; each module is one concern.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../support/base64.rs"]
 mod base64;

@@ -58,6 +58,8 @@ fn long_library() -> Library {
             date: None,
             author: None,
             sections,
+            url: None,
+            guid: None,
         });
     }
     let mut library = Library {
@@ -71,18 +73,18 @@ fn long_library() -> Library {
 /// The first word of the story's top line in view.
 fn top_word(app: &App) -> Option<String> {
     let lines = app.story_lines();
-    let line = lines.get(app.scroll)?;
+    let line = lines.get(app.scroll())?;
     line.text().split_whitespace().next().map(str::to_string)
 }
 
 /// Where the reader is: focus, selections, filter, top of the story.
 fn position(app: &App) -> (Focus, usize, usize, usize, String, Option<String>) {
     (
-        app.focus,
-        app.issue,
-        app.section,
-        app.result,
-        app.filter.clone(),
+        app.focus(),
+        app.issue(),
+        app.section(),
+        app.result(),
+        app.query().to_string(),
         top_word(app),
     )
 }
@@ -109,7 +111,7 @@ fn a_storm_of_everything_never_panics() {
         Action::FilterInput('s'),
         Action::FilterInput('1'),
         Action::FilterInput('漢'),
-        Action::FilterBackspace,
+        Action::FilterEdit(nlread::app::Edit::Backspace),
         Action::FilterSubmit,
         Action::Escape,
         Action::ToggleHelp,

@@ -119,7 +119,7 @@ pub fn visible_strings(library: &Library) -> Vec<(String, String)> {
 
 /// A reader on `library`, in colour so the backend writes its SGR too.
 pub fn app(library: Library, origin: &str) -> App {
-    let mut app = App::new(library, origin.into());
+    let mut app = App::new(library, origin);
     app.no_color = false;
     app
 }
@@ -158,7 +158,10 @@ pub fn pane_states(query: &str, status: &str) -> Vec<(String, Vec<Action>)> {
         ("help".into(), vec![Action::ToggleHelp]),
         (
             "status message".into(),
-            vec![Action::Open, Action::Status(status.to_string())],
+            vec![
+                Action::Open,
+                Action::Status(nlread::app::Status::Said(status.to_string())),
+            ],
         ),
         (
             "link refused".into(),
@@ -451,6 +454,8 @@ pub fn wide_library() -> Library {
             date: Some("2024-03-04".into()),
             author: Some(short.clone()),
             sections,
+            url: None,
+            guid: None,
         });
     }
     Library {

@@ -39,6 +39,8 @@ fn library(text: &str) -> Library {
             date: Some("2024-03-04".into()),
             author: None,
             sections: vec![section, other],
+            url: None,
+            guid: None,
         }],
         errors: Vec::new(),
     }
@@ -129,7 +131,7 @@ fn story_as_drawn(app: &mut App, width: u16, height: u16) -> String {
     let mut text = String::new();
     let mut scroll = 0;
     while scroll < total {
-        app.scroll = scroll;
+        app.set_scroll(scroll);
         let mut terminal =
             ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).expect("t");
         terminal
