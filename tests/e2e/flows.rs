@@ -158,12 +158,13 @@ fn ctrl_u_erases_the_query_before_the_caret() {
     tmux.type_text("ferry night");
     tmux.wait_for("/ ferry night");
     tmux.keys(&["Left", "Left", "Left", "Left", "Left", "C-u"]);
-    let screen = tmux.wait_until("the query cut", TIMEOUT, Duration::from_millis(50), |s| {
-        s.lines().any(|l| l.starts_with("/ night "))
-    });
-    assert!(
-        screen.contains("2 of 6"),
-        "night finds two stories:\n{screen}"
+    // The bar and the count are drawn when the search has run: wait for
+    // both, as a busy machine may draw the bar a frame earlier.
+    tmux.wait_until(
+        "the query cut and night's two stories",
+        TIMEOUT,
+        Duration::from_millis(50),
+        |s| s.lines().any(|l| l.starts_with("/ night ")) && s.contains("2 of 6"),
     );
     tmux.keys(&["C-w"]);
     tmux.keys(&["End", "C-w"]);
