@@ -84,7 +84,8 @@ const QUOTE_BAR: &str = "│ ";
 
 /// Lays a story of `issue` out for a view `width` cells wide: a header
 /// saying which issue it is from (newsletter, date and author, then the
-/// issue's title unless the story has the same one), a blank line, then
+/// issue's title unless the story has the same one, then the group the
+/// story sits under), a blank line, then
 /// [`layout`]. The header's lines are anchored where the title is, so a
 /// reading place at the top of a story shows its header. Returns the lines
 /// and how many of them are the header.
@@ -121,6 +122,22 @@ pub fn layout_in(issue: &Issue, section: &Section, width: usize) -> (Vec<StoryLi
         wrap_into(
             &mut lines,
             &[Run::new(Segment::IssueTitle, title, 0)],
+            None,
+            &[],
+            width,
+            top,
+        );
+        for line in &mut lines[at..] {
+            line.anchor = top;
+        }
+    }
+    if let Some(group) = section.group.as_deref().filter(|g| !g.trim().is_empty()) {
+        // The label the story sits under ("Updates › Official").
+        let at = lines.len();
+        let label = format!("{} ›", group.trim());
+        wrap_into(
+            &mut lines,
+            &[Run::new(Segment::IssueMeta, &label, 0)],
             None,
             &[],
             width,

@@ -160,10 +160,23 @@ pub fn sections(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let row = |s: usize| {
         let title = issue.sections.get(s).map_or("", |s| s.title.as_str());
         let unread = !app.is_read(app.issue(), s);
-        ListItem::new(Line::from(vec![
-            marks(unread, app.is_starred(app.issue(), s), theme),
-            Span::styled(title_or_untitled(title), emphasis(unread)),
-        ]))
+        let mut spans = vec![marks(unread, app.is_starred(app.issue(), s), theme)];
+        // Stories under a group read like an outline: the group's name on a
+        // line of its own above the first, every one of them indented.
+        let group = |s: usize| issue.sections.get(s).and_then(|x| x.group.as_deref());
+        let mut lines = Vec::with_capacity(2);
+        if let Some(g) = group(s) {
+            if s == 0 || group(s - 1) != Some(g) {
+                lines.push(Line::from(Span::styled(
+                    format!("   {}", clean(g)),
+                    theme.dim(),
+                )));
+            }
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(title_or_untitled(title), emphasis(unread)));
+        lines.push(Line::from(spans));
+        ListItem::new(lines)
     };
     let title = with_unread(
         format!("{} {}", messages::SECTIONS_TITLE, issue.sections.len()),

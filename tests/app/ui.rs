@@ -261,3 +261,33 @@ fn the_bottom_of_a_long_list_is_in_view() {
         );
     }
 }
+
+/// A digest with groups: the story list reads like an outline (the first
+/// story of a group names it, the others are indented under it) and the
+/// story's header names its group.
+#[test]
+fn groups_in_the_story_list_and_header_100x24() {
+    let text = "# Tinker Weekly\n\nHello, tinkerers.\n\n## From the community\n\n### Official\n\nThe club opens its new workshop on Saturday.\n\n### Blogs\n\nA long post on soldering irons and their tips.\n\n## Jobs board\n\nNo openings this week.\n";
+    let issues = nlread::parse::parse_bytes(text.as_bytes(), "tinker.md").expect("parses");
+    let library = Library {
+        issues,
+        ..Library::default()
+    };
+    let actions = [Action::Open, Action::Down, Action::Open];
+    let terminal = draw(&app(library, 100, 24, &actions));
+    let screen = format!("{:?}", terminal.backend());
+    assert!(screen.contains("│   From the community"), "{screen}");
+    assert!(
+        screen.contains("     Official"),
+        "indented under its group: {screen}"
+    );
+    assert!(
+        screen.contains("N    Blogs"),
+        "indented under its group: {screen}"
+    );
+    assert!(
+        screen.contains("│From the community ›"),
+        "the story names its group: {screen}"
+    );
+    insta::assert_snapshot!(terminal.backend());
+}
