@@ -52,12 +52,14 @@ pub fn assemble(outline: Outline, source: &str, id: String, rules: &SplitRules) 
         .as_deref()
         .and_then(|s| names::spelled_by_address(s, &stories))
         .or_else(|| hints.newsletter.clone())
+        .or_else(|| names::subscribed_to(&stories))
         .or_else(|| masthead.as_deref().and_then(masthead_name))
         .or_else(|| name_in_title(&title))
         .or_else(|| title_heading.as_deref().and_then(name_in_title))
-        .or_else(|| names::said_in_text(&stories))
-        .or_else(|| names::logo_caption(&stories))
-        .or_else(|| hints.name_guess.clone());
+        .or_else(|| names::introduced(&stories))
+        .or_else(|| hints.name_guess.clone())
+        .or_else(|| names::copyright(&stories))
+        .or_else(|| names::logo_caption(&stories));
     let date = hints.date.clone().or_else(|| {
         masthead
             .iter()

@@ -508,9 +508,12 @@ fn starts_section(units: &[Unit], i: usize) -> bool {
 }
 
 fn body_follows(units: &[Unit], i: usize) -> bool {
-    units
-        .get(i + 1)
-        .is_some_and(|next| !is_header_line(next) || next.kind != UnitKind::Text)
+    units.get(i + 1).is_some_and(|next| {
+        !is_header_line(next)
+            || next.kind != UnitKind::Text
+            // A figure on a line of its own ("41") under a label, then text.
+            || (!next.text.chars().any(char::is_alphabetic) && body_follows(units, i + 1))
+    })
 }
 
 fn is_heading_like(text: &str, max: usize) -> bool {
@@ -568,6 +571,7 @@ fn is_kicker(units: &[Unit], i: usize) -> bool {
                 && next.underline.is_none()
                 && !is_caption(&next.text)
                 && label_split(&next.text).is_none()
+                && !date::is_date_line(&next.text)
                 && !is_caps_heading(next)
                 && is_heading_like(&next.text, 100)
                 && next.text.split_whitespace().count() >= 2

@@ -81,10 +81,22 @@ pub(super) fn spelled_by_address(sender: &str, stories: &[Story]) -> Option<Stri
     })
 }
 
-/// A name the issue gives itself in a formula at its top or its foot.
-pub(super) fn said_in_text(stories: &[Story]) -> Option<String> {
+/// The footer's "you subscribed to Name" or "signed up for emails from
+/// Name": the publication the reader subscribed to, whatever its masthead
+/// calls this issue's column.
+pub(super) fn subscribed_to(stories: &[Story]) -> Option<String> {
+    in_tail(stories, &SUBSCRIBED, &["ubscribed", "igned up"])
+}
+
+/// "© 2025 Name": the owner, often the newsletter, sometimes its company.
+pub(super) fn copyright(stories: &[Story]) -> Option<String> {
+    in_tail(stories, &COPYRIGHT, &["©"])
+}
+
+/// "Welcome to another issue of Name", "Name is a weekly newsletter".
+pub(super) fn introduced(stories: &[Story]) -> Option<String> {
     // Each formula is tried only on text that holds its telltale word.
-    let top = top_pieces(stories).find_map(|p| {
+    top_pieces(stories).find_map(|p| {
         let welcome = p.text.contains("elcome");
         let newsletter = p.text.contains("newsletter");
         if !welcome && !newsletter {
@@ -97,26 +109,23 @@ pub(super) fn said_in_text(stories: &[Story]) -> Option<String> {
             .flatten()
             .or_else(|| newsletter.then(|| find(&IS_A_NEWSLETTER)).flatten())
             .and_then(|c| name_from(c.get(1)?.as_str()))
-    });
-    top.or_else(|| {
-        let tail: Vec<&Piece> = stories
-            .iter()
-            .flat_map(|s| &s.pieces)
-            .rev()
-            .take(TAIL)
-            .collect();
-        let find = |re: &Option<Regex>, telltale: &[&str]| {
-            let re = re.as_ref()?;
-            tail.iter()
-                .filter(|p| telltale.iter().any(|t| p.text.contains(t)))
-                .find_map(|p| {
-                    let text = p.full_text();
-                    re.captures(&text)
-                        .and_then(|c| name_from(c.get(1)?.as_str()))
-                })
-        };
-        find(&SUBSCRIBED, &["ubscribed", "igned up"]).or_else(|| find(&COPYRIGHT, &["©"]))
     })
+}
+
+/// The first match of a footer formula in the issue's last pieces.
+fn in_tail(stories: &[Story], re: &Option<Regex>, telltale: &[&str]) -> Option<String> {
+    let re = re.as_ref()?;
+    stories
+        .iter()
+        .flat_map(|s| &s.pieces)
+        .rev()
+        .take(TAIL)
+        .filter(|p| telltale.iter().any(|t| p.text.contains(t)))
+        .find_map(|p| {
+            let text = p.full_text();
+            re.captures(&text)
+                .and_then(|c| name_from(c.get(1)?.as_str()))
+        })
 }
 
 /// The alt text of the masthead's logo: a short name given to the first
@@ -265,7 +274,8 @@ mod tests {
             ),
         ] {
             let stories = [story(&["Body text of the story."]), story(&[line])];
-            assert_eq!(said_in_text(&stories).as_deref(), Some(want), "{line}");
+            let found = subscribed_to(&stories).or_else(|| copyright(&stories));
+            assert_eq!(found.as_deref(), Some(want), "{line}");
         }
     }
 
