@@ -245,13 +245,13 @@ mod tests {
             ),
         ] {
             assert_eq!(
-                said_in_text(&[story(&[line])]).as_deref(),
+                introduced(&[story(&[line])]).as_deref(),
                 Some(want),
                 "{line}"
             );
         }
         assert_eq!(
-            said_in_text(&[story(&["Welcome to the spring issue."])]),
+            introduced(&[story(&["Welcome to the spring issue."])]),
             None
         );
     }
