@@ -999,34 +999,9 @@ fn block_items(found: Found, out: &mut Vec<Item>) {
         }));
         return;
     }
-    if let Some((title_end, rest)) = lead_in(&found) {
-        let title = found.text[..title_end].trim().to_string();
-        let len = title.len();
-        let (head_links, body_links): (Vec<_>, Vec<_>) =
-            found.links.into_iter().partition(|l| l.2 <= title_end);
-        let mut heading = Heading::new(Cue::LeadIn.level(), title, Cue::LeadIn);
-        heading.links = anchors(head_links);
-        for link in &mut heading.links {
-            link.at = link.at.min(len);
-        }
-        out.push(Item::Heading(heading));
-        let body = found.text[rest..].to_string();
-        let body_len = body.len();
-        out.push(Item::Block(Piece {
-            kind: PieceKind::Paragraph,
-            text: body,
-            label: None,
-            links: anchors(body_links)
-                .into_iter()
-                .map(|a| Anchor {
-                    at: a.at.saturating_sub(rest).min(body_len),
-                    ..a
-                })
-                .collect(),
-            ..Piece::default()
-        }));
-        return;
-    }
+    // A bold lead-in stays one paragraph; the sectioner decides whether its
+    // headline heads a story.
+    let lead = lead_in(&found);
     let kind = match found.kind {
         Kind::Paragraph => PieceKind::Paragraph,
         Kind::Bullet => PieceKind::Bullet,
@@ -1039,6 +1014,7 @@ fn block_items(found: Found, out: &mut Vec<Item>) {
         text: found.text,
         label: found.label,
         links: anchors(found.links),
+        lead,
         ..Piece::default()
     }));
 }

@@ -153,6 +153,10 @@ pub struct Piece {
     /// joined from lines of plain text (a per-newsletter rule may find a
     /// heading line inside it).
     pub lines: Vec<u32>,
+    /// A bold lead-in ("**Headline** — blurb"): where the headline ends and
+    /// where the blurb starts. The sectioner decides whether it heads a
+    /// story ([`Piece::split_lead`]) or stays one paragraph.
+    pub lead: Option<(usize, usize)>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -198,6 +202,43 @@ impl Piece {
             PieceKind::SubHeading => Block::SubHeading { text },
             PieceKind::Quote => Block::Quote { text },
         }
+    }
+
+    /// A lead-in paragraph as a heading (its headline, [`Cue::LeadIn`]) and
+    /// the blurb after it; links go with the part they are in.
+    pub fn split_lead(self) -> Result<(Heading, Piece), Piece> {
+        let Some((end, rest)) = self.lead else {
+            return Err(self);
+        };
+        let (Some(head), Some(body)) = (self.text.get(..end), self.text.get(rest..)) else {
+            return Err(Piece { lead: None, ..self });
+        };
+        let title = head.trim().to_string();
+        let len = title.len();
+        let (head_links, body_links): (Vec<Anchor>, Vec<Anchor>) =
+            self.links.into_iter().partition(|l| l.at <= end);
+        let mut heading = Heading::new(Cue::LeadIn.level(), title, Cue::LeadIn);
+        heading.links = head_links
+            .into_iter()
+            .map(|a| Anchor {
+                at: a.at.min(len),
+                ..a
+            })
+            .collect();
+        let body_len = body.len();
+        let piece = Piece {
+            kind: self.kind,
+            text: body.to_string(),
+            links: body_links
+                .into_iter()
+                .map(|a| Anchor {
+                    at: a.at.saturating_sub(rest).min(body_len),
+                    ..a
+                })
+                .collect(),
+            ..Piece::default()
+        };
+        Ok((heading, piece))
     }
 
     /// Whether the block holds a letter or digit (a story with only

@@ -175,6 +175,17 @@ impl SplitRule {
                             links: p.links,
                             cue: Cue::UserRule,
                         }));
+                    } else if self.lead_ins && p.lead.is_some() {
+                        match p.split_lead() {
+                            Ok((heading, body)) => {
+                                out.push(Node::Heading(Heading {
+                                    cue: Cue::UserRule,
+                                    ..heading
+                                }));
+                                out.push(Node::Block(body));
+                            }
+                            Err(p) => out.push(Node::Block(p)),
+                        }
                     } else if self.lead_ins
                         && let Some(label) = p.label.clone()
                     {

@@ -153,11 +153,13 @@ pub fn cut(outline: Outline, rule: Option<&SplitRule>) -> Cut {
 /// strongest styled kind used twice, and those at least as strong. The
 /// others become sub-headings.
 fn outrank_styles(nodes: Vec<Node>, trail: &mut Trail) -> Vec<Node> {
-    // Text of its own right under the heading, before any other heading.
+    // Text of its own right under the heading, before any other heading
+    // (a bold lead-in item is a heading to be).
     let owns = |i: usize| -> bool {
         for node in &nodes[i + 1..] {
             match node {
                 Node::Heading(_) => return false,
+                Node::Block(p) if p.lead.is_some() => return false,
                 Node::Block(p) if p.has_words() => return true,
                 _ => {}
             }
@@ -167,7 +169,14 @@ fn outrank_styles(nodes: Vec<Node>, trail: &mut Trail) -> Vec<Node> {
     let mut strong = 0;
     let mut styled = [0usize; 3]; // Headline, LeadIn, Styled
     for (i, node) in nodes.iter().enumerate() {
-        let Node::Heading(h) = node else { continue };
+        let h = match node {
+            Node::Heading(h) => h,
+            Node::Block(p) if p.lead.is_some() => {
+                styled[tier(Cue::LeadIn)] += 1;
+                continue;
+            }
+            _ => continue,
+        };
         if !h.cue.is_styled() {
             // Only a heading with its own text right under it structures
             // the issue; one directly above styled headlines is their
@@ -192,9 +201,10 @@ fn outrank_styles(nodes: Vec<Node>, trail: &mut Trail) -> Vec<Node> {
             None => Some(2),
         }
     };
-    nodes
-        .into_iter()
-        .map(|node| match node {
+    let lead_ins = allowed.is_some_and(|a| tier(Cue::LeadIn) <= a);
+    let mut out = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        match node {
             Node::Heading(h) if h.cue.is_styled() && allowed.is_none_or(|a| tier(h.cue) > a) => {
                 trail.push(Passed {
                     text: h.text.clone(),
@@ -202,11 +212,30 @@ fn outrank_styles(nodes: Vec<Node>, trail: &mut Trail) -> Vec<Node> {
                     cue: h.cue,
                     role: Role::Outranked,
                 });
-                Node::Block(styled_piece(h))
+                out.push(Node::Block(styled_piece(h)));
             }
-            other => other,
-        })
-        .collect()
+            Node::Block(p) if p.lead.is_some() && lead_ins => match p.split_lead() {
+                Ok((heading, body)) => {
+                    out.push(Node::Heading(heading));
+                    out.push(Node::Block(body));
+                }
+                Err(p) => out.push(Node::Block(p)),
+            },
+            // Outranked, a lead-in stays the paragraph it is.
+            Node::Block(p) if p.lead.is_some() => {
+                let end = p.lead.map_or(0, |(end, _)| end);
+                trail.push(Passed {
+                    text: p.text.get(..end).unwrap_or("").trim().to_string(),
+                    level: Cue::LeadIn.level(),
+                    cue: Cue::LeadIn,
+                    role: Role::Outranked,
+                });
+                out.push(Node::Block(Piece { lead: None, ..p }));
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn tier(cue: Cue) -> usize {
@@ -228,7 +257,11 @@ fn styled_piece(h: Heading) -> Piece {
 fn board_lines(mut nodes: Vec<Node>) -> Vec<Node> {
     for i in 0..nodes.len() {
         let Node::Block(p) = &nodes[i] else { continue };
-        let heading_next = matches!(nodes.get(i + 1), Some(Node::Heading(_)));
+        let heading_next = match nodes.get(i + 1) {
+            Some(Node::Heading(_)) => true,
+            Some(Node::Block(next)) => next.lead.is_some(),
+            _ => false,
+        };
         if p.kind == PieceKind::Paragraph && p.label.is_none() && heading_next && is_board(&p.text)
         {
             let text = p.text.clone();
