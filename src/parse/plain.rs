@@ -277,7 +277,9 @@ fn group(lines: &[Line], wrap: Option<usize>, messages: &[digest::Header]) -> Ve
             // Who wrote the message and when stay with it, as labelled lines.
             for (label, value) in [("From", &header.from), ("Date", &header.date)] {
                 if let Some(value) = value {
-                    let mut unit = Unit::new(UnitKind::Text, line, false);
+                    // Set apart, so they read as labelled lines, not a
+                    // sub-heading glued to the next.
+                    let mut unit = Unit::new(UnitKind::Text, line, true);
                     unit.text = format!("{label}: {value}");
                     units.push(unit);
                 }
@@ -835,6 +837,16 @@ fn is_sub_heading(unit: &Unit, next: Option<&Unit>) -> bool {
         return false;
     }
     let glued_to_next = next.is_some_and(|n| !n.blank_before);
+    // A sentence wrapped onto the next line is no heading: that line goes
+    // on in lower case ("... before starting it; the / loader has ...").
+    let runs_on = next.is_some_and(|n| {
+        !n.blank_before
+            && n.kind == UnitKind::Text
+            && n.text.chars().next().is_some_and(char::is_lowercase)
+    });
+    if runs_on {
+        return false;
+    }
     if label_split(t).is_some() {
         // "What to watch: Tuesday's vote" standing alone is a labelled
         // paragraph; glued to a chart's credit line it titles the chart.
