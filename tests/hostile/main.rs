@@ -17,6 +17,7 @@ mod faults;
 mod fuzz;
 mod inputs;
 mod links;
+mod lost_text;
 mod resize;
 mod signals;
 mod sizes;
