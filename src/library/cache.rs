@@ -32,6 +32,10 @@ pub(crate) struct Stamp {
 }
 
 impl Stamp {
+    pub(crate) fn size(&self) -> u64 {
+        self.size
+    }
+
     pub(crate) fn of(meta: &fs::Metadata) -> Stamp {
         let modified_ns = meta
             .modified()

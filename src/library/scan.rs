@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::cache::{Cache, Stamp};
@@ -255,6 +256,9 @@ impl Loader {
     }
 }
 
+/// Files larger than this are read and parsed one at a time.
+pub(super) const LARGE_FILE: u64 = 1 << 20;
+
 /// Runs the jobs numbered in `todo` on up to one thread per core; outcomes
 /// come back in the order of `todo`.
 fn run_jobs(jobs: &[Job], todo: &[usize]) -> Vec<Outcome> {
@@ -263,6 +267,9 @@ fn run_jobs(jobs: &[Job], todo: &[usize]) -> Vec<Outcome> {
         .min(todo.len().div_ceil(16))
         .max(1);
     let next = AtomicUsize::new(0);
+    // Parsing takes several times a file's size in memory: two large files
+    // at once, one per core, would add up (and 64 cores, 64 of them).
+    let large = Mutex::new(());
     let work = || {
         let mut done = Vec::new();
         loop {
@@ -270,6 +277,14 @@ fn run_jobs(jobs: &[Job], todo: &[usize]) -> Vec<Outcome> {
             let Some(&i) = todo.get(n) else {
                 return done;
             };
+            let is_large = jobs[i].stamp.size() > LARGE_FILE;
+            let _one_at_a_time = is_large.then(|| {
+                large
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+            });
+            #[cfg(test)]
+            let _counted = is_large.then(large_at_once::Counted::new);
             done.push((n, load_job(&jobs[i])));
         }
     };
@@ -329,8 +344,9 @@ fn load_job(job: &Job) -> Outcome {
 fn load_mbox(input: impl Read, source: &str) -> Outcome {
     let mut reader = MboxReader::new(BufReader::with_capacity(1 << 16, input))
         .with_limit(limits::MAX_READ_BYTES);
-    let mut issues = Vec::new();
+    let mut issues = email::Mailbox::default();
     let mut errors = Vec::new();
+    let mut failed = 0;
     let mut i = 0;
     while let Some(message) = reader.next() {
         i += 1;
@@ -349,14 +365,25 @@ fn load_mbox(input: impl Read, source: &str) -> Outcome {
         });
         match result {
             Ok(issue) => issues.push(issue),
+            // A mailbox of a million broken messages is not a million errors.
+            Err(_) if errors.len() >= MAX_ERRORS => failed += 1,
             Err(err) => errors.push(source_error(format!("{source}#{i}"), &err)),
         }
+    }
+    if failed > 0 {
+        errors.push(SourceError {
+            source: source.to_string(),
+            message: format!("{failed} more messages could not be read"),
+        });
     }
     if issues.is_empty() && errors.is_empty() {
         return Outcome::Failed(ParseError::from(email::EmailError::EmptyMailbox).into());
     }
-    Outcome::Issues(issues, errors)
+    Outcome::Issues(issues.finish(source), errors)
 }
+
+/// Errors said about the messages of one mailbox; the rest are counted.
+const MAX_ERRORS: usize = 100;
 
 /// A file's bytes (and, when it was read only in part, how many bytes were
 /// read), or for an mbox a reader over the whole file to stream.
@@ -424,6 +451,31 @@ fn cut_at_boundary(bytes: &mut Vec<u8>) {
         };
         if bytes.len() - lead < needed {
             bytes.truncate(lead);
+        }
+    }
+}
+
+/// How many large files were being parsed at once, at most (for tests).
+#[cfg(test)]
+pub(super) mod large_at_once {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static NOW: AtomicUsize = AtomicUsize::new(0);
+    pub static MAX: AtomicUsize = AtomicUsize::new(0);
+
+    pub struct Counted;
+
+    impl Counted {
+        pub fn new() -> Counted {
+            let now = NOW.fetch_add(1, Ordering::SeqCst) + 1;
+            MAX.fetch_max(now, Ordering::SeqCst);
+            Counted
+        }
+    }
+
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            NOW.fetch_sub(1, Ordering::SeqCst);
         }
     }
 }

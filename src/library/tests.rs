@@ -522,3 +522,22 @@ fn empty_library_folders_show_the_samples() {
         opened.origin
     );
 }
+
+#[test]
+fn large_files_are_parsed_one_at_a_time() {
+    // Issue 11, finding 2: loading in parallel added up the memory of every
+    // large file being parsed at once, one per core.
+    let tmp = tempfile::tempdir().unwrap();
+    let line = format!("{}\n", "word ".repeat(100));
+    let text = format!(
+        "Big Letter\n\n{}",
+        line.repeat(scan::LARGE_FILE as usize / line.len() + 10)
+    );
+    for i in 0..24 {
+        write(tmp.path(), &format!("big-{i:02}.txt"), text.as_bytes());
+    }
+    let library = load_paths(&[tmp.path().to_path_buf()]);
+    assert_eq!(library.issues.len(), 24, "{:?}", library.errors);
+    let most = scan::large_at_once::MAX.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(most, 1, "large files parsed at once");
+}

@@ -28,7 +28,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, ParseError> {
             Err(_) => utf8_or_windows_1252(bytes),
         }
     };
-    Ok(normalize_newlines(&text))
+    Ok(normalize_newlines(text))
 }
 
 /// Bytes that are not all UTF-8: every run that is valid UTF-8 stays UTF-8,
@@ -72,10 +72,10 @@ fn looks_binary(bytes: &[u8]) -> bool {
     controls * 10 > sample.len()
 }
 
-/// CRLF and lone CR become LF.
-fn normalize_newlines(text: &str) -> String {
+/// CRLF and lone CR become LF (without a copy when there are none).
+fn normalize_newlines(text: String) -> String {
     if !text.contains('\r') {
-        return text.to_string();
+        return text;
     }
     text.replace("\r\n", "\n").replace('\r', "\n")
 }
