@@ -181,18 +181,23 @@ where
 /// SIGTERM, SIGHUP (the terminal was closed) and SIGINT set this flag; the
 /// loop sees it within one idle wait and quits as `q` does, saving state.
 ///
-/// A loop that has not ended (`leaving` still false) GRACE after the signal
-/// is stuck: crossterm 0.29's poll spins for ever on a terminal that was
-/// closed (its read loop retries EOF, crossterm issue #793), so it never
-/// looks at the flag. Then the saver is asked to write at once everything
-/// the loop handed it (the loop hands over every change as it happens) and
-/// the process exits with 128 + the signal rather than spin at full CPU.
+/// Every wait ends with a signal. A loop that has not ended (`leaving`
+/// still false) GRACE after the signal is stuck: crossterm 0.29's poll spins
+/// for ever on a terminal that was closed (its read loop retries EOF,
+/// crossterm issue #793), so it never looks at the flag. Then the saver is
+/// asked to write at once everything the loop handed it (the loop hands over
+/// every change as it happens) and the process exits with 128 + the signal
+/// rather than spin at full CPU. Once the loop has ended, the reader only
+/// waits for its last save: a signal then (Ctrl-C on the restored
+/// terminal, or a second one) ends the process at once, and so does LAST_SAVE
+/// passing after the first.
 fn stop_signals(
     leaving: Arc<AtomicBool>,
     flush: Arc<saver::Flush>,
 ) -> std::io::Result<Arc<AtomicBool>> {
-    const GRACE: Duration = Duration::from_secs(1);
-    /// How long a stuck reader waits for its last save.
+    /// Twice the loop's longest wait for input (IDLE).
+    const GRACE: Duration = Duration::from_millis(500);
+    /// How long a reader that was signalled waits for its last save.
     const LAST_SAVE: Duration = Duration::from_secs(5);
     let stop = Arc::new(AtomicBool::new(false));
     let mut signals = signal_hook::iterator::Signals::new([
@@ -200,36 +205,67 @@ fn stop_signals(
         signal_hook::consts::SIGHUP,
         signal_hook::consts::SIGINT,
     ])?;
-    let flag = Arc::clone(&stop);
+    let (tx, received) = channel();
     std::thread::Builder::new()
         .name("nlread-signals".into())
         .spawn(move || {
-            let Some(signal) = signals.forever().next() else {
-                return;
-            };
-            flag.store(true, Ordering::Relaxed);
-            let start = Instant::now();
-            while start.elapsed() < GRACE {
-                if leaving.load(Ordering::Relaxed) {
+            for signal in signals.forever() {
+                if tx.send(signal).is_err() {
                     return;
                 }
-                std::thread::sleep(Duration::from_millis(20));
             }
-            flush.asked.store(true, Ordering::Relaxed);
-            let start = Instant::now();
-            while start.elapsed() < LAST_SAVE
-                && !flush.done.load(Ordering::Relaxed)
-                && !leaving.load(Ordering::Relaxed)
-            {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            if leaving.load(Ordering::Relaxed) {
+        })?;
+    let flag = Arc::clone(&stop);
+    std::thread::Builder::new()
+        .name("nlread-stop".into())
+        .spawn(move || {
+            let Ok(signal) = received.recv() else {
                 return;
+            };
+            let quit = |signal: i32| -> ! {
+                let _ = ratatui::try_restore();
+                std::process::exit(128 + signal);
+            };
+            if leaving.load(Ordering::Relaxed) {
+                quit(signal);
             }
-            let _ = ratatui::try_restore();
-            std::process::exit(128 + signal);
+            flag.store(true, Ordering::Relaxed);
+            let ended = || leaving.load(Ordering::Relaxed);
+            if let Some(again) = wait_until(&received, GRACE, ended) {
+                quit(again);
+            }
+            if !ended() {
+                flush.asked.store(true, Ordering::Relaxed);
+                let saved = || flush.done.load(Ordering::Relaxed) || ended();
+                if let Some(again) = wait_until(&received, LAST_SAVE, saved) {
+                    quit(again);
+                }
+                if !ended() {
+                    quit(signal);
+                }
+            }
+            // The loop ended: the reader saves and exits, within LAST_SAVE.
+            let again = wait_until(&received, LAST_SAVE, || false);
+            quit(again.unwrap_or(signal));
         })?;
     Ok(stop)
+}
+
+/// Waits until `done` says yes or `limit` passes, looking every 10 ms;
+/// returns a signal received meanwhile, at once.
+fn wait_until(signals: &Receiver<i32>, limit: Duration, done: impl Fn() -> bool) -> Option<i32> {
+    let start = Instant::now();
+    while !done() && start.elapsed() < limit {
+        match signals.recv_timeout(Duration::from_millis(10)) {
+            Ok(signal) => return Some(signal),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            // The forwarding thread is gone: no more signals can come.
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+    None
 }
 
 /// The loop's side of saving: when to send changes to the saver thread.

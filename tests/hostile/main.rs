@@ -20,6 +20,7 @@ mod inputs;
 mod links;
 mod lost_text;
 mod memory;
+mod own_files;
 mod resize;
 mod signals;
 mod sizes;
