@@ -44,6 +44,12 @@ pub enum LoadError {
     TooLarge { size: u64 },
     #[error("a link to something that does not exist")]
     BrokenLink,
+    #[error("a loop of links: following it leads back to itself")]
+    LinkLoop,
+    #[error("a link out of the folder being added (to {target}); not followed")]
+    LinkOutside { target: String },
+    #[error("a link to a folder already added (it would loop or repeat); not followed")]
+    LinkToWalked,
     #[error("not a regular file or folder")]
     NotAFile,
     #[error("the folder holds no newsletter files")]
@@ -79,7 +85,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Library {
 /// `cache_dir` (and refreshing it) when the paths hold enough files for
 /// parsing to take a while.
 pub fn load_paths_cached(paths: &[PathBuf], cache_dir: Option<&Path>) -> Library {
-    let mut loader = scan::Loader::default();
+    let mut loader = scan::Loader::new(scan::Own::here(cache_dir));
     for path in paths {
         loader.add_named(path);
     }
@@ -89,9 +95,9 @@ pub fn load_paths_cached(paths: &[PathBuf], cache_dir: Option<&Path>) -> Library
 /// Every file in the library folders `dirs`; unlike a named folder, an
 /// empty one is no error (the samples are shown instead).
 pub(crate) fn load_folders_cached(dirs: &[PathBuf], cache_dir: Option<&Path>) -> Library {
-    let mut loader = scan::Loader::default();
+    let mut loader = scan::Loader::new(scan::Own::here(cache_dir));
     for dir in dirs {
-        loader.add_dir(dir);
+        loader.add_folder(dir);
     }
     finish_cached(loader, dirs, cache_dir)
 }

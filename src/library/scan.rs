@@ -22,12 +22,44 @@ use crate::parse::{Format, ParseError, limits, parse_bytes, sniff};
 pub(crate) struct Loader {
     jobs: Vec<Job>,
     errors: Vec<SourceError>,
-    /// Canonical paths already queued, so a file named twice (or reached
-    /// through a link) is loaded once, and linked folders cannot loop.
+    /// Canonical paths of the files queued, so a file named twice (or
+    /// reached through a link) is loaded once.
     seen: HashSet<PathBuf>,
+    /// Folders walked (by device and inode: no path resolution per level),
+    /// so linked folders cannot loop.
+    walked: HashSet<FolderId>,
     /// Folders the user named, with the jobs and walk errors they gave: one
     /// that yields nothing to read is reported once the files are parsed.
     named_dirs: Vec<NamedDir>,
+    /// nlread's own files, never read as sources (see [`Own`]).
+    own: Own,
+}
+
+/// nlread's own files as the walk meets them: the cache folder (its files
+/// would count as changed sources and be rewritten at every load, and a
+/// watched library would reload for ever) and the reading state's files.
+#[derive(Default)]
+pub(crate) struct Own {
+    cache: Option<FolderId>,
+    state_folder: Option<FolderId>,
+    state_name: std::ffi::OsString,
+}
+
+impl Own {
+    /// The cache folder and the state file where they are now.
+    pub(crate) fn here(cache: Option<&Path>) -> Own {
+        let id = |p: &Path| fs::metadata(p).ok().and_then(|m| folder_id(p, &m));
+        let state = crate::store::default_path();
+        Own {
+            cache: cache.and_then(id),
+            state_folder: state.as_deref().and_then(Path::parent).and_then(id),
+            state_name: state
+                .as_deref()
+                .and_then(Path::file_name)
+                .map(std::ffi::OsStr::to_os_string)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 struct NamedDir {
@@ -56,15 +88,108 @@ enum Outcome {
     Failed(LoadError),
 }
 
+/// A folder being walked: its entries still to look at.
+struct Folder {
+    entries: std::vec::IntoIter<Listed>,
+    /// The folder of `state.json`, whose files are not sources.
+    holds_state: bool,
+}
+
+/// A folder's identity however it is reached: device and inode.
+#[cfg(unix)]
+pub(crate) type FolderId = (u64, u64);
+/// A folder's identity however it is reached: its canonical path.
+#[cfg(not(unix))]
+pub(crate) type FolderId = PathBuf;
+
+#[cfg(unix)]
+pub(crate) fn folder_id(_path: &Path, meta: &fs::Metadata) -> Option<FolderId> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+pub(crate) fn folder_id(path: &Path, _meta: &fs::Metadata) -> Option<FolderId> {
+    fs::canonicalize(path).ok()
+}
+
+/// Why a path that is a link could not be followed: a loop of links, or a
+/// link to nothing.
+pub(crate) fn link_error(err: std::io::Error) -> LoadError {
+    #[cfg(unix)]
+    if err.raw_os_error() == Some(libc::ELOOP) {
+        return LoadError::LinkLoop;
+    }
+    match err.kind() {
+        std::io::ErrorKind::NotFound => LoadError::BrokenLink,
+        _ => err.into(),
+    }
+}
+
+/// One entry of a folder as the walk sees it: its path, its metadata (links
+/// followed) and its canonical path, worked out from the folder's own
+/// without resolving the whole path again unless the entry is a link.
+struct Entry {
+    name: std::ffi::OsString,
+    path: PathBuf,
+    meta: fs::Metadata,
+    canonical: Option<PathBuf>,
+}
+
+/// An entry of a folder, or the path of one that could not be looked at and why.
+type Listed = Result<Entry, (PathBuf, LoadError)>;
+
+/// The entries of `dir` (canonical path `canonical`) in name order, hidden
+/// ones left out; entries that cannot be looked at are errors.
+fn entries(dir: &Path, canonical: Option<&Path>) -> Result<Vec<Listed>, LoadError> {
+    let mut found: Vec<(std::ffi::OsString, Option<fs::FileType>)> = fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|entry| (entry.file_name(), entry.file_type().ok()))
+        .filter(|(name, _)| !name.as_encoded_bytes().starts_with(b"."))
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(found
+        .into_iter()
+        .map(|(name, kind)| {
+            let path = dir.join(&name);
+            let is_link = kind.is_none_or(|k| k.is_symlink());
+            let meta = match fs::metadata(&path) {
+                Ok(meta) => meta,
+                Err(err) if is_link => return Err((path, link_error(err))),
+                Err(err) => return Err((path, err.into())),
+            };
+            let canonical = match canonical {
+                Some(parent) if !is_link => Some(parent.join(&name)),
+                _ => fs::canonicalize(&path).ok(),
+            };
+            Ok(Entry {
+                name,
+                path,
+                meta,
+                canonical,
+            })
+        })
+        .collect())
+}
+
 impl Loader {
+    /// A loader that never reads nlread's own files (`own`) as sources.
+    pub(crate) fn new(own: Own) -> Loader {
+        Loader {
+            own,
+            ..Loader::default()
+        }
+    }
+
     /// A path the user named: a file is always reported when it fails, a
     /// folder with nothing to read in it is reported too.
     pub(crate) fn add_named(&mut self, path: &Path) {
         match fs::metadata(path) {
+            Err(err) if fs::symlink_metadata(path).is_ok() => self.fail(path, &link_error(err)),
             Err(err) => self.fail(path, &err.into()),
             Ok(meta) if meta.is_dir() => {
                 let (jobs, errors) = (self.jobs.len(), self.errors.len());
-                if self.add_dir(path) {
+                if self.add_dir(path, &meta) {
                     self.named_dirs.push(NamedDir {
                         path: path.to_path_buf(),
                         jobs: jobs..self.jobs.len(),
@@ -72,88 +197,153 @@ impl Loader {
                     });
                 }
             }
-            Ok(meta) if meta.is_file() => self.add_file(path, &meta, true, false),
+            Ok(meta) if meta.is_file() => {
+                let canonical = fs::canonicalize(path).ok();
+                self.add_file(path, canonical, &meta, true, false);
+            }
             Ok(_) => self.fail(path, &LoadError::NotAFile),
+        }
+    }
+
+    /// A library folder (of the config, or the default one); false when it
+    /// is not a folder.
+    pub(crate) fn add_folder(&mut self, dir: &Path) -> bool {
+        match fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => {
+                self.add_dir(dir, &meta);
+                true
+            }
+            Ok(_) => false,
+            Err(err) => {
+                self.fail(dir, &err.into());
+                true
+            }
         }
     }
 
     /// Every file inside `dir`, recursively, in name order; hidden files and
     /// folders and anything that is neither file nor folder are skipped.
     /// Returns false when the folder was walked before and is skipped now.
-    pub(crate) fn add_dir(&mut self, dir: &Path) -> bool {
-        if let Ok(canonical) = fs::canonicalize(dir)
-            && !self.seen.insert(canonical)
-        {
+    fn add_dir(&mut self, dir: &Path, meta: &fs::Metadata) -> bool {
+        let canonical = fs::canonicalize(dir).ok();
+        self.walk(dir, meta, canonical.as_deref())
+    }
+
+    /// [`Loader::add_dir`] with the folder's canonical path known. Depth
+    /// first in name order, with a stack of its own rather than recursion:
+    /// folders nested thousands deep must not exhaust the stack.
+    fn walk(&mut self, dir: &Path, meta: &fs::Metadata, canonical: Option<&Path>) -> bool {
+        let Some(first) = self.open_folder(dir, meta, canonical) else {
             return false;
-        }
-        let mut entries = match fs::read_dir(dir) {
-            Ok(entries) => entries
-                .filter_map(Result::ok)
-                .map(|entry| entry.file_name())
-                .collect::<Vec<_>>(),
-            Err(err) => {
-                self.fail(dir, &err.into());
-                return true;
-            }
         };
-        entries.sort();
-        // A Maildir: messages are the files of cur/ and new/; tmp/ holds
-        // messages still being delivered, and the other entries are the mail
-        // server's bookkeeping (dovecot-uidlist, maildirfolder ...).
-        let maildir = dir.join("cur").is_dir() && dir.join("new").is_dir();
-        for name in entries {
-            if name.as_encoded_bytes().starts_with(b".") {
+        let mut stack = vec![first];
+        while let Some(top) = stack.last_mut() {
+            let Some(entry) = top.entries.next() else {
+                stack.pop();
                 continue;
-            }
-            let path = dir.join(&name);
-            if maildir {
-                if name == "cur" || name == "new" {
-                    self.add_maildir_box(&path);
+            };
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err((path, err)) => {
+                    self.fail(&path, &err);
+                    continue;
                 }
+            };
+            if top.holds_state
+                && entry
+                    .name
+                    .as_encoded_bytes()
+                    .starts_with(self.own.state_name.as_encoded_bytes())
+            {
                 continue;
             }
             // Follows links: a linked file is read, a linked folder walked
-            // (the `seen` set stops a link back to an ancestor).
-            match fs::metadata(&path) {
-                Ok(meta) if meta.is_dir() => {
-                    self.add_dir(&path);
+            // (`walked` stops a link back to an ancestor).
+            if entry.meta.is_dir() {
+                let canonical = entry.canonical.as_deref();
+                if let Some(folder) = self.open_folder(&entry.path, &entry.meta, canonical) {
+                    stack.push(folder);
                 }
-                Ok(meta) if meta.is_file() => self.add_file(&path, &meta, false, false),
-                Ok(_) => {}
-                Err(_) if fs::symlink_metadata(&path).is_ok() => {
-                    self.fail(&path, &LoadError::BrokenLink);
-                }
-                Err(err) => self.fail(&path, &err.into()),
+            } else if entry.meta.is_file() {
+                self.add_file(&entry.path, entry.canonical, &entry.meta, false, false);
             }
         }
         true
     }
 
-    /// The message files of a Maildir's cur/ or new/ (not recursive).
-    fn add_maildir_box(&mut self, dir: &Path) {
-        let mut entries = match fs::read_dir(dir) {
-            Ok(entries) => entries
-                .filter_map(Result::ok)
-                .map(|entry| entry.file_name())
-                .collect::<Vec<_>>(),
-            Err(err) => return self.fail(dir, &err.into()),
+    /// Starts on the folder `dir`: None when it was walked before; nothing
+    /// to walk for nlread's cache folder, a folder that cannot be read (an
+    /// error) or a Maildir (its messages are queued at once); otherwise its
+    /// entries.
+    fn open_folder(
+        &mut self,
+        dir: &Path,
+        meta: &fs::Metadata,
+        canonical: Option<&Path>,
+    ) -> Option<Folder> {
+        let id = folder_id(dir, meta);
+        if let Some(id) = &id
+            && !self.walked.insert(id.to_owned())
+        {
+            return None;
+        }
+        let nothing = Folder {
+            entries: Vec::new().into_iter(),
+            holds_state: false,
         };
-        entries.sort();
-        for name in entries {
-            if name.as_encoded_bytes().starts_with(b".") {
-                continue;
+        if id.is_some() && self.own.cache == id {
+            return Some(nothing);
+        }
+        let entries = match entries(dir, canonical) {
+            Ok(entries) => entries,
+            Err(err) => {
+                self.fail(dir, &err);
+                return Some(nothing);
             }
-            let path = dir.join(&name);
-            if let Ok(meta) = fs::metadata(&path)
-                && meta.is_file()
-            {
-                self.add_file(&path, &meta, false, true);
+        };
+        // A Maildir: messages are the files of cur/ and new/; tmp/ holds
+        // messages still being delivered, and the other entries are the mail
+        // server's bookkeeping (dovecot-uidlist, maildirfolder ...).
+        let is_dir = |name: &str| {
+            entries
+                .iter()
+                .any(|e| e.as_ref().is_ok_and(|e| e.name == name && e.meta.is_dir()))
+        };
+        if is_dir("cur") && is_dir("new") {
+            for entry in entries.into_iter().flatten() {
+                if entry.name == "cur" || entry.name == "new" {
+                    self.add_maildir_box(&entry.path, entry.canonical.as_deref());
+                }
+            }
+            return Some(nothing);
+        }
+        Some(Folder {
+            entries: entries.into_iter(),
+            holds_state: id.is_some() && self.own.state_folder == id,
+        })
+    }
+
+    /// The message files of a Maildir's cur/ or new/ (not recursive).
+    fn add_maildir_box(&mut self, dir: &Path, canonical: Option<&Path>) {
+        let entries = match entries(dir, canonical) {
+            Ok(entries) => entries,
+            Err(err) => return self.fail(dir, &err),
+        };
+        for entry in entries.into_iter().flatten() {
+            if entry.meta.is_file() {
+                self.add_file(&entry.path, entry.canonical, &entry.meta, false, true);
             }
         }
     }
 
-    fn add_file(&mut self, path: &Path, meta: &fs::Metadata, named: bool, maildir: bool) {
-        let canonical = fs::canonicalize(path).ok();
+    fn add_file(
+        &mut self,
+        path: &Path,
+        canonical: Option<PathBuf>,
+        meta: &fs::Metadata,
+        named: bool,
+        maildir: bool,
+    ) {
         if let Some(c) = &canonical
             && !self.seen.insert(c.clone())
         {

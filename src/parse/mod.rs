@@ -23,6 +23,9 @@ pub enum ParseError {
     Binary,
     #[error("the file holds only blank lines")]
     Blank,
+    /// A page whose markup holds no text to read (headings at most).
+    #[error("the page holds no text to read, only markup or a heading")]
+    NoText,
     #[error(transparent)]
     Email(#[from] email::EmailError),
     /// The source is of a known format but broken (invalid XML, a truncated
@@ -34,7 +37,11 @@ pub enum ParseError {
 /// Parses one source (a whole file's bytes) into the issues it holds.
 pub fn parse_bytes(bytes: &[u8], source: &str) -> Result<Vec<Issue>, ParseError> {
     match sniff(bytes, source) {
-        Format::Html => Ok(vec![html::parse_bytes(bytes, source)?]),
+        // html.rs says Blank for any page without words in its stories.
+        Format::Html => match html::parse_bytes(bytes, source) {
+            Err(ParseError::Blank) => Err(ParseError::NoText),
+            other => Ok(vec![other?]),
+        },
         Format::Markdown => {
             let text = decode::decode(bytes)?;
             if text.trim().is_empty() {
@@ -199,6 +206,25 @@ pub(crate) fn first_sentence(text: &str) -> &str {
     text.char_indices()
         .find(|&(i, c)| matches!(c, '.' | '!' | '?') && text[i + 1..].starts_with(' '))
         .map_or(text, |(i, c)| &text[..i + c.len_utf8()])
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::{ParseError, parse_bytes};
+
+    #[test]
+    fn a_page_of_only_a_heading_is_not_called_blank_lines() {
+        // Issue 11, finding 14: it "holds only blank lines".
+        let page = b"<!DOCTYPE html><html><body><h1>Just a heading</h1></body></html>";
+        let err = parse_bytes(page, "page.html").unwrap_err();
+        assert_eq!(err, ParseError::NoText);
+        assert!(!err.to_string().contains("blank lines"), "{err}");
+        assert_eq!(
+            parse_bytes(b"\n\n  \n", "a.txt").unwrap_err(),
+            ParseError::Blank,
+            "blank text is still blank"
+        );
+    }
 }
 
 #[cfg(test)]
