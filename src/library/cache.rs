@@ -34,6 +34,11 @@ pub(crate) const MAX_CACHE_BYTES: u64 = 1 << 30;
 /// Magic, version, body length, checksum.
 const HEADER: u64 = 28;
 
+/// Whether a file name is that of a cache file (`parsed-<id>.bin`).
+pub(crate) fn is_cache_file(name: &[u8]) -> bool {
+    name.starts_with(b"parsed-") && name.ends_with(b".bin")
+}
+
 /// Size and modification time of a file: when either changes, it is parsed again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Stamp {

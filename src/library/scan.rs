@@ -35,9 +35,9 @@ pub(crate) struct Loader {
     own: Own,
 }
 
-/// nlread's own files as the walk meets them: the cache folder (its files
-/// would count as changed sources and be rewritten at every load, and a
-/// watched library would reload for ever) and the reading state's files.
+/// nlread's own files as the walk meets them: the cache files (read as
+/// sources they would count as changed and be rewritten at every load, and
+/// a watched library would reload for ever) and the reading state's files.
 #[derive(Default)]
 pub(crate) struct Own {
     cache: Option<FolderId>,
@@ -93,6 +93,8 @@ struct Folder {
     entries: std::vec::IntoIter<Listed>,
     /// The folder of `state.json`, whose files are not sources.
     holds_state: bool,
+    /// nlread's cache folder, whose cache files are not sources.
+    holds_cache: bool,
 }
 
 /// A folder's identity however it is reached: device and inode.
@@ -249,11 +251,9 @@ impl Loader {
                     continue;
                 }
             };
-            if top.holds_state
-                && entry
-                    .name
-                    .as_encoded_bytes()
-                    .starts_with(self.own.state_name.as_encoded_bytes())
+            let name = entry.name.as_encoded_bytes();
+            if (top.holds_state && name.starts_with(self.own.state_name.as_encoded_bytes()))
+                || (top.holds_cache && super::cache::is_cache_file(name))
             {
                 continue;
             }
@@ -290,10 +290,8 @@ impl Loader {
         let nothing = Folder {
             entries: Vec::new().into_iter(),
             holds_state: false,
+            holds_cache: false,
         };
-        if id.is_some() && self.own.cache == id {
-            return Some(nothing);
-        }
         let entries = match entries(dir, canonical) {
             Ok(entries) => entries,
             Err(err) => {
@@ -320,6 +318,7 @@ impl Loader {
         Some(Folder {
             entries: entries.into_iter(),
             holds_state: id.is_some() && self.own.state_folder == id,
+            holds_cache: id.is_some() && self.own.cache == id,
         })
     }
 

@@ -24,4 +24,5 @@ mod own_files;
 mod resize;
 mod signals;
 mod sizes;
+mod watching;
 mod width;
