@@ -118,7 +118,8 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("nlread: {err:#}");
+            // Paths (from XDG variables) and file names can hold anything.
+            eprintln!("nlread: {}", cli::line(&format!("{err:#}")));
             ExitCode::from(2)
         }
     }
@@ -160,24 +161,22 @@ fn config_command(args: &ConfigArgs) -> ExitCode {
         eprintln!("nlread: there is no home folder, so no config file; set HOME to use one");
         return ExitCode::FAILURE;
     };
+    let shown = cli::line(&path.display().to_string());
     if args.path {
-        println!("{}", path.display());
+        println!("{shown}");
         return ExitCode::SUCCESS;
     }
     let loaded = file::load_from(&path, file::home().as_deref());
     if !loaded.exists {
-        println!(
-            "{}: no such file; nlread uses the defaults (nlread config --default)",
-            path.display()
-        );
+        println!("{shown}: no such file; nlread uses the defaults (nlread config --default)");
         return ExitCode::SUCCESS;
     }
     if loaded.problems.is_empty() {
-        println!("{}: no problems", path.display());
+        println!("{shown}: no problems");
         return ExitCode::SUCCESS;
     }
     for problem in &loaded.problems {
-        println!("{problem}");
+        println!("{}", cli::line(problem));
     }
     ExitCode::FAILURE
 }
@@ -186,7 +185,7 @@ fn config_command(args: &ConfigArgs) -> ExitCode {
 fn loaded_reporting() -> file::Loaded {
     let loaded = file::load();
     for problem in &loaded.problems {
-        eprintln!("nlread: {problem}");
+        eprintln!("nlread: {}", cli::line(problem));
     }
     loaded
 }
@@ -250,7 +249,7 @@ fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<()> {
 
 fn export(paths: &[PathBuf], loaded: &file::Loaded) -> anyhow::Result<ExitCode> {
     for problem in &loaded.problems {
-        eprintln!("nlread: {problem}");
+        eprintln!("nlread: {}", cli::line(problem));
     }
     let Opened {
         library, warnings, ..

@@ -159,18 +159,19 @@ where
     // stderr: nothing here may panic (as eprintln! would) before the save.
     let mut stderr = std::io::stderr();
     if let Err(e) = ratatui::try_restore() {
-        let _ = writeln!(stderr, "nlread: could not restore the terminal: {e}");
+        let said = crate::text::sanitize(&e.to_string());
+        let _ = writeln!(stderr, "nlread: could not restore the terminal: {said}");
     }
     // A panic on the worker: its sentence, now that the terminal is back.
     if let Some(said) = crash::take_pending() {
-        let _ = writeln!(stderr, "{said}");
+        let _ = writeln!(stderr, "{}", crate::text::sanitize(&said));
     }
     // Whatever ended the loop (q, a signal, a closed terminal), what the
     // user did is written before the process ends.
     let last = saving.changes(&mut app);
     drop(saving);
     if let Some(failed) = saver.and_then(|saver| saver.finish(last)) {
-        let _ = writeln!(stderr, "nlread: {failed}");
+        let _ = writeln!(stderr, "nlread: {}", crate::cli::line(&failed));
     }
     // Quitting should be instant: freeing a 100,000-story library string by
     // string takes longer than the exit that follows, which reclaims it whole.

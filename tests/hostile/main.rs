@@ -24,5 +24,6 @@ mod own_files;
 mod resize;
 mod signals;
 mod sizes;
+mod stderr;
 mod watching;
 mod width;
