@@ -589,8 +589,15 @@ enum Contents {
 /// a 2 GB file costs no more memory than a 32 MiB one. A feed cut short
 /// would be broken XML, so a feed over the limit is refused instead.
 fn read_source(path: &Path, source: &str, mbox: bool) -> Result<Contents, LoadError> {
-    let mut file = fs::File::open(path)?;
-    let size = file.metadata()?.len();
+    // Never waits: a FIFO that took the file's place since the walk is refused.
+    let (mut file, meta) = crate::store::own::open_regular(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidInput {
+            LoadError::NotAFile
+        } else {
+            e.into()
+        }
+    })?;
+    let size = meta.len();
     let mut bytes = Vec::with_capacity(4096);
     (&mut file).take(4096).read_to_end(&mut bytes)?;
     let format = sniff(&bytes, source);
