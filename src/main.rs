@@ -129,7 +129,8 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("nlread: {err:#}");
+            // Paths (from XDG variables) and file names can hold anything.
+            eprintln!("nlread: {}", cli::line(&format!("{err:#}")));
             ExitCode::from(2)
         }
     }
@@ -175,27 +176,25 @@ fn config_command(args: &ConfigArgs) -> ExitCode {
         eprintln!("nlread: there is no home folder, so no config file; set HOME to use one");
         return ExitCode::FAILURE;
     };
+    let shown = cli::line(&path.display().to_string());
     if args.path {
-        println!("{}", path.display());
+        println!("{shown}");
         return ExitCode::SUCCESS;
     }
     let home = file::home();
     let loaded = file::load_from(&path, home.as_deref());
     if !loaded.exists {
-        println!(
-            "{}: no such file; nlread uses the defaults (nlread config --default)",
-            path.display()
-        );
+        println!("{shown}: no such file; nlread uses the defaults (nlread config --default)");
         return ExitCode::SUCCESS;
     }
     let mut problems = loaded.problems.clone();
     problems.extend(file::missing_folders(&loaded, home.as_deref()));
     if problems.is_empty() {
-        println!("{}: no problems", path.display());
+        println!("{shown}: no problems");
         return ExitCode::SUCCESS;
     }
     for problem in &problems {
-        println!("{}", text::sanitize(problem));
+        println!("{}", cli::line(problem));
     }
     ExitCode::FAILURE
 }
@@ -204,7 +203,7 @@ fn config_command(args: &ConfigArgs) -> ExitCode {
 fn loaded_reporting() -> file::Loaded {
     let loaded = file::load();
     for problem in &loaded.problems {
-        eprintln!("nlread: {problem}");
+        eprintln!("nlread: {}", cli::line(problem));
     }
     loaded
 }
@@ -289,7 +288,7 @@ fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<ExitCode> {
 
 fn export(paths: &[PathBuf], loaded: &file::Loaded) -> anyhow::Result<ExitCode> {
     for problem in &loaded.problems {
-        eprintln!("nlread: {problem}");
+        eprintln!("nlread: {}", cli::line(problem));
     }
     let Opened {
         library, warnings, ..

@@ -7,15 +7,23 @@
 /// Removes terminal control sequences and control characters.
 ///
 /// ESC-introduced sequences (CSI, OSC, DCS, single-character escapes) are
-/// dropped whole; C0 and C1 controls and DEL are dropped, except that a tab
-/// becomes spaces up to the next multiple of four columns, and newlines are kept;
-/// bidirectional overrides and isolates, which can make text read differently
-/// from how it is stored, are dropped too.
+/// dropped whole. A string sequence (OSC, DCS, APC, PM, SOS) counts only
+/// when its terminator (BEL, ST or another ESC) is on the same line within
+/// [`MAX_STRING`] bytes; otherwise only its introducer is dropped, so a
+/// stray `ESC ]` or a mis-decoded U+009D never takes the rest of the text
+/// with it. A CSI ends at its final byte, at the first character no CSI
+/// holds, or after [`MAX_CSI`] characters. C0 and C1 controls and DEL are
+/// dropped, except that a tab becomes spaces up to the next multiple of
+/// four columns, and newlines are kept; bidirectional overrides and
+/// isolates, which can make text read differently from how it is stored,
+/// are dropped too.
 ///
 /// ```
 /// // A window-title change and a colour hidden in a headline.
 /// let headline = "Rates \u{1b}]0;pwned\u{7}hold \u{1b}[31msteady\u{1b}[0m";
 /// assert_eq!(nlread::text::sanitize(headline), "Rates hold steady");
+/// // An introducer with no terminator costs itself, not the story.
+/// assert_eq!(nlread::text::sanitize("Caf\u{9d} news\nMore"), "Caf news\nMore");
 /// ```
 pub fn sanitize(input: &str) -> String {
     if !needs_work(input.as_bytes()) {
@@ -24,12 +32,22 @@ pub fn sanitize(input: &str) -> String {
     sanitize_all(input)
 }
 
+/// Bytes a string sequence may span before its terminator: titles and
+/// links are shorter. A terminator further away does not count.
+pub const MAX_STRING: usize = 1024;
+
+/// Characters a CSI sequence may take before its final byte; real ones
+/// (colours with many parameters) are a few dozen.
+pub const MAX_CSI: usize = 64;
+
 /// The full pass of [`sanitize`], character by character.
 fn sanitize_all(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
-    let mut chars = input.chars().peekable();
+    let mut ends = StringEnds::default();
     let mut column = 0usize;
-    while let Some(c) = chars.next() {
+    let mut at = 0;
+    while let Some(c) = input[at..].chars().next() {
+        at += c.len_utf8();
         match c {
             '\n' => {
                 out.push('\n');
@@ -40,10 +58,12 @@ fn sanitize_all(input: &str) -> String {
                 out.extend(std::iter::repeat_n(' ', spaces));
                 column += spaces;
             }
-            '\u{1b}' => skip_escape(&mut chars),
+            '\u{1b}' => at = skip_escape(input, at, &mut ends),
             // C1 CSI/OSC/DCS/APC/PM/SOS introduce a sequence like ESC does.
-            '\u{9b}' => skip_until_final(&mut chars),
-            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            '\u{9b}' => at = skip_csi(input, at),
+            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => {
+                at = skip_string(input, at, &mut ends);
+            }
             c if is_dropped(c) => {}
             c => {
                 out.push(c);
@@ -86,50 +106,102 @@ fn is_dropped(c: char) -> bool {
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
-type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
-
-fn skip_escape(chars: &mut Chars) {
-    match chars.next() {
-        Some('[') => skip_until_final(chars),
-        Some(']' | 'P' | 'X' | '^' | '_') => skip_string(chars),
+/// After an ESC at `at`: where the sequence it starts ends.
+fn skip_escape(input: &str, at: usize, ends: &mut StringEnds) -> usize {
+    let bytes = input.as_bytes();
+    match bytes.get(at) {
+        Some(b'[') => skip_csi(input, at + 1),
+        Some(b']' | b'P' | b'X' | b'^' | b'_') => skip_string(input, at + 1, ends),
         // ESC followed by intermediates then a final byte (e.g. ESC ( B).
-        Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
-            while let Some(&n) = chars.peek() {
-                chars.next();
-                if !('\u{20}'..='\u{2f}').contains(&n) {
-                    break;
-                }
+        Some(0x20..=0x2f) => {
+            let mut end = at;
+            while end - at < MAX_CSI && matches!(bytes.get(end), Some(0x20..=0x2f)) {
+                end += 1;
             }
+            if matches!(bytes.get(end), Some(0x30..=0x7e)) {
+                end += 1;
+            }
+            end
         }
-        _ => {}
+        // A two-character escape (ESC c, ESC 7 ...); a line end or a
+        // character beyond ASCII is text again.
+        Some(0x30..=0x7e) => at + 1,
+        _ => at,
     }
 }
 
-/// CSI: parameters and intermediates, then one final byte in @..~.
-fn skip_until_final(chars: &mut Chars) {
-    while let Some(&c) = chars.peek() {
-        if c == '\n' || c == '\u{1b}' {
-            return;
+/// CSI after its introducer at `at`: parameters and intermediates, then
+/// one final byte in @..~. A character no CSI holds (a line end, ESC,
+/// anything beyond ASCII) ends it unconsumed, and so does [`MAX_CSI`].
+fn skip_csi(input: &str, at: usize) -> usize {
+    let bytes = input.as_bytes();
+    let mut end = at;
+    while end < bytes.len() && end - at < MAX_CSI {
+        let b = bytes[end];
+        if !(b' '..=b'~').contains(&b) {
+            return end;
         }
-        chars.next();
-        if ('\u{40}'..='\u{7e}').contains(&c) {
-            return;
+        end += 1;
+        if (0x40..=0x7e).contains(&b) {
+            return end;
         }
+    }
+    end
+}
+
+/// An OSC/DCS/APC/PM/SOS string after its introducer at `at`: through its
+/// terminator (BEL, or ST as ESC \ or U+009C; any other ESC ends it too and
+/// starts a sequence of its own) when that is on the same line within
+/// [`MAX_STRING`] bytes. Otherwise it is no sequence: nothing after the
+/// introducer is dropped.
+fn skip_string(input: &str, at: usize, ends: &mut StringEnds) -> usize {
+    let bytes = input.as_bytes();
+    let Some(stop) = ends.next(bytes, at) else {
+        return at;
+    };
+    if stop - at > MAX_STRING {
+        return at;
+    }
+    match bytes[stop] {
+        0x07 => stop + 1,
+        0xc2 => stop + 2,
+        0x1b if bytes.get(stop + 1) == Some(&b'\\') => stop + 2,
+        0x1b => stop,
+        _ => at,
     }
 }
 
-/// OSC/DCS/APC/PM/SOS: everything up to BEL or ST (ESC \ or U+009C).
-fn skip_string(chars: &mut Chars) {
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{7}' | '\u{9c}' => return,
-            '\u{1b}' => {
-                if chars.peek() == Some(&'\\') {
-                    chars.next();
-                }
-                return;
-            }
-            _ => {}
+/// Where the next byte that can end a string sequence is (BEL, ESC, a
+/// newline, or U+009C), remembered so that a text of many introducers is
+/// still scanned once, not once per introducer.
+#[derive(Default)]
+struct StringEnds {
+    /// The next BEL, ESC or newline at or after `c0_from`, if any.
+    c0: Option<usize>,
+    c0_from: usize,
+    /// The next U+009C (`C2 9C`) at or after `st_from`, if any.
+    st: Option<usize>,
+    st_from: usize,
+    started: bool,
+}
+
+impl StringEnds {
+    fn next(&mut self, bytes: &[u8], at: usize) -> Option<usize> {
+        let stale = |found: Option<usize>, from: usize| {
+            !self.started || at < from || found.is_some_and(|i| i < at)
+        };
+        if stale(self.c0, self.c0_from) {
+            self.c0 = memchr::memchr3(0x07, 0x1b, b'\n', &bytes[at..]).map(|i| at + i);
+            self.c0_from = at;
+        }
+        if stale(self.st, self.st_from) {
+            self.st = memchr::memmem::find(&bytes[at..], b"\xc2\x9c").map(|i| at + i);
+            self.st_from = at;
+        }
+        self.started = true;
+        match (self.c0, self.st) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
     }
 }
@@ -284,6 +356,54 @@ mod tests {
         );
         assert_eq!(sanitize("a\u{9b}2Jb"), "ab");
         assert_eq!(sanitize("a\u{1b}(Bb"), "ab");
+    }
+
+    #[test]
+    fn an_unterminated_string_sequence_costs_only_its_introducer() {
+        // Issue 11, finding 1: a lone OSC/DCS introducer used to drop every
+        // character to the end of the text, looking for its terminator.
+        for introducer in [
+            "\u{9d}", "\u{90}", "\u{98}", "\u{9e}", "\u{9f}", "\u{1b}]", "\u{1b}P", "\u{1b}_",
+        ] {
+            let text = format!("One{introducer}0;junk\nTwo\n\nThree");
+            assert_eq!(sanitize(&text), "One0;junk\nTwo\n\nThree", "{introducer:?}");
+            // On one long line (a Markdown or HTML paragraph) too.
+            let words = "word ".repeat(400);
+            let text = format!("Start {introducer}{words}end.");
+            assert_eq!(
+                sanitize(&text),
+                format!("Start {words}end."),
+                "{introducer:?}"
+            );
+        }
+        // A terminator beyond MAX_STRING does not count.
+        let far = format!("a\u{1b}]{}\u{7}b", "x".repeat(super::MAX_STRING + 1));
+        assert_eq!(
+            sanitize(&far),
+            format!("a{}b", "x".repeat(super::MAX_STRING + 1))
+        );
+        // An ESC inside ends the string and starts its own sequence.
+        assert_eq!(sanitize("a\u{1b}]0;t\u{1b}[31mb"), "ab");
+        // A newline after an ESC is kept.
+        assert_eq!(sanitize("a\u{1b}\nb"), "a\nb");
+    }
+
+    #[test]
+    fn many_introducers_are_still_one_linear_pass() {
+        // Each introducer looks for its terminator; the search is shared.
+        let text = "\u{9d}x".repeat(200_000);
+        let start = std::time::Instant::now();
+        assert_eq!(sanitize(&text), "x".repeat(200_000));
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    }
+
+    #[test]
+    fn an_unterminated_csi_ends_at_the_first_character_no_csi_holds() {
+        assert_eq!(sanitize("a\u{9b}2 — b"), "a— b");
+        assert_eq!(sanitize("a\u{9b}1;2\nb"), "a\nb");
+        let digits = "1;".repeat(100);
+        let clean = sanitize(&format!("a\u{1b}[{digits}mb"));
+        assert!(clean.ends_with("mb") && clean.len() > 100, "{clean:?}");
     }
 
     #[test]

@@ -20,12 +20,14 @@ pub fn is_openable(url: &str) -> bool {
 }
 
 /// Where a link goes, short: a web address's host, a mail address, or the
-/// address itself.
+/// address itself. The host is read as browsers read it: for http(s) a
+/// backslash ends it like a slash, so `https://evil.example\@bank.example/`
+/// goes to evil.example, and says so.
 pub fn place(url: &str) -> &str {
     if let Some((scheme, rest)) = url.split_once("://")
         && scheme.eq_ignore_ascii_case("http") | scheme.eq_ignore_ascii_case("https")
     {
-        let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+        let host = rest.split(['/', '\\', '?', '#']).next().unwrap_or(rest);
         let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
         if !host.is_empty() {
             return host;
@@ -84,6 +86,12 @@ mod tests {
         );
         assert_eq!(place("mailto:ed@example.com?subject=hi"), "ed@example.com");
         assert_eq!(place("gopher://x"), "gopher://x");
+        // Issue 11, finding 10: the status line said trusted-bank.example.
+        assert_eq!(
+            place("https://evil.example\\@trusted-bank.example/login"),
+            "evil.example"
+        );
+        assert_eq!(place("http://a.example\\b@c.example"), "a.example");
         assert_eq!(place("https://"), "https://");
     }
 }

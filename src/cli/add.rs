@@ -42,7 +42,7 @@ pub fn run_into(dir: &Path, paths: &[PathBuf], dry_run: bool, out: &mut impl Wri
         Ok(summary) => summary,
         Err(err) => {
             let _ = out.flush();
-            eprintln!("nlread: {err}");
+            eprintln!("nlread: {}", line(&err.to_string()));
             return EXIT_FATAL;
         }
     };

@@ -88,7 +88,7 @@ pub fn reading_state(err: &mut impl Write) -> ReadingState {
     };
     let (state, report) = StateFile::new(path).load();
     for warning in report.warnings {
-        let _ = writeln!(err, "nlread: {warning}");
+        let _ = writeln!(err, "nlread: {}", line(&warning));
     }
     state
 }

@@ -4,7 +4,6 @@
 //! [`MAX_BYTES`]) means the defaults with a diagnostic. nlread never writes
 //! the file.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{Config, Diagnostic};
@@ -87,29 +86,10 @@ pub fn load_from(path: &Path, home: Option<&Path>) -> Loaded {
 }
 
 /// The file's bytes, refusing what is not a regular file (a folder, or a
-/// pipe that would block the start for ever) and anything over MAX_BYTES.
+/// pipe that would block the start for ever) and anything over MAX_BYTES:
+/// the rule for every file nlread keeps (`store::own`).
 fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::{Error, ErrorKind};
-    let meta = std::fs::metadata(path)?;
-    if meta.is_dir() {
-        return Err(Error::from(ErrorKind::IsADirectory));
-    }
-    if !meta.is_file() {
-        return Err(Error::other("it is not a regular file"));
-    }
-    let too_big = || Error::new(ErrorKind::FileTooLarge, "too large");
-    if meta.len() > MAX_BYTES {
-        return Err(too_big());
-    }
-    // The size can change between the look and the read: cap the read too.
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(MAX_BYTES + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err(too_big());
-    }
-    Ok(bytes)
+    crate::store::own::read_capped(path, MAX_BYTES)
 }
 
 /// A read error in words a user can act on.

@@ -11,6 +11,13 @@
 //! An mbox is copied whole; the messages of a Maildir one by one, each as
 //! `<name>.eml`. Nothing here prints: every source's [`Outcome`] is handed
 //! to a callback, and the wording of the command lives in `crate::cli`.
+//!
+//! Inside a folder that is added, a link is followed only to something in
+//! that folder: one leading out of it (to `~/.ssh`, say) is skipped with a
+//! reason, and so are broken links, loops of links and links back to a
+//! folder already walked, each reported, never dropped in silence. Names
+//! are cut to fit the file system's 255 bytes with their number and
+//! extension.
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -20,6 +27,7 @@ use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::Xxh3;
 
+use super::scan::{FolderId, folder_id};
 use super::{LoadError, MAX_FILE_BYTES};
 use crate::parse::email::{self, EmailError, MboxReader};
 use crate::parse::{Format, ParseError, parse_bytes, sniff};
@@ -122,7 +130,10 @@ struct Adder {
     /// Names in the library folder, and those this run has taken.
     names: HashSet<OsString>,
     /// Folders walked, so a link back to a parent cannot loop.
-    walked: HashSet<PathBuf>,
+    walked: HashSet<FolderId>,
+    /// The canonical path of the folder being added: links inside it may
+    /// not lead out of it.
+    root: Option<PathBuf>,
     /// Temporary files written, to name each one differently.
     temporaries: usize,
 }
@@ -149,6 +160,7 @@ impl Adder {
             by_size: HashMap::new(),
             names: HashSet::new(),
             walked: HashSet::new(),
+            root: None,
             temporaries: 0,
         };
         if let Ok(entries) = fs::read_dir(dir) {
@@ -157,37 +169,49 @@ impl Adder {
                 .map(|e| e.file_name())
                 .collect();
         }
-        let mut seen = HashSet::new();
-        adder.index_folder(dir, &mut seen);
+        adder.index_folder(dir);
         adder
     }
 
-    /// Every visible file under `dir`, by size.
-    fn index_folder(&mut self, dir: &Path, seen: &mut HashSet<PathBuf>) {
-        if let Ok(canonical) = fs::canonicalize(dir)
-            && !seen.insert(canonical)
-        {
-            return;
-        }
-        for (path, meta) in visible_entries(dir) {
-            if meta.is_dir() {
-                self.index_folder(&path, seen);
-            } else if meta.is_file() {
-                self.by_size
-                    .entry(meta.len())
-                    .or_default()
-                    .push(Known { path, hash: None });
+    /// Every visible file under `dir`, by size (no recursion, as in
+    /// [`Adder::add_folder`]).
+    fn index_folder(&mut self, dir: &Path) {
+        let mut seen = HashSet::new();
+        let mut folders = vec![dir.to_path_buf()];
+        while let Some(dir) = folders.pop() {
+            let fresh = fs::metadata(&dir)
+                .ok()
+                .and_then(|m| folder_id(&dir, &m))
+                .is_none_or(|id| seen.insert(id));
+            if !fresh {
+                continue;
+            }
+            for found in visible_entries(&dir, None) {
+                match found {
+                    Found::Folder(path, _) => folders.push(path),
+                    Found::File(path, meta) => self
+                        .by_size
+                        .entry(meta.len())
+                        .or_default()
+                        .push(Known { path, hash: None }),
+                    Found::Skipped(..) => {}
+                }
             }
         }
     }
 
     fn add_named(&mut self, source: &Path, report: &mut impl FnMut(Entry)) {
         match fs::metadata(source) {
+            Err(err) if fs::symlink_metadata(source).is_ok() => {
+                report(skipped(source, super::scan::link_error(err)));
+            }
             Err(err) => report(skipped(source, LoadError::from(err))),
             Ok(meta) if meta.is_dir() => {
-                if self.add_folder(source, report) == 0 {
+                self.root = fs::canonicalize(source).ok();
+                if self.add_folder(source, &meta, report) == 0 {
                     report(skipped(source, LoadError::EmptyFolder));
                 }
+                self.root = None;
             }
             Ok(meta) if meta.is_file() => self.add_file(source, false, report),
             Ok(_) => report(skipped(source, LoadError::NotAFile)),
@@ -195,35 +219,89 @@ impl Adder {
     }
 
     /// Every file in `dir` (recursively; a Maildir's messages); returns how
-    /// many files were found.
-    fn add_folder(&mut self, dir: &Path, report: &mut impl FnMut(Entry)) -> usize {
-        if let Ok(canonical) = fs::canonicalize(dir)
-            && !self.walked.insert(canonical)
-        {
+    /// many files were found (skipped ones included: each was reported).
+    /// Depth first in name order, with a stack of its own rather than
+    /// recursion: folders nested thousands deep must not exhaust the stack.
+    fn add_folder(
+        &mut self,
+        dir: &Path,
+        meta: &fs::Metadata,
+        report: &mut impl FnMut(Entry),
+    ) -> usize {
+        let mut count = 0;
+        let Some(first) = self.enter(dir, meta, report, &mut count) else {
             return 0;
-        }
-        if dir.join("cur").is_dir() && dir.join("new").is_dir() {
-            let mut found = 0;
-            for folder in ["cur", "new"] {
-                for (path, meta) in visible_entries(&dir.join(folder)) {
-                    if meta.is_file() {
-                        found += 1;
-                        self.add_file(&path, true, report);
+        };
+        let mut stack = vec![first.into_iter()];
+        while let Some(top) = stack.last_mut() {
+            let Some(item) = top.next() else {
+                stack.pop();
+                continue;
+            };
+            match item {
+                Found::Folder(path, meta) => match self.enter(&path, &meta, report, &mut count) {
+                    Some(items) => stack.push(items.into_iter()),
+                    // A link back to a folder this run walked already.
+                    None if is_link(&path) => {
+                        count += 1;
+                        report(skipped(&path, LoadError::LinkToWalked));
                     }
+                    None => {}
+                },
+                Found::File(path, _) => {
+                    count += 1;
+                    self.add_file(&path, false, report);
+                }
+                Found::Skipped(path, why) => {
+                    count += 1;
+                    report(skipped(&path, why));
                 }
             }
-            return found;
         }
-        let mut found = 0;
-        for (path, meta) in visible_entries(dir) {
-            if meta.is_dir() {
-                found += self.add_folder(&path, report);
-            } else if meta.is_file() {
-                found += 1;
-                self.add_file(&path, false, report);
+        count
+    }
+
+    /// Starts on the folder `dir`: None when this run walked it already;
+    /// a Maildir's messages are added at once (nothing left to walk);
+    /// otherwise its entries, to walk.
+    fn enter(
+        &mut self,
+        dir: &Path,
+        meta: &fs::Metadata,
+        report: &mut impl FnMut(Entry),
+        count: &mut usize,
+    ) -> Option<Vec<Found>> {
+        if let Some(id) = folder_id(dir, meta)
+            && !self.walked.insert(id)
+        {
+            return None;
+        }
+        let root = self.root.clone();
+        let found = visible_entries(dir, root.as_deref());
+        let is_dir = |name: &str| {
+            found
+                .iter()
+                .any(|f| matches!(f, Found::Folder(p, _) if p.file_name() == Some(name.as_ref())))
+        };
+        if !(is_dir("cur") && is_dir("new")) {
+            return Some(found);
+        }
+        for folder in ["cur", "new"] {
+            for item in visible_entries(&dir.join(folder), root.as_deref()) {
+                match item {
+                    Found::File(path, _) => {
+                        *count += 1;
+                        self.add_file(&path, true, report);
+                    }
+                    Found::Skipped(path, why) => {
+                        *count += 1;
+                        report(skipped(&path, why));
+                    }
+                    Found::Folder(..) => {}
+                }
             }
         }
-        found
+        Some(Vec::new())
     }
 
     /// One file; `message` for a Maildir message, which is stored as `.eml`.
@@ -359,26 +437,67 @@ fn skipped(source: &Path, err: LoadError) -> Entry {
     }
 }
 
+/// One entry of a folder being added.
+enum Found {
+    Folder(PathBuf, fs::Metadata),
+    File(PathBuf, fs::Metadata),
+    /// Not followed or not readable, and why: reported, never silent.
+    Skipped(PathBuf, LoadError),
+}
+
+fn is_link(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// The entries of `dir` that are not hidden, in name order, with their
-/// metadata (links followed; broken ones left out).
-fn visible_entries(dir: &Path) -> Vec<(PathBuf, fs::Metadata)> {
+/// metadata (links followed). With `root`, a link that leads out of it is
+/// skipped, as are broken links, loops of links and what is neither file
+/// nor folder.
+fn visible_entries(dir: &Path, root: Option<&Path>) -> Vec<Found> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut names: Vec<OsString> = entries
+    let mut names: Vec<(OsString, Option<fs::FileType>)> = entries
         .filter_map(Result::ok)
-        .map(|e| e.file_name())
-        .filter(|n| !n.as_encoded_bytes().starts_with(b"."))
+        .map(|e| (e.file_name(), e.file_type().ok()))
+        .filter(|(n, _)| !n.as_encoded_bytes().starts_with(b"."))
         .collect();
-    names.sort();
+    names.sort_by(|a, b| a.0.cmp(&b.0));
     names
         .into_iter()
-        .filter_map(|name| {
+        .map(|(name, kind)| {
             let path = dir.join(name);
-            fs::metadata(&path).ok().map(|meta| (path, meta))
+            let link = kind.is_none_or(|k| k.is_symlink());
+            let meta = match fs::metadata(&path) {
+                Ok(meta) => meta,
+                Err(err) if link => return Found::Skipped(path, super::scan::link_error(err)),
+                Err(err) => return Found::Skipped(path, err.into()),
+            };
+            if link && let Some(root) = root {
+                match fs::canonicalize(&path) {
+                    Ok(target) if target.starts_with(root) => {}
+                    Ok(target) => {
+                        let why = LoadError::LinkOutside {
+                            target: target.display().to_string(),
+                        };
+                        return Found::Skipped(path, why);
+                    }
+                    Err(err) => return Found::Skipped(path, super::scan::link_error(err)),
+                }
+            }
+            if meta.is_dir() {
+                Found::Folder(path, meta)
+            } else if meta.is_file() {
+                Found::File(path, meta)
+            } else {
+                Found::Skipped(path, LoadError::NotAFile)
+            }
         })
         .collect()
 }
+
+/// The longest file name most file systems take, in bytes.
+const NAME_MAX: usize = 255;
 
 /// The name a source gets in the library: its own without control
 /// characters, not hidden (a hidden file would never be read), a Maildir message's with `.eml` added and the
@@ -400,19 +519,30 @@ fn library_name(source: &Path, message: bool) -> OsString {
             name.push_str(".eml");
         }
     }
-    name.into()
+    numbered(&name.into(), 1)
 }
 
-/// `name` for the first attempt, then `stem-2.ext`, `stem-3.ext` ...
+/// `name` for the first attempt, then `stem-2.ext`, `stem-3.ext` ...; the
+/// stem cut (on a character boundary) so the whole fits in [`NAME_MAX`]
+/// bytes: cleaning a name (a tab becomes spaces, a byte that is not UTF-8
+/// three) or numbering it can make it longer than the original.
 fn numbered(name: &OsString, attempt: usize) -> OsString {
-    if attempt == 1 {
-        return name.clone();
-    }
     let name = name.to_string_lossy();
-    match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => format!("{stem}-{attempt}.{ext}").into(),
-        _ => format!("{name}-{attempt}").into(),
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 16 => (stem, format!(".{ext}")),
+        _ => (name.as_ref(), String::new()),
+    };
+    let suffix = if attempt == 1 {
+        String::new()
+    } else {
+        format!("-{attempt}")
+    };
+    let room = NAME_MAX.saturating_sub(suffix.len() + ext.len());
+    let mut end = stem.len().min(room);
+    while !stem.is_char_boundary(end) {
+        end -= 1;
     }
+    format!("{}{suffix}{ext}", &stem[..end]).into()
 }
 
 /// Reads and parses `source` (named `name` in the library: the name's
@@ -659,6 +789,120 @@ mod tests {
         assert_eq!(n("a.txt", 2), "a-2.txt");
         assert_eq!(n("notes", 3), "notes-3");
         assert_eq!(n("a.tar.gz", 2), "a.tar-2.gz");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_folder_broken_links_and_loops_are_skipped_and_said() {
+        // Issue 11, finding 11: `add DIR` followed links out of DIR and
+        // copied what they point to; loops and broken links went unsaid.
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let lib = tmp.path().join("lib");
+        let src = tmp.path().join("src");
+        let private = tmp.path().join("private");
+        fs::create_dir_all(src.join("sub")).expect("mkdir");
+        fs::create_dir_all(&private).expect("mkdir");
+        fs::write(src.join("a.txt"), ISSUE).expect("write");
+        let secret = ISSUE.replace("Tidepool", "Private Diary");
+        fs::write(private.join("secret.txt"), &secret).expect("write");
+        symlink(private.join("secret.txt"), src.join("out.txt")).expect("link");
+        symlink(&private, src.join("out-folder")).expect("link");
+        symlink(src.join("a.txt"), src.join("in.txt")).expect("link");
+        symlink(src.join("gone.txt"), src.join("dangling.txt")).expect("link");
+        symlink(src.join("loop2"), src.join("loop1")).expect("link");
+        symlink(src.join("loop1"), src.join("loop2")).expect("link");
+        symlink(&src, src.join("sub/back")).expect("link");
+        let (summary, seen) = run(&lib, std::slice::from_ref(&src), false);
+        let said = |name: &str| -> String {
+            let entries: Vec<String> = seen.iter().map(|e| format!("{e:?}")).collect();
+            let i = entries
+                .iter()
+                .position(|e| e.contains(name))
+                .unwrap_or_else(|| panic!("{name} not reported: {entries:#?}"));
+            entries[i].clone()
+        };
+        assert!(said("out of the folder").contains("private"), "{seen:?}");
+        assert_eq!(
+            seen.iter()
+                .filter(|e| format!("{e:?}").contains("out of the folder"))
+                .count(),
+            2,
+            "{seen:?}"
+        );
+        assert!(said("does not exist").contains("Skipped"));
+        assert_eq!(
+            seen.iter()
+                .filter(|e| format!("{e:?}").contains("loop of links"))
+                .count(),
+            2,
+            "{seen:?}"
+        );
+        assert!(said("already added").contains("Skipped"));
+        assert_eq!(summary.added, 1, "{seen:?}");
+        assert_eq!(summary.present, 1, "in.txt is a.txt: {seen:?}");
+        assert_eq!(summary.skipped, 6, "{seen:?}");
+        for name in names(&lib) {
+            let text = fs::read_to_string(lib.join(&name)).expect("read");
+            assert!(
+                !text.contains("Private Diary"),
+                "{name} was copied from outside"
+            );
+        }
+    }
+
+    #[test]
+    fn names_too_long_once_cleaned_or_numbered_are_cut_to_fit() {
+        // Issue 11, finding 14: "File name too long" when the -2 suffix or
+        // a tab turned into spaces lengthened a 255-byte name.
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let lib = tmp.path().join("lib");
+        let a = tmp.path().join("a");
+        let b = tmp.path().join("b");
+        fs::create_dir_all(&a).expect("mkdir");
+        fs::create_dir_all(&b).expect("mkdir");
+        let long = format!("{}.txt", "n".repeat(251));
+        let tabbed = format!("{}\t\t{}.txt", "t".repeat(100), "t".repeat(149));
+        assert_eq!((long.len(), tabbed.len()), (255, 255));
+        fs::write(a.join(&long), ISSUE).expect("write");
+        fs::write(b.join(&long), ISSUE.replace("spring", "autumn")).expect("write");
+        fs::write(a.join(&tabbed), ISSUE.replace("spring", "winter")).expect("write");
+        let (summary, seen) = run(
+            &lib,
+            &[a.join(&long), b.join(&long), a.join(&tabbed)],
+            false,
+        );
+        assert_eq!(summary.added, 3, "{seen:?}");
+        for name in names(&lib) {
+            assert!(name.len() <= 255, "{name}");
+            assert!(name.ends_with(".txt"), "{name}");
+        }
+        assert!(
+            names(&lib).iter().any(|n| n.ends_with("-2.txt")),
+            "{:?}",
+            names(&lib)
+        );
+    }
+
+    #[test]
+    fn deep_folders_are_added_in_linear_work_per_level() {
+        // Issue 11, finding 9: 12 s for `add` at depth 1000.
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let lib = tmp.path().join("lib");
+        let mut deep = tmp.path().join("src");
+        for _ in 0..1000 {
+            deep.push("d");
+        }
+        fs::create_dir_all(&deep).expect("mkdir");
+        fs::write(deep.join("bottom.txt"), ISSUE).expect("write");
+        let start = std::time::Instant::now();
+        let (summary, _) = run(&lib, &[tmp.path().join("src")], false);
+        let took = start.elapsed();
+        assert_eq!(summary.added, 1);
+        assert!(
+            took < std::time::Duration::from_secs(5),
+            "{took:?} at depth 1000"
+        );
     }
 
     #[test]

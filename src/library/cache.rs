@@ -5,24 +5,39 @@
 //! One file per set of library roots, in nlread's cache folder. The format
 //! is a small length-prefixed binary encoding of the model with a magic,
 //! a version and a checksum: a cache that is truncated, corrupt or from
-//! another version is ignored (and rewritten), never trusted. It is written
+//! another version is ignored (and rewritten), never trusted. Nothing in it
+//! is decoded before the header's length matches the file's and the whole
+//! body matches the checksum, and every length read is bounded by the bytes
+//! left, so a damaged cache can only mean "parse again". Only a regular
+//! file of at most [`MAX_CACHE_BYTES`] is read (`store::own`). It is written
 //! to a temporary file and renamed into place, so a crash mid-write leaves
 //! the previous cache or none, not half of one (and a torn one fails its
 //! checksum).
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use crate::model::{Issue, Link, Section};
+use crate::store::own;
 
 const MAGIC: &[u8; 8] = b"NLRCACHE";
 /// Bump whenever the encoding or the parser's output changes.
 const VERSION: u32 = 8;
 /// Loads with fewer files than this are quick to parse and not cached.
 pub(crate) const MIN_FILES: usize = 64;
+/// A cache larger than this is neither read nor written: the 10,000-issue
+/// library's is about 200 MB.
+pub(crate) const MAX_CACHE_BYTES: u64 = 1 << 30;
+/// Magic, version, body length, checksum.
+const HEADER: u64 = 28;
+
+/// Whether a file name is that of a cache file (`parsed-<id>.bin`).
+pub(crate) fn is_cache_file(name: &[u8]) -> bool {
+    name.starts_with(b"parsed-") && name.ends_with(b".bin")
+}
 
 /// Size and modification time of a file: when either changes, it is parsed again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +47,10 @@ pub(crate) struct Stamp {
 }
 
 impl Stamp {
+    pub(crate) fn size(&self) -> u64 {
+        self.size
+    }
+
     pub(crate) fn of(meta: &fs::Metadata) -> Stamp {
         let modified_ns = meta
             .modified()
@@ -80,9 +99,9 @@ impl Cache {
             key.push(rules.as_bytes());
         }
         let file = dir.join(format!("parsed-{}.bin", crate::parse::stable_id(&key)));
-        let entries = fs::File::open(&file)
+        let entries = own::open_regular(&file)
             .ok()
-            .and_then(|f| decode(std::io::BufReader::with_capacity(1 << 16, f)))
+            .and_then(|(f, meta)| decode(f, meta.len()))
             .unwrap_or_default();
         Cache {
             file: Some(file),
@@ -127,7 +146,9 @@ impl Cache {
             return;
         }
         let bytes = encode(files);
-        let _ = write_atomically(&file, &bytes);
+        if bytes.len() as u64 <= MAX_CACHE_BYTES {
+            let _ = write_atomically(&file, &bytes);
+        }
     }
 }
 
@@ -143,7 +164,15 @@ fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
         // No fsync: the cache is only an optimisation and is checksummed, so
         // a power cut that leaves it short or empty costs one slow start,
         // while syncing 100+ MB would slow every start that refreshes it.
-        let mut out = fs::File::create(&tmp)?;
+        // A new file: whatever sits at the name (a FIFO, a link) is never
+        // opened, only removed.
+        let mut out = match own::create_new(&tmp) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                fs::remove_file(&tmp)?;
+                own::create_new(&tmp)?
+            }
+            other => other?,
+        };
         out.write_all(bytes)?;
         fs::rename(&tmp, file)
     })();
@@ -180,21 +209,36 @@ fn encode(files: &[(PathBuf, Stamp, &[Issue])]) -> Vec<u8> {
     out
 }
 
-/// Reads a cache as it streams in (no copy of the whole file in memory),
-/// checking the checksum at the end: until then nothing decoded is trusted.
-fn decode(input: impl Read) -> Option<HashMap<PathBuf, Entry>> {
-    let mut r = Reader {
-        input,
-        left: 28,
-        hasher: None,
-    };
-    if r.bytes::<8>()? != *MAGIC || u32::from_le_bytes(r.bytes()?) != VERSION {
+/// Reads a cache of `size` bytes in two streamed passes (no copy of the
+/// whole file in memory): the first checks that the header's length is the
+/// file's and that the body matches the checksum, the second decodes, every
+/// length bounded by the bytes left (and hashes again, in case the file
+/// changed in between). Any mismatch or failure is None: parse again.
+fn decode<R: Read + Seek>(mut input: R, size: u64) -> Option<HashMap<PathBuf, Entry>> {
+    if !(HEADER..=MAX_CACHE_BYTES).contains(&size) {
         return None;
     }
-    let len = r.u64()?;
-    let sum = r.u64()?;
-    r.left = len;
-    r.hasher = Some(xxhash_rust::xxh3::Xxh3::new());
+    let mut header = [0u8; HEADER as usize];
+    input.read_exact(&mut header).ok()?;
+    let field = |at: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&header[at..at + 8]);
+        u64::from_le_bytes(b)
+    };
+    let (len, sum) = (field(12), field(20));
+    if header[..8] != *MAGIC
+        || header[8..12] != VERSION.to_le_bytes()
+        || len != size - HEADER
+        || checksum(&mut input)? != (len, sum)
+    {
+        return None;
+    }
+    input.seek(SeekFrom::Start(HEADER)).ok()?;
+    let mut r = Reader {
+        input: std::io::BufReader::with_capacity(1 << 16, input),
+        left: len,
+        hasher: Some(xxhash_rust::xxh3::Xxh3::new()),
+    };
     let files = r.len()?;
     let mut entries = HashMap::with_capacity(files);
     for _ in 0..files {
@@ -211,6 +255,24 @@ fn decode(input: impl Read) -> Option<HashMap<PathBuf, Entry>> {
     let at_end = r.left == 0 && matches!(r.input.read(&mut extra), Ok(0));
     let digest = r.hasher.as_ref()?.digest();
     (at_end && digest == sum).then_some(entries)
+}
+
+/// The length and xxh3 of everything `input` has left.
+fn checksum(input: &mut impl Read) -> Option<(u64, u64)> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut total = 0u64;
+    loop {
+        match input.read(&mut buf) {
+            Ok(0) => return Some((total, hasher.digest())),
+            Ok(n) => {
+                hasher.update(&buf[..n]);
+                total += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
 }
 
 struct Writer(Vec<u8>);
@@ -420,10 +482,14 @@ mod tests {
     fn round_trip() {
         let issues = sample();
         let bytes = encode(&[(PathBuf::from("/lib/a.txt"), stamp(), &issues)]);
-        let entries = decode(&bytes[..]).expect("decodes");
+        let entries = decode_bytes(&bytes).expect("decodes");
         let entry = &entries[Path::new("/lib/a.txt")];
         assert_eq!(entry.stamp, stamp());
         assert_eq!(entry.issues, issues);
+    }
+
+    fn decode_bytes(bytes: &[u8]) -> Option<HashMap<PathBuf, Entry>> {
+        decode(std::io::Cursor::new(bytes), bytes.len() as u64)
     }
 
     #[test]
@@ -431,16 +497,70 @@ mod tests {
         let issues = sample();
         let bytes = encode(&[(PathBuf::from("/lib/a.txt"), stamp(), &issues)]);
         for cut in [0, 7, 12, 27, bytes.len() / 2, bytes.len() - 1] {
-            assert!(decode(&bytes[..cut]).is_none(), "truncated at {cut}");
+            assert!(decode_bytes(&bytes[..cut]).is_none(), "truncated at {cut}");
         }
         for at in [3, 9, 20, 40, bytes.len() / 2, bytes.len() - 1] {
             let mut bad = bytes.clone();
             bad[at] ^= 0x40;
-            assert!(decode(&bad[..]).is_none(), "flipped byte {at}");
+            assert!(decode_bytes(&bad).is_none(), "flipped byte {at}");
         }
         let mut longer = bytes.clone();
         longer.push(0);
-        assert!(decode(&longer[..]).is_none());
+        assert!(decode_bytes(&longer).is_none());
+    }
+
+    #[test]
+    fn lengths_in_a_damaged_cache_are_never_trusted() {
+        // Issue 11, finding 4: "memory allocation of 213305255788560 bytes
+        // failed" (SIGABRT) at every start until the cache was deleted:
+        // lengths were trusted before the checksum was checked.
+        let issues = sample();
+        let bytes = encode(&[(PathBuf::from("/lib/a.txt"), stamp(), &issues)]);
+        let huge = 213_305_255_788_560u64.to_le_bytes();
+        // The header's body length, then the first path's length.
+        for at in [12usize, 36] {
+            let mut bad = bytes.clone();
+            bad[at..at + 8].copy_from_slice(&huge);
+            assert!(decode_bytes(&bad).is_none(), "length at {at}");
+        }
+        // Both, with the header's length made to match a body that long.
+        let mut bad = bytes.clone();
+        bad[36..44].copy_from_slice(&huge);
+        let body_len = (bad.len() - HEADER as usize) as u64;
+        bad[12..20].copy_from_slice(&body_len.to_le_bytes());
+        assert!(decode_bytes(&bad).is_none());
+    }
+
+    #[test]
+    fn a_cache_with_a_valid_checksum_but_lengths_past_its_end_is_refused() {
+        // Written by someone else with the right checksum: still bounded.
+        let mut body = Writer(Vec::new());
+        body.u64(1);
+        body.u64(213_305_255_788_560);
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&VERSION.to_le_bytes());
+        bytes.extend_from_slice(&(body.0.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body.0).to_le_bytes());
+        bytes.extend_from_slice(&body.0);
+        assert!(decode_bytes(&bytes).is_none());
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_fifo_in_place_of_the_cache_is_never_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let roots = [PathBuf::from("/lib")];
+        let file = Cache::open(dir.path(), &roots, "").file.clone().unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&file).status();
+        assert!(made.is_ok_and(|s| s.success()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let dir_path = dir.path().to_path_buf();
+        std::thread::spawn(move || {
+            let cache = Cache::open(&dir_path, &roots, "");
+            let _ = tx.send(cache.entries.len());
+        });
+        let found = rx.recv_timeout(std::time::Duration::from_secs(20));
+        assert_eq!(found, Ok(0), "opening the cache waited on a FIFO");
     }
 
     #[test]

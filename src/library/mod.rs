@@ -44,6 +44,12 @@ pub enum LoadError {
     TooLarge { size: u64 },
     #[error("a link to something that does not exist")]
     BrokenLink,
+    #[error("a loop of links: following it leads back to itself")]
+    LinkLoop,
+    #[error("a link out of the folder being added (to {target}); not followed")]
+    LinkOutside { target: String },
+    #[error("a link to a folder already added (it would loop or repeat); not followed")]
+    LinkToWalked,
     #[error("not a regular file or folder")]
     NotAFile,
     #[error("the folder holds no newsletter files")]
@@ -94,7 +100,7 @@ pub(crate) fn load_paths_reporting(
     rules: &SplitRules,
     progress: &Progress,
 ) -> Library {
-    let mut loader = scan::Loader::with_rules(rules.clone());
+    let mut loader = scan::Loader::new(scan::Own::here(cache_dir), rules.clone());
     loader.progress = progress.clone();
     for path in paths {
         loader.add_named(path);
@@ -110,10 +116,10 @@ pub(crate) fn load_folders_cached(
     rules: &SplitRules,
     progress: &Progress,
 ) -> Library {
-    let mut loader = scan::Loader::with_rules(rules.clone());
+    let mut loader = scan::Loader::new(scan::Own::here(cache_dir), rules.clone());
     loader.progress = progress.clone();
     for dir in dirs {
-        loader.add_dir(dir);
+        loader.add_folder(dir);
     }
     finish_cached(loader, dirs, cache_dir)
 }

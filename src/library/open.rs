@@ -169,14 +169,26 @@ fn load_folders_with(
     let mut warnings = Vec::new();
     for dir in dirs {
         let name = tilde(dir, home);
-        if dir.is_dir() {
-            found.push(dir.clone());
-            shown.push(name);
-        } else {
-            warnings.push(SourceError {
+        let problem = match std::fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => None,
+            Ok(_) => Some("the library folder named in the config file is a file, not a folder"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Some("the library folder named in the config file does not exist")
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Some(
+                "the library folder named in the config file cannot be opened: permission denied",
+            ),
+            Err(_) => Some("the library folder named in the config file cannot be opened"),
+        };
+        match problem {
+            None => {
+                found.push(dir.clone());
+                shown.push(name);
+            }
+            Some(message) => warnings.push(SourceError {
                 source: name,
-                message: "the library folder named in the config file does not exist".into(),
-            });
+                message: message.into(),
+            }),
         }
     }
     folders(&found, shown, warnings, rules, progress)

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::cache::{Cache, Stamp};
@@ -21,9 +22,12 @@ use crate::parse::{Format, ParseError, SplitRules, limits, parse_bytes_with, sni
 pub(crate) struct Loader {
     jobs: Vec<Job>,
     errors: Vec<SourceError>,
-    /// Canonical paths already queued, so a file named twice (or reached
-    /// through a link) is loaded once, and linked folders cannot loop.
+    /// Canonical paths of the files queued, so a file named twice (or
+    /// reached through a link) is loaded once.
     seen: HashSet<PathBuf>,
+    /// Folders walked (by device and inode: no path resolution per level),
+    /// so linked folders cannot loop.
+    walked: HashSet<FolderId>,
     /// Folders the user named, with the jobs and walk errors they gave: one
     /// that yields nothing to read is reported once the files are parsed.
     named_dirs: Vec<NamedDir>,
@@ -31,6 +35,35 @@ pub(crate) struct Loader {
     pub(crate) rules: SplitRules,
     /// Told of every file as it is read.
     pub(crate) progress: Progress,
+    /// nlread's own files, never read as sources (see [`Own`]).
+    own: Own,
+}
+
+/// nlread's own files as the walk meets them: the cache files (read as
+/// sources they would count as changed and be rewritten at every load, and
+/// a watched library would reload for ever) and the reading state's files.
+#[derive(Default)]
+pub(crate) struct Own {
+    cache: Option<FolderId>,
+    state_folder: Option<FolderId>,
+    state_name: std::ffi::OsString,
+}
+
+impl Own {
+    /// The cache folder and the state file where they are now.
+    pub(crate) fn here(cache: Option<&Path>) -> Own {
+        let id = |p: &Path| fs::metadata(p).ok().and_then(|m| folder_id(p, &m));
+        let state = crate::store::default_path();
+        Own {
+            cache: cache.and_then(id),
+            state_folder: state.as_deref().and_then(Path::parent).and_then(id),
+            state_name: state
+                .as_deref()
+                .and_then(Path::file_name)
+                .map(std::ffi::OsStr::to_os_string)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 struct NamedDir {
@@ -59,10 +92,98 @@ enum Outcome {
     Failed(LoadError),
 }
 
+/// A folder being walked: its entries still to look at.
+struct Folder {
+    entries: std::vec::IntoIter<Listed>,
+    /// The folder of `state.json`, whose files are not sources.
+    holds_state: bool,
+    /// nlread's cache folder, whose cache files are not sources.
+    holds_cache: bool,
+}
+
+/// A folder's identity however it is reached: device and inode.
+#[cfg(unix)]
+pub(crate) type FolderId = (u64, u64);
+/// A folder's identity however it is reached: its canonical path.
+#[cfg(not(unix))]
+pub(crate) type FolderId = PathBuf;
+
+#[cfg(unix)]
+pub(crate) fn folder_id(_path: &Path, meta: &fs::Metadata) -> Option<FolderId> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+pub(crate) fn folder_id(path: &Path, _meta: &fs::Metadata) -> Option<FolderId> {
+    fs::canonicalize(path).ok()
+}
+
+/// Why a path that is a link could not be followed: a loop of links, or a
+/// link to nothing.
+pub(crate) fn link_error(err: std::io::Error) -> LoadError {
+    #[cfg(unix)]
+    if err.raw_os_error() == Some(libc::ELOOP) {
+        return LoadError::LinkLoop;
+    }
+    match err.kind() {
+        std::io::ErrorKind::NotFound => LoadError::BrokenLink,
+        _ => err.into(),
+    }
+}
+
+/// One entry of a folder as the walk sees it: its path, its metadata (links
+/// followed) and its canonical path, worked out from the folder's own
+/// without resolving the whole path again unless the entry is a link.
+struct Entry {
+    name: std::ffi::OsString,
+    path: PathBuf,
+    meta: fs::Metadata,
+    canonical: Option<PathBuf>,
+}
+
+/// An entry of a folder, or the path of one that could not be looked at and why.
+type Listed = Result<Entry, (PathBuf, LoadError)>;
+
+/// The entries of `dir` (canonical path `canonical`) in name order, hidden
+/// ones left out; entries that cannot be looked at are errors.
+fn entries(dir: &Path, canonical: Option<&Path>) -> Result<Vec<Listed>, LoadError> {
+    let mut found: Vec<(std::ffi::OsString, Option<fs::FileType>)> = fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|entry| (entry.file_name(), entry.file_type().ok()))
+        .filter(|(name, _)| !name.as_encoded_bytes().starts_with(b"."))
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(found
+        .into_iter()
+        .map(|(name, kind)| {
+            let path = dir.join(&name);
+            let is_link = kind.is_none_or(|k| k.is_symlink());
+            let meta = match fs::metadata(&path) {
+                Ok(meta) => meta,
+                Err(err) if is_link => return Err((path, link_error(err))),
+                Err(err) => return Err((path, err.into())),
+            };
+            let canonical = match canonical {
+                Some(parent) if !is_link => Some(parent.join(&name)),
+                _ => fs::canonicalize(&path).ok(),
+            };
+            Ok(Entry {
+                name,
+                path,
+                meta,
+                canonical,
+            })
+        })
+        .collect())
+}
+
 impl Loader {
-    /// A loader that parses with the config's per-newsletter split rules.
-    pub(crate) fn with_rules(rules: SplitRules) -> Loader {
+    /// A loader that never reads nlread's own files (`own`) as sources and
+    /// parses with the config's per-newsletter split rules.
+    pub(crate) fn new(own: Own, rules: SplitRules) -> Loader {
         Loader {
+            own,
             rules,
             ..Loader::default()
         }
@@ -72,10 +193,11 @@ impl Loader {
     /// folder with nothing to read in it is reported too.
     pub(crate) fn add_named(&mut self, path: &Path) {
         match fs::metadata(path) {
+            Err(err) if fs::symlink_metadata(path).is_ok() => self.fail(path, &link_error(err)),
             Err(err) => self.fail(path, &err.into()),
             Ok(meta) if meta.is_dir() => {
                 let (jobs, errors) = (self.jobs.len(), self.errors.len());
-                if self.add_dir(path) {
+                if self.add_dir(path, &meta) {
                     self.named_dirs.push(NamedDir {
                         path: path.to_path_buf(),
                         jobs: jobs..self.jobs.len(),
@@ -83,88 +205,150 @@ impl Loader {
                     });
                 }
             }
-            Ok(meta) if meta.is_file() => self.add_file(path, &meta, true, false),
+            Ok(meta) if meta.is_file() => {
+                let canonical = fs::canonicalize(path).ok();
+                self.add_file(path, canonical, &meta, true, false);
+            }
             Ok(_) => self.fail(path, &LoadError::NotAFile),
+        }
+    }
+
+    /// A library folder (of the config, or the default one); false when it
+    /// is not a folder.
+    pub(crate) fn add_folder(&mut self, dir: &Path) -> bool {
+        match fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => {
+                self.add_dir(dir, &meta);
+                true
+            }
+            Ok(_) => false,
+            Err(err) => {
+                self.fail(dir, &err.into());
+                true
+            }
         }
     }
 
     /// Every file inside `dir`, recursively, in name order; hidden files and
     /// folders and anything that is neither file nor folder are skipped.
     /// Returns false when the folder was walked before and is skipped now.
-    pub(crate) fn add_dir(&mut self, dir: &Path) -> bool {
-        if let Ok(canonical) = fs::canonicalize(dir)
-            && !self.seen.insert(canonical)
-        {
+    fn add_dir(&mut self, dir: &Path, meta: &fs::Metadata) -> bool {
+        let canonical = fs::canonicalize(dir).ok();
+        self.walk(dir, meta, canonical.as_deref())
+    }
+
+    /// [`Loader::add_dir`] with the folder's canonical path known. Depth
+    /// first in name order, with a stack of its own rather than recursion:
+    /// folders nested thousands deep must not exhaust the stack.
+    fn walk(&mut self, dir: &Path, meta: &fs::Metadata, canonical: Option<&Path>) -> bool {
+        let Some(first) = self.open_folder(dir, meta, canonical) else {
             return false;
-        }
-        let mut entries = match fs::read_dir(dir) {
-            Ok(entries) => entries
-                .filter_map(Result::ok)
-                .map(|entry| entry.file_name())
-                .collect::<Vec<_>>(),
-            Err(err) => {
-                self.fail(dir, &err.into());
-                return true;
-            }
         };
-        entries.sort();
-        // A Maildir: messages are the files of cur/ and new/; tmp/ holds
-        // messages still being delivered, and the other entries are the mail
-        // server's bookkeeping (dovecot-uidlist, maildirfolder ...).
-        let maildir = dir.join("cur").is_dir() && dir.join("new").is_dir();
-        for name in entries {
-            if name.as_encoded_bytes().starts_with(b".") {
+        let mut stack = vec![first];
+        while let Some(top) = stack.last_mut() {
+            let Some(entry) = top.entries.next() else {
+                stack.pop();
                 continue;
-            }
-            let path = dir.join(&name);
-            if maildir {
-                if name == "cur" || name == "new" {
-                    self.add_maildir_box(&path);
+            };
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err((path, err)) => {
+                    self.fail(&path, &err);
+                    continue;
                 }
+            };
+            let name = entry.name.as_encoded_bytes();
+            if (top.holds_state && name.starts_with(self.own.state_name.as_encoded_bytes()))
+                || (top.holds_cache && super::cache::is_cache_file(name))
+            {
                 continue;
             }
             // Follows links: a linked file is read, a linked folder walked
-            // (the `seen` set stops a link back to an ancestor).
-            match fs::metadata(&path) {
-                Ok(meta) if meta.is_dir() => {
-                    self.add_dir(&path);
+            // (`walked` stops a link back to an ancestor).
+            if entry.meta.is_dir() {
+                let canonical = entry.canonical.as_deref();
+                if let Some(folder) = self.open_folder(&entry.path, &entry.meta, canonical) {
+                    stack.push(folder);
                 }
-                Ok(meta) if meta.is_file() => self.add_file(&path, &meta, false, false),
-                Ok(_) => {}
-                Err(_) if fs::symlink_metadata(&path).is_ok() => {
-                    self.fail(&path, &LoadError::BrokenLink);
-                }
-                Err(err) => self.fail(&path, &err.into()),
+            } else if entry.meta.is_file() {
+                self.add_file(&entry.path, entry.canonical, &entry.meta, false, false);
             }
         }
         true
     }
 
-    /// The message files of a Maildir's cur/ or new/ (not recursive).
-    fn add_maildir_box(&mut self, dir: &Path) {
-        let mut entries = match fs::read_dir(dir) {
-            Ok(entries) => entries
-                .filter_map(Result::ok)
-                .map(|entry| entry.file_name())
-                .collect::<Vec<_>>(),
-            Err(err) => return self.fail(dir, &err.into()),
+    /// Starts on the folder `dir`: None when it was walked before; nothing
+    /// to walk for nlread's cache folder, a folder that cannot be read (an
+    /// error) or a Maildir (its messages are queued at once); otherwise its
+    /// entries.
+    fn open_folder(
+        &mut self,
+        dir: &Path,
+        meta: &fs::Metadata,
+        canonical: Option<&Path>,
+    ) -> Option<Folder> {
+        let id = folder_id(dir, meta);
+        if let Some(id) = &id
+            && !self.walked.insert(id.to_owned())
+        {
+            return None;
+        }
+        let nothing = Folder {
+            entries: Vec::new().into_iter(),
+            holds_state: false,
+            holds_cache: false,
         };
-        entries.sort();
-        for name in entries {
-            if name.as_encoded_bytes().starts_with(b".") {
-                continue;
+        let entries = match entries(dir, canonical) {
+            Ok(entries) => entries,
+            Err(err) => {
+                self.fail(dir, &err);
+                return Some(nothing);
             }
-            let path = dir.join(&name);
-            if let Ok(meta) = fs::metadata(&path)
-                && meta.is_file()
-            {
-                self.add_file(&path, &meta, false, true);
+        };
+        // A Maildir: messages are the files of cur/ and new/; tmp/ holds
+        // messages still being delivered, and the other entries are the mail
+        // server's bookkeeping (dovecot-uidlist, maildirfolder ...).
+        let is_dir = |name: &str| {
+            entries
+                .iter()
+                .any(|e| e.as_ref().is_ok_and(|e| e.name == name && e.meta.is_dir()))
+        };
+        if is_dir("cur") && is_dir("new") {
+            for entry in entries.into_iter().flatten() {
+                if entry.name == "cur" || entry.name == "new" {
+                    self.add_maildir_box(&entry.path, entry.canonical.as_deref());
+                }
+            }
+            return Some(nothing);
+        }
+        Some(Folder {
+            entries: entries.into_iter(),
+            holds_state: id.is_some() && self.own.state_folder == id,
+            holds_cache: id.is_some() && self.own.cache == id,
+        })
+    }
+
+    /// The message files of a Maildir's cur/ or new/ (not recursive).
+    fn add_maildir_box(&mut self, dir: &Path, canonical: Option<&Path>) {
+        let entries = match entries(dir, canonical) {
+            Ok(entries) => entries,
+            Err(err) => return self.fail(dir, &err),
+        };
+        for entry in entries.into_iter().flatten() {
+            if entry.meta.is_file() {
+                self.add_file(&entry.path, entry.canonical, &entry.meta, false, true);
             }
         }
     }
 
-    fn add_file(&mut self, path: &Path, meta: &fs::Metadata, named: bool, maildir: bool) {
-        let canonical = fs::canonicalize(path).ok();
+    fn add_file(
+        &mut self,
+        path: &Path,
+        canonical: Option<PathBuf>,
+        meta: &fs::Metadata,
+        named: bool,
+        maildir: bool,
+    ) {
         if let Some(c) = &canonical
             && !self.seen.insert(c.clone())
         {
@@ -321,6 +505,9 @@ struct Counter<'a> {
     progress: &'a Progress,
 }
 
+/// Files larger than this are read and parsed one at a time.
+pub(super) const LARGE_FILE: u64 = 1 << 20;
+
 /// Runs the jobs numbered in `todo` on up to one thread per core; outcomes
 /// come back in the order of `todo`.
 fn run_jobs(jobs: &[Job], todo: &[usize], rules: &SplitRules, counter: &Counter) -> Vec<Outcome> {
@@ -329,6 +516,9 @@ fn run_jobs(jobs: &[Job], todo: &[usize], rules: &SplitRules, counter: &Counter)
         .min(todo.len().div_ceil(16))
         .max(1);
     let next = AtomicUsize::new(0);
+    // Parsing takes several times a file's size in memory: two large files
+    // at once, one per core, would add up (and 64 cores, 64 of them).
+    let large = Mutex::new(());
     let work = || {
         let mut done = Vec::new();
         loop {
@@ -336,7 +526,18 @@ fn run_jobs(jobs: &[Job], todo: &[usize], rules: &SplitRules, counter: &Counter)
             let Some(&i) = todo.get(n) else {
                 return done;
             };
+            let is_large = jobs[i].stamp.size() > LARGE_FILE;
+            let one_at_a_time = is_large.then(|| {
+                large
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+            });
+            #[cfg(test)]
+            let counted = is_large.then(large_at_once::Counted::new);
             let outcome = load_job(&jobs[i], rules);
+            #[cfg(test)]
+            drop(counted);
+            drop(one_at_a_time);
             let read = counter.done.fetch_add(1, Ordering::Relaxed) + 1;
             let issues = match &outcome {
                 Outcome::Issues(issues, _) => issues.as_slice(),
@@ -402,8 +603,9 @@ fn load_job(job: &Job, rules: &SplitRules) -> Outcome {
 fn load_mbox(input: impl Read, source: &str, rules: &SplitRules) -> Outcome {
     let mut reader = MboxReader::new(BufReader::with_capacity(1 << 16, input))
         .with_limit(limits::MAX_READ_BYTES);
-    let mut issues = Vec::new();
+    let mut issues = email::Mailbox::default();
     let mut errors = Vec::new();
+    let mut failed = 0;
     let mut i = 0;
     while let Some(message) = reader.next() {
         i += 1;
@@ -422,14 +624,25 @@ fn load_mbox(input: impl Read, source: &str, rules: &SplitRules) -> Outcome {
         });
         match result {
             Ok(issue) => issues.push(issue),
+            // A mailbox of a million broken messages is not a million errors.
+            Err(_) if errors.len() >= MAX_ERRORS => failed += 1,
             Err(err) => errors.push(source_error(format!("{source}#{i}"), &err)),
         }
+    }
+    if failed > 0 {
+        errors.push(SourceError {
+            source: source.to_string(),
+            message: format!("{failed} more messages could not be read"),
+        });
     }
     if issues.is_empty() && errors.is_empty() {
         return Outcome::Failed(ParseError::from(email::EmailError::EmptyMailbox).into());
     }
-    Outcome::Issues(issues, errors)
+    Outcome::Issues(issues.finish(source), errors)
 }
+
+/// Errors said about the messages of one mailbox; the rest are counted.
+const MAX_ERRORS: usize = 100;
 
 /// A file's bytes (and, when it was read only in part, how many bytes were
 /// read), or for an mbox a reader over the whole file to stream.
@@ -446,8 +659,15 @@ enum Contents {
 /// a 2 GB file costs no more memory than a 32 MiB one. A feed cut short
 /// would be broken XML, so a feed over the limit is refused instead.
 fn read_source(path: &Path, source: &str, mbox: bool) -> Result<Contents, LoadError> {
-    let mut file = fs::File::open(path)?;
-    let size = file.metadata()?.len();
+    // Never waits: a FIFO that took the file's place since the walk is refused.
+    let (mut file, meta) = crate::store::own::open_regular(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidInput {
+            LoadError::NotAFile
+        } else {
+            e.into()
+        }
+    })?;
+    let size = meta.len();
     let mut bytes = Vec::with_capacity(4096);
     (&mut file).take(4096).read_to_end(&mut bytes)?;
     let format = sniff(&bytes, source);
@@ -497,6 +717,31 @@ fn cut_at_boundary(bytes: &mut Vec<u8>) {
         };
         if bytes.len() - lead < needed {
             bytes.truncate(lead);
+        }
+    }
+}
+
+/// How many large files were being parsed at once, at most (for tests).
+#[cfg(test)]
+pub(super) mod large_at_once {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static NOW: AtomicUsize = AtomicUsize::new(0);
+    pub static MAX: AtomicUsize = AtomicUsize::new(0);
+
+    pub struct Counted;
+
+    impl Counted {
+        pub fn new() -> Counted {
+            let now = NOW.fetch_add(1, Ordering::SeqCst) + 1;
+            MAX.fetch_max(now, Ordering::SeqCst);
+            Counted
+        }
+    }
+
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            NOW.fetch_sub(1, Ordering::SeqCst);
         }
     }
 }

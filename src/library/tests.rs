@@ -512,6 +512,23 @@ fn several_library_folders_are_read_together_and_a_missing_one_is_a_warning() {
 }
 
 #[test]
+fn a_library_folder_that_is_a_file_is_called_a_file() {
+    // Issue 11, finding 14: it was said not to exist.
+    let home = tempfile::tempdir().unwrap();
+    let file = write(home.path(), "letters", b"Not a folder.\n");
+    let missing = home.path().join("nope");
+    let opened = load_folders_from(&[file, missing], Some(home.path()));
+    let said: Vec<&str> = opened.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        said,
+        [
+            "the library folder named in the config file is a file, not a folder",
+            "the library folder named in the config file does not exist",
+        ]
+    );
+}
+
+#[test]
 fn empty_library_folders_show_the_samples() {
     let home = tempfile::tempdir().unwrap();
     let a = home.path().join("a");
@@ -523,4 +540,132 @@ fn empty_library_folders_show_the_samples() {
         "{}",
         opened.origin
     );
+}
+
+#[test]
+fn large_files_are_parsed_one_at_a_time() {
+    // Issue 11, finding 2: loading in parallel added up the memory of every
+    // large file being parsed at once, one per core.
+    let tmp = tempfile::tempdir().unwrap();
+    let line = format!("{}\n", "word ".repeat(100));
+    let text = format!(
+        "Big Letter\n\n{}",
+        line.repeat(scan::LARGE_FILE as usize / line.len() + 10)
+    );
+    for i in 0..24 {
+        write(tmp.path(), &format!("big-{i:02}.txt"), text.as_bytes());
+    }
+    let library = load_paths(&[tmp.path().to_path_buf()]);
+    assert_eq!(library.issues.len(), 24, "{:?}", library.errors);
+    let most = scan::large_at_once::MAX.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(most, 1, "large files parsed at once");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_loop_of_links_is_called_a_loop_not_a_missing_file() {
+    // Issue 11, finding 14: a loop was "a link to something that does not exist".
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(root, "a.txt", b"Words.\n");
+    std::os::unix::fs::symlink(root.join("two"), root.join("one")).unwrap();
+    std::os::unix::fs::symlink(root.join("one"), root.join("two")).unwrap();
+    std::os::unix::fs::symlink(root.join("gone.txt"), root.join("dangling")).unwrap();
+    let library = load_paths(&[root.to_path_buf()]);
+    assert_eq!(library.issues.len(), 1);
+    let looped = LoadError::LinkLoop.to_string();
+    assert_eq!(error_for(&library, &root.join("one")), looped);
+    assert_eq!(error_for(&library, &root.join("two")), looped);
+    assert!(error_for(&library, &root.join("dangling")).contains("does not exist"));
+    let named = load_paths(&[root.join("one")]);
+    assert_eq!(named.errors[0].message, looped);
+}
+
+/// Folders nested `depth` deep under `root` (one-letter names), with an
+/// issue at the bottom; returns the bottom folder.
+fn nested(root: &Path, depth: usize) -> PathBuf {
+    let mut deep = root.to_path_buf();
+    for _ in 0..depth {
+        deep.push("d");
+    }
+    fs::create_dir_all(&deep).unwrap();
+    write(&deep, "bottom.txt", b"The Bottom\n\nAt the very bottom.\n");
+    deep
+}
+
+#[test]
+fn deep_folders_are_walked_in_linear_work_per_level() {
+    // Issue 11, finding 9: canonicalize() at every level made the walk
+    // cubic in depth: 12 s for `list` at depth 1000 (release).
+    let tmp = tempfile::tempdir().unwrap();
+    nested(tmp.path(), 1000);
+    let start = std::time::Instant::now();
+    let library = load_paths(&[tmp.path().to_path_buf()]);
+    let took = start.elapsed();
+    assert_eq!(library.issues.len(), 1, "{:?}", library.errors);
+    println!("depth 1000: {took:?}");
+    assert!(
+        took < std::time::Duration::from_secs(5),
+        "{took:?} at depth 1000"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_cache_folder_inside_a_library_folder_is_no_source() {
+    // Issue 11, finding 8: the cache file was loaded as a source, counted as
+    // changed at every load and rewritten, and a watching reader reloaded
+    // for ever.
+    let tmp = tempfile::tempdir().unwrap();
+    let lib = tmp.path().join("lib");
+    for i in 0..cache::MIN_FILES + 6 {
+        write(
+            &lib,
+            &format!("l{i:03}.txt"),
+            format!("Letter {i}\n\nText {i}.\n").as_bytes(),
+        );
+    }
+    let cache_dir = lib.join("cache/nlread");
+    let dirs = [lib.clone()];
+    let first = load_folders_cached(
+        &dirs,
+        Some(&cache_dir),
+        &SplitRules::default(),
+        &Progress::default(),
+    );
+    assert_eq!(first.issues.len(), cache::MIN_FILES + 6);
+    let file = fs::read_dir(&cache_dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "bin"))
+        .expect("a cache was written");
+    let stamp = |p: &Path| {
+        let m = fs::metadata(p).unwrap();
+        (
+            std::os::unix::fs::MetadataExt::ino(&m),
+            m.modified().unwrap(),
+        )
+    };
+    let before = stamp(&file);
+    for _ in 0..3 {
+        let again = load_folders_cached(
+            &dirs,
+            Some(&cache_dir),
+            &SplitRules::default(),
+            &Progress::default(),
+        );
+        assert_eq!(
+            again.issues.len(),
+            cache::MIN_FILES + 6,
+            "{:?}",
+            again.errors
+        );
+        assert!(again.errors.is_empty(), "{:?}", again.errors);
+        assert_eq!(
+            stamp(&file),
+            before,
+            "nothing changed: the cache is not rewritten"
+        );
+    }
 }

@@ -10,7 +10,10 @@
 
 use std::collections::HashMap;
 
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 /// The file format's version; a newer one is read as far as it is understood.
 pub const STATE_VERSION: u32 = 1;
@@ -18,19 +21,54 @@ pub const STATE_VERSION: u32 = 1;
 /// Milliseconds since the Unix epoch.
 pub type Millis = u64;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The reading state as `state.json` holds it. What a newer nlread wrote
+/// that this one does not understand (a field of its own, a note on a
+/// story) is kept in [`Unknown`] and written back with every save.
+///
+/// Reading it fails for JSON that is not a reading state at all: anything
+/// but an object holding `version` or `stories`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadingState {
-    #[serde(default)]
     pub version: u32,
     /// Marks by section id.
-    #[serde(default)]
     pub stories: HashMap<String, Mark>,
     /// Where reading stopped, restored at the next start.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume: Option<Resume>,
     /// Queries typed in the filter bar, oldest first (Up recalls them).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub queries: Vec<Query>,
+    pub unknown: Unknown,
+}
+
+/// The parts of a state file this version does not understand, as read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unknown {
+    /// Fields of the file itself beside `version`, `stories`, `resume` and
+    /// `queries`.
+    top: Map<String, Value>,
+    /// Fields of a story's mark beside `read`, `starred` and `at`.
+    stories: HashMap<String, Map<String, Value>>,
+    /// Fields of the resume point, with the point they came with: they are
+    /// written back only while it is still the resume point.
+    resume: Option<(Resume, Map<String, Value>)>,
+}
+
+impl Unknown {
+    /// Nothing unknown was read.
+    pub fn is_empty(&self) -> bool {
+        self.top.is_empty() && self.stories.is_empty() && self.resume.is_none()
+    }
+
+    /// What another copy of the file holds takes the place of ours: this
+    /// version never changes these parts, so the copy read last (the file
+    /// on disk, in a save) is at least as recent.
+    fn merge(&mut self, other: &Unknown) {
+        for (key, value) in &other.top {
+            self.top.insert(key.clone(), value.clone());
+        }
+        for (id, fields) in &other.stories {
+            self.stories.insert(id.clone(), fields.clone());
+        }
+    }
 }
 
 /// A query typed in the filter bar, and when it was last used.
@@ -45,7 +83,7 @@ pub struct Query {
 pub const MAX_QUERIES: usize = 100;
 
 /// One story's marks and when they last changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Mark {
     #[serde(default, skip_serializing_if = "is_false")]
     pub read: bool,
@@ -134,9 +172,13 @@ impl ReadingState {
             let newer = self.resume.as_ref().is_none_or(|ours| theirs.at > ours.at);
             if newer {
                 self.resume = Some(theirs.clone());
+                if other.unknown.resume.is_some() {
+                    self.unknown.resume.clone_from(&other.unknown.resume);
+                }
             }
         }
         self.merge_queries(&other.queries);
+        self.unknown.merge(&other.unknown);
         self.version = self.version.max(other.version);
     }
 
@@ -152,6 +194,192 @@ impl ReadingState {
         self.queries.sort_by_key(|q| q.at);
         let over = self.queries.len().saturating_sub(MAX_QUERIES);
         self.queries.drain(..over);
+    }
+}
+
+// ------------------------------------------------------------ the file
+
+/// A mark with the fields this version does not know, as written.
+#[derive(Serialize)]
+struct MarkOut<'a> {
+    #[serde(flatten)]
+    mark: &'a Mark,
+    #[serde(flatten)]
+    unknown: Option<&'a Map<String, Value>>,
+}
+
+#[derive(Serialize)]
+struct ResumeOut<'a> {
+    #[serde(flatten)]
+    resume: &'a Resume,
+    #[serde(flatten)]
+    unknown: Option<&'a Map<String, Value>>,
+}
+
+/// The `stories` object, each mark with its unknown fields.
+struct StoriesOut<'a>(&'a ReadingState);
+
+impl Serialize for StoriesOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let state = self.0;
+        let mut map = serializer.serialize_map(Some(state.stories.len()))?;
+        for (id, mark) in &state.stories {
+            let unknown = state.unknown.stories.get(id);
+            map.serialize_entry(id, &MarkOut { mark, unknown })?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for ReadingState {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &self.version)?;
+        map.serialize_entry("stories", &StoriesOut(self))?;
+        if let Some(resume) = &self.resume {
+            let unknown = match &self.unknown.resume {
+                Some((with, fields)) if with == resume => Some(fields),
+                _ => None,
+            };
+            map.serialize_entry("resume", &ResumeOut { resume, unknown })?;
+        }
+        if !self.queries.is_empty() {
+            map.serialize_entry("queries", &self.queries)?;
+        }
+        for (key, value) in &self.unknown.top {
+            if !matches!(key.as_str(), "version" | "stories" | "resume" | "queries") {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// A mark as read, with the fields this version does not know.
+struct MarkIn {
+    mark: Mark,
+    unknown: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for MarkIn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<MarkIn, D::Error> {
+        struct MarkVisitor;
+        impl<'de> Visitor<'de> for MarkVisitor {
+            type Value = MarkIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a story's marks")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<MarkIn, A::Error> {
+                let mut mark = Mark::default();
+                let mut unknown = Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "read" => mark.read = map.next_value()?,
+                        "starred" => mark.starred = map.next_value()?,
+                        "at" => mark.at = map.next_value()?,
+                        _ => {
+                            unknown.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                Ok(MarkIn { mark, unknown })
+            }
+        }
+        deserializer.deserialize_map(MarkVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Mark {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Mark, D::Error> {
+        MarkIn::deserialize(deserializer).map(|m| m.mark)
+    }
+}
+
+/// The resume point as read, with the fields this version does not know.
+#[derive(Deserialize)]
+struct ResumeIn {
+    #[serde(flatten)]
+    resume: Resume,
+    #[serde(flatten)]
+    unknown: Map<String, Value>,
+}
+
+/// The `stories` object: marks, and the unknown fields of each.
+struct StoriesIn(HashMap<String, Mark>, HashMap<String, Map<String, Value>>);
+
+impl<'de> Deserialize<'de> for StoriesIn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<StoriesIn, D::Error> {
+        struct StoriesVisitor;
+        impl<'de> Visitor<'de> for StoriesVisitor {
+            type Value = StoriesIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("the stories' marks by id")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StoriesIn, A::Error> {
+                let mut marks = HashMap::with_capacity(map.size_hint().unwrap_or(0));
+                let mut unknown = HashMap::new();
+                while let Some((id, mark)) = map.next_entry::<String, MarkIn>()? {
+                    if !mark.unknown.is_empty() {
+                        unknown.insert(id.clone(), mark.unknown);
+                    }
+                    marks.insert(id, mark.mark);
+                }
+                Ok(StoriesIn(marks, unknown))
+            }
+        }
+        deserializer.deserialize_map(StoriesVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for ReadingState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ReadingState, D::Error> {
+        struct StateVisitor;
+        impl<'de> Visitor<'de> for StateVisitor {
+            type Value = ReadingState;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a reading state (an object with \"version\" and \"stories\")")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ReadingState, A::Error> {
+                let mut state = ReadingState::default();
+                let mut known = false;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "version" => {
+                            state.version = map.next_value()?;
+                            known = true;
+                        }
+                        "stories" => {
+                            let StoriesIn(marks, unknown) = map.next_value()?;
+                            state.stories = marks;
+                            state.unknown.stories = unknown;
+                            known = true;
+                        }
+                        "queries" => {
+                            state.queries = map.next_value()?;
+                        }
+                        "resume" => {
+                            let resume: Option<ResumeIn> = map.next_value()?;
+                            state.resume = resume.map(|r| {
+                                if !r.unknown.is_empty() {
+                                    state.unknown.resume = Some((r.resume.clone(), r.unknown));
+                                }
+                                r.resume
+                            });
+                        }
+                        _ => {
+                            state.unknown.top.insert(key, map.next_value()?);
+                        }
+                    }
+                }
+                if !known {
+                    return Err(de::Error::custom(
+                        "it has neither \"version\" nor \"stories\"",
+                    ));
+                }
+                Ok(state)
+            }
+        }
+        deserializer.deserialize_map(StateVisitor)
     }
 }
 
@@ -255,11 +483,62 @@ mod tests {
         );
         let back: ReadingState = serde_json::from_str(&json).expect("parse");
         assert_eq!(back, state);
-        // Fields a later version adds are ignored, missing ones default.
+        // Fields a later version adds are read past, missing ones default.
         let later: ReadingState = serde_json::from_str(
             r#"{"version":9,"stories":{"b":{"starred":true,"x":1}},"new":[]}"#,
         )
         .expect("parse later");
         assert!(later.is_starred("b"));
+    }
+
+    #[test]
+    fn what_a_newer_version_wrote_is_written_back() {
+        // Issue 11, finding 5: unknown fields used to vanish on save.
+        let newer = r#"{"version":2,"stories":{"a":{"read":true,"at":5,"note":"ask Ann"},"b":{"at":1}},"resume":{"issue":"i","section":"s","at":3,"zoom":2},"tags":["x"]}"#;
+        let mut state: ReadingState = serde_json::from_str(newer).expect("parse");
+        assert!(state.is_read("a"));
+        assert!(!state.unknown.is_empty());
+        // This version changes a mark and writes the file back.
+        state.set_starred("a", true, 10);
+        state.set_read("c", true, 11);
+        let json: Value = serde_json::to_value(&state).expect("json");
+        assert_eq!(json["version"], 2);
+        assert_eq!(json["tags"], serde_json::json!(["x"]));
+        assert_eq!(json["stories"]["a"]["note"], "ask Ann");
+        assert_eq!(json["stories"]["a"]["starred"], true);
+        assert_eq!(json["resume"]["zoom"], 2);
+        // A new resume point does not take the old one's fields.
+        state.resume = Some(Resume {
+            issue: "j".into(),
+            section: "t".into(),
+            at: 20,
+            ..Resume::default()
+        });
+        let json: Value = serde_json::to_value(&state).expect("json");
+        assert_eq!(json["resume"]["issue"], "j");
+        assert!(json["resume"].get("zoom").is_none(), "{json}");
+        // Merging with what was read from disk keeps them too.
+        let mut ours = ReadingState::new();
+        ours.set_read("d", true, 30);
+        let on_disk: ReadingState = serde_json::from_str(newer).expect("parse");
+        ours.merge(&on_disk);
+        let json: Value = serde_json::to_value(&ours).expect("json");
+        assert_eq!(json["stories"]["a"]["note"], "ask Ann");
+        assert_eq!(json["tags"], serde_json::json!(["x"]));
+        assert_eq!(json["resume"]["zoom"], 2);
+    }
+
+    #[test]
+    fn json_that_is_no_reading_state_is_refused() {
+        for foreign in [
+            r#"{"name":"my-package","dependencies":{}}"#,
+            "[1,2]",
+            "\"text\"",
+            "3",
+            "{}",
+        ] {
+            let err = serde_json::from_str::<ReadingState>(foreign).expect_err(foreign);
+            assert!(err.is_data(), "{foreign}: {err}");
+        }
     }
 }

@@ -14,7 +14,7 @@ use mail_parser::{Address, HeaderValue, Message, MessageParser, PartType};
 use super::assemble::{Assembled, assemble};
 use super::outline::{Cue, Heading, Hints, Node, Outline};
 use super::rules::SplitRules;
-use super::{html, plain, sectioner, stable_id};
+use super::{html, limits, plain, sectioner, stable_id};
 use crate::model::Issue;
 use crate::text::sanitize;
 
@@ -51,14 +51,19 @@ pub fn explain(bytes: &[u8], source: &str, rules: &SplitRules) -> Result<Assembl
     if header_end(bytes).is_none() {
         return Err(EmailError::Truncated);
     }
+    // What the parsers are given is cut to what the caps can store before
+    // they run (text bodies to [`limits::MAX_ISSUE_TEXT`], the message to
+    // [`limits::MAX_PARTS`] MIME parts), so a 32 MiB body of short lines
+    // costs the memory of 8 MiB; the issue then ends with a note saying so.
+    let (read, parts_cut) = within_parts(bytes, limits::MAX_PARTS);
     let message = MessageParser::default()
-        .parse(bytes)
+        .parse(read)
         .ok_or(EmailError::NotMail)?;
     if message.headers().is_empty() {
         return Err(EmailError::NotMail);
     }
-    let mut outline = match digest_outline(&message) {
-        Some(outline) => outline,
+    let (mut outline, text_cut) = match digest_outline(&message) {
+        Some(outline) => (outline, false),
         None => body_outline(&message).ok_or(EmailError::NoBody)?,
     };
     if !outline.has_words() {
@@ -76,11 +81,19 @@ pub fn explain(bytes: &[u8], source: &str, rules: &SplitRules) -> Result<Assembl
         .message_id()
         .map(|id| sanitize(id.trim()))
         .filter(|id| !id.is_empty());
+    if parts_cut {
+        let limit = format!("{} MIME parts", limits::MAX_PARTS);
+        limits::note_cut(&mut built.issue, &limit, source);
+    } else if text_cut {
+        limits::note_cut(&mut built.issue, "8 MiB", source);
+    }
     Ok(built)
 }
 
-/// The outline of the body that carries the structure.
-fn body_outline(message: &Message<'_>) -> Option<Outline> {
+/// The outline of the body that carries the structure, and whether its
+/// text was cut to [`limits::MAX_ISSUE_TEXT`] (all an issue can store of
+/// it) before it was parsed.
+fn body_outline(message: &Message<'_>) -> Option<(Outline, bool)> {
     let texts: Vec<&str> = message
         .text_bodies()
         .filter_map(|part| match &part.body {
@@ -95,8 +108,8 @@ fn body_outline(message: &Message<'_>) -> Option<Outline> {
             _ => None,
         })
         .collect();
-    let text = texts.join("\n\n");
-    let html = htmls.join("\n");
+    let (text, text_cut) = join_within(&texts, "\n\n", limits::MAX_ISSUE_TEXT);
+    let (html, _) = join_within(&htmls, "\n", limits::MAX_READ_BYTES);
     let text_outline = (text.split_whitespace().next().is_some()).then(|| plain::outline(&text).0);
     let html_outline = (!html.trim().is_empty())
         .then(|| html::outline(&html).0)
@@ -108,14 +121,107 @@ fn body_outline(message: &Message<'_>) -> Option<Outline> {
             if text_stories > html_stories
                 || (text_stories == html_stories && well_structured(&text))
             {
-                Some(text_outline)
+                Some((text_outline, text_cut))
             } else {
-                Some(html_outline)
+                Some((html_outline, false))
             }
         }
-        (Some(one), None) | (None, Some(one)) => Some(one),
+        (Some(one), None) => Some((one, text_cut)),
+        (None, Some(one)) => Some((one, false)),
         (None, None) => None,
     }
+}
+
+/// The start of a message holding at most `max` MIME parts: cut before the
+/// delimiter line (`--` and a boundary its headers declare) that would open
+/// one more; true when something was cut. MIME parsers keep a record per
+/// part, so a message of a million tiny parts would cost gigabytes.
+fn within_parts(bytes: &[u8], max: usize) -> (&[u8], bool) {
+    let boundaries = declared_boundaries(bytes);
+    if boundaries.is_empty() {
+        return (bytes, false);
+    }
+    let mut parts = 0;
+    let mut at = 0;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        if let Some(rest) = line.strip_prefix(b"--") {
+            let rest = rest.trim_ascii_end();
+            let closing = rest.ends_with(b"--");
+            let name = if closing {
+                &rest[..rest.len() - 2]
+            } else {
+                rest
+            };
+            if !closing && boundaries.iter().any(|b| b.as_slice() == name) {
+                parts += 1;
+                if parts > max {
+                    return (&bytes[..at], true);
+                }
+            }
+        }
+        at += line.len();
+    }
+    (bytes, false)
+}
+
+/// Every `boundary=` parameter in the message (quoted or not), at most a
+/// few dozen: the top-level one and those of nested multiparts.
+fn declared_boundaries(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut found: Vec<Vec<u8>> = Vec::new();
+    let finder = memchr::memmem::Finder::new(b"oundary=");
+    for at in finder.find_iter(bytes) {
+        if at == 0 || !matches!(bytes[at - 1], b'b' | b'B') {
+            continue;
+        }
+        let value = &bytes[at + b"oundary=".len()..];
+        let name: &[u8] = match value.strip_prefix(b"\"") {
+            Some(quoted) => quoted
+                .split(|&b| b == b'"' || b == b'\n')
+                .next()
+                .unwrap_or(b""),
+            None => value
+                .split(|b| b.is_ascii_whitespace() || *b == b';')
+                .next()
+                .unwrap_or(b""),
+        };
+        if !name.is_empty() && !found.iter().any(|f| f.as_slice() == name) {
+            found.push(name.to_vec());
+            if found.len() >= 64 {
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// `parts` joined by `separator`, cut at a line end to at most `max` bytes
+/// without ever holding more; true when something was cut.
+fn join_within(parts: &[&str], separator: &str, max: usize) -> (String, bool) {
+    let total = parts
+        .iter()
+        .map(|p| p.len() + separator.len())
+        .sum::<usize>();
+    let mut out = String::with_capacity(total.min(max + separator.len()));
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        let room = (max + 1).saturating_sub(out.len());
+        if part.len() > room {
+            // One byte over the limit, then cut back to a line end.
+            let mut end = room;
+            while !part.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.push_str(&part[..end]);
+            out.push('x');
+            limits::cut_text(&mut out, max);
+            return (out, true);
+        }
+        out.push_str(part);
+    }
+    let cut = limits::cut_text(&mut out, max);
+    (out, cut)
 }
 
 /// How many stories an outline would give: how much structure a body has.
@@ -151,7 +257,7 @@ fn digest_outline(message: &Message<'_>) -> Option<Outline> {
                 outline
                     .nodes
                     .push(Node::Heading(Heading::new(1, subject, Cue::Message)));
-                if let Some(body) = body_outline(m) {
+                if let Some((body, _)) = body_outline(m) {
                     outline.nodes.extend(body.nodes);
                 }
             }
@@ -398,21 +504,57 @@ fn header_end(bytes: &[u8]) -> Option<usize> {
     None
 }
 
-/// Parses a whole mbox in memory: the issues, and one `(number, error)` per
+/// Parses a whole mbox in memory: the issues (the newest
+/// [`limits::MAX_MESSAGES`], see [`Mailbox`]), and one `(number, error)` per
 /// message that failed (numbered from 1 in file order).
 pub fn parse_mbox(bytes: &[u8], source: &str) -> (Vec<Issue>, Vec<(usize, EmailError)>) {
-    let mut issues = Vec::new();
+    let mut mailbox = Mailbox::default();
     let mut errors = Vec::new();
     for (i, message) in MboxReader::new(bytes).enumerate() {
         match message
             .map_err(|_| EmailError::NotMail)
             .and_then(|m| parse(&m, source))
         {
-            Ok(issue) => issues.push(issue),
+            Ok(issue) => mailbox.push(issue),
             Err(err) => errors.push((i + 1, err)),
         }
     }
-    (issues, errors)
+    (mailbox.finish(source), errors)
+}
+
+/// The issues of a mailbox as its messages are parsed in file order: the
+/// last (newest) [`limits::MAX_MESSAGES`] of them, so memory stays bounded
+/// however many messages the file holds.
+#[derive(Default)]
+pub struct Mailbox {
+    issues: std::collections::VecDeque<Issue>,
+    dropped: usize,
+}
+
+impl Mailbox {
+    pub fn push(&mut self, issue: Issue) {
+        if self.issues.len() >= limits::MAX_MESSAGES {
+            self.issues.pop_front();
+            self.dropped += 1;
+        }
+        self.issues.push_back(issue);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.issues.is_empty()
+    }
+
+    /// The issues kept, in file order; the oldest says how many older ones
+    /// were left out, if any were.
+    pub fn finish(self, source: &str) -> Vec<Issue> {
+        let mut issues: Vec<Issue> = self.issues.into();
+        if self.dropped > 0
+            && let Some(oldest) = issues.first_mut()
+        {
+            limits::add_note(oldest, &limits::mailbox_note(self.dropped, source));
+        }
+        issues
+    }
 }
 
 /// Splits an mbox into messages as it reads: a message starts at a line
@@ -631,6 +773,77 @@ mod tests {
             "one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
         );
         assert!(well_structured(&good));
+    }
+
+    fn mail(content_type: &str, body: &str) -> Vec<u8> {
+        format!(
+            "From: A <a@b.example>\nSubject: Big\nMIME-Version: 1.0\n\
+             Content-Type: {content_type}\n\n{body}"
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn a_text_body_over_the_cap_is_cut_before_it_is_parsed() {
+        let body = "a line of text\n".repeat(limits::MAX_ISSUE_TEXT / 15 + 1000);
+        let issue = parse(&mail("text/plain", &body), "dir/big.eml").unwrap();
+        assert!(limits::is_cut(&issue), "{:?}", issue.sections.last());
+        assert!(limits::text_bytes(&issue) <= limits::MAX_ISSUE_TEXT);
+        let last = issue.sections.last().unwrap().blocks().next_back().unwrap();
+        assert!(last.text().contains("big.eml"), "{last:?}");
+    }
+
+    #[test]
+    fn a_message_of_many_parts_is_read_to_the_parts_cap() {
+        let mut body = String::from("preamble\n");
+        for i in 0..limits::MAX_PARTS + 50 {
+            body.push_str(&format!(
+                "--b\nContent-Type: text/plain\n\nPart {i} says hello.\n"
+            ));
+        }
+        body.push_str("--b--\n");
+        let bytes = mail("multipart/mixed; boundary=\"b\"", &body);
+        let (read, cut) = within_parts(&bytes, limits::MAX_PARTS);
+        assert!(cut);
+        let text = String::from_utf8_lossy(read);
+        assert!(text.contains(&format!("Part {} says", limits::MAX_PARTS - 1)));
+        assert!(!text.contains(&format!("Part {} says", limits::MAX_PARTS)));
+        let issue = parse(&bytes, "parts.eml").unwrap();
+        assert!(limits::is_cut(&issue));
+        let last = issue.sections.last().unwrap().blocks().next_back().unwrap();
+        assert!(last.text().contains("1000 MIME parts"), "{last:?}");
+        // Lines that merely start with "--" are not parts.
+        let plain = mail("text/plain", &"-- \n--x\n".repeat(5000));
+        assert_eq!(within_parts(&plain, 10), (plain.as_slice(), false));
+    }
+
+    #[test]
+    fn a_mailbox_keeps_its_newest_messages() {
+        let mut mbox = String::new();
+        for i in 0..limits::MAX_MESSAGES + 3 {
+            mbox.push_str(&format!(
+                "From a@b Tue Oct  1 08:00:00 2024\nFrom: A <a@b.example>\nSubject: Number {i}\n\nBody {i}.\n\n"
+            ));
+        }
+        let (issues, errors) = parse_mbox(mbox.as_bytes(), "box.mbox");
+        assert!(errors.is_empty());
+        assert_eq!(issues.len(), limits::MAX_MESSAGES);
+        assert_eq!(issues[0].title, "Number 3");
+        assert_eq!(
+            issues.last().unwrap().title,
+            format!("Number {}", limits::MAX_MESSAGES + 2)
+        );
+        let note = issues[0]
+            .sections
+            .last()
+            .unwrap()
+            .blocks()
+            .next_back()
+            .unwrap();
+        assert!(
+            note.text().contains("the 3 older ones in box.mbox"),
+            "{note:?}"
+        );
     }
 
     #[test]

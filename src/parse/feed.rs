@@ -7,6 +7,8 @@
 //! issue's title, date, author and newsletter from the feed. Pure: no file
 //! system, no terminal.
 
+use std::borrow::Cow;
+
 use feed_rs::model::{Entry, Feed, Text};
 
 use super::assemble::{Assembled, assemble};
@@ -39,6 +41,8 @@ pub fn explain(
             "the feed is cut off before its end (truncated XML)".to_string(),
         ));
     }
+    // feed-rs builds every item before we keep MAX_FEED_ITEMS: hand it no more.
+    let (kept, cut) = first_items(bytes, limits::MAX_FEED_ITEMS);
     let feed = feed_rs::parser::Builder::new()
         .sanitize_content(false)
         // Ids feed-rs makes up for items without one are marked, so such
@@ -50,8 +54,9 @@ pub fn explain(
             )
         })
         .build()
-        .parse(bytes)
+        .parse(kept.as_ref())
         .map_err(|err| ParseError::Invalid(format!("not a readable feed: {err}")))?;
+    drop(kept);
     if feed.entries.is_empty() {
         return Err(ParseError::Invalid("the feed has no items".to_string()));
     }
@@ -70,7 +75,7 @@ pub fn explain(
     // An item listed twice (same id, same text) is one issue: ids stay unique.
     let mut seen = std::collections::HashSet::new();
     issues.retain(|a| seen.insert(a.issue.id.clone()));
-    if feed.entries.len() > limits::MAX_FEED_ITEMS
+    if (cut || feed.entries.len() > limits::MAX_FEED_ITEMS)
         && let Some(last) = issues.last_mut()
     {
         limits::add_note(&mut last.issue, &limits::feed_note(source));
@@ -95,6 +100,129 @@ fn item_url(entry: &Entry) -> Option<String> {
         .or(entry.links.first())?;
     let url = sanitize(page.href.trim());
     (!url.is_empty()).then_some(url)
+}
+
+/// The feed with only its first `max` items (RSS/RDF `<item>`, Atom
+/// `<entry>`, JSON Feed `items`), and whether any were left out. A feed
+/// within the limit, or one this cannot take apart, is returned as it is.
+fn first_items(bytes: &[u8], max: usize) -> (Cow<'_, [u8]>, bool) {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
+    if start.is_some_and(|i| bytes[i] == b'{') {
+        return first_json_items(bytes, max)
+            .map_or((Cow::Borrowed(bytes), false), |cut| (Cow::Owned(cut), true));
+    }
+    first_xml_items(bytes, max).map_or((Cow::Borrowed(bytes), false), |cut| (Cow::Owned(cut), true))
+}
+
+/// XML: everything before the item after the `max`-th, then everything
+/// after the last item's end tag (the closing `</channel></rss>` or
+/// `</feed>`). Tags inside comments and CDATA do not count. None when the
+/// feed has no more than `max` items.
+fn first_xml_items(bytes: &[u8], max: usize) -> Option<Vec<u8>> {
+    let mut count = 0;
+    let mut cut = None;
+    let mut last_end = None;
+    let mut at = 0;
+    while let Some(i) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) {
+        let rest = &bytes[i..];
+        let skip_to = |close: &[u8]| {
+            memchr::memmem::find(&rest[1..], close).map_or(bytes.len(), |j| i + 1 + j + close.len())
+        };
+        if rest.starts_with(b"<![CDATA[") {
+            at = skip_to(b"]]>");
+            continue;
+        }
+        if rest.starts_with(b"<!--") {
+            at = skip_to(b"-->");
+            continue;
+        }
+        let opens = |name: &[u8]| {
+            rest[1..].starts_with(name)
+                && rest
+                    .get(1 + name.len())
+                    .is_some_and(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
+        };
+        if opens(b"item") || opens(b"entry") {
+            count += 1;
+            if count == max + 1 {
+                cut = Some(i);
+            }
+        } else if rest.starts_with(b"</item>") || rest.starts_with(b"</entry>") {
+            last_end = Some(i + if rest.starts_with(b"</item>") { 7 } else { 8 });
+        }
+        at = i + 1;
+    }
+    let (cut, tail) = (cut?, last_end?);
+    if tail < cut {
+        return None;
+    }
+    let mut kept = Vec::with_capacity(cut + bytes.len() - tail);
+    kept.extend_from_slice(&bytes[..cut]);
+    kept.extend_from_slice(&bytes[tail..]);
+    Some(kept)
+}
+
+/// JSON Feed: the same object with only the first `max` of its `items`
+/// (kept as the bytes they were, not parsed). None when it has no more
+/// than `max` items or is not a JSON object (feed-rs then says why).
+fn first_json_items(bytes: &[u8], max: usize) -> Option<Vec<u8>> {
+    use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
+    use serde_json::value::RawValue;
+
+    struct Items<'a> {
+        kept: Vec<&'a RawValue>,
+        more: bool,
+    }
+    struct Take(usize);
+    impl<'de> Visitor<'de> for Take {
+        type Value = Items<'de>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of items")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Items<'de>, A::Error> {
+            let mut kept = Vec::new();
+            while kept.len() < self.0 {
+                match seq.next_element::<&RawValue>()? {
+                    Some(item) => kept.push(item),
+                    None => return Ok(Items { kept, more: false }),
+                }
+            }
+            let more = seq.next_element::<IgnoredAny>()?.is_some();
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(Items { kept, more })
+        }
+    }
+
+    let text = std::str::from_utf8(bytes).ok()?;
+    let fields: Vec<(String, &RawValue)> =
+        serde_json::from_str::<std::collections::BTreeMap<String, &RawValue>>(text)
+            .ok()?
+            .into_iter()
+            .collect();
+    let (_, items) = fields.iter().find(|(k, _)| k == "items")?;
+    let items = serde_json::Deserializer::from_str(items.get())
+        .deserialize_seq(Take(max))
+        .ok()?;
+    if !items.more {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len().min(1 << 20));
+    out.push(b'{');
+    for (key, value) in fields.iter().filter(|(k, _)| k != "items") {
+        serde_json::to_writer(&mut out, key).ok()?;
+        out.push(b':');
+        out.extend_from_slice(value.get().as_bytes());
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\"items\":[");
+    for (i, item) in items.kept.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(item.get().as_bytes());
+    }
+    out.extend_from_slice(b"]}");
+    Some(out)
 }
 
 /// What identifies the feed for item ids: its id, else its first link.
@@ -382,6 +510,44 @@ mod tests {
         let json = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1", "url": "https://e.example/j", "content_text": "hi"}]}"#;
         let issues = parse(json.as_bytes(), "j.json").unwrap();
         assert_eq!(issues[0].url.as_deref(), Some("https://e.example/j"));
+    }
+
+    #[test]
+    fn only_the_first_items_reach_the_feed_parser() {
+        let item =
+            |i: usize| format!("<item><title>T{i}</title><description>d{i}</description></item>\n");
+        let mut rss = String::from(
+            "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>F</title>\n",
+        );
+        rss.push_str("<!-- <item> in a comment --><description><![CDATA[<item>]]></description>\n");
+        for i in 0..25 {
+            rss.push_str(&item(i));
+        }
+        rss.push_str("</channel></rss>\n");
+        let kept = first_xml_items(rss.as_bytes(), 10).expect("cut");
+        let kept = String::from_utf8(kept).unwrap();
+        assert!(kept.contains("<title>T9</title>") && !kept.contains("<title>T10</title>"));
+        assert!(kept.ends_with("</channel></rss>\n"), "{kept}");
+        assert!(first_xml_items(rss.as_bytes(), 25).is_none());
+
+        let mut json = String::from(
+            "{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"F\", \"items\": [",
+        );
+        for i in 0..25 {
+            json.push_str(&format!(
+                "{}{{\"id\": \"{i}\", \"content_text\": \"x{i}\"}}",
+                if i > 0 { "," } else { "" }
+            ));
+        }
+        json.push_str("], \"home_page_url\": \"https://e.example/\"}");
+        let kept = String::from_utf8(first_json_items(json.as_bytes(), 10).expect("cut")).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&kept).expect("still JSON");
+        assert_eq!(value["items"].as_array().map(Vec::len), Some(10));
+        assert_eq!(value["home_page_url"], "https://e.example/");
+        assert!(first_json_items(json.as_bytes(), 25).is_none());
+
+        let issues = parse(json.replace("\"F\"", "\"Feed\"").as_bytes(), "f.json").unwrap();
+        assert_eq!(issues.len(), 25, "within the cap nothing is cut");
     }
 
     #[test]

@@ -22,6 +22,15 @@ pub const MAX_BLOCKS: usize = 10_000;
 /// Issues (feed items) taken from one feed file.
 pub const MAX_FEED_ITEMS: usize = 10_000;
 
+/// Issues (messages) kept from one mbox: the newest, its last ones. A
+/// message costs its text plus about a kilobyte, so a mailbox of a million
+/// two-line messages would hold a hundred times its size.
+pub const MAX_MESSAGES: usize = 10_000;
+
+/// MIME parts of one email read before the rest of it is cut: a newsletter
+/// has a handful, and each costs the MIME parser about a kilobyte.
+pub const MAX_PARTS: usize = 1_000;
+
 /// Bytes of one file (or one message of an mbox) that are read and parsed;
 /// the rest is not read. Markup (HTML, MIME, base64) can take four times
 /// the space of its text, so this is four times [`MAX_ISSUE_TEXT`].
@@ -39,6 +48,16 @@ pub fn cut_note(limit: &str, source: &str) -> String {
 pub fn feed_note(source: &str) -> String {
     format!(
         "[nlread: this feed was cut at {MAX_FEED_ITEMS} items; the rest of {} was not read]",
+        file_name(source)
+    )
+}
+
+/// The paragraph that ends the oldest issue kept from a mailbox of more than
+/// [`MAX_MESSAGES`] messages, `dropped` of them older.
+pub fn mailbox_note(dropped: usize, source: &str) -> String {
+    format!(
+        "[nlread: this mailbox holds more than {MAX_MESSAGES} messages; its newest \
+         {MAX_MESSAGES} are shown and the {dropped} older ones in {} are not]",
         file_name(source)
     )
 }
@@ -138,6 +157,10 @@ pub fn cap(issue: &mut Issue, source: &str) -> bool {
         break;
     }
     issue.sections.truncate(keep);
+    // A parser that found a million stories leaves their room behind.
+    if issue.sections.capacity() > issue.sections.len() * 2 {
+        issue.sections.shrink_to_fit();
+    }
     match limit {
         Some(limit) => {
             add_note(issue, &cut_note(&limit, source));
@@ -151,12 +174,34 @@ pub fn cap(issue: &mut Issue, source: &str) -> bool {
 /// the read limit, or an mbox message cut short) with the note saying so,
 /// unless it has one already.
 pub fn note_unread_rest(issue: &mut Issue, source: &str, read: usize) {
+    note_cut(issue, &mib(read), source);
+}
+
+/// Caps `issue` and ends it with the note that it was cut at `limit` (what
+/// its parser was given was cut before parsing), unless it has a note.
+pub fn note_cut(issue: &mut Issue, limit: &str, source: &str) {
     if !is_cut(issue) {
         cap(issue, source);
     }
     if !is_cut(issue) {
-        add_note(issue, &cut_note(&mib(read), source));
+        add_note(issue, &cut_note(limit, source));
     }
+}
+
+/// The longest start of `text` within `max` bytes that ends at a line end
+/// (or, with no line end in its last 64 KiB, at a character boundary): what
+/// a parser is given of a text longer than the caps can store. Nothing is
+/// cut when the text fits; true when something was.
+pub fn cut_text(text: &mut String, max: usize) -> bool {
+    if text.len() <= max {
+        return false;
+    }
+    let end = cut_str(text, max).len();
+    let tail = end.saturating_sub(64 * 1024);
+    let end = memchr::memrchr(b'\n', &text.as_bytes()[tail..end]).map_or(end, |nl| tail + nl + 1);
+    text.truncate(end);
+    text.shrink_to_fit();
+    true
 }
 
 fn mib(bytes: usize) -> String {
@@ -303,6 +348,27 @@ mod tests {
             last.text(),
             "[nlread: this issue was cut at 8 MiB; the rest of big.txt was not read]"
         );
+    }
+
+    #[test]
+    fn a_long_text_is_cut_at_a_line_end_within_the_limit() {
+        let mut text = "a line\n".repeat(1000);
+        assert!(!cut_text(&mut text, 7000));
+        assert!(cut_text(&mut text, 100));
+        assert_eq!(text, "a line\n".repeat(14));
+        let mut one_line = "é".repeat(100);
+        assert!(cut_text(&mut one_line, 51));
+        assert_eq!(one_line, "é".repeat(25));
+    }
+
+    #[test]
+    fn a_cut_issue_keeps_no_room_for_the_stories_it_dropped() {
+        let sections: Vec<Section> = (0..MAX_SECTIONS * 50)
+            .map(|i| Section::new(format!("s{i}"), "S".into(), [Block::Bullet { text: "x" }]))
+            .collect();
+        let mut issue = issue_of(sections);
+        assert!(cap(&mut issue, "f"));
+        assert!(issue.sections.capacity() <= MAX_SECTIONS * 2);
     }
 
     #[test]

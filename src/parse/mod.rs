@@ -34,6 +34,9 @@ pub enum ParseError {
     Binary,
     #[error("the file holds only blank lines")]
     Blank,
+    /// A page whose markup holds no text to read (headings at most).
+    #[error("the page holds no text to read, only markup or a heading")]
+    NoText,
     #[error(transparent)]
     Email(#[from] email::EmailError),
     /// The source is of a known format but broken (invalid XML, a truncated
@@ -67,12 +70,14 @@ pub fn explain(
     rules: &SplitRules,
 ) -> Result<Vec<Assembled>, ParseError> {
     match sniff(bytes, source) {
+        // A page whose stories hold no words is refused: a heading alone
+        // is no newsletter.
         Format::Html => {
             let text = html::decode_bytes(bytes)?;
             let (outline, id) = html::outline(&text);
             let built = assemble::assemble(outline, source, id, rules);
             if built.issue.words() == 0 {
-                return Err(ParseError::Blank);
+                return Err(ParseError::NoText);
             }
             Ok(vec![built])
         }
@@ -261,6 +266,25 @@ pub(crate) fn first_sentence(text: &str) -> &str {
     text.char_indices()
         .find(|&(i, c)| matches!(c, '.' | '!' | '?') && text[i + 1..].starts_with(' '))
         .map_or(text, |(i, c)| &text[..i + c.len_utf8()])
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::{ParseError, parse_bytes};
+
+    #[test]
+    fn a_page_of_only_a_heading_is_not_called_blank_lines() {
+        // Issue 11, finding 14: it "holds only blank lines".
+        let page = b"<!DOCTYPE html><html><body><h1>Just a heading</h1></body></html>";
+        let err = parse_bytes(page, "page.html").unwrap_err();
+        assert_eq!(err, ParseError::NoText);
+        assert!(!err.to_string().contains("blank lines"), "{err}");
+        assert_eq!(
+            parse_bytes(b"\n\n  \n", "a.txt").unwrap_err(),
+            ParseError::Blank,
+            "blank text is still blank"
+        );
+    }
 }
 
 #[cfg(test)]

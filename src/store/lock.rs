@@ -1,7 +1,7 @@
 //! An advisory lock on a file beside the state, held while a save reads,
 //! merges and writes, so two readers' saves take turns.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -17,12 +17,8 @@ pub struct Lock {
 /// Takes the lock at `path`, waiting up to two seconds; None if it cannot
 /// be had (a read-only folder, a reader stuck while holding it).
 pub fn acquire(path: &Path) -> Option<Lock> {
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .ok()?;
+    // A FIFO or a device in its place is no lock, and never waited on.
+    let file = super::own::open_regular_to_write(path).ok()?;
     let start = Instant::now();
     loop {
         match file.try_lock() {

@@ -16,9 +16,18 @@
 //! - a read-only or full disk makes a save fail with a message, not a crash;
 //!   the old file stays as it was and the temporary file is removed;
 //! - a `state.json` that is a symbolic link (dotfiles, a synced folder) is
-//!   written through: the file it points to is replaced, the link is kept.
+//!   written through: the file it points to is replaced, the link is kept;
+//!   but a file it points to outside the data folder is never moved aside:
+//!   one that does not read as a reading state is left alone, saving off;
+//! - JSON that is not a reading state (some other program's file) is left
+//!   alone too, saving off; what a newer nlread wrote that this one does not
+//!   understand is kept and written back (see [`ReadingState`]);
+//! - only a regular file of at most [`MAX_STATE_BYTES`] is read, and no
+//!   open waits (see [`own`]): a FIFO or `/dev/zero` in its place is said,
+//!   not a hang.
 
 mod lock;
+pub mod own;
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -32,6 +41,9 @@ use crate::model::ReadingState;
 const STALE: std::time::Duration = std::time::Duration::from_secs(600);
 /// Links followed before `state.json` counts as a loop (as the kernel's 40).
 const MAX_LINKS: usize = 40;
+/// A state file larger than this is not read: 110,000 marks (every story of
+/// a 10,000-issue library) take 5 MB.
+pub const MAX_STATE_BYTES: u64 = 64 << 20;
 
 /// A save that could not be done, with the file it was for.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +57,11 @@ pub enum SaveError {
         describe(source)
     )]
     Write { path: String, source: io::Error },
+    #[error(
+        "reading state not saved: {path} is no reading state nlread may replace ({why}); \
+         it is left as it is"
+    )]
+    NotAState { path: String, why: String },
 }
 
 /// What loading found, besides the state itself: sentences for the user.
@@ -126,17 +143,6 @@ impl StateFile {
         self.path.clone()
     }
 
-    /// `target` with `suffix` added to its name, in its folder.
-    fn beside_target(&self, suffix: &str) -> PathBuf {
-        let target = self.target();
-        let mut name = target
-            .file_name()
-            .map(|n| n.to_os_string())
-            .unwrap_or_else(|| "state.json".into());
-        name.push(suffix);
-        target.with_file_name(name)
-    }
-
     /// What to say about a missing state file that is a dangling link.
     fn dangling(&self) -> Option<String> {
         let target = self.target();
@@ -157,7 +163,7 @@ impl StateFile {
         self.remove_stale_temporaries();
         let target = self.target();
         match read_state(&target) {
-            Read::Ok(state) => (state, report),
+            Read::Ok(state) => (*state, report),
             Read::Missing => {
                 let mut said = self.dangling();
                 let state = match read_state(&self.backup_path()) {
@@ -168,9 +174,9 @@ impl StateFile {
                             Some(link) => format!("{link}; {loaded}"),
                             None => format!("{} was missing; {loaded}", self.path.display()),
                         });
-                        state
+                        *state
                     }
-                    Read::Damaged(why) => {
+                    Read::Damaged(why) | Read::Foreign(why) => {
                         let damaged = format!(
                             "the backup {} is damaged too ({why}) and was left as it is; \
                              starting with no stories read",
@@ -187,48 +193,64 @@ impl StateFile {
                 report.warnings.extend(said);
                 (state, report)
             }
-            Read::Damaged(why) => {
-                let aside = self.beside_target(&format!(".corrupt-{}", now_millis() / 1000));
-                match fs::rename(&target, &aside) {
-                    Ok(()) => {
-                        let mut said = format!(
-                            "{} was damaged ({why}); it was moved to {}",
-                            self.path.display(),
-                            aside.display()
-                        );
-                        let state = match read_state(&self.backup_path()) {
-                            Read::Ok(state) => {
-                                said.push_str(" and the backup was loaded");
-                                state
-                            }
-                            Read::Damaged(why) => {
-                                said.push_str(&format!(
-                                    "; the backup {} is damaged too ({why}) and was left as \
-                                     it is; starting with no stories read",
-                                    self.backup_path().display()
-                                ));
-                                ReadingState::new()
-                            }
-                            _ => {
-                                said.push_str("; starting with no stories read");
-                                ReadingState::new()
-                            }
-                        };
-                        report.warnings.push(said);
-                        (state, report)
-                    }
-                    Err(e) => {
-                        self.writable = false;
-                        report.warnings.push(format!(
-                            "{} is damaged ({why}) and could not be moved aside ({}); \
-                             reading state will not be saved",
-                            self.path.display(),
-                            describe(&e)
-                        ));
-                        (ReadingState::new(), report)
-                    }
-                }
+            Read::Foreign(why) => {
+                self.writable = false;
+                report.warnings.push(format!(
+                    "{} is not a reading state ({why}); it is left as it is and reading state \
+                     will not be saved",
+                    self.shown_target(&target)
+                ));
+                (ReadingState::new(), report)
             }
+            Read::Damaged(why) if !self.at_home(&target) => {
+                self.writable = false;
+                report.warnings.push(format!(
+                    "{} links to {}, outside its folder, which is damaged ({why}); it is left \
+                     as it is and reading state will not be saved",
+                    self.path.display(),
+                    target.display()
+                ));
+                (ReadingState::new(), report)
+            }
+            Read::Damaged(why) => match move_aside(&target) {
+                Ok(aside) => {
+                    let mut said = format!(
+                        "{} was damaged ({why}); it was moved to {}",
+                        self.path.display(),
+                        aside.display()
+                    );
+                    let state = match read_state(&self.backup_path()) {
+                        Read::Ok(state) => {
+                            said.push_str(" and the backup was loaded");
+                            *state
+                        }
+                        Read::Damaged(why) | Read::Foreign(why) => {
+                            said.push_str(&format!(
+                                "; the backup {} is damaged too ({why}) and was left as \
+                                     it is; starting with no stories read",
+                                self.backup_path().display()
+                            ));
+                            ReadingState::new()
+                        }
+                        _ => {
+                            said.push_str("; starting with no stories read");
+                            ReadingState::new()
+                        }
+                    };
+                    report.warnings.push(said);
+                    (state, report)
+                }
+                Err(e) => {
+                    self.writable = false;
+                    report.warnings.push(format!(
+                        "{} is damaged ({why}) and could not be moved aside ({}); \
+                             reading state will not be saved",
+                        self.path.display(),
+                        describe(&e)
+                    ));
+                    (ReadingState::new(), report)
+                }
+            },
             Read::Unreadable(e) => {
                 self.writable = false;
                 report.warnings.push(format!(
@@ -239,6 +261,30 @@ impl StateFile {
                 (ReadingState::new(), report)
             }
         }
+    }
+
+    /// `path`, or "`path` (a link to `target`)" when the state lives elsewhere.
+    fn shown_target(&self, target: &Path) -> String {
+        if target == self.path {
+            self.path.display().to_string()
+        } else {
+            format!("{} (a link to {})", self.path.display(), target.display())
+        }
+    }
+
+    /// Whether `target` (where `state.json` leads) is in the folder of
+    /// `state.json` itself, which is nlread's to tidy: a damaged file there
+    /// may be moved aside, one elsewhere (a link out) is not nlread's.
+    fn at_home(&self, target: &Path) -> bool {
+        if target == self.path {
+            return true;
+        }
+        let folder = |p: &Path| {
+            let parent = p.parent().filter(|d| !d.as_os_str().is_empty());
+            let parent = parent.unwrap_or(Path::new("."));
+            fs::canonicalize(parent).ok()
+        };
+        matches!((folder(&self.path), folder(target)), (Some(a), Some(b)) if a == b)
     }
 
     /// Temporary files of saves that were killed before their rename: old
@@ -291,10 +337,18 @@ impl StateFile {
         match read_state(&target) {
             Read::Ok(on_disk) => merged.merge(&on_disk),
             Read::Missing => {}
-            Read::Damaged(_) => {
+            Read::Damaged(_) if self.at_home(&target) => {
                 // Damaged since we loaded: keep it for the user, write ours.
-                let aside = self.beside_target(&format!(".corrupt-{}", now_millis() / 1000));
-                fs::rename(&target, aside).map_err(write_error)?;
+                move_aside(&target).map_err(write_error)?;
+            }
+            // Not ours to replace: a file out of our folder, or another
+            // program's JSON, that appeared since we loaded.
+            Read::Damaged(why) | Read::Foreign(why) => {
+                self.writable = false;
+                return Err(SaveError::NotAState {
+                    path: self.shown_target(&target),
+                    why,
+                });
             }
             Read::Unreadable(e) => return Err(write_error(e)),
         }
@@ -330,25 +384,72 @@ impl StateFile {
 }
 
 enum Read {
-    Ok(ReadingState),
+    Ok(Box<ReadingState>),
     Missing,
+    /// Not JSON: cut short, empty, garbage.
     Damaged(String),
+    /// JSON, but not a reading state this version can read.
+    Foreign(String),
     Unreadable(io::Error),
 }
 
 fn read_state(path: &Path) -> Read {
-    match fs::read(path) {
+    match own::read_capped(path, MAX_STATE_BYTES) {
         Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => {
             Read::Damaged("the file is empty".into())
         }
         Ok(bytes) => match serde_json::from_slice::<ReadingState>(&bytes) {
-            Ok(state) => Read::Ok(state),
+            Ok(state) => Read::Ok(Box::new(state)),
             Err(e) if e.is_eof() => Read::Damaged("it ends in the middle".into()),
+            // Valid JSON of another shape is some other program's file (or
+            // a future format); the type check may stop before a syntax
+            // error further on, so the syntax decides.
+            Err(e) if e.is_data() => {
+                match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                    Ok(_) => Read::Foreign(format!("{e}")),
+                    Err(e) if e.is_eof() => Read::Damaged("it ends in the middle".into()),
+                    Err(e) => Read::Damaged(format!("not valid JSON at line {}", e.line())),
+                }
+            }
             Err(e) => Read::Damaged(format!("not valid JSON at line {}", e.line())),
         },
         Err(e) if e.kind() == io::ErrorKind::NotFound => Read::Missing,
         Err(e) => Read::Unreadable(e),
     }
+}
+
+/// Moves a damaged file aside to `<name>.corrupt-<seconds>` beside it (then
+/// `-2`, `-3` ... within one second), never over another: returns the name.
+fn move_aside(path: &Path) -> io::Result<PathBuf> {
+    let secs = now_millis() / 1000;
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "state.json".into());
+    name.push(format!(".corrupt-{secs}"));
+    for n in 1..1000 {
+        let mut numbered = name.clone();
+        if n > 1 {
+            numbered.push(format!("-{n}"));
+        }
+        let aside = path.with_file_name(numbered);
+        // A hard link fails when the name is taken, where a rename would
+        // replace what is there.
+        match fs::hard_link(path, &aside) {
+            Ok(()) => {
+                fs::remove_file(path)?;
+                return Ok(aside);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(_) if fs::symlink_metadata(&aside).is_ok() => continue,
+            // A file system without hard links.
+            Err(_) => {
+                fs::rename(path, &aside)?;
+                return Ok(aside);
+            }
+        }
+    }
+    Err(io::Error::other("too many damaged files this second"))
 }
 
 /// Writes `bytes` to `path` so that `path` holds either its old content or
@@ -384,7 +485,7 @@ fn write_atomically_with(
     tmp_name.push(format!(".tmp-{}", unique()));
     let tmp = dir.join(tmp_name);
     let written = (|| {
-        let mut file = File::create(&tmp)?;
+        let mut file = own::create_new(&tmp)?;
         fill(&mut file)?;
         file.sync_all()?;
         drop(file);
@@ -401,17 +502,7 @@ fn write_atomically_with(
     Ok(())
 }
 
-/// An error in words a user can act on.
-fn describe(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        io::ErrorKind::ReadOnlyFilesystem => "the disk is read-only".into(),
-        io::ErrorKind::StorageFull => "the disk is full".into(),
-        io::ErrorKind::IsADirectory => "it is a folder, not a file".into(),
-        io::ErrorKind::NotFound => "its folder does not exist".into(),
-        _ => e.to_string(),
-    }
-}
+use own::describe;
 
 #[cfg(test)]
 mod tests;

@@ -117,7 +117,7 @@ fn garbage_without_a_backup_starts_clean_with_a_message() {
         b"   \n",
         b"{\"version\":1,\"stories\":{\"a\":",
         b"\x00\xff\xfe",
-        b"[1,2]",
+        b"{\"stories\": 5, oops",
     ] {
         fs::write(store.path(), garbage).expect("write");
         let (state, report) = store.load();
@@ -401,4 +401,174 @@ fn a_backup_of_the_same_file_leaves_no_temporary() {
     assert!(names.is_empty(), "{names:?}");
     let (old, _) = StateFile::new(next.backup_path()).load();
     assert!(old.is_read("a") && !old.is_read("b"));
+}
+
+/// Runs `f` on a thread of its own and fails the test if it has not
+/// returned within a generous deadline (a hang is the failure).
+fn within_deadline<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(20))
+        .unwrap_or_else(|_| panic!("{what}: still waiting after 20 s"))
+}
+
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo").arg(path).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {path:?}");
+}
+
+#[test]
+fn a_fifo_or_a_device_in_place_of_the_state_files_is_said_never_waited_on() {
+    // Issue 11, finding 3: opening a FIFO waited for a writer for ever, and
+    // a link to /dev/zero was read until memory ran out.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state.json");
+    mkfifo(&state);
+    let path = state.clone();
+    let (store, warnings) = within_deadline("a FIFO state.json", move || {
+        let mut store = StateFile::new(path);
+        let (_, report) = store.load();
+        (store, report.warnings)
+    });
+    assert!(!store.is_writable());
+    assert!(warnings[0].contains("not a regular file"), "{warnings:?}");
+    fs::remove_file(&state).expect("rm");
+
+    std::os::unix::fs::symlink("/dev/zero", &state).expect("symlink");
+    let path = state.clone();
+    let warnings = within_deadline("state.json -> /dev/zero", move || {
+        StateFile::new(path).load().1.warnings
+    });
+    assert!(warnings[0].contains("not a regular file"), "{warnings:?}");
+    fs::remove_file(&state).expect("rm");
+
+    // A FIFO backup and lock: the state still loads and saves.
+    mkfifo(&dir.path().join("state.json.bak"));
+    mkfifo(&dir.path().join("state.json.lock"));
+    let path = state.clone();
+    within_deadline("a FIFO backup and lock", move || {
+        let mut store = StateFile::new(path);
+        store.load();
+        store
+            .save(&state_with(&["a"]))
+            .expect("save without a lock");
+    });
+    assert!(store_in(dir.path()).load().0.is_read("a"));
+}
+
+#[test]
+fn a_state_file_over_the_size_cap_is_left_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = store_in(dir.path());
+    let file = fs::File::create(store.path()).expect("create");
+    file.set_len(MAX_STATE_BYTES + 1).expect("sparse file");
+    let (_, report) = store.load();
+    assert!(
+        report.warnings[0].contains("larger than 64 MiB"),
+        "{report:?}"
+    );
+    assert!(!store.is_writable());
+    assert_eq!(
+        fs::metadata(store.path()).expect("kept").len(),
+        MAX_STATE_BYTES + 1
+    );
+}
+
+#[test]
+fn what_a_newer_version_wrote_survives_a_save() {
+    // Issue 11, finding 5: a newer version's fields and a per-story note
+    // vanished on the first save.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = store_in(dir.path());
+    let newer =
+        r#"{"version":7,"stories":{"a":{"read":true,"at":5,"note":"ask Ann"}},"reading_goal":12}"#;
+    fs::write(store.path(), newer).expect("write");
+    let (mut state, report) = store.load();
+    assert!(report.warnings.is_empty(), "{report:?}");
+    state.set_read("b", true, 50);
+    store.save(&state).expect("save");
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(store.path()).expect("read")).expect("json");
+    assert_eq!(json["version"], 7);
+    assert_eq!(json["reading_goal"], 12);
+    assert_eq!(json["stories"]["a"]["note"], "ask Ann");
+    assert_eq!(json["stories"]["b"]["read"], true);
+}
+
+#[test]
+fn json_that_is_not_a_reading_state_is_left_alone() {
+    // Issue 11, finding 5: it loaded as an empty state and was overwritten.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = store_in(dir.path());
+    let foreign = br#"{"name": "someone's settings", "dark": true}"#;
+    fs::write(store.path(), foreign).expect("write");
+    let (state, report) = store.load();
+    assert_eq!(state, ReadingState::new());
+    assert!(
+        report.warnings[0].contains("is not a reading state"),
+        "{report:?}"
+    );
+    assert!(!store.is_writable());
+    assert!(store.save(&state_with(&["a"])).is_err());
+    assert_eq!(fs::read(store.path()).expect("kept"), foreign);
+    let names: Vec<_> = fs::read_dir(dir.path()).expect("dir").flatten().collect();
+    assert_eq!(names.len(), 1, "nothing moved aside or written: {names:?}");
+}
+
+#[test]
+fn damaged_files_within_one_second_each_keep_a_name_of_their_own() {
+    // Issue 11, finding 6: `.corrupt-<seconds>` names collided and the
+    // second damaged file replaced the first.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let contents: [&[u8]; 3] = [b"{\"version\":1,\"sto", b"garbage one", b"\x00garbage two"];
+    for bytes in contents {
+        fs::write(dir.path().join("state.json"), bytes).expect("write");
+        let (_, report) = store_in(dir.path()).load();
+        assert!(report.warnings[0].contains("moved to"), "{report:?}");
+    }
+    let mut kept: Vec<Vec<u8>> = fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+        .map(|e| fs::read(e.path()).expect("read"))
+        .collect();
+    kept.sort();
+    let mut want: Vec<Vec<u8>> = contents.iter().map(|b| b.to_vec()).collect();
+    want.sort();
+    assert_eq!(kept, want, "every damaged file kept byte for byte");
+}
+
+#[test]
+fn a_link_out_of_the_data_folder_to_a_file_that_is_no_state_is_left_alone() {
+    // Issue 11, finding 13: even `nlread list` renamed the link's target to
+    // `.corrupt-<t>`, and the reader then wrote JSON in its place.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let elsewhere = dir.path().join("documents");
+    fs::create_dir_all(&data).expect("mkdir");
+    fs::create_dir_all(&elsewhere).expect("mkdir");
+    let notes = elsewhere.join("notes.txt");
+    for target in [&b"My notes, not JSON at all.\n"[..], br#"{"theme":"dark"}"#] {
+        fs::write(&notes, target).expect("write");
+        let link = data.join("state.json");
+        let _ = fs::remove_file(&link);
+        std::os::unix::fs::symlink(&notes, &link).expect("symlink");
+        let mut store = StateFile::new(link.clone());
+        let (_, report) = store.load();
+        assert_eq!(report.warnings.len(), 1, "{report:?}");
+        assert!(report.warnings[0].contains("left as it is"), "{report:?}");
+        assert!(!store.is_writable());
+        assert!(store.save(&state_with(&["a"])).is_err());
+        assert_eq!(fs::read(&notes).expect("the target is kept"), target);
+        let names: Vec<_> = fs::read_dir(&elsewhere).expect("dir").flatten().collect();
+        assert_eq!(names.len(), 1, "nothing beside the target: {names:?}");
+        assert!(
+            fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+    }
 }

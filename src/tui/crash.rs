@@ -50,7 +50,8 @@ pub fn install(ui: ThreadId) {
         }
         let said = report(info, state_dir().as_deref());
         if on_ui {
-            eprintln!("{said}");
+            // The report's path comes from XDG_STATE_HOME: it may hold anything.
+            eprintln!("{}", crate::text::sanitize(&said));
         } else if let Ok(mut pending) = PENDING.lock() {
             pending.get_or_insert(said);
         }

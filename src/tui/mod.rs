@@ -179,7 +179,8 @@ where
     // stderr: nothing here may panic (as eprintln! would) before the save.
     let mut stderr = std::io::stderr();
     if let Err(e) = ratatui::try_restore() {
-        let _ = writeln!(stderr, "nlread: could not restore the terminal: {e}");
+        let said = crate::text::sanitize(&e.to_string());
+        let _ = writeln!(stderr, "nlread: could not restore the terminal: {said}");
     }
     // Whatever ended the loop (q, a signal, a closed terminal), what the
     // user did is written before the process ends.
@@ -197,58 +198,114 @@ where
 fn report_after(failed: Option<String>) {
     let mut stderr = std::io::stderr();
     if let Some(said) = crash::take_pending() {
-        let _ = writeln!(stderr, "{said}");
+        let _ = writeln!(stderr, "{}", crate::text::sanitize(&said));
     }
     if let Some(failed) = failed {
-        let _ = writeln!(stderr, "nlread: {failed}");
+        let _ = writeln!(stderr, "nlread: {}", crate::cli::line(&failed));
     }
 }
 
 /// SIGTERM, SIGHUP (the terminal was closed) and SIGINT stop the loop, which
 /// quits as `q` does, saving state.
 ///
-/// A loop that has not ended (`leaving` still false) GRACE after the signal
-/// is stuck (a write to a terminal that is gone can block): then the saver
-/// is asked to write at once everything the loop handed it (the loop hands
-/// over every change as it happens) and the process exits with 128 + the
-/// signal.
+/// Every wait ends with a signal. A loop that has not ended (`leaving`
+/// still false) GRACE after the signal is stuck (a write to a terminal that
+/// is gone can block): then the saver is asked to write at once everything
+/// the loop handed it (the loop hands over every change as it happens) and
+/// the process exits with 128 + the signal. Once the loop has ended, the
+/// reader only waits for its last save: a signal then (Ctrl-C on the
+/// restored terminal, or a second one) ends the process at once, and so
+/// does LAST_SAVE passing after the first.
 fn stop_signals(
     leaving: Arc<AtomicBool>,
     flusher: Option<saver::Flusher>,
     tx: Sender<Msg>,
 ) -> std::io::Result<()> {
-    const GRACE: Duration = Duration::from_secs(1);
-    /// How long a stuck reader waits for its last save.
+    /// Twice the loop's longest wait for input.
+    const GRACE: Duration = Duration::from_millis(500);
+    /// How long a reader that was signalled waits for its last save.
     const LAST_SAVE: Duration = Duration::from_secs(5);
     let mut signals = signal_hook::iterator::Signals::new([
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGHUP,
         signal_hook::consts::SIGINT,
     ])?;
+    let (forward, received) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("nlread-signals".into())
         .spawn(move || {
-            let Some(signal) = signals.forever().next() else {
-                return;
-            };
-            let _ = tx.send(Msg::Stop);
-            let start = Instant::now();
-            while start.elapsed() < GRACE {
-                if leaving.load(Ordering::Relaxed) {
+            for signal in signals.forever() {
+                if forward.send(signal).is_err() {
                     return;
                 }
-                std::thread::sleep(Duration::from_millis(20));
             }
-            if let Some(flusher) = flusher {
-                flusher.flush(LAST_SAVE);
-            }
-            if leaving.load(Ordering::Relaxed) {
+        })?;
+    std::thread::Builder::new()
+        .name("nlread-stop".into())
+        .spawn(move || {
+            let Ok(signal) = received.recv() else {
                 return;
+            };
+            let quit = |signal: i32| -> ! {
+                let _ = ratatui::try_restore();
+                std::process::exit(128 + signal);
+            };
+            if leaving.load(Ordering::Relaxed) {
+                quit(signal);
             }
-            let _ = ratatui::try_restore();
-            std::process::exit(128 + signal);
+            let _ = tx.send(Msg::Stop);
+            let ended = || leaving.load(Ordering::Relaxed);
+            if let Some(again) = wait_until(&received, GRACE, ended) {
+                quit(again);
+            }
+            if !ended() {
+                // Stuck: the saver writes what it was handed, then we go.
+                let saved = Arc::new(AtomicBool::new(false));
+                if let Some(flusher) = flusher {
+                    let done = Arc::clone(&saved);
+                    let _ = std::thread::Builder::new()
+                        .name("nlread-flush".into())
+                        .spawn(move || {
+                            flusher.flush(LAST_SAVE);
+                            done.store(true, Ordering::Relaxed);
+                        });
+                } else {
+                    saved.store(true, Ordering::Relaxed);
+                }
+                let over = || saved.load(Ordering::Relaxed) || ended();
+                if let Some(again) = wait_until(&received, LAST_SAVE, over) {
+                    quit(again);
+                }
+                if !ended() {
+                    quit(signal);
+                }
+            }
+            // The loop ended: the reader saves and exits, within LAST_SAVE.
+            let again = wait_until(&received, LAST_SAVE, || false);
+            quit(again.unwrap_or(signal));
         })?;
     Ok(())
+}
+
+/// Waits until `done` says yes or `limit` passes, looking every 10 ms;
+/// returns a signal received meanwhile, at once.
+fn wait_until(
+    signals: &std::sync::mpsc::Receiver<i32>,
+    limit: Duration,
+    done: impl Fn() -> bool,
+) -> Option<i32> {
+    let start = Instant::now();
+    while !done() && start.elapsed() < limit {
+        match signals.recv_timeout(Duration::from_millis(10)) {
+            Ok(signal) => return Some(signal),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            // The forwarding thread is gone: no more signals can come.
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+    None
 }
 
 /// The terminal's size changes, as messages (Unix: SIGWINCH).

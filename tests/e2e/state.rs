@@ -285,27 +285,39 @@ fn reader_pid(tmux: &Tmux) -> Option<String> {
     (!pid.is_empty()).then_some(pid)
 }
 
-/// A save's temporary file is in the data folder.
-fn has_temporary(home: &Path) -> bool {
-    fs::read_dir(home.join("nlread")).is_ok_and(|entries| {
-        entries
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().contains(".tmp-"))
-    })
+/// Whether the process `pid` has ended (gone, or a zombie).
+fn exited(pid: &str) -> bool {
+    match fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
+    }
 }
 
 /// Many times over: start the reader on a large state, change a mark so a
 /// save starts about a second later, and SIGKILL the reader while it saves.
 /// The state file must always read, with every seeded mark in it; at least
 /// one kill must have landed mid-save (its temporary file left behind).
+///
+/// The save is seen by the kernel's file notifications (inotify, through
+/// notify), not by looking at the folder in a loop: its temporary file lives
+/// a few milliseconds (write and fsync), and a busy machine could keep a
+/// polling test from looking during them ("round 0: no save started", issue
+/// 11). A notification is queued, so the save cannot be missed; the kill
+/// follows it at staggered delays, and rounds go on (up to MAX_ROUNDS)
+/// until one kill has landed mid-save.
 #[test]
 fn sigkill_during_saves_never_leaves_a_broken_state_file() {
+    use notify::{EventKind, RecursiveMode, Watcher};
     const ROUNDS: u64 = 8;
+    const MAX_ROUNDS: u64 = 40;
     const SEEDED: usize = 200_000;
     let Some(mut tmux) = Tmux::start("state-sigkill") else {
         return;
     };
     let home = home_with_library();
+    let data = home.path().join("nlread");
     let state = state_path(home.path());
     // A big state makes each save long enough to be hit.
     let mut seeded = nlread::model::ReadingState::new();
@@ -314,13 +326,29 @@ fn sigkill_during_saves_never_leaves_a_broken_state_file() {
     }
     fs::write(&state, serde_json::to_vec(&seeded).expect("json")).expect("seed");
 
+    let (created, saves) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event
+            && matches!(event.kind, EventKind::Create(_))
+        {
+            for path in event.paths {
+                if path.to_string_lossy().contains(".tmp-") {
+                    let _ = created.send(path);
+                }
+            }
+        }
+    })
+    .expect("watcher");
+    watcher
+        .watch(&data, RecursiveMode::NonRecursive)
+        .expect("watch the data folder");
+
     let (command, _status) = reader(home.path(), "");
     tmux.new_session(120, 30, &command);
     let mut mid_save = 0;
-    for round in 0..ROUNDS {
+    let mut round = 0;
+    while round < ROUNDS || (mid_save == 0 && round < MAX_ROUNDS) {
         tmux.wait_for("The Quay Letter");
-        // m toggles the selected story: a change, saved after the debounce.
-        tmux.keys(&["m"]);
         let pid = {
             let start = Instant::now();
             loop {
@@ -328,29 +356,34 @@ fn sigkill_during_saves_never_leaves_a_broken_state_file() {
                     break pid;
                 }
                 assert!(
-                    start.elapsed() < Duration::from_secs(10),
+                    start.elapsed() < Duration::from_secs(30),
                     "no reader process"
                 );
                 std::thread::sleep(Duration::from_millis(20));
             }
         };
-        // The moment the save's temporary file appears (a busy wait: it
-        // lives only while the save writes and flushes it), then a little
-        // later each round: mid-write, mid-flush, around the rename.
-        let start = Instant::now();
-        while !has_temporary(home.path()) {
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "round {round}: no save started"
-            );
-        }
-        std::thread::sleep(Duration::from_millis(round * 7));
+        // Temporaries of earlier rounds' saves are not this round's.
+        while saves.try_recv().is_ok() {}
+        // m toggles the selected story: a change, saved after the debounce.
+        tmux.keys(&["m"]);
+        let temporary = saves
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("round {round}: no save started within 60 s"));
+        // Staggered: mid-write, mid-flush, around the rename.
+        std::thread::sleep(Duration::from_millis((round % 8) * 7));
         Command::new("kill")
             .args(["-KILL", &pid])
             .status()
             .expect("kill");
-        std::thread::sleep(Duration::from_millis(100));
-        if has_temporary(home.path()) {
+        let start = Instant::now();
+        while !exited(&pid) {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "SIGKILL did not end it"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if temporary.exists() {
             mid_save += 1;
         }
         let bytes = fs::read(&state).expect("the state file is still there");
@@ -358,7 +391,7 @@ fn sigkill_during_saves_never_leaves_a_broken_state_file() {
             .unwrap_or_else(|e| panic!("round {round}: state.json broken: {e}"));
         assert!(read.stories.len() >= SEEDED, "round {round}: marks lost");
         assert!(
-            !fs::read_dir(home.path().join("nlread"))
+            !fs::read_dir(&data)
                 .expect("data folder")
                 .flatten()
                 .any(|e| e.file_name().to_string_lossy().contains("corrupt")),
@@ -366,11 +399,12 @@ fn sigkill_during_saves_never_leaves_a_broken_state_file() {
         );
         // Start the reader again for the next round.
         tmux.run(&["respawn-pane", "-k", "-t", "main", &command]);
+        round += 1;
     }
-    println!("{mid_save} of {ROUNDS} kills landed during a save");
+    println!("{mid_save} of {round} kills landed during a save");
     assert!(
         mid_save > 0,
-        "no kill landed during a save: the test proves nothing"
+        "no kill landed during a save in {round} rounds: the test proves nothing"
     );
 }
 

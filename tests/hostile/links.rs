@@ -192,3 +192,18 @@ fn copied_addresses_are_sanitized_in_the_clipboard() {
     let decoded = support::unbase64(&seq[7..seq.len() - 1]);
     assert_eq!(decoded, b"https://example.com/a");
 }
+
+#[test]
+fn the_status_line_names_the_host_a_browser_would_open() {
+    // Issue 11, finding 10: "Opened [1] trusted-bank.example" for an
+    // address browsers take to evil.example (a backslash ends the host).
+    let url = "https://evil.example\\@trusted-bank.example/login";
+    let (app, effect) = press(url, false);
+    assert_eq!(effect, Effect::OpenLink(url.to_string()));
+    let status = app
+        .status()
+        .map(nlread::app::messages::status)
+        .unwrap_or_default();
+    assert!(status.contains("evil.example"), "{status}");
+    assert!(!status.contains("trusted-bank"), "{status}");
+}
