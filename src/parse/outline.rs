@@ -205,24 +205,21 @@ impl Piece {
     }
 
     /// A lead-in paragraph as a heading (its headline, [`Cue::LeadIn`]) and
-    /// the blurb after it; links go with the part they are in.
-    pub fn split_lead(self) -> Result<(Heading, Piece), Piece> {
-        let Some((end, rest)) = self.lead else {
-            return Err(self);
-        };
-        let (Some(head), Some(body)) = (self.text.get(..end), self.text.get(rest..)) else {
-            return Err(Piece { lead: None, ..self });
-        };
+    /// the blurb after it; links go with the part they are in. None when
+    /// the paragraph has no lead-in.
+    pub fn split_lead(&self) -> Option<(Heading, Piece)> {
+        let (end, rest) = self.lead?;
+        let (head, body) = (self.text.get(..end)?, self.text.get(rest..)?);
         let title = head.trim().to_string();
         let len = title.len();
-        let (head_links, body_links): (Vec<Anchor>, Vec<Anchor>) =
-            self.links.into_iter().partition(|l| l.at <= end);
+        let (head_links, body_links): (Vec<&Anchor>, Vec<&Anchor>) =
+            self.links.iter().partition(|l| l.at <= end);
         let mut heading = Heading::new(Cue::LeadIn.level(), title, Cue::LeadIn);
         heading.links = head_links
             .into_iter()
             .map(|a| Anchor {
                 at: a.at.min(len),
-                ..a
+                ..a.clone()
             })
             .collect();
         let body_len = body.len();
@@ -233,12 +230,12 @@ impl Piece {
                 .into_iter()
                 .map(|a| Anchor {
                     at: a.at.saturating_sub(rest).min(body_len),
-                    ..a
+                    ..a.clone()
                 })
                 .collect(),
             ..Piece::default()
         };
-        Ok((heading, piece))
+        Some((heading, piece))
     }
 
     /// Whether the block holds a letter or digit (a story with only

@@ -177,14 +177,14 @@ impl SplitRule {
                         }));
                     } else if self.lead_ins && p.lead.is_some() {
                         match p.split_lead() {
-                            Ok((heading, body)) => {
+                            Some((heading, body)) => {
                                 out.push(Node::Heading(Heading {
                                     cue: Cue::UserRule,
                                     ..heading
                                 }));
                                 out.push(Node::Block(body));
                             }
-                            Err(p) => out.push(Node::Block(p)),
+                            None => out.push(Node::Block(p)),
                         }
                     } else if self.lead_ins
                         && let Some(label) = p.label.clone()

@@ -215,11 +215,11 @@ fn outrank_styles(nodes: Vec<Node>, trail: &mut Trail) -> Vec<Node> {
                 out.push(Node::Block(styled_piece(h)));
             }
             Node::Block(p) if p.lead.is_some() && lead_ins => match p.split_lead() {
-                Ok((heading, body)) => {
+                Some((heading, body)) => {
                     out.push(Node::Heading(heading));
                     out.push(Node::Block(body));
                 }
-                Err(p) => out.push(Node::Block(p)),
+                None => out.push(Node::Block(p)),
             },
             // Outranked, a lead-in stays the paragraph it is.
             Node::Block(p) if p.lead.is_some() => {
