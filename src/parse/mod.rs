@@ -75,6 +75,13 @@ pub fn explain(
         Format::Html => {
             let text = html::decode_bytes(bytes)?;
             let (outline, id) = html::outline(&text);
+            let has_text = outline
+                .nodes
+                .iter()
+                .any(|n| matches!(n, outline::Node::Block(p) if p.has_words()));
+            if !has_text {
+                return Err(ParseError::NoText);
+            }
             let built = assemble::assemble(outline, source, id, rules);
             if built.issue.words() == 0 {
                 return Err(ParseError::NoText);

@@ -213,9 +213,8 @@ fn report_after(failed: Option<String>) {
 /// is gone can block): then the saver is asked to write at once everything
 /// the loop handed it (the loop hands over every change as it happens) and
 /// the process exits with 128 + the signal. Once the loop has ended, the
-/// reader only waits for its last save: a signal then (Ctrl-C on the
-/// restored terminal, or a second one) ends the process at once, and so
-/// does LAST_SAVE passing after the first.
+/// reader only waits for its last save: a second signal ends the process at
+/// once, and so does LAST_SAVE passing after the first.
 fn stop_signals(
     leaving: Arc<AtomicBool>,
     flusher: Option<saver::Flusher>,
@@ -251,7 +250,11 @@ fn stop_signals(
                 std::process::exit(128 + signal);
             };
             if leaving.load(Ordering::Relaxed) {
-                quit(signal);
+                // The loop has ended (a closed terminal ends it before its
+                // SIGHUP comes): the last save gets its time, a second
+                // signal ends the wait.
+                let again = wait_until(&received, LAST_SAVE, || false);
+                quit(again.unwrap_or(signal));
             }
             let _ = tx.send(Msg::Stop);
             let ended = || leaving.load(Ordering::Relaxed);
