@@ -9,9 +9,11 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod db;
 pub mod library;
 pub mod model;
 pub mod parse;
+pub mod paths;
 pub mod search;
 pub mod store;
 pub mod text;

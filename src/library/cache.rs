@@ -25,7 +25,7 @@ use crate::store::own;
 
 const MAGIC: &[u8; 8] = b"NLRCACHE";
 /// Bump whenever the encoding or the parser's output changes.
-const VERSION: u32 = 8;
+pub(crate) const VERSION: u32 = 8;
 /// Loads with fewer files than this are quick to parse and not cached.
 pub(crate) const MIN_FILES: usize = 64;
 /// A cache larger than this is neither read nor written: the 10,000-issue

@@ -7,10 +7,10 @@
 //! knows nothing about terminals.
 
 pub mod add;
-mod cache;
+pub(crate) mod cache;
 pub mod export;
 mod open;
-mod scan;
+pub(crate) mod scan;
 mod seeds;
 pub mod watch;
 

@@ -74,17 +74,17 @@ struct NamedDir {
 
 /// One file to read. Errors keep their place among the files so the order
 /// of messages does not depend on which thread parsed what.
-struct Job {
-    path: PathBuf,
-    canonical: Option<PathBuf>,
+pub(crate) struct Job {
+    pub(crate) path: PathBuf,
+    pub(crate) canonical: Option<PathBuf>,
     named: bool,
     /// A file of a Maildir's cur/ or new/: an email whatever it looks like.
     maildir: bool,
-    stamp: Stamp,
+    pub(crate) stamp: Stamp,
 }
 
 /// What became of one file.
-enum Outcome {
+pub(crate) enum Outcome {
     /// The issues, and errors of parts of the file (messages of an mbox)
     /// that failed while the rest loaded.
     Issues(Vec<Issue>, Vec<SourceError>),
@@ -258,7 +258,9 @@ impl Loader {
                 }
             };
             let name = entry.name.as_encoded_bytes();
-            if (top.holds_state && name.starts_with(self.own.state_name.as_encoded_bytes()))
+            if (top.holds_state
+                && (name.starts_with(self.own.state_name.as_encoded_bytes())
+                    || name.starts_with(crate::paths::DB_PREFIX)))
                 || (top.holds_cache && super::cache::is_cache_file(name))
             {
                 continue;
@@ -467,6 +469,13 @@ impl Loader {
     pub(crate) fn files(&self) -> usize {
         self.jobs.len()
     }
+
+    /// The walk's files to read, in walk order, and the paths that could
+    /// not be looked at (for the library index, which parses only what
+    /// changed).
+    pub(crate) fn into_walked(self) -> (Vec<Job>, Vec<SourceError>) {
+        (self.jobs, self.errors)
+    }
 }
 
 /// One issue per item: copies of a feed item (same GUID, or link) or of
@@ -570,7 +579,7 @@ fn run_jobs(jobs: &[Job], todo: &[usize], rules: &SplitRules, counter: &Counter)
         .collect()
 }
 
-fn load_job(job: &Job, rules: &SplitRules) -> Outcome {
+pub(crate) fn load_job(job: &Job, rules: &SplitRules) -> Outcome {
     let source = job.path.display().to_string();
     let (bytes, cut_at) = match read_source(&job.path, &source, !job.maildir) {
         Ok(Contents::Whole(bytes, cut_at)) => (bytes, cut_at),

@@ -104,7 +104,8 @@ impl Own {
         let name = name.as_encoded_bytes();
         (self.cache.iter().any(|c| c == parent) && super::cache::is_cache_file(name))
             || (self.state_folder.iter().any(|f| f == parent)
-                && name.starts_with(self.state_name.as_encoded_bytes()))
+                && (name.starts_with(self.state_name.as_encoded_bytes())
+                    || name.starts_with(crate::paths::DB_PREFIX)))
     }
 }
 

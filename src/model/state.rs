@@ -182,6 +182,25 @@ impl ReadingState {
         self.version = self.version.max(other.version);
     }
 
+    /// The state less the marks of stories that carry nothing else: what a
+    /// store keeping marks in rows of their own writes beside them (the
+    /// resume point, the queries, and every field this version does not
+    /// know, a story's too).
+    pub fn without_plain_marks(&self) -> ReadingState {
+        ReadingState {
+            version: self.version,
+            stories: self
+                .stories
+                .iter()
+                .filter(|(id, _)| self.unknown.stories.contains_key(*id))
+                .map(|(id, mark)| (id.clone(), *mark))
+                .collect(),
+            resume: self.resume.clone(),
+            queries: self.queries.clone(),
+            unknown: self.unknown.clone(),
+        }
+    }
+
     /// Takes in queries: each once, at its latest use, oldest first, the
     /// newest [`MAX_QUERIES`] kept.
     pub fn merge_queries(&mut self, theirs: &[Query]) {

@@ -51,11 +51,34 @@ const PARALLEL_MIN_CANDIDATES: usize = 2048;
 /// Scores the `candidates` (ascending section indices; `None`: every story)
 /// against folded, non-empty `terms`.
 pub(crate) fn run(index: &Index, terms: &[String], candidates: Option<&[u32]>) -> Outcome {
+    run_with(index, terms, candidates, None)
+}
+
+/// Stories whose text holds a term, found elsewhere (the library database's
+/// full-text index) for an index built without story text: per folded
+/// term, story (section index) -> occurrences, capped at
+/// `KEYWORD_OCCURRENCE_CAP`.
+pub type TextHits = std::collections::HashMap<String, std::collections::HashMap<u32, u8>>;
+
+/// [`run`], with the story text's matches taken from `external` when given.
+pub(crate) fn run_with(
+    index: &Index,
+    terms: &[String],
+    candidates: Option<&[u32]>,
+    external: Option<&TextHits>,
+) -> Outcome {
     // Longer terms first: they rule more stories out, so later terms are
     // tried on fewer. Scores add up, so the order does not change them.
     let mut order: Vec<&String> = terms.iter().collect();
     order.sort_by_key(|t| std::cmp::Reverse(t.len()));
-    let terms: Vec<Term> = order.into_iter().map(|t| Term::new(index, t)).collect();
+    let terms: Vec<Term> = order
+        .into_iter()
+        .map(|t| {
+            let mut term = Term::new(index, t);
+            term.external = external.map(|e| e.get(t.as_str()));
+            term
+        })
+        .collect();
     let all: Vec<u32>;
     let candidates = match candidates {
         Some(list) => list,
@@ -115,6 +138,9 @@ struct Term<'a> {
     finder: Finder<'a>,
     /// Per block of stories, whether its text may hold the term (`None`: all may).
     blocks: Option<Vec<bool>>,
+    /// Text matches found elsewhere (see [`TextHits`]): `Some(None)` means
+    /// the term is in no story's text.
+    external: Option<Option<&'a std::collections::HashMap<u32, u8>>>,
 }
 
 impl<'a> Term<'a> {
@@ -124,6 +150,7 @@ impl<'a> Term<'a> {
             mask: byte_mask(text.as_bytes()),
             finder: Finder::new(text.as_bytes()),
             blocks: index.filter.blocks_holding(text.as_bytes()),
+            external: None,
         }
     }
 }
@@ -239,6 +266,12 @@ fn run_chunk(index: &Index, terms: &[Term], candidates: &[u32]) -> Outcome {
 /// text does not count, and the search goes on at the next story. Stories
 /// in blocks that cannot hold the term are not read.
 fn count_in_bodies(index: &Index, term: &Term, sections: &[u32]) -> Vec<u8> {
+    if let Some(external) = term.external {
+        return sections
+            .iter()
+            .map(|s| external.and_then(|m| m.get(s)).copied().unwrap_or(0))
+            .collect();
+    }
     let finder = &term.finder;
     let starts = &index.body_starts;
     let len = finder.needle().len().max(1);

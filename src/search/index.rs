@@ -129,6 +129,156 @@ impl Index {
         engine::run(self, &terms, None).hits
     }
 
+    /// Like `query_terms` on an index built without story text (see
+    /// [`crate::db::search`]): the text's matches come from `text`, called
+    /// once per folded term, giving per story (section index) how often
+    /// the term occurs in its text.
+    pub fn query_terms_with(
+        &self,
+        terms: &[String],
+        text: &mut dyn FnMut(&str) -> std::collections::HashMap<u32, u8>,
+    ) -> Vec<Hit> {
+        let terms = engine::clean_terms(terms);
+        if terms.is_empty() {
+            return Vec::new();
+        }
+        let mut found = engine::TextHits::new();
+        for term in &terms {
+            if !found.contains_key(term) {
+                found.insert(term.clone(), text(term));
+            }
+        }
+        engine::run_with(self, &terms, None, Some(&found)).hits
+    }
+
+    /// The index without story text, as bytes: what the library database
+    /// keeps so a search need not read every title (see
+    /// [`Index::from_name_bytes`]). Little-endian arrays, each after its
+    /// length.
+    pub fn name_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.names.len() + 16 * self.section_issue.len());
+        let put_u32s = |out: &mut Vec<u8>, values: &mut dyn Iterator<Item = u32>| {
+            let at = out.len();
+            out.extend_from_slice(&0u64.to_le_bytes());
+            let mut n = 0u64;
+            for v in values {
+                out.extend_from_slice(&v.to_le_bytes());
+                n += 1;
+            }
+            out[at..at + 8].copy_from_slice(&n.to_le_bytes());
+        };
+        out.extend_from_slice(&(self.names.len() as u64).to_le_bytes());
+        out.extend_from_slice(self.names.as_bytes());
+        put_u32s(&mut out, &mut self.name_starts.iter().copied());
+        put_u32s(
+            &mut out,
+            &mut self
+                .name_masks
+                .iter()
+                .flat_map(|m| [*m as u32, (*m >> 32) as u32]),
+        );
+        put_u32s(&mut out, &mut self.issue_names.iter().flatten().copied());
+        put_u32s(&mut out, &mut self.issue_first.iter().copied());
+        put_u32s(&mut out, &mut self.section_issue.iter().copied());
+        put_u32s(&mut out, &mut self.section_title.iter().copied());
+        out
+    }
+
+    /// An index without story text from [`Index::name_bytes`]: stories are
+    /// found by their names here, by their text through
+    /// [`Index::query_terms_with`]. None when the bytes do not make a
+    /// consistent index (every offset is checked, so a damaged copy cannot
+    /// make a query panic).
+    pub fn from_name_bytes(bytes: &[u8]) -> Option<Index> {
+        let mut at = 0usize;
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let piece = bytes.get(at..at.checked_add(n)?)?;
+            at += n;
+            Some(piece)
+        };
+        let len = |b: &[u8]| -> Option<usize> {
+            usize::try_from(u64::from_le_bytes(b.try_into().ok()?)).ok()
+        };
+        let names_len = len(take(8)?)?;
+        let names = std::str::from_utf8(take(names_len)?).ok()?.to_string();
+        let mut u32s = || -> Option<Vec<u32>> {
+            let n = len(take(8)?)?;
+            let raw = take(n.checked_mul(4)?)?;
+            Some(
+                raw.chunks_exact(4)
+                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                    .collect(),
+            )
+        };
+        let name_starts = u32s()?;
+        let masks = u32s()?;
+        let issue_names = u32s()?;
+        let issue_first = u32s()?;
+        let section_issue = u32s()?;
+        let section_title = u32s()?;
+        let name_masks: Vec<u64> = masks
+            .chunks_exact(2)
+            .map(|p| u64::from(p[0]) | (u64::from(p[1]) << 32))
+            .collect();
+        let issue_names: Vec<[u32; 2]> =
+            issue_names.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
+        let names_n = name_masks.len();
+        let sections = section_issue.len();
+        let ok = name_starts.len() == names_n + 1
+            && name_starts.first() == Some(&0)
+            && name_starts.windows(2).all(|w| w[0] < w[1])
+            && name_starts
+                .last()
+                .is_some_and(|&e| e as usize == names.len())
+            && name_starts
+                .iter()
+                .all(|&s| names.is_char_boundary(s as usize))
+            && issue_first.len() == issue_names.len() + 1
+            && issue_first.first() == Some(&0)
+            && issue_first.windows(2).all(|w| w[0] <= w[1])
+            && issue_first.last().is_some_and(|&e| e as usize == sections)
+            && section_title.len() == sections
+            && issue_names
+                .iter()
+                .flatten()
+                .all(|&n| (n as usize) < names_n)
+            && section_title.iter().all(|&n| (n as usize) < names_n)
+            && section_issue.iter().enumerate().all(|(s, &i)| {
+                let i = i as usize;
+                i + 1 < issue_first.len()
+                    && (issue_first[i] as usize) <= s
+                    && s < issue_first[i + 1] as usize
+            });
+        if !ok {
+            return None;
+        }
+        // No text: every story's body is empty (a lone '\n').
+        let bodies = vec![b'\n'; sections];
+        let body_starts: Vec<u32> = (0..=sections).map(offset).collect();
+        let filter = TextFilter::build(&bodies, &body_starts);
+        Some(Index {
+            names,
+            name_starts,
+            name_masks,
+            issue_names,
+            issue_first,
+            section_issue,
+            section_title,
+            bodies,
+            body_starts,
+            filter,
+        })
+    }
+
+    /// The flat story number of `section` of `issue` (the numbering
+    /// `query_terms_with`'s text matches use).
+    pub fn section_number(&self, issue: usize, section: usize) -> Option<u32> {
+        let first = *self.issue_first.get(issue)?;
+        let end = *self.issue_first.get(issue + 1)?;
+        let n = first.checked_add(u32::try_from(section).ok()?)?;
+        (n < end).then_some(n)
+    }
+
     /// Number of stories (sections) in the library: the M of "N of M".
     pub fn len(&self) -> usize {
         self.section_issue.len()

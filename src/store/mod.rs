@@ -62,6 +62,32 @@ pub enum SaveError {
          it is left as it is"
     )]
     NotAState { path: String, why: String },
+    #[error("reading state not saved: {0}")]
+    Database(String),
+}
+
+/// Where the reading state is kept: `state.json` ([`StateFile`]) or the
+/// reading-state database ([`crate::db::state::StateDb`]). Loading never
+/// fails (problems are said in the report); a save merges what another
+/// reader saved meanwhile and returns the merged state.
+pub trait StateStore: Send {
+    fn load(&mut self) -> (ReadingState, LoadReport);
+    fn save(&mut self, state: &ReadingState) -> Result<ReadingState, SaveError>;
+    /// What the last save has to say although it worked (a database made
+    /// again after it was deleted).
+    fn notice(&mut self) -> Option<String> {
+        None
+    }
+}
+
+impl StateStore for StateFile {
+    fn load(&mut self) -> (ReadingState, LoadReport) {
+        StateFile::load(self)
+    }
+
+    fn save(&mut self, state: &ReadingState) -> Result<ReadingState, SaveError> {
+        StateFile::save(self, state)
+    }
 }
 
 /// What loading found, besides the state itself: sentences for the user.
@@ -420,7 +446,7 @@ fn read_state(path: &Path) -> Read {
 
 /// Moves a damaged file aside to `<name>.corrupt-<seconds>` beside it (then
 /// `-2`, `-3` ... within one second), never over another: returns the name.
-fn move_aside(path: &Path) -> io::Result<PathBuf> {
+pub(crate) fn move_aside(path: &Path) -> io::Result<PathBuf> {
     let secs = now_millis() / 1000;
     let mut name = path
         .file_name()

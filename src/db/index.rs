@@ -1,0 +1,806 @@
+//! The library index: every source of the library folders (path, size,
+//! modification time, content hash, the parser that read it), its issues
+//! and stories (metadata, text, block layout, links, group) and a
+//! full-text index over story text.
+//!
+//! The newsletter files stay the source of truth: [`LibraryIndex::sync`]
+//! stats the folders and parses only files that are new or changed (or read
+//! by another parser version or other split rules), drops those that went,
+//! and commits every few hundred files, so a first index killed half-way is
+//! resumed, not restarted, by the next run. A damaged file is moved aside and
+//! the index rebuilt from the files. Parsing runs on every core; the
+//! parsed files wait in a short queue for the one writer, so memory holds a
+//! few files at a time, never the library.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::sync_channel;
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::{DbError, connect, move_aside, sql};
+use crate::library::Progress;
+use crate::library::scan::{Job, Loader, Outcome, Own, load_job};
+use crate::model::{Issue, Library, Link, Section, SourceError};
+use crate::parse::SplitRules;
+
+/// Bump when the tables change: an index of another version is rebuilt.
+const SCHEMA_VERSION: i64 = 1;
+
+/// A transaction of the first index ends after this many files or this
+/// long, whichever comes first: what a SIGKILL can cost, and how long
+/// another process's write may wait.
+const BATCH_FILES: usize = 256;
+const BATCH_TIME: Duration = Duration::from_millis(400);
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sources(
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime INTEGER NOT NULL,
+    hash INTEGER,
+    parser TEXT NOT NULL,
+    skipped INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS errors(
+    source_id INTEGER NOT NULL,
+    pos INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    message TEXT NOT NULL,
+    PRIMARY KEY(source_id, pos)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS issues(
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER NOT NULL,
+    pos INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    newsletter TEXT,
+    title TEXT NOT NULL,
+    date TEXT,
+    author TEXT,
+    url TEXT,
+    guid TEXT,
+    modified INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS issues_by_source ON issues(source_id);
+CREATE INDEX IF NOT EXISTS issues_by_date ON issues(date IS NULL, date DESC, source, pos);
+CREATE TABLE IF NOT EXISTS stories(
+    id INTEGER PRIMARY KEY,
+    issue_id INTEGER NOT NULL,
+    pos INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    title TEXT NOT NULL,
+    grp TEXT,
+    words INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    spans BLOB NOT NULL,
+    links TEXT
+);
+CREATE INDEX IF NOT EXISTS stories_by_issue ON stories(issue_id, pos);
+CREATE INDEX IF NOT EXISTS stories_by_key ON stories(key);
+CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5(
+    body, content='', contentless_delete=1,
+    tokenize='unicode61 remove_diacritics 0', prefix='3'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS stories_vocab USING fts5vocab(stories_fts, instance);
+CREATE TABLE IF NOT EXISTS snapshot(
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    generation INTEGER NOT NULL,
+    names BLOB NOT NULL,
+    stories BLOB NOT NULL
+);
+";
+
+/// The library index database.
+pub struct LibraryIndex {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Synced {
+    /// Files in the library folders.
+    pub files: usize,
+    /// Files parsed (new, changed, or read by another parser before).
+    pub parsed: usize,
+    /// Files gone from the folders, dropped from the index.
+    pub removed: usize,
+    /// Paths the walk could not look at (not stored: said each time).
+    pub walk_errors: Vec<SourceError>,
+}
+
+/// What to call the parser that read a file: a file read by another one
+/// (a new nlread, other split rules) is read again.
+pub fn parser_key(rules: &SplitRules) -> String {
+    let fingerprint = rules.fingerprint();
+    let rules_id = crate::parse::stable_id(&[fingerprint.as_bytes()]);
+    format!(
+        "{}/{}/{rules_id}",
+        env!("CARGO_PKG_VERSION"),
+        crate::library::cache::VERSION
+    )
+}
+
+impl LibraryIndex {
+    /// Opens the index at `path`, creating it. A file that is no database
+    /// (cut short, scrambled, another program's) is moved aside and a new
+    /// index started: the warning says so. Anything else (a read-only
+    /// folder, a FIFO in its place) is an error, and the caller reads the
+    /// files without an index.
+    pub fn open(path: &Path) -> Result<(LibraryIndex, Vec<String>), DbError> {
+        let mut warnings = Vec::new();
+        match LibraryIndex::open_once(path) {
+            Ok(index) => Ok((index, warnings)),
+            Err(e) if e.is_damage() => {
+                let why = e.to_string();
+                let aside = move_aside(path).map_err(|source| DbError::MoveAside {
+                    path: path.display().to_string(),
+                    why: why.clone(),
+                    source,
+                })?;
+                warnings.push(format!(
+                    "the library index {} was damaged ({why}); it was moved aside as {} and is \
+                     being rebuilt from your newsletter files (no reading state is kept in it)",
+                    path.display(),
+                    aside.display()
+                ));
+                Ok((LibraryIndex::open_once(path)?, warnings))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<LibraryIndex, DbError> {
+        let conn = connect(path)?;
+        let err = sql(path);
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(&err)?;
+        if version != SCHEMA_VERSION {
+            // Another layout (or a new file): built again from the files.
+            conn.execute_batch(
+                "DROP TABLE IF EXISTS snapshot;
+                 DROP TABLE IF EXISTS stories_vocab; DROP TABLE IF EXISTS stories_fts;
+                 DROP TABLE IF EXISTS stories; DROP TABLE IF EXISTS issues;
+                 DROP TABLE IF EXISTS errors; DROP TABLE IF EXISTS sources;
+                 DROP TABLE IF EXISTS meta;",
+            )
+            .map_err(&err)?;
+        }
+        conn.execute_batch(SCHEMA).map_err(&err)?;
+        if version != SCHEMA_VERSION {
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+                .map_err(&err)?;
+        }
+        // A truncated file can pass the header: reading the smallest table
+        // whole finds missing pages now rather than half-way through a sync.
+        conn.query_row("SELECT count(*), total(size) FROM sources", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(&err)?;
+        Ok(LibraryIndex {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Brings the index up to date with the files in `dirs`: new and
+    /// changed files parsed (with `rules`), gone ones dropped. `progress`
+    /// hears of each file parsed, with its issues.
+    pub fn sync(
+        &mut self,
+        dirs: &[PathBuf],
+        rules: &SplitRules,
+        progress: &Progress,
+    ) -> Result<Synced, DbError> {
+        let mut loader = Loader::new(
+            Own::here(crate::paths::cache_dir().as_deref()),
+            rules.clone(),
+        );
+        for dir in dirs {
+            loader.add_folder(dir);
+        }
+        let (jobs, walk_errors) = loader.into_walked();
+        self.sync_jobs(jobs, walk_errors, rules, progress)
+    }
+
+    fn sync_jobs(
+        &mut self,
+        jobs: Vec<Job>,
+        walk_errors: Vec<SourceError>,
+        rules: &SplitRules,
+        progress: &Progress,
+    ) -> Result<Synced, DbError> {
+        let path = self.path.clone();
+        let err = sql(&path);
+        let parser = parser_key(rules);
+        let known = self.known().map_err(&err)?;
+        let mut seen: HashSet<&str> = HashSet::with_capacity(jobs.len());
+        let mut todo: Vec<(usize, Option<Known>)> = Vec::new();
+        for (i, job) in jobs.iter().enumerate() {
+            let key = key_of(job);
+            seen.insert(key);
+            let (size, mtime) = stamp(job);
+            match known.get(key) {
+                Some(k) if k.size == size && k.mtime == mtime && k.parser == parser => {}
+                other => todo.push((i, other.cloned())),
+            }
+        }
+        let gone: Vec<i64> = known
+            .iter()
+            .filter(|(path, _)| !seen.contains(path.as_str()))
+            .map(|(_, k)| k.id)
+            .collect();
+        if !gone.is_empty() {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(&err)?;
+            for id in &gone {
+                delete_source(&tx, *id).map_err(&err)?;
+            }
+            bump_generation(&tx).map_err(&err)?;
+            tx.commit().map_err(&err)?;
+        }
+        let synced = Synced {
+            files: jobs.len(),
+            parsed: todo.len(),
+            removed: gone.len(),
+            walk_errors,
+        };
+        if todo.is_empty() {
+            return Ok(synced);
+        }
+        let total = todo.len();
+        let next = AtomicUsize::new(0);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(total)
+            .max(1);
+        // A short queue: parsed files wait here for the writer, a few at a
+        // time, so memory never holds more than these.
+        let (tx_parsed, rx_parsed) = sync_channel::<(usize, Parsed)>(threads * 4);
+        let written = std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let tx_parsed = tx_parsed.clone();
+                let (jobs, todo, next) = (&jobs, &todo, &next);
+                scope.spawn(move || {
+                    loop {
+                        let n = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((i, known)) = todo.get(n) else {
+                            return;
+                        };
+                        let parsed = parse_one(&jobs[*i], known.as_ref(), rules);
+                        if tx_parsed.send((*i, parsed)).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            drop(tx_parsed);
+            self.write_all(&jobs, &rx_parsed, &parser, total, progress)
+        });
+        written.map_err(&err)?;
+        Ok(synced)
+    }
+
+    /// The writer: takes parsed files off the queue and stores them, a
+    /// transaction every [`BATCH_FILES`] files or [`BATCH_TIME`].
+    fn write_all(
+        &mut self,
+        jobs: &[Job],
+        parsed: &std::sync::mpsc::Receiver<(usize, Parsed)>,
+        parser: &str,
+        total: usize,
+        progress: &Progress,
+    ) -> rusqlite::Result<()> {
+        let mut done = 0;
+        let mut iter = parsed.iter().peekable();
+        while iter.peek().is_some() {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let started = Instant::now();
+            let mut in_batch = 0;
+            for (i, parsed) in iter.by_ref() {
+                let job = &jobs[i];
+                store(&tx, job, &parsed, parser)?;
+                done += 1;
+                in_batch += 1;
+                let issues = match &parsed.outcome {
+                    Some(Outcome::Issues(issues, _)) => issues.as_slice(),
+                    _ => &[],
+                };
+                progress.report(done, total, issues);
+                if in_batch >= BATCH_FILES || started.elapsed() >= BATCH_TIME {
+                    break;
+                }
+            }
+            bump_generation(&tx)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Every source the index holds, by path.
+    fn known(&self) -> rusqlite::Result<HashMap<String, Known>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, path, size, mtime, hash, parser FROM sources")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(1)?,
+                Known {
+                    id: r.get(0)?,
+                    size: r.get(2)?,
+                    mtime: r.get(3)?,
+                    hash: r.get(4)?,
+                    parser: r.get(5)?,
+                },
+            ))
+        })?;
+        rows.collect()
+    }
+
+    /// How many issues and stories the index holds.
+    pub fn counts(&self) -> Result<(usize, usize), DbError> {
+        let err = sql(&self.path);
+        let count = |table: &str| -> Result<usize, DbError> {
+            let n: i64 = self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .map_err(&err)?;
+            Ok(usize::try_from(n).unwrap_or(0))
+        };
+        Ok((count("issues")?, count("stories")?))
+    }
+
+    /// The whole library as the index holds it, in the reader's order
+    /// (newest first), copies of one feed item or email shown once. With
+    /// `text` false, stories carry their title, group and word count but
+    /// no text (what the issue list and the filter's names need).
+    pub fn library(&self, text: bool) -> Result<Library, DbError> {
+        let mut issues = Vec::new();
+        self.each_issue(text, &mut |issue, _| {
+            issues.push(issue);
+            true
+        })?;
+        Ok(Library {
+            issues,
+            errors: self.errors()?,
+        })
+    }
+
+    /// Calls `each` with every issue in the reader's order until it returns
+    /// false; see [`LibraryIndex::library`].
+    /// `each` also gets the stories' row ids (the full-text index's).
+    pub fn each_issue(
+        &self,
+        text: bool,
+        each: &mut dyn FnMut(Issue, Vec<i64>) -> bool,
+    ) -> Result<(), DbError> {
+        let err = sql(&self.path);
+        let hidden = self.hidden_copies().map_err(&err)?;
+        let columns = if text {
+            "s.body, s.spans, s.links"
+        } else {
+            "NULL, NULL, NULL"
+        };
+        let query = format!(
+            "SELECT i.id, i.key, i.source, i.newsletter, i.title, i.date, i.author, i.url,
+                    i.guid, s.key, s.title, s.grp, s.words, {columns}, s.id
+             FROM issues i LEFT JOIN stories s ON s.issue_id = i.id
+             ORDER BY i.date IS NULL, i.date DESC, i.source, i.pos, s.pos"
+        );
+        let mut stmt = self.conn.prepare(&query).map_err(&err)?;
+        let mut rows = stmt.query([]).map_err(&err)?;
+        let mut current: Option<(i64, Issue, Vec<i64>)> = None;
+        while let Some(row) = rows.next().map_err(&err)? {
+            let id: i64 = row.get(0).map_err(&err)?;
+            if hidden.contains(&id) {
+                continue;
+            }
+            if current.as_ref().is_none_or(|(at, _, _)| *at != id) {
+                if let Some((_, done, ids)) = current.take()
+                    && !each(done, ids)
+                {
+                    return Ok(());
+                }
+                current = Some((id, issue_of(row).map_err(&err)?, Vec::new()));
+            }
+            let section = section_of(row, text).map_err(&err)?;
+            let story: Option<i64> = row.get(16).map_err(&err)?;
+            if let (Some((_, issue, ids)), Some(section), Some(story)) =
+                (current.as_mut(), section, story)
+            {
+                issue.sections.push(section);
+                ids.push(story);
+            }
+        }
+        if let Some((_, done, ids)) = current {
+            each(done, ids);
+        }
+        Ok(())
+    }
+
+    /// The sources that could not be read, as the load reported them.
+    pub fn errors(&self) -> Result<Vec<SourceError>, DbError> {
+        let err = sql(&self.path);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT source, message FROM errors ORDER BY source_id, pos")
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(SourceError {
+                    source: r.get(0)?,
+                    message: r.get(1)?,
+                })
+            })
+            .map_err(&err)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(&err)
+    }
+
+    /// Issues hidden because a newer copy of the same item (GUID, or
+    /// Message-ID) is in the library: the rule of
+    /// [`crate::library::scan::newest_copies`], files in path order.
+    fn hidden_copies(&self) -> rusqlite::Result<HashSet<i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.id, i.guid, i.modified FROM issues i JOIN sources s ON s.id = i.source_id
+             WHERE i.guid IS NOT NULL ORDER BY s.path, i.pos",
+        )?;
+        let mut best: HashMap<String, (i64, i64)> = HashMap::new();
+        let mut hidden = HashSet::new();
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, guid, modified) = row?;
+            match best.get(&guid) {
+                Some(&(_, m)) if m >= modified => {
+                    hidden.insert(id);
+                }
+                Some(&(b, _)) => {
+                    hidden.insert(b);
+                    best.insert(guid, (id, modified));
+                }
+                None => {
+                    best.insert(guid, (id, modified));
+                }
+            }
+        }
+        Ok(hidden)
+    }
+
+    /// One story with its text, by section id (the reader loads the story
+    /// it shows).
+    pub fn story(&self, section_id: &str) -> Result<Option<Section>, DbError> {
+        let err = sql(&self.path);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT key, title, grp, words, body, spans, links FROM stories WHERE key = ?1
+                 LIMIT 1",
+            )
+            .map_err(&err)?;
+        stmt.query_row([section_id], |r| {
+            Ok(build_section(
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                Some((r.get(4)?, r.get(5)?, r.get(6)?)),
+            ))
+        })
+        .optional()
+        .map(Option::flatten)
+        .map_err(&err)
+    }
+}
+
+/// A source as the index knows it.
+#[derive(Debug, Clone)]
+struct Known {
+    id: i64,
+    size: i64,
+    mtime: i64,
+    hash: Option<i64>,
+    parser: String,
+}
+
+/// What a worker made of one file: its content hash, and its outcome
+/// (None: same content as indexed, only its stamp changed).
+struct Parsed {
+    hash: Option<i64>,
+    outcome: Option<Outcome>,
+}
+
+fn key_of(job: &Job) -> &str {
+    job.canonical
+        .as_deref()
+        .unwrap_or(&job.path)
+        .to_str()
+        .unwrap_or("")
+}
+
+fn stamp(job: &Job) -> (i64, i64) {
+    (
+        i64::try_from(job.stamp.size()).unwrap_or(i64::MAX),
+        i64::try_from(job.stamp.modified()).unwrap_or(i64::MAX),
+    )
+}
+
+/// Hashes the file and, unless its content is what the index already holds
+/// (under the same parser), parses it.
+fn parse_one(job: &Job, known: Option<&Known>, rules: &SplitRules) -> Parsed {
+    let hash = content_hash(&job.path);
+    if let (Some(h), Some(k)) = (hash, known)
+        && k.hash == Some(h)
+        && k.parser == parser_key(rules)
+    {
+        return Parsed {
+            hash,
+            outcome: None,
+        };
+    }
+    Parsed {
+        hash,
+        outcome: Some(load_job(job, rules)),
+    }
+}
+
+/// xxh3 of a file's bytes, read in 64 KiB pieces (an mbox may be large);
+/// None when it cannot be read (the parse then says why).
+fn content_hash(path: &Path) -> Option<i64> {
+    let (mut file, _) = crate::store::own::open_regular(path).ok()?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(i64::from_le_bytes(hasher.digest().to_le_bytes()))
+}
+
+/// Every write moves the index's generation on (in the same transaction),
+/// so a search snapshot built before it is known to be stale.
+fn bump_generation(tx: &Connection) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO meta(key, value) VALUES ('generation', '1')
+         ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        [],
+    )?;
+    Ok(())
+}
+
+/// The index's generation (see [`bump_generation`]).
+pub(crate) fn generation(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'",
+        [],
+        |r| r.get(0),
+    )
+    .optional()
+    .map(|g| g.unwrap_or(0))
+}
+
+fn delete_source(tx: &Connection, id: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "DELETE FROM stories_fts WHERE rowid IN
+           (SELECT s.id FROM stories s JOIN issues i ON s.issue_id = i.id WHERE i.source_id = ?1)",
+        [id],
+    )?;
+    tx.execute(
+        "DELETE FROM stories WHERE issue_id IN (SELECT id FROM issues WHERE source_id = ?1)",
+        [id],
+    )?;
+    tx.execute("DELETE FROM issues WHERE source_id = ?1", [id])?;
+    tx.execute("DELETE FROM errors WHERE source_id = ?1", [id])?;
+    tx.execute("DELETE FROM sources WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Stores one parsed file, replacing what the index held for its path.
+fn store(tx: &Connection, job: &Job, parsed: &Parsed, parser: &str) -> rusqlite::Result<()> {
+    let key = key_of(job);
+    let (size, mtime) = stamp(job);
+    let Some(outcome) = &parsed.outcome else {
+        // Same bytes as indexed: only the stamp moves on.
+        tx.prepare_cached("UPDATE sources SET size = ?2, mtime = ?3 WHERE path = ?1")?
+            .execute(params![key, size, mtime])?;
+        return Ok(());
+    };
+    let old: Option<i64> = tx
+        .prepare_cached("SELECT id FROM sources WHERE path = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = old {
+        delete_source(tx, id)?;
+    }
+    let skipped = matches!(outcome, Outcome::Skipped);
+    tx.prepare_cached(
+        "INSERT INTO sources(path, size, mtime, hash, parser, skipped) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![key, size, mtime, parsed.hash, parser, skipped])?;
+    let source_id = tx.last_insert_rowid();
+    let shown = job.path.display().to_string();
+    let mut error_at = 0i64;
+    let mut add_error = |source: &str, message: &str| -> rusqlite::Result<()> {
+        tx.prepare_cached(
+            "INSERT INTO errors(source_id, pos, source, message) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![source_id, error_at, source, message])?;
+        error_at += 1;
+        Ok(())
+    };
+    match outcome {
+        Outcome::Skipped => {}
+        Outcome::Failed(e) => add_error(&shown, &e.to_string())?,
+        Outcome::Issues(issues, errors) => {
+            for e in errors {
+                add_error(&e.source, &e.message)?;
+            }
+            for (pos, issue) in issues.iter().enumerate() {
+                store_issue(tx, source_id, pos, issue, mtime)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn store_issue(
+    tx: &Connection,
+    source_id: i64,
+    pos: usize,
+    issue: &Issue,
+    modified: i64,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO issues(source_id, pos, key, source, newsletter, title, date, author, url,
+                            guid, modified)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        source_id,
+        pos as i64,
+        issue.id,
+        issue.source,
+        issue.newsletter,
+        issue.title,
+        issue.date,
+        issue.author,
+        issue.url,
+        issue.guid,
+        modified
+    ])?;
+    let issue_id = tx.last_insert_rowid();
+    for (pos, section) in issue.sections.iter().enumerate() {
+        let (body, spans) = section.raw_parts();
+        let spans = encode_spans(spans);
+        let links = if section.links.is_empty() {
+            None
+        } else {
+            serde_json::to_string(&section.links).ok()
+        };
+        tx.prepare_cached(
+            "INSERT INTO stories(issue_id, pos, key, title, grp, words, body, spans, links)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(params![
+            issue_id,
+            pos as i64,
+            section.id,
+            section.title,
+            section.group,
+            section.words as i64,
+            body,
+            spans,
+            links
+        ])?;
+        let story_id = tx.last_insert_rowid();
+        tx.prepare_cached("INSERT INTO stories_fts(rowid, body) VALUES (?1, ?2)")?
+            .execute(params![story_id, body])?;
+    }
+    Ok(())
+}
+
+/// Per block: kind, number, label length, end (13 bytes, little-endian).
+fn encode_spans(spans: impl Iterator<Item = crate::model::RawSpan>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (kind, number, label, end) in spans {
+        out.push(kind);
+        out.extend_from_slice(&number.to_le_bytes());
+        out.extend_from_slice(&label.to_le_bytes());
+        out.extend_from_slice(&end.to_le_bytes());
+    }
+    out
+}
+
+fn decode_spans(bytes: &[u8]) -> Option<Vec<crate::model::RawSpan>> {
+    if !bytes.len().is_multiple_of(13) {
+        return None;
+    }
+    let u32_at = |b: &[u8], at: usize| -> Option<u32> {
+        Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+    };
+    bytes
+        .chunks_exact(13)
+        .map(|c| Some((c[0], u32_at(c, 1)?, u32_at(c, 5)?, u32_at(c, 9)?)))
+        .collect()
+}
+
+pub(crate) fn issue_of(row: &rusqlite::Row) -> rusqlite::Result<Issue> {
+    Ok(Issue {
+        id: row.get(1)?,
+        source: row.get(2)?,
+        newsletter: row.get(3)?,
+        title: row.get(4)?,
+        date: row.get(5)?,
+        author: row.get(6)?,
+        sections: Vec::new(),
+        url: row.get(7)?,
+        guid: row.get(8)?,
+    })
+}
+
+/// The story of a joined row (None: an issue without stories), with its
+/// text when asked.
+fn section_of(row: &rusqlite::Row, text: bool) -> rusqlite::Result<Option<Section>> {
+    let Some(key) = row.get::<_, Option<String>>(9)? else {
+        return Ok(None);
+    };
+    let body = if text {
+        Some((row.get(13)?, row.get(14)?, row.get(15)?))
+    } else {
+        None
+    };
+    Ok(build_section(
+        key,
+        row.get(10)?,
+        row.get(11)?,
+        row.get(12)?,
+        body,
+    ))
+}
+
+/// A section from its columns; without `body` (text, spans, links) it has
+/// no blocks. A row whose spans do not fit its text (a damaged index) gives
+/// None rather than a story that could panic the reader.
+pub(crate) fn build_section(
+    key: String,
+    title: String,
+    group: Option<String>,
+    words: i64,
+    body: Option<(String, Vec<u8>, Option<String>)>,
+) -> Option<Section> {
+    let words = usize::try_from(words).unwrap_or(0);
+    let Some((text, spans, links)) = body else {
+        return Section::from_raw_parts(key, title, words, String::new(), [])
+            .map(|s| s.in_group(group));
+    };
+    let spans = decode_spans(&spans)?;
+    let links: Vec<Link> = links
+        .and_then(|l| serde_json::from_str(&l).ok())
+        .unwrap_or_default();
+    Section::from_raw_parts(key, title, words, text, spans)
+        .map(|s| s.in_group(group).with_links(links))
+}

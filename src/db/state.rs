@@ -1,0 +1,540 @@
+//! The reading state in SQLite: one row per story's marks, so marking a
+//! story writes that row, not every mark; the resume point, the queries and
+//! every field this version does not know (see [`ReadingState`]) in one
+//! small JSON value beside them.
+//!
+//! The rules of `state.json` hold here too:
+//! - first run: `state.json` is read (damaged, foreign and unreadable files
+//!   handled as before) and copied in; the file is left as it was, as the
+//!   backup of the state before the database;
+//! - two readers: each save writes only the marks that changed since it
+//!   last spoke to the database, a row taking a change only when it is at
+//!   least as recent as the row's (the later change wins, as in
+//!   [`ReadingState::merge`]), then reads the rows others wrote since
+//!   (a sequence number per save) and hands them back merged; SQLite's lock
+//!   and the busy timeout make the saves take turns;
+//! - the first save of each run copies the database to `.bak` (SQLite's
+//!   `VACUUM INTO`, a consistent copy): a damaged database is moved aside
+//!   (`.corrupt-<time>`), said, and the backup loaded in its place;
+//! - a database deleted while nlread runs is made again from the state in
+//!   memory at the next save (nothing marked is lost) and said;
+//! - a read-only or full disk, or a database another program keeps locked,
+//!   makes a save fail with a sentence; the changes stay in memory and go
+//!   with the next save.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::{DbError, connect, describe, is_damage, move_aside};
+use crate::model::{Mark, ReadingState};
+use crate::store::{LoadReport, SaveError, StateFile, StateStore};
+
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS marks(
+    section TEXT PRIMARY KEY,
+    read INTEGER NOT NULL,
+    starred INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    seq INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS marks_by_seq ON marks(seq);
+CREATE TABLE IF NOT EXISTS kv(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+";
+
+/// The reading-state database, and what this process last agreed with it.
+pub struct StateDb {
+    path: PathBuf,
+    /// `state.json`, read once when the database is first made.
+    legacy: Option<PathBuf>,
+    conn: Option<Connection>,
+    /// Identity of the file opened, to notice it deleted or replaced.
+    identity: Option<(u64, u64)>,
+    /// Marks as the database held them when we last read or wrote them.
+    synced: HashMap<String, Mark>,
+    /// The highest save sequence number seen.
+    seen: i64,
+    /// False when saving is off (the database cannot be opened at all).
+    writable: bool,
+    backed_up: bool,
+    /// What the last save has to say although it worked.
+    notice: Option<String>,
+}
+
+impl StateDb {
+    /// The database at `path`; `legacy` is the `state.json` to migrate
+    /// from the first time.
+    pub fn new(path: PathBuf, legacy: Option<PathBuf>) -> StateDb {
+        StateDb {
+            path,
+            legacy,
+            conn: None,
+            identity: None,
+            synced: HashMap::new(),
+            seen: 0,
+            writable: true,
+            backed_up: false,
+            notice: None,
+        }
+    }
+
+    /// The reading-state database in the data folder, migrating `state.json`.
+    pub fn default_place() -> Option<StateDb> {
+        Some(StateDb::new(
+            crate::paths::state_db()?,
+            crate::paths::state_json(),
+        ))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn backup_path(&self) -> PathBuf {
+        let mut name = self.path.as_os_str().to_os_string();
+        name.push(".bak");
+        PathBuf::from(name)
+    }
+
+    /// Opens the database, creating the tables; an error that means the
+    /// file is damaged is told apart by [`DbError::is_damage`].
+    fn open_checked(path: &Path) -> Result<Connection, DbError> {
+        let conn = connect(path)?;
+        let err = super::sql(path);
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(&err)?;
+        conn.execute_batch(SCHEMA).map_err(&err)?;
+        if version < SCHEMA_VERSION {
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION)
+                .map_err(&err)?;
+        }
+        // Reads every page of the marks: a truncated file shows here.
+        conn.query_row("SELECT count(*), max(seq) FROM marks", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(&err)?;
+        Ok(conn)
+    }
+
+    fn identity_of(path: &Path) -> Option<(u64, u64)> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+        }
+        #[cfg(not(unix))]
+        {
+            std::fs::metadata(path).ok().map(|m| (m.len(), 0))
+        }
+    }
+
+    /// Loads: the database, or (first run) `state.json` copied in, or
+    /// (damaged) the backup. Never fails; see the module's rules.
+    fn load_inner(&mut self) -> (ReadingState, LoadReport) {
+        let mut report = LoadReport::default();
+        let existed = self.path.exists();
+        let conn = match StateDb::open_checked(&self.path) {
+            Ok(conn) => conn,
+            Err(e) if e.is_damage() => match self.recover(&e, &mut report) {
+                Some(conn) => conn,
+                None => return self.without_database(report),
+            },
+            Err(e) => {
+                report.warnings.push(format!(
+                    "{}; marks will not be saved this time",
+                    e.to_string().trim_end_matches('.')
+                ));
+                return self.without_database(report);
+            }
+        };
+        self.identity = StateDb::identity_of(&self.path);
+        self.conn = Some(conn);
+        let migrated = self.kv("migrated").ok().flatten().is_some();
+        if !existed || !migrated {
+            let restored = !existed && self.restore_backup(&mut report);
+            if !restored && !migrated {
+                self.migrate(&mut report);
+            }
+        }
+        match self.read_all() {
+            Ok(state) => (state, report),
+            Err(e) => {
+                report.warnings.push(format!(
+                    "the reading state in {} could not be read ({}); starting with no stories \
+                     read, and marks will not be saved",
+                    self.path.display(),
+                    describe(&e)
+                ));
+                self.writable = false;
+                (ReadingState::new(), report)
+            }
+        }
+    }
+
+    /// No database: the state of `state.json` as before, saving off.
+    fn without_database(&mut self, mut report: LoadReport) -> (ReadingState, LoadReport) {
+        self.writable = false;
+        let Some(legacy) = &self.legacy else {
+            return (ReadingState::new(), report);
+        };
+        let mut file = StateFile::new(legacy.clone());
+        let (state, legacy_report) = file.load();
+        report.warnings.extend(legacy_report.warnings);
+        (state, report)
+    }
+
+    /// A damaged database: moved aside, said, and the backup (if it reads)
+    /// opened in its place; else a new one, filled from `state.json`.
+    fn recover(&mut self, e: &DbError, report: &mut LoadReport) -> Option<Connection> {
+        let aside = match move_aside(&self.path) {
+            Ok(aside) => aside,
+            Err(io) => {
+                report.warnings.push(format!(
+                    "{} is damaged ({e}) and could not be moved aside ({io}); it is left as it \
+                     is and marks will not be saved",
+                    self.path.display()
+                ));
+                return None;
+            }
+        };
+        let mut said = format!(
+            "the reading-state database {} was damaged; it was moved aside as {}",
+            self.path.display(),
+            aside.display()
+        );
+        let backup = self.backup_path();
+        let restored = backup.is_file()
+            && std::fs::copy(&backup, &self.path).is_ok()
+            && StateDb::open_checked(&self.path).is_ok();
+        if restored {
+            said.push_str(&format!(" and the backup {} was loaded", backup.display()));
+        } else {
+            let _ = std::fs::remove_file(&self.path);
+            said.push_str("; no backup could be read, so the marks start from state.json if any");
+        }
+        report.warnings.push(said);
+        let conn = StateDb::open_checked(&self.path).ok()?;
+        if !restored {
+            // A fresh file: state.json is copied in again.
+            let _ = conn.execute("DELETE FROM kv WHERE key = 'migrated'", []);
+        }
+        Some(conn)
+    }
+
+    /// The database file was missing but its backup is there: the backup
+    /// is loaded (and said). True when it was.
+    fn restore_backup(&mut self, report: &mut LoadReport) -> bool {
+        let backup = self.backup_path();
+        if !backup.is_file() {
+            return false;
+        }
+        self.conn = None;
+        let _ = std::fs::remove_file(&self.path);
+        let ok = std::fs::copy(&backup, &self.path).is_ok();
+        match StateDb::open_checked(&self.path) {
+            Ok(conn) if ok => {
+                self.identity = StateDb::identity_of(&self.path);
+                self.conn = Some(conn);
+                report.warnings.push(format!(
+                    "{} was missing; the backup {} was loaded",
+                    self.path.display(),
+                    backup.display()
+                ));
+                true
+            }
+            _ => {
+                let _ = std::fs::remove_file(&self.path);
+                self.conn = StateDb::open_checked(&self.path).ok();
+                self.identity = StateDb::identity_of(&self.path);
+                false
+            }
+        }
+    }
+
+    /// Copies `state.json` in (first run). Its problems are said as before;
+    /// the file itself is left as it is.
+    fn migrate(&mut self, report: &mut LoadReport) {
+        let Some(legacy) = self.legacy.clone() else {
+            let _ = self.set_kv("migrated", "no state.json");
+            return;
+        };
+        let mut file = StateFile::new(legacy.clone());
+        let (state, legacy_report) = file.load();
+        if !legacy.exists() && legacy_report.warnings.is_empty() {
+            let _ = self.set_kv("migrated", "no state.json");
+            return;
+        }
+        report.warnings.extend(legacy_report.warnings);
+        match self.write(&state, true) {
+            Ok(()) => {
+                let _ = self.set_kv("migrated", &legacy.display().to_string());
+            }
+            Err(e) => report.warnings.push(format!(
+                "the reading state of {} could not be copied into {} ({}); it is read from \
+                 the file until it can",
+                legacy.display(),
+                self.path.display(),
+                describe(&e)
+            )),
+        }
+    }
+
+    fn kv(&self, key: &str) -> rusqlite::Result<Option<String>> {
+        let Some(conn) = &self.conn else {
+            return Ok(None);
+        };
+        conn.query_row("SELECT value FROM kv WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+    }
+
+    fn set_kv(&self, key: &str, value: &str) -> rusqlite::Result<()> {
+        if let Some(conn) = &self.conn {
+            conn.execute(
+                "INSERT INTO kv(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = ?2",
+                params![key, value],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Every mark and the rest, as the database holds them now.
+    fn read_all(&mut self) -> rusqlite::Result<ReadingState> {
+        let Some(conn) = &self.conn else {
+            return Ok(ReadingState::new());
+        };
+        let tx = conn.unchecked_transaction()?;
+        let rest: Option<String> = tx
+            .query_row("SELECT value FROM kv WHERE key = 'rest'", [], |r| r.get(0))
+            .optional()?;
+        let stored = rest.and_then(|r| serde_json::from_str::<ReadingState>(&r).ok());
+        let mut state = match stored {
+            Some(state) => state,
+            None => ReadingState::new(),
+        };
+        let mut stmt = tx.prepare("SELECT section, read, starred, at, seq FROM marks")?;
+        let mut rows = stmt.query([])?;
+        let mut synced = HashMap::new();
+        let mut seen = 0;
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(0)?;
+            let mark = Mark {
+                read: row.get(1)?,
+                starred: row.get(2)?,
+                at: u64::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
+            };
+            seen = seen.max(row.get::<_, i64>(4)?);
+            state.stories.insert(id.clone(), mark);
+            synced.insert(id, mark);
+        }
+        drop(rows);
+        drop(stmt);
+        tx.commit()?;
+        self.synced = synced;
+        self.seen = seen;
+        Ok(state)
+    }
+
+    /// Writes the marks of `state` that differ from what the database last
+    /// held for us (all of them with `everything`), a row taking ours when
+    /// ours is at least as recent, and the rest merged with the stored rest.
+    fn write(&mut self, state: &ReadingState, everything: bool) -> rusqlite::Result<()> {
+        let Some(conn) = self.conn.as_mut() else {
+            return Ok(());
+        };
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let seq: i64 = tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM marks", [], |r| {
+            r.get(0)
+        })?;
+        let mut written = Vec::new();
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO marks(section, read, starred, at, seq) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(section) DO UPDATE SET read = excluded.read,
+                    starred = excluded.starred, at = excluded.at, seq = excluded.seq
+                 WHERE excluded.at >= marks.at",
+            )?;
+            for (id, mark) in &state.stories {
+                if !everything && self.synced.get(id) == Some(mark) {
+                    continue;
+                }
+                let at = i64::try_from(mark.at).unwrap_or(i64::MAX);
+                upsert.execute(params![id, mark.read, mark.starred, at, seq])?;
+                written.push((id.clone(), *mark));
+            }
+        }
+        let stored: Option<String> = tx
+            .query_row("SELECT value FROM kv WHERE key = 'rest'", [], |r| r.get(0))
+            .optional()?;
+        let mut rest = state.without_plain_marks();
+        if let Some(theirs) = stored
+            .as_deref()
+            .and_then(|s| serde_json::from_str::<ReadingState>(s).ok())
+        {
+            rest.merge(&theirs);
+        }
+        let json = serde_json::to_string(&rest)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        if stored.as_deref() != Some(json.as_str()) {
+            tx.execute(
+                "INSERT INTO kv(key, value) VALUES ('rest', ?1)
+                 ON CONFLICT(key) DO UPDATE SET value = ?1",
+                [&json],
+            )?;
+        }
+        tx.commit()?;
+        for (id, mark) in written {
+            self.synced.insert(id, mark);
+        }
+        Ok(())
+    }
+
+    /// Marks other processes wrote since we last looked, and the stored rest.
+    fn read_since(&mut self) -> rusqlite::Result<Since> {
+        let Some(conn) = &self.conn else {
+            return Ok((Vec::new(), None));
+        };
+        let tx = conn.unchecked_transaction()?;
+        let mut stmt =
+            tx.prepare_cached("SELECT section, read, starred, at, seq FROM marks WHERE seq > ?1")?;
+        let mut rows = stmt.query([self.seen])?;
+        let mut theirs = Vec::new();
+        let mut seen = self.seen;
+        while let Some(row) = rows.next()? {
+            let mark = Mark {
+                read: row.get(1)?,
+                starred: row.get(2)?,
+                at: u64::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
+            };
+            seen = seen.max(row.get::<_, i64>(4)?);
+            theirs.push((row.get::<_, String>(0)?, mark));
+        }
+        drop(rows);
+        drop(stmt);
+        let rest: Option<String> = tx
+            .query_row("SELECT value FROM kv WHERE key = 'rest'", [], |r| r.get(0))
+            .optional()?;
+        tx.commit()?;
+        self.seen = seen;
+        for (id, mark) in &theirs {
+            self.synced.insert(id.clone(), *mark);
+        }
+        Ok((
+            theirs,
+            rest.and_then(|r| serde_json::from_str::<ReadingState>(&r).ok()),
+        ))
+    }
+
+    /// The database was deleted (or replaced) under us: open the file now
+    /// at the path, and write everything we hold into it.
+    fn reopen_if_gone(&mut self) -> Result<Option<String>, SaveError> {
+        let now = StateDb::identity_of(&self.path);
+        if self.conn.is_some() && now.is_some() && now == self.identity {
+            return Ok(None);
+        }
+        self.conn = None;
+        let conn = match StateDb::open_checked(&self.path) {
+            Ok(conn) => conn,
+            Err(e) if e.is_damage() => {
+                let mut report = LoadReport::default();
+                let conn = self.recover(&e, &mut report);
+                self.conn = conn;
+                self.identity = StateDb::identity_of(&self.path);
+                self.synced.clear();
+                self.seen = 0;
+                return Ok(report.warnings.into_iter().next());
+            }
+            Err(e) => return Err(SaveError::Database(e.to_string())),
+        };
+        self.conn = Some(conn);
+        self.identity = StateDb::identity_of(&self.path);
+        self.synced.clear();
+        self.seen = 0;
+        let _ = self.set_kv("migrated", "written again from memory");
+        Ok(Some(format!(
+            "the reading-state database {} was deleted while nlread ran; it was written again \
+             with every mark nlread holds",
+            self.path.display()
+        )))
+    }
+
+    /// Keeps the database as it was at the start of this run in `.bak`; a
+    /// failure only means no backup this run.
+    fn backup(&mut self) {
+        self.backed_up = true;
+        let Some(conn) = &self.conn else {
+            return;
+        };
+        let backup = self.backup_path();
+        let mut tmp = backup.as_os_str().to_os_string();
+        tmp.push(format!("-{}", std::process::id()));
+        let tmp = PathBuf::from(tmp);
+        let _ = std::fs::remove_file(&tmp);
+        let made = conn.execute("VACUUM INTO ?1", [tmp.display().to_string()]);
+        if made.is_ok() {
+            let _ = std::fs::rename(&tmp, &backup);
+        }
+        let _ = std::fs::remove_file(&tmp);
+    }
+
+    fn save_inner(&mut self, state: &ReadingState) -> Result<ReadingState, SaveError> {
+        if !self.writable {
+            return Err(SaveError::Database(format!(
+                "{} could not be opened, so saving is off",
+                self.path.display()
+            )));
+        }
+        let recreated = self.reopen_if_gone()?;
+        if !self.backed_up {
+            self.backup();
+        }
+        let shown = self.path.display().to_string();
+        let fail = |e: rusqlite::Error| {
+            SaveError::Database(format!("could not write {shown}: {}", describe(&e)))
+        };
+        let everything = recreated.is_some();
+        if let Err(e) = self.write(state, everything) {
+            if is_damage(&e) {
+                // Damaged under us: moved aside at the next save, and
+                // everything written again then.
+                self.identity = None;
+            }
+            return Err(fail(e));
+        }
+        let (theirs, rest) = self.read_since().map_err(fail)?;
+        let mut merged = state.clone();
+        let mut other = ReadingState::new();
+        for (id, mark) in theirs {
+            other.stories.insert(id, mark);
+        }
+        if let Some(rest) = rest {
+            other.resume = rest.resume.clone();
+            other.queries = rest.queries.clone();
+            other.merge(&rest);
+        }
+        merged.merge(&other);
+        self.notice = recreated;
+        Ok(merged)
+    }
+}
+
+/// Marks other processes wrote since we last looked, and the stored rest.
+type Since = (Vec<(String, Mark)>, Option<ReadingState>);
+
+impl StateStore for StateDb {
+    fn load(&mut self) -> (ReadingState, LoadReport) {
+        self.load_inner()
+    }
+
+    fn save(&mut self, state: &ReadingState) -> Result<ReadingState, SaveError> {
+        self.save_inner(state)
+    }
+
+    fn notice(&mut self) -> Option<String> {
+        self.notice.take()
+    }
+}
