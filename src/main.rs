@@ -290,9 +290,15 @@ fn export(paths: &[PathBuf], loaded: &file::Loaded) -> anyhow::Result<ExitCode> 
     for problem in &loaded.problems {
         eprintln!("nlread: {}", cli::line(problem));
     }
+    let bar = cli::IndexBar::new();
+    let options = library::Options {
+        progress: bar.progress(),
+        ..library_options(loaded)
+    };
     let Opened {
         library, warnings, ..
-    } = library::open(paths, &library_options(loaded));
+    } = library::open_indexed(paths, &options, true);
+    drop(bar);
     for warning in &warnings {
         let (source, message) = (&warning.source, &warning.message);
         let (source, message) = (text::sanitize(source), text::sanitize(message));

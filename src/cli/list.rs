@@ -21,7 +21,7 @@ use crate::model::{Issue, Library, ReadingState, SourceError};
 /// Lists `paths` (none: the library) on stdout.
 pub fn run(paths: &[PathBuf], options: &crate::library::Options, json: bool) -> u8 {
     let mut err = io::stderr();
-    let (library, complete) = open_reporting(paths, options, &mut err);
+    let (library, complete) = open_reporting(paths, options, false, &mut err);
     let state = reading_state(&mut err);
     let code = if complete { EXIT_OK } else { EXIT_PARTIAL };
     let stdout = io::stdout();

@@ -42,18 +42,26 @@ pub fn line(text: &str) -> String {
     }
 }
 
-/// Opens the library and says on `err` which sources could not be read;
-/// true when every source was read.
+/// Opens the library (through the library index when no paths are named,
+/// with the stories' text when `text`) and says on `err` which sources
+/// could not be read; true when every source was read.
 fn open_reporting(
     paths: &[PathBuf],
     options: &library::Options,
+    text: bool,
     err: &mut impl Write,
 ) -> (Library, bool) {
+    let bar = IndexBar::new();
+    let options = library::Options {
+        progress: bar.progress(),
+        ..options.clone()
+    };
     let Opened {
         library,
         warnings,
         origin,
-    } = library::open(paths, options);
+    } = library::open_indexed(paths, &options, text);
+    drop(bar);
     for problem in warnings.iter().chain(&library.errors) {
         report_source(err, problem);
     }
@@ -78,6 +86,73 @@ fn report_source(err: &mut impl Write, problem: &SourceError) {
         line(&problem.source),
         line(&problem.message)
     );
+}
+
+/// A progress bar on stderr while the library index is being built: shown
+/// only when stderr is a terminal and the work has gone on for a moment,
+/// cleared when done.
+pub struct IndexBar {
+    bar: std::sync::Arc<std::sync::Mutex<Option<indicatif::ProgressBar>>>,
+    started: std::time::Instant,
+    terminal: bool,
+}
+
+/// Work shorter than this shows no bar.
+const BAR_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
+
+impl IndexBar {
+    pub fn new() -> IndexBar {
+        IndexBar {
+            bar: std::sync::Arc::default(),
+            started: std::time::Instant::now(),
+            terminal: std::io::IsTerminal::is_terminal(&io::stderr()),
+        }
+    }
+
+    /// The listener to hand the load.
+    pub fn progress(&self) -> library::Progress {
+        if !self.terminal {
+            return library::Progress::default();
+        }
+        let bar = std::sync::Arc::clone(&self.bar);
+        let started = self.started;
+        library::Progress::new(move |done, total, _| {
+            let Ok(mut slot) = bar.lock() else {
+                return;
+            };
+            if slot.is_none() && started.elapsed() >= BAR_AFTER && done < total {
+                let made = indicatif::ProgressBar::with_draw_target(
+                    Some(total as u64),
+                    indicatif::ProgressDrawTarget::stderr(),
+                );
+                if let Ok(style) = indicatif::ProgressStyle::with_template(
+                    "nlread: indexing the library {bar:30} {pos}/{len} files, {eta} left",
+                ) {
+                    made.set_style(style);
+                }
+                *slot = Some(made);
+            }
+            if let Some(bar) = slot.as_ref() {
+                bar.set_position(done as u64);
+            }
+        })
+    }
+}
+
+impl Default for IndexBar {
+    fn default() -> Self {
+        IndexBar::new()
+    }
+}
+
+impl Drop for IndexBar {
+    fn drop(&mut self) {
+        if let Ok(mut slot) = self.bar.lock()
+            && let Some(bar) = slot.take()
+        {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// The reading state as the reader saved it; problems with the file are

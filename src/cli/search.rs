@@ -69,10 +69,16 @@ pub fn run(
         return EXIT_FATAL;
     }
     let mut err = io::stderr();
-    let (library, _) = open_reporting(paths, options, &mut err);
+    let (library, hits, total) = match paths.is_empty().then(|| indexed(query, options, limit)) {
+        Some(Some(found)) => found,
+        _ => {
+            let (library, _) = open_reporting(paths, options, true, &mut err);
+            let hits = Index::new(&library).query(query);
+            let total = hits.len();
+            (library, hits, total)
+        }
+    };
     let state = reading_state(&mut err);
-    let index = Index::new(&library);
-    let hits = index.query(query);
     let code = if hits.is_empty() {
         EXIT_PARTIAL
     } else {
@@ -101,14 +107,60 @@ pub fn run(
     }
     if hits.is_empty() {
         eprintln!("nlread: no story matches {:?}", line(query));
-    } else if shown < hits.len() {
+    } else if shown < total {
         eprintln!(
             "nlread: {} of {} shown; --limit 0 shows all",
             shown,
-            count(hits.len(), "matching story", "matching stories")
+            count(total, "matching story", "matching stories")
         );
     }
     code
+}
+
+/// The search through the library index (synced first): the library of
+/// the hits shown only (each hit's issue with that one story), the hits
+/// renumbered into it, and how many stories matched in all. None when
+/// there is no index to use (the files are then read and searched).
+fn indexed(
+    query: &str,
+    options: &crate::library::Options,
+    limit: usize,
+) -> Option<(Library, Vec<Hit>, usize)> {
+    let bar = super::IndexBar::new();
+    let options = crate::library::Options {
+        progress: bar.progress(),
+        ..options.clone()
+    };
+    let (index, warnings) = crate::library::open_index(&options)?;
+    drop(bar);
+    let snapshot = index.snapshot().ok()?;
+    let hits = index.search(&snapshot, query);
+    let mut err = io::stderr();
+    for warning in &warnings {
+        super::report_source(&mut err, warning);
+    }
+    let shown = if limit == 0 {
+        hits.len()
+    } else {
+        limit.min(hits.len())
+    };
+    let mut library = Library::default();
+    let mut found = Vec::with_capacity(shown);
+    for hit in &hits[..shown] {
+        let Some(row) = snapshot.row(hit) else {
+            continue;
+        };
+        if let Ok(Some((mut issue, section))) = index.story_with_issue(row) {
+            issue.sections = vec![section];
+            found.push(Hit {
+                issue: library.issues.len(),
+                section: 0,
+                score: hit.score,
+            });
+            library.issues.push(issue);
+        }
+    }
+    Some((library, found, hits.len()))
 }
 
 /// Each hit as a heading line (date, issue title › story title) and its

@@ -21,7 +21,7 @@ use crate::parse::{ParseError, SplitRules};
 
 pub use open::{
     Opened, Options, ensure_library_dir, library_dir, load_default, load_default_from,
-    load_folders_from, open, open_paths,
+    load_folders_from, open, open_index, open_indexed, open_paths,
 };
 pub use seeds::{SEEDS, bundled};
 

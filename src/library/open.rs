@@ -164,6 +164,13 @@ fn load_folders_with(
     rules: &SplitRules,
     progress: &super::Progress,
 ) -> Opened {
+    let (found, shown, warnings) = check_folders(dirs, home);
+    folders(&found, shown, warnings, rules, progress)
+}
+
+/// The config's library folders that can be read (and how to show them),
+/// and a warning for each that cannot.
+fn check_folders(dirs: &[PathBuf], home: Option<&Path>) -> Folders {
     let mut found = Vec::new();
     let mut shown = Vec::new();
     let mut warnings = Vec::new();
@@ -191,7 +198,7 @@ fn load_folders_with(
             }),
         }
     }
-    folders(&found, shown, warnings, rules, progress)
+    (found, shown, warnings)
 }
 
 /// The issues of the library folders `dirs` (shown as `shown`), or the
@@ -208,6 +215,12 @@ fn folders(
     } else {
         super::load_folders_cached(dirs, super::cache_dir().as_deref(), rules, progress)
     };
+    finish_folders(library, shown, warnings)
+}
+
+/// The library read from folders shown as `shown`, with the sentence of
+/// where it came from, or the samples while it holds no issue.
+fn finish_folders(library: Library, shown: Vec<String>, warnings: Vec<SourceError>) -> Opened {
     let place = match shown.as_slice() {
         [one] => one.clone(),
         many => count(many.len(), "folder"),
@@ -258,4 +271,159 @@ fn tilde(path: &Path, home: Option<&Path>) -> String {
         Some(rest) => format!("~{}{}", std::path::MAIN_SEPARATOR, rest.display()),
         None => path.display().to_string(),
     }
+}
+
+/// The library as [`open`] gives it, but read through the library index
+/// (`crate::db::index`) when no paths are named: the folders are synced
+/// (only new and changed files parsed) and the issues read from the index,
+/// with their story text when `text` is true (without it, stories have
+/// titles, groups and word counts: enough to list them). Paths named on the
+/// command line, and a library whose index cannot be opened (said in the
+/// warnings), are read from the files as [`open`] does.
+pub fn open_indexed(paths: &[PathBuf], options: &Options, text: bool) -> Opened {
+    if !paths.is_empty() {
+        return open(paths, options);
+    }
+    let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+    let (dirs, shown, mut warnings) = match resolve_folders(options, home.as_deref()) {
+        Ok(found) => found,
+        Err(opened) => return *opened,
+    };
+    let Some(db) = crate::paths::index_db() else {
+        return open(paths, options);
+    };
+    let library = match indexed(&db, &dirs, options, text, &mut warnings) {
+        Ok(library) => library,
+        Err(e) => {
+            let mut opened = open(paths, options);
+            opened.warnings.push(SourceError {
+                source: db.display().to_string(),
+                message: format!(
+                    "the library index cannot be used ({e}); the files were read instead"
+                ),
+            });
+            return opened;
+        }
+    };
+    let mut opened = finish_folders(library, shown, warnings);
+    if options.sort != super::SortOrder::Date {
+        super::sort_issues_by(&mut opened.library.issues, options.sort);
+    }
+    opened
+}
+
+/// Opens the index at `db`, syncs it with `dirs` and reads the library.
+fn indexed(
+    db: &Path,
+    dirs: &[PathBuf],
+    options: &Options,
+    text: bool,
+    warnings: &mut Vec<SourceError>,
+) -> Result<Library, crate::db::DbError> {
+    let (index, synced) = synced_index(db, dirs, options, warnings)?;
+    if dirs.is_empty() {
+        return Ok(Library::default());
+    }
+    let mut library = index.library(text)?;
+    let mut errors = synced.walk_errors;
+    errors.append(&mut library.errors);
+    library.errors = errors;
+    Ok(library)
+}
+
+/// The library index of the library folders, synced, with the sources that
+/// could not be read (walk errors first) and the warnings about the folders
+/// and the index. None when there is no index to use: no library folder
+/// holds anything (the samples are shown), or the index cannot be opened;
+/// the caller then reads the files with [`open`].
+pub fn open_index(options: &Options) -> Option<(crate::db::index::LibraryIndex, Vec<SourceError>)> {
+    let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+    let (dirs, _, mut warnings) = resolve_folders(options, home.as_deref()).ok()?;
+    let db = crate::paths::index_db()?;
+    let (index, synced) = synced_index(&db, &dirs, options, &mut warnings).ok()?;
+    let (issues, _) = index.counts().ok()?;
+    if issues == 0 {
+        return None;
+    }
+    warnings.extend(synced.walk_errors);
+    let stored = index.errors().ok()?;
+    warnings.extend(stored);
+    Some((index, warnings))
+}
+
+/// Opens the index at `db` and syncs it with `dirs`; a sync that finds the
+/// file damaged moves it aside and builds it again.
+fn synced_index(
+    db: &Path,
+    dirs: &[PathBuf],
+    options: &Options,
+    warnings: &mut Vec<SourceError>,
+) -> Result<(crate::db::index::LibraryIndex, crate::db::index::Synced), crate::db::DbError> {
+    use crate::db::index::LibraryIndex;
+    let say = |warnings: &mut Vec<SourceError>, said: Vec<String>| {
+        warnings.extend(said.into_iter().map(|message| SourceError {
+            source: db.display().to_string(),
+            message,
+        }));
+    };
+    let (mut index, said) = LibraryIndex::open(db)?;
+    say(warnings, said);
+    let synced = match index.sync(dirs, &options.split, &options.progress) {
+        Err(e) if e.is_damage() => {
+            drop(index);
+            crate::db::move_aside(db).map_err(|source| crate::db::DbError::MoveAside {
+                path: db.display().to_string(),
+                why: e.to_string(),
+                source,
+            })?;
+            say(
+                warnings,
+                vec![format!(
+                    "the library index was damaged ({e}); it was moved aside and is being \
+                     rebuilt from your newsletter files"
+                )],
+            );
+            let (again, said) = LibraryIndex::open(db)?;
+            say(warnings, said);
+            index = again;
+            index.sync(dirs, &options.split, &options.progress)?
+        }
+        other => other?,
+    };
+    Ok((index, synced))
+}
+
+/// Library folders that can be read, how to show them, and warnings.
+type Folders = (Vec<PathBuf>, Vec<String>, Vec<SourceError>);
+
+/// The library folders `options` name (the data folder's `library`,
+/// created, when it names none), how to show them, and warnings about
+/// those that cannot be read; `Err` when there is no library folder at all
+/// (the samples are shown).
+fn resolve_folders(options: &Options, home: Option<&Path>) -> Result<Folders, Box<Opened>> {
+    if options.folders.is_empty() {
+        let Some(dir) = library_dir() else {
+            return Err(Box::new(load_default_with(
+                None,
+                home,
+                &options.split,
+                &options.progress,
+            )));
+        };
+        let shown = tilde(&dir, home);
+        if let Err(err) = std::fs::create_dir_all(&dir) {
+            let warning = SourceError {
+                source: shown.clone(),
+                message: format!("the library folder could not be created: {err}"),
+            };
+            return Err(Box::new(samples(
+                Some(&shown),
+                Library::default(),
+                vec![warning],
+            )));
+        }
+        return Ok((vec![dir], vec![shown], Vec::new()));
+    }
+    let (found, shown, warnings) = check_folders(&options.folders, home);
+    Ok((found, shown, warnings))
 }
