@@ -24,6 +24,15 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 /// files, so a reader marking a story waits well under this.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// [`BUSY_TIMEOUT`], or `NLREAD_BUSY_TIMEOUT_MS` when set (the fault tests
+/// hold a database locked and would rather not wait ten seconds).
+pub(crate) fn busy_timeout() -> Duration {
+    std::env::var("NLREAD_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(BUSY_TIMEOUT, Duration::from_millis)
+}
+
 /// Why a database could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -92,6 +101,11 @@ pub fn is_damage(err: &rusqlite::Error) -> bool {
 /// mode with the busy timeout. A FIFO or folder in its place is refused
 /// before SQLite opens it (an open must never wait).
 pub(crate) fn connect(path: &Path) -> Result<Connection, DbError> {
+    connect_waiting(path, busy_timeout())
+}
+
+/// [`connect`] with a busy timeout of `busy`.
+pub(crate) fn connect_waiting(path: &Path, busy: Duration) -> Result<Connection, DbError> {
     let shown = path.display().to_string();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|source| DbError::CreateDir {
@@ -106,7 +120,7 @@ pub(crate) fn connect(path: &Path) -> Result<Connection, DbError> {
     }
     let open = |flags| {
         let conn = Connection::open_with_flags(path, flags)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_timeout(busy)?;
         Ok::<_, rusqlite::Error>(conn)
     };
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::{DbError, connect, describe, is_damage, move_aside};
+use super::{DbError, busy_timeout, connect_waiting, describe, is_damage, move_aside};
 use crate::model::{Mark, ReadingState};
 use crate::store::{LoadReport, SaveError, StateFile, StateStore};
 
@@ -62,6 +62,8 @@ pub struct StateDb {
     backed_up: bool,
     /// What the last save has to say although it worked.
     notice: Option<String>,
+    /// How long a save waits for another process's lock.
+    busy: std::time::Duration,
 }
 
 impl StateDb {
@@ -78,7 +80,14 @@ impl StateDb {
             writable: true,
             backed_up: false,
             notice: None,
+            busy: busy_timeout(),
         }
+    }
+
+    /// The same database, waiting at most `busy` for another process's lock.
+    pub fn waiting(mut self, busy: std::time::Duration) -> StateDb {
+        self.busy = busy;
+        self
     }
 
     /// The reading-state database in the data folder, migrating `state.json`.
@@ -101,8 +110,8 @@ impl StateDb {
 
     /// Opens the database, creating the tables; an error that means the
     /// file is damaged is told apart by [`DbError::is_damage`].
-    fn open_checked(path: &Path) -> Result<Connection, DbError> {
-        let conn = connect(path)?;
+    fn open_checked(&self, path: &Path) -> Result<Connection, DbError> {
+        let conn = connect_waiting(path, self.busy)?;
         let err = super::sql(path);
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -137,7 +146,7 @@ impl StateDb {
     fn load_inner(&mut self) -> (ReadingState, LoadReport) {
         let mut report = LoadReport::default();
         let existed = self.path.exists();
-        let conn = match StateDb::open_checked(&self.path) {
+        let conn = match self.open_checked(&self.path) {
             Ok(conn) => conn,
             Err(e) if e.is_damage() => match self.recover(&e, &mut report) {
                 Some(conn) => conn,
@@ -209,7 +218,7 @@ impl StateDb {
         let backup = self.backup_path();
         let restored = backup.is_file()
             && std::fs::copy(&backup, &self.path).is_ok()
-            && StateDb::open_checked(&self.path).is_ok();
+            && self.open_checked(&self.path).is_ok();
         if restored {
             said.push_str(&format!(" and the backup {} was loaded", backup.display()));
         } else {
@@ -217,7 +226,7 @@ impl StateDb {
             said.push_str("; no backup could be read, so the marks start from state.json if any");
         }
         report.warnings.push(said);
-        let conn = StateDb::open_checked(&self.path).ok()?;
+        let conn = self.open_checked(&self.path).ok()?;
         if !restored {
             // A fresh file: state.json is copied in again.
             let _ = conn.execute("DELETE FROM kv WHERE key = 'migrated'", []);
@@ -235,7 +244,7 @@ impl StateDb {
         self.conn = None;
         let _ = std::fs::remove_file(&self.path);
         let ok = std::fs::copy(&backup, &self.path).is_ok();
-        match StateDb::open_checked(&self.path) {
+        match self.open_checked(&self.path) {
             Ok(conn) if ok => {
                 self.identity = StateDb::identity_of(&self.path);
                 self.conn = Some(conn);
@@ -248,7 +257,7 @@ impl StateDb {
             }
             _ => {
                 let _ = std::fs::remove_file(&self.path);
-                self.conn = StateDb::open_checked(&self.path).ok();
+                self.conn = self.open_checked(&self.path).ok();
                 self.identity = StateDb::identity_of(&self.path);
                 false
             }
@@ -437,7 +446,7 @@ impl StateDb {
             return Ok(None);
         }
         self.conn = None;
-        let conn = match StateDb::open_checked(&self.path) {
+        let conn = match self.open_checked(&self.path) {
             Ok(conn) => conn,
             Err(e) if e.is_damage() => {
                 let mut report = LoadReport::default();

@@ -1,1 +1,531 @@
+//! The databases on real files in a temporary folder: incremental sync,
+//! the same library as reading the files, search ranked as the filter,
+//! the plan of every hot query, damaged files, and the reading state's
+//! rules (migration, one row per mark, two writers, backup, deletion, lock).
 
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::index::LibraryIndex;
+use super::state::StateDb;
+use crate::library::Progress;
+use crate::model::{Mark, ReadingState};
+use crate::parse::SplitRules;
+use crate::store::StateStore;
+
+fn seeds_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
+}
+
+/// A library folder holding the bundled samples and the test fixtures'
+/// plain, Markdown and feed issues.
+fn library(root: &Path) -> PathBuf {
+    let lib = root.join("library");
+    fs::create_dir_all(&lib).expect("library");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for dir in [seeds_dir(), fixtures.join("plain"), fixtures.join("feed")] {
+        for entry in fs::read_dir(&dir).expect("fixtures").flatten() {
+            let path = entry.path();
+            if path.is_file() && !path.file_name().is_some_and(|n| n == "EXPECTED.md") {
+                let name = format!(
+                    "{}-{}",
+                    dir.file_name().and_then(|n| n.to_str()).unwrap_or("x"),
+                    entry.file_name().to_string_lossy()
+                );
+                fs::copy(&path, lib.join(name)).expect("copy");
+            }
+        }
+    }
+    lib
+}
+
+fn sync(index: &mut LibraryIndex, lib: &Path) -> super::index::Synced {
+    index
+        .sync(
+            &[lib.to_path_buf()],
+            &SplitRules::default(),
+            &Progress::default(),
+        )
+        .expect("sync")
+}
+
+fn from_files(lib: &Path) -> crate::model::Library {
+    crate::library::load_folders_cached(
+        &[lib.to_path_buf()],
+        None,
+        &SplitRules::default(),
+        &Progress::default(),
+    )
+}
+
+#[test]
+fn a_sync_parses_only_new_and_changed_files_and_drops_gone_ones() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = library(dir.path());
+    let files = fs::read_dir(&lib).expect("lib").count();
+    let (mut index, said) = LibraryIndex::open(&dir.path().join("index.db")).expect("open");
+    assert!(said.is_empty());
+    let first = sync(&mut index, &lib);
+    assert_eq!(
+        (first.files, first.parsed, first.removed),
+        (files, files, 0)
+    );
+    let again = sync(&mut index, &lib);
+    assert_eq!((again.parsed, again.removed), (0, 0), "nothing changed");
+
+    let orbit = lib.join("seeds-01_orbit-desk.txt");
+    let mut text = fs::read_to_string(&orbit).expect("read");
+    text.push_str("\nOne more line about the ferry timetable.\n");
+    fs::write(&orbit, text).expect("change");
+    fs::remove_file(lib.join("seeds-02_harbour-ledger.txt")).expect("remove");
+    fs::copy(
+        seeds_dir().join("02_harbour-ledger.txt"),
+        lib.join("new-ledger.txt"),
+    )
+    .expect("add");
+    let changed = sync(&mut index, &lib);
+    assert_eq!((changed.parsed, changed.removed), (2, 1), "{changed:?}");
+    assert_eq!(index.library(true).expect("library"), from_files(&lib));
+}
+
+#[test]
+fn the_index_gives_the_same_library_as_reading_the_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = library(dir.path());
+    let (mut index, _) = LibraryIndex::open(&dir.path().join("index.db")).expect("open");
+    sync(&mut index, &lib);
+    let files = from_files(&lib);
+    assert!(files.issues.len() > 10, "{} issues", files.issues.len());
+    assert_eq!(index.library(true).expect("library"), files);
+    // Without text: the same issues and stories, titles and groups kept.
+    let names = index.library(false).expect("names");
+    assert_eq!(names.issues.len(), files.issues.len());
+    for (a, b) in names.issues.iter().zip(&files.issues) {
+        let titles = |i: &crate::model::Issue| -> Vec<(String, Option<String>, usize)> {
+            i.sections
+                .iter()
+                .map(|s| (s.title.clone(), s.group.clone(), s.words))
+                .collect()
+        };
+        assert_eq!((&a.id, titles(a)), (&b.id, titles(b)));
+        assert!(a.sections.iter().all(|s| s.block_count() == 0));
+    }
+    // One story's text on its own, as the reader loads the story it shows.
+    let story = &files.issues[0].sections[0];
+    assert_eq!(index.story(&story.id).expect("story").as_ref(), Some(story));
+}
+
+#[test]
+fn another_parser_reads_every_file_again() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = library(dir.path());
+    let (mut index, _) = LibraryIndex::open(&dir.path().join("index.db")).expect("open");
+    let first = sync(&mut index, &lib);
+    index
+        .conn
+        .execute("UPDATE sources SET parser = 'an older nlread'", [])
+        .expect("age");
+    let again = sync(&mut index, &lib);
+    assert_eq!(again.parsed, first.parsed);
+}
+
+#[test]
+fn a_touched_file_with_the_same_bytes_is_not_parsed_again() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = library(dir.path());
+    let (mut index, _) = LibraryIndex::open(&dir.path().join("index.db")).expect("open");
+    sync(&mut index, &lib);
+    let orbit = lib.join("seeds-01_orbit-desk.txt");
+    let ids = |index: &LibraryIndex| -> Vec<i64> {
+        let mut stmt = index
+            .conn
+            .prepare("SELECT id FROM issues ORDER BY id")
+            .expect("q");
+        let rows = stmt.query_map([], |r| r.get(0)).expect("rows");
+        rows.map(|r| r.expect("row")).collect()
+    };
+    let before = ids(&index);
+    let bytes = fs::read(&orbit).expect("read");
+    fs::remove_file(&orbit).expect("rm");
+    fs::write(&orbit, bytes).expect("same bytes, new time");
+    sync(&mut index, &lib);
+    assert_eq!(ids(&index), before, "rows kept: the content hash matched");
+}
+
+/// Section ids of hits, in order.
+fn hit_ids(library: &crate::model::Library, hits: &[crate::search::Hit]) -> Vec<String> {
+    hits.iter()
+        .map(|h| library.issues[h.issue].sections[h.section].id.clone())
+        .collect()
+}
+
+#[test]
+fn search_through_the_index_ranks_as_the_filter() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = library(dir.path());
+    let (mut index, _) = LibraryIndex::open(&dir.path().join("index.db")).expect("open");
+    sync(&mut index, &lib);
+    let files = from_files(&lib);
+    let filter = crate::search::Index::new(&files);
+    let snapshot = index.snapshot().expect("snapshot");
+    let names = index.library(false).expect("names");
+    // Whole words and word starts: the index finds what the filter finds.
+    let queries = [
+        "launch",
+        "harbour",
+        "stage reu",
+        "kelp",
+        "ferry",
+        "tencent",
+        "quiet harb",
+    ];
+    let mut found = 0;
+    for q in queries {
+        let ours = index.search(&snapshot, q);
+        let theirs = filter.query(q);
+        assert_eq!(hit_ids(&names, &ours), hit_ids(&files, &theirs), "{q}");
+        assert_eq!(
+            ours.iter().map(|h| h.score).collect::<Vec<_>>(),
+            theirs.iter().map(|h| h.score).collect::<Vec<_>>(),
+            "{q}"
+        );
+        found += ours.len();
+    }
+    assert!(found > 20, "the queries find something: {found}");
+    // Inside a word ("supermarket" for "market") only the filter looks:
+    // the index finds a subset, in the same order.
+    let ours = hit_ids(&names, &index.search(&snapshot, "market"));
+    let theirs = hit_ids(&files, &filter.query("market"));
+    let kept: Vec<&String> = theirs.iter().filter(|id| ours.contains(id)).collect();
+    assert_eq!(kept, ours.iter().collect::<Vec<_>>());
+    assert!(ours.len() + 2 >= theirs.len() && !ours.is_empty());
+    // The stored snapshot is used while the index is unchanged, and
+    // rebuilt once it changes.
+    let stored = index.snapshot().expect("again");
+    assert_eq!(stored.generation, snapshot.generation);
+    fs::copy(seeds_dir().join("01_orbit-desk.txt"), lib.join("copy.txt")).expect("copy");
+    sync(&mut index, &lib);
+    let fresh = index.snapshot().expect("fresh");
+    assert!(fresh.generation > snapshot.generation);
+    assert_eq!(
+        fresh.index.len(),
+        snapshot.index.len()
+            + files.issues[..]
+                .iter()
+                .find(|i| i.source.ends_with("01_orbit-desk.txt"))
+                .map_or(0, |i| i.sections.len())
+    );
+}
+
+/// The plan SQLite picks for `sql`, one line per step.
+fn plan(conn: &rusqlite::Connection, sql: &str) -> String {
+    let mut stmt = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .expect("explain");
+    let rows = stmt.query_map([], |r| r.get::<_, String>(3)).expect("rows");
+    rows.map(|r| r.expect("row")).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn every_hot_query_uses_an_index() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = library(dir.path());
+    let (mut index, _) = LibraryIndex::open(&dir.path().join("index.db")).expect("open");
+    sync(&mut index, &lib);
+    // Statistics, as a long-lived index has them: the planner must choose
+    // the same with and without.
+    for analyzed in [false, true] {
+        if analyzed {
+            index.conn.execute_batch("ANALYZE").expect("analyze");
+        }
+        let conn = &index.conn;
+        // The issue list: walked in the index's order, no sort step.
+        let load = plan(
+            conn,
+            "SELECT i.id FROM issues i LEFT JOIN stories s ON s.issue_id = i.id
+             ORDER BY i.date IS NULL, i.date DESC, i.source, i.pos, s.pos",
+        );
+        assert!(load.contains("issues_by_date"), "{load}");
+        assert!(load.contains("stories_by_issue"), "{load}");
+        // At most each issue's few stories put in order, never the library.
+        assert!(!load.contains("TEMP B-TREE FOR ORDER BY"), "{load}");
+        // A story by its section id (the reader shows one).
+        let story = plan(conn, "SELECT body FROM stories WHERE key = 'x' LIMIT 1");
+        assert!(story.contains("USING INDEX stories_by_key"), "{story}");
+        // A search hit's story and issue.
+        let hit = plan(
+            conn,
+            "SELECT i.title, s.body FROM stories s JOIN issues i ON i.id = s.issue_id
+             WHERE s.id = 1",
+        );
+        assert!(!hit.contains("SCAN"), "{hit}");
+        // A changed file's rows replaced.
+        let by_source = plan(
+            conn,
+            "DELETE FROM stories WHERE issue_id IN (SELECT id FROM issues WHERE source_id = 1)",
+        );
+        assert!(by_source.contains("issues_by_source"), "{by_source}");
+        let fts_rows = plan(
+            conn,
+            "SELECT s.id FROM stories s JOIN issues i ON s.issue_id = i.id WHERE i.source_id = 1",
+        );
+        assert!(
+            fts_rows.contains("issues_by_source") && !fts_rows.contains("SCAN s"),
+            "{fts_rows}"
+        );
+        let source = plan(conn, "SELECT id FROM sources WHERE path = 'x'");
+        assert!(
+            source.contains("USING INDEX") || source.contains("USING COVERING INDEX"),
+            "{source}"
+        );
+        // Full-text: the FTS5 index answers, never a scan of stories.
+        let text = plan(
+            conn,
+            "SELECT rowid FROM stories_fts WHERE stories_fts MATCH '\"ferry\"*'",
+        );
+        assert!(text.contains("VIRTUAL TABLE INDEX"), "{text}");
+        let vocab = plan(
+            conn,
+            "SELECT term, doc FROM stories_vocab WHERE term >= 'fer' AND term < 'fes'",
+        );
+        assert!(vocab.contains("VIRTUAL TABLE INDEX"), "{vocab}");
+    }
+    // The reading state: one mark by its id, the marks others wrote since.
+    let state_path = dir.path().join("state.db");
+    let mut db = StateDb::new(state_path.clone(), None);
+    db.load();
+    let conn = rusqlite::Connection::open(&state_path).expect("open");
+    let one = plan(&conn, "SELECT read FROM marks WHERE section = 'x'");
+    assert!(one.contains("PRIMARY KEY"), "{one}");
+    let since = plan(&conn, "SELECT section FROM marks WHERE seq > 5");
+    assert!(since.contains("marks_by_seq"), "{since}");
+}
+
+#[test]
+fn a_damaged_index_is_moved_aside_said_and_rebuilt() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = library(dir.path());
+    let db = dir.path().join("index.db");
+    let (mut index, _) = LibraryIndex::open(&db).expect("open");
+    sync(&mut index, &lib);
+    let whole = index.library(true).expect("library");
+    drop(index);
+    // Cut short: half the file.
+    let bytes = fs::read(&db).expect("db");
+    fs::write(&db, &bytes[..bytes.len() / 2]).expect("truncate");
+    let _ = fs::remove_file(dir.path().join("index.db-wal"));
+    let opened = LibraryIndex::open(&db);
+    let (mut index, said) = match opened {
+        Ok(found) => found,
+        Err(e) => panic!("a damaged index must be rebuilt, not fail: {e}"),
+    };
+    assert!(
+        said.iter()
+            .any(|s| s.contains("damaged") && s.contains("moved aside")),
+        "{said:?}"
+    );
+    sync(&mut index, &lib);
+    assert_eq!(index.library(true).expect("rebuilt"), whole);
+    let aside = fs::read_dir(dir.path()).expect("dir").flatten().any(|e| {
+        e.file_name()
+            .to_string_lossy()
+            .starts_with("index.db.corrupt-")
+    });
+    assert!(aside, "the damaged file kept");
+    // Not a database at all.
+    drop(index);
+    fs::write(&db, b"these are not the pages you are looking for").expect("garbage");
+    let (_, said) = LibraryIndex::open(&db).expect("open garbage");
+    assert!(said.iter().any(|s| s.contains("damaged")), "{said:?}");
+}
+
+#[test]
+fn a_fifo_in_place_of_a_database_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("index.db");
+    let made = std::process::Command::new("mkfifo").arg(&db).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return;
+    }
+    match LibraryIndex::open(&db) {
+        Err(e) => assert!(e.to_string().contains("not a regular file"), "{e}"),
+        Ok(_) => panic!("a FIFO opened as the index"),
+    }
+}
+
+fn mark(read: bool, starred: bool, at: u64) -> Mark {
+    Mark { read, starred, at }
+}
+
+#[test]
+fn state_json_is_migrated_once_with_everything_and_kept() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let json = dir.path().join("state.json");
+    let original = r#"{"version":1,"stories":{"a":{"read":true,"at":5,"note":"mine"},
+        "b":{"starred":true,"at":7}},"resume":{"issue":"i","section":"a","byte":3,"at":9,
+        "zoom":2},"queries":[{"text":"ferry","at":4}],"theme":"sepia"}"#;
+    fs::write(&json, original).expect("json");
+    let mut db = StateDb::new(dir.path().join("state.db"), Some(json.clone()));
+    let (state, report) = db.load();
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let expected: ReadingState = serde_json::from_str(original).expect("parse");
+    assert_eq!(state, expected);
+    // The file is left as it was: the backup of the state before the database.
+    assert_eq!(fs::read_to_string(&json).expect("kept"), original);
+    // A second run reads the database, not the file.
+    fs::write(&json, r#"{"version":1,"stories":{}}"#).expect("overwrite");
+    let (again, _) = StateDb::new(dir.path().join("state.db"), Some(json)).load();
+    assert_eq!(again, expected);
+    // And writes back what it did not understand.
+    let text = serde_json::to_string(&again).expect("json");
+    assert!(
+        text.contains("\"theme\":\"sepia\"") && text.contains("\"note\":\"mine\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn one_mark_writes_one_row_and_two_writers_keep_both() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("state.db");
+    let mut first = StateDb::new(path.clone(), None);
+    let mut second = StateDb::new(path.clone(), None);
+    let (mut a, _) = first.load();
+    let (mut b, _) = second.load();
+    for i in 0..1000 {
+        a.stories.insert(format!("s{i}"), mark(true, false, 10));
+    }
+    let a2 = first.save(&a).expect("save a");
+    // One more mark: one row with a new sequence number.
+    let mut a3 = a2.clone();
+    a3.set_read("s1000", true, 20);
+    first.save(&a3).expect("save one");
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let newest: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM marks WHERE seq = (SELECT max(seq) FROM marks)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(newest, 1, "one mark saved is one row written");
+    // The other writer marks another story and the same one later.
+    b.stories.insert("other".into(), mark(false, true, 30));
+    b.stories.insert("s1".into(), mark(false, false, 40));
+    let merged = second.save(&b).expect("save b");
+    assert!(
+        merged.is_read("s999") && merged.is_read("s1000"),
+        "theirs came in"
+    );
+    assert!(!merged.is_read("s1"), "the later change wins");
+    assert!(merged.is_starred("other"));
+    // And the first hears of it at its next save, its own older s1 losing.
+    let back = first.save(&a3).expect("again");
+    assert!(back.is_starred("other") && !back.is_read("s1"));
+    let (loaded, _) = StateDb::new(path, None).load();
+    assert_eq!(loaded.stories.len(), 1002);
+}
+
+#[test]
+fn a_damaged_state_database_loads_the_backup_and_says_so() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("state.db");
+    let mut db = StateDb::new(path.clone(), None);
+    let (mut state, _) = db.load();
+    state.set_read("kept", true, 1);
+    db.save(&state)
+        .expect("first save: backup taken first, then this");
+    // The backup holds the state before this run's first save; the next
+    // run's first save backs this one up.
+    let mut db = StateDb::new(path.clone(), None);
+    let (state, _) = db.load();
+    db.save(&state).expect("backs up 'kept'");
+    drop(db);
+    fs::write(&path, b"garbage, not SQLite").expect("damage");
+    let _ = fs::remove_file(dir.path().join("state.db-wal"));
+    let mut db = StateDb::new(path.clone(), None);
+    let (loaded, report) = db.load();
+    assert!(loaded.is_read("kept"), "the backup's mark");
+    let said = report.warnings.join("\n");
+    assert!(
+        said.contains("damaged") && said.contains("backup"),
+        "{said}"
+    );
+    assert!(fs::read_dir(dir.path()).expect("dir").flatten().any(|e| {
+        e.file_name()
+            .to_string_lossy()
+            .starts_with("state.db.corrupt-")
+    }));
+}
+
+#[test]
+fn a_state_database_deleted_while_running_is_written_again_from_memory() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("state.db");
+    let mut db = StateDb::new(path.clone(), None);
+    let (mut state, _) = db.load();
+    for i in 0..50 {
+        state.set_read(&format!("s{i}"), true, 1);
+    }
+    state = db.save(&state).expect("save");
+    for name in ["state.db", "state.db-wal", "state.db-shm", "state.db.bak"] {
+        let _ = fs::remove_file(dir.path().join(name));
+    }
+    state.set_starred("s3", true, 2);
+    let saved = db.save(&state).expect("saved again");
+    assert!(saved.is_starred("s3"));
+    let notice = db.notice().expect("said");
+    assert!(notice.contains("deleted"), "{notice}");
+    let (loaded, _) = StateDb::new(path, None).load();
+    assert_eq!(loaded.stories.len(), 50, "every mark written again");
+    assert!(loaded.is_starred("s3"));
+}
+
+#[test]
+fn a_locked_state_database_fails_the_save_with_a_sentence_and_keeps_the_change() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("state.db");
+    let mut db = StateDb::new(path.clone(), None).waiting(Duration::from_millis(200));
+    let (mut state, _) = db.load();
+    db.save(&state).expect("first save");
+    let holder = rusqlite::Connection::open(&path).expect("other program");
+    holder.execute_batch("BEGIN EXCLUSIVE").expect("lock");
+    state.set_read("x", true, 5);
+    let err = db.save(&state).expect_err("locked");
+    assert!(err.to_string().contains("locked"), "{err}");
+    holder.execute_batch("COMMIT").expect("unlock");
+    let saved = db.save(&state).expect("saved once free");
+    assert!(saved.is_read("x"));
+}
+
+#[test]
+fn many_marks_load_and_one_saves_quickly() {
+    // Not a benchmark (see BENCHMARKS.md): a guard that one mark does not
+    // rewrite the others, by what is written, not by time.
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("state.db");
+    let mut db = StateDb::new(path.clone(), None);
+    let (mut state, _) = db.load();
+    for i in 0..20_000 {
+        state
+            .stories
+            .insert(format!("{i:016x}"), mark(true, false, 1));
+    }
+    state = db.save(&state).expect("all");
+    let before: i64 = rusqlite::Connection::open(&path)
+        .expect("open")
+        .query_row("SELECT max(seq) FROM marks", [], |r| r.get(0))
+        .expect("seq");
+    state.set_starred("0000000000000007", true, 9);
+    db.save(&state).expect("one");
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let changed: i64 = conn
+        .query_row("SELECT count(*) FROM marks WHERE seq > ?1", [before], |r| {
+            r.get(0)
+        })
+        .expect("count");
+    assert_eq!(changed, 1);
+    let (loaded, _) = StateDb::new(path, None).load();
+    assert_eq!(loaded.stories.len(), 20_000);
+}
