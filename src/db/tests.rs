@@ -27,7 +27,7 @@ fn library(root: &Path) -> PathBuf {
     for dir in [seeds_dir(), fixtures.join("plain"), fixtures.join("feed")] {
         for entry in fs::read_dir(&dir).expect("fixtures").flatten() {
             let path = entry.path();
-            if path.is_file() && !path.file_name().is_some_and(|n| n == "EXPECTED.md") {
+            if path.is_file() && path.file_name().is_none_or(|n| n != "EXPECTED.md") {
                 let name = format!(
                     "{}-{}",
                     dir.file_name().and_then(|n| n.to_str()).unwrap_or("x"),
