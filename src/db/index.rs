@@ -89,6 +89,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5(
     tokenize='unicode61 remove_diacritics 0', prefix='3'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS stories_vocab USING fts5vocab(stories_fts, instance);
+CREATE TABLE IF NOT EXISTS folders(path TEXT PRIMARY KEY, mtime INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS folders(path TEXT PRIMARY KEY, mtime INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS snapshot(
     id INTEGER PRIMARY KEY CHECK (id = 1),
     generation INTEGER NOT NULL,
@@ -166,7 +168,7 @@ impl LibraryIndex {
         if version != SCHEMA_VERSION {
             // Another layout (or a new file): built again from the files.
             conn.execute_batch(
-                "DROP TABLE IF EXISTS snapshot;
+                "DROP TABLE IF EXISTS snapshot; DROP TABLE IF EXISTS folders; DROP TABLE IF EXISTS folders;
                  DROP TABLE IF EXISTS stories_vocab; DROP TABLE IF EXISTS stories_fts;
                  DROP TABLE IF EXISTS stories; DROP TABLE IF EXISTS issues;
                  DROP TABLE IF EXISTS errors; DROP TABLE IF EXISTS sources;
@@ -179,12 +181,16 @@ impl LibraryIndex {
             conn.pragma_update(None, "user_version", SCHEMA_VERSION)
                 .map_err(&err)?;
         }
-        // A truncated file can pass the header: reading the smallest table
-        // whole finds missing pages now rather than half-way through a sync.
-        conn.query_row("SELECT count(*), total(size) FROM sources", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .map_err(&err)?;
+        // A file cut short can pass the header: its length is checked
+        // against its pages now, so a truncated index is found here rather
+        // than half-way through a search (damage found later is handled
+        // where it is met).
+        let pages: i64 = conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .map_err(&err)?;
+        conn.query_row("SELECT count(*) FROM meta", [], |r| r.get::<_, i64>(0))
+            .map_err(&err)?;
+        check_length(path, pages, &conn).map_err(&err)?;
         Ok(LibraryIndex {
             conn,
             path: path.to_path_buf(),
@@ -195,29 +201,154 @@ impl LibraryIndex {
         &self.path
     }
 
-    /// Brings the index up to date with the files in `dirs`: new and
-    /// changed files parsed (with `rules`), gone ones dropped. `progress`
-    /// hears of each file parsed, with its issues.
+    /// Brings the index up to date with the files in `dirs`: every file
+    /// looked at, new and changed ones parsed (with `rules`), gone ones
+    /// dropped. `progress` hears of each file parsed, with its issues.
     pub fn sync(
         &mut self,
         dirs: &[PathBuf],
         rules: &SplitRules,
         progress: &Progress,
     ) -> Result<Synced, DbError> {
+        self.sync_with(dirs, rules, progress, false)
+    }
+
+    /// [`LibraryIndex::sync`] that looks at the files of a folder only when
+    /// the folder changed since the last sync (a file added, removed or
+    /// renamed in it, as a fetch, `nlread add` or a mail delivery do): a
+    /// file rewritten in place, its folder untouched, waits for the next
+    /// full sync (the reader's start, or its watcher).
+    pub fn sync_quick(
+        &mut self,
+        dirs: &[PathBuf],
+        rules: &SplitRules,
+        progress: &Progress,
+    ) -> Result<Synced, DbError> {
+        self.sync_with(dirs, rules, progress, true)
+    }
+
+    fn sync_with(
+        &mut self,
+        dirs: &[PathBuf],
+        rules: &SplitRules,
+        progress: &Progress,
+        quick: bool,
+    ) -> Result<Synced, DbError> {
         let mut loader = Loader::new(
             Own::here(crate::paths::cache_dir().as_deref()),
             rules.clone(),
         );
+        if quick {
+            let stamps = self.folder_stamps().map_err(sql(&self.path))?;
+            if let Some(synced) = self.nothing_changed(dirs, &stamps, rules) {
+                return Ok(synced);
+            }
+            loader.unchanged = Some(stamps);
+        }
         for dir in dirs {
             loader.add_folder(dir);
         }
-        let (jobs, walk_errors) = loader.into_walked();
-        self.sync_jobs(jobs, walk_errors, rules, progress)
+        let walked = loader.into_walked();
+        let walk_errors = walked.errors.clone();
+        let synced = self.sync_jobs(walked.jobs, walked.errors, rules, progress)?;
+        // Only once every file is in: a sync killed before this trusts no
+        // folder it did not finish.
+        self.store_folder_stamps(dirs, &walked.folders, &walk_errors, rules)
+            .map_err(sql(&self.path))?;
+        Ok(synced)
+    }
+
+    /// Every folder of the last walk still has its modification time, the
+    /// walk started from the same folders and the same parser read them:
+    /// nothing was added, removed or renamed anywhere, so there is nothing
+    /// to walk. The walk's errors are those it found then.
+    fn nothing_changed(
+        &self,
+        dirs: &[PathBuf],
+        stamps: &HashMap<PathBuf, i64>,
+        rules: &SplitRules,
+    ) -> Option<Synced> {
+        let stored: String = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'walk'", [], |r| {
+                r.get(0)
+            })
+            .ok()?;
+        let walk: Walk = serde_json::from_str(&stored).ok()?;
+        if walk.roots != roots_of(dirs) || walk.parser != parser_key(rules) || stamps.is_empty() {
+            return None;
+        }
+        for (folder, mtime) in stamps {
+            let now = std::fs::metadata(folder).ok()?;
+            let now = crate::library::cache::Stamp::of(&now).modified();
+            if i64::try_from(now).ok()? != *mtime || *mtime == 0 {
+                return None;
+            }
+        }
+        Some(Synced {
+            files: walk.files,
+            parsed: 0,
+            removed: 0,
+            walk_errors: walk.errors,
+        })
+    }
+
+    fn folder_stamps(&self) -> rusqlite::Result<HashMap<PathBuf, i64>> {
+        let mut stmt = self.conn.prepare("SELECT path, mtime FROM folders")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((PathBuf::from(r.get::<_, String>(0)?), r.get(1)?))
+        })?;
+        rows.collect()
+    }
+
+    fn store_folder_stamps(
+        &mut self,
+        dirs: &[PathBuf],
+        folders: &[(PathBuf, i64)],
+        errors: &[SourceError],
+        rules: &SplitRules,
+    ) -> rusqlite::Result<()> {
+        let walk = Walk {
+            roots: roots_of(dirs),
+            parser: parser_key(rules),
+            files: self
+                .conn
+                .query_row("SELECT count(*) FROM sources", [], |r| r.get::<_, i64>(0))
+                .map(|n| usize::try_from(n).unwrap_or(0))?,
+            errors: errors.to_vec(),
+        };
+        let walk = serde_json::to_string(&walk)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let stored = self.folder_stamps()?;
+        let same =
+            stored.len() == folders.len() && folders.iter().all(|(p, m)| stored.get(p) == Some(m));
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('walk', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = ?1",
+            [&walk],
+        )?;
+        if same {
+            return tx.commit();
+        }
+        tx.execute("DELETE FROM folders", [])?;
+        {
+            let mut insert =
+                tx.prepare_cached("INSERT OR REPLACE INTO folders(path, mtime) VALUES (?1, ?2)")?;
+            for (path, mtime) in folders {
+                if let Some(path) = path.to_str() {
+                    insert.execute(params![path, mtime])?;
+                }
+            }
+        }
+        tx.commit()
     }
 
     fn sync_jobs(
         &mut self,
-        jobs: Vec<Job>,
+        mut jobs: Vec<Job>,
         walk_errors: Vec<SourceError>,
         rules: &SplitRules,
         progress: &Progress,
@@ -226,11 +357,25 @@ impl LibraryIndex {
         let err = sql(&path);
         let parser = parser_key(rules);
         let known = self.known().map_err(&err)?;
+        // A file of an unchanged folder the index does not know (an index
+        // rebuilt since): looked at now.
+        for job in &mut jobs {
+            if job.unchanged
+                && !known.contains_key(key_of(job))
+                && let Ok(meta) = std::fs::metadata(&job.path)
+            {
+                job.stamp = crate::library::cache::Stamp::of(&meta);
+                job.unchanged = false;
+            }
+        }
         let mut seen: HashSet<&str> = HashSet::with_capacity(jobs.len());
         let mut todo: Vec<(usize, Option<Known>)> = Vec::new();
         for (i, job) in jobs.iter().enumerate() {
             let key = key_of(job);
             seen.insert(key);
+            if job.unchanged {
+                continue;
+            }
             let (size, mtime) = stamp(job);
             match known.get(key) {
                 Some(k) if k.size == size && k.mtime == mtime && k.parser == parser => {}
@@ -513,6 +658,20 @@ impl LibraryIndex {
     }
 }
 
+/// What the last walk started from and found, for a quick sync that finds
+/// nothing changed.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Walk {
+    roots: Vec<String>,
+    parser: String,
+    files: usize,
+    errors: Vec<SourceError>,
+}
+
+fn roots_of(dirs: &[PathBuf]) -> Vec<String> {
+    dirs.iter().map(|d| d.display().to_string()).collect()
+}
+
 /// A source as the index knows it.
 #[derive(Debug, Clone)]
 struct Known {
@@ -579,6 +738,26 @@ fn content_hash(path: &Path) -> Option<i64> {
         }
     }
     Some(i64::from_le_bytes(hasher.digest().to_le_bytes()))
+}
+
+/// A database file shorter than its pages (and no WAL to hold the rest)
+/// was cut short.
+fn check_length(path: &Path, pages: i64, conn: &Connection) -> rusqlite::Result<()> {
+    let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    let on_disk = std::fs::metadata(path).map_or(0, |m| m.len());
+    let mut wal = path.as_os_str().to_os_string();
+    wal.push("-wal");
+    let wal_len = std::fs::metadata(PathBuf::from(wal)).map_or(0, |m| m.len());
+    let expected = u64::try_from(pages.saturating_mul(size)).unwrap_or(0);
+    if on_disk < expected && wal_len == 0 {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+            Some(format!(
+                "the file is {on_disk} bytes, its pages need {expected}: it was cut short"
+            )),
+        ));
+    }
+    Ok(())
 }
 
 /// Every write moves the index's generation on (in the same transaction),

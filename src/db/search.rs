@@ -33,8 +33,10 @@ pub struct Snapshot {
     pub index: Index,
     /// Per story (the index's flat numbering): its row in `stories`.
     stories: Vec<i64>,
-    /// (row, flat number), by row: the full-text index's answers mapped back.
-    by_row: Vec<(i64, u32)>,
+    /// The full-text index's answers mapped back: `by_row[row - first_row]`
+    /// is the flat number of that row (`u32::MAX`: none).
+    by_row: Vec<u32>,
+    first_row: i64,
     /// The index's generation this was built from.
     pub generation: i64,
 }
@@ -42,10 +44,8 @@ pub struct Snapshot {
 impl Snapshot {
     /// The flat story number of a `stories` row (None: a hidden copy).
     fn number(&self, row: i64) -> Option<u32> {
-        self.by_row
-            .binary_search_by_key(&row, |(r, _)| *r)
-            .ok()
-            .map(|at| self.by_row[at].1)
+        let at = usize::try_from(row.checked_sub(self.first_row)?).ok()?;
+        self.by_row.get(at).copied().filter(|&n| n != u32::MAX)
     }
 
     /// The `stories` row of a hit.
@@ -107,8 +107,10 @@ impl LibraryIndex {
              ON CONFLICT(id) DO UPDATE SET generation = ?1, names = ?2, stories = ?3",
             params![at, names, rows],
         );
+        let (first_row, by_row) = by_row(&stories);
         Ok(Snapshot {
-            by_row: by_row(&stories),
+            by_row,
+            first_row,
             index,
             stories,
             generation: at,
@@ -223,14 +225,23 @@ impl LibraryIndex {
     }
 }
 
-fn by_row(stories: &[i64]) -> Vec<(i64, u32)> {
-    let mut pairs: Vec<(i64, u32)> = stories
-        .iter()
-        .enumerate()
-        .map(|(n, r)| (*r, u32::try_from(n).unwrap_or(u32::MAX)))
-        .collect();
-    pairs.sort_unstable();
-    pairs
+/// The table from row to flat number: rows are numbered from 1 as stories
+/// are stored, so the rows of the library span a range a few times its
+/// size at most (replaced files leave gaps), one u32 each.
+fn by_row(stories: &[i64]) -> (i64, Vec<u32>) {
+    let first = stories.iter().copied().min().unwrap_or(0);
+    let last = stories.iter().copied().max().unwrap_or(0);
+    let span = usize::try_from(last.saturating_sub(first)).unwrap_or(0) + 1;
+    // A range past 2^28 rows (a gigabyte of table) is not built: such an
+    // index is rebuilt long before (see `LibraryIndex::sync`).
+    let mut table = vec![u32::MAX; span.min(1 << 28)];
+    for (n, row) in stories.iter().enumerate() {
+        let at = usize::try_from(row - first).unwrap_or(usize::MAX);
+        if let Some(slot) = table.get_mut(at) {
+            *slot = u32::try_from(n).unwrap_or(u32::MAX);
+        }
+    }
+    (first, table)
 }
 
 fn decode(names: &[u8], stories: &[u8], generation: i64) -> Option<Snapshot> {
@@ -242,8 +253,10 @@ fn decode(names: &[u8], stories: &[u8], generation: i64) -> Option<Snapshot> {
         .chunks_exact(8)
         .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
         .collect();
+    let (first_row, by_row) = by_row(&stories);
     Some(Snapshot {
-        by_row: by_row(&stories),
+        by_row,
+        first_row,
         index,
         stories,
         generation,

@@ -47,6 +47,12 @@ pub(crate) struct Stamp {
 }
 
 impl Stamp {
+    /// A file not looked at (see `scan::Job::unchanged`).
+    pub(crate) const UNKNOWN: Stamp = Stamp {
+        size: 0,
+        modified_ns: 0,
+    };
+
     pub(crate) fn size(&self) -> u64 {
         self.size
     }

@@ -351,7 +351,9 @@ pub fn open_index(options: &Options) -> Option<(crate::db::index::LibraryIndex, 
     Some((index, warnings))
 }
 
-/// Opens the index at `db` and syncs it with `dirs`; a sync that finds the
+/// Opens the index at `db` and syncs it with `dirs` (the files of folders
+/// that changed since the last sync, see
+/// [`crate::db::index::LibraryIndex::sync_quick`]); a sync that finds the
 /// file damaged moves it aside and builds it again.
 fn synced_index(
     db: &Path,
@@ -368,7 +370,7 @@ fn synced_index(
     };
     let (mut index, said) = LibraryIndex::open(db)?;
     say(warnings, said);
-    let synced = match index.sync(dirs, &options.split, &options.progress) {
+    let synced = match index.sync_quick(dirs, &options.split, &options.progress) {
         Err(e) if e.is_damage() => {
             drop(index);
             crate::db::move_aside(db).map_err(|source| crate::db::DbError::MoveAside {
@@ -386,7 +388,7 @@ fn synced_index(
             let (again, said) = LibraryIndex::open(db)?;
             say(warnings, said);
             index = again;
-            index.sync(dirs, &options.split, &options.progress)?
+            index.sync_quick(dirs, &options.split, &options.progress)?
         }
         other => other?,
     };

@@ -37,6 +37,12 @@ pub(crate) struct Loader {
     pub(crate) progress: Progress,
     /// nlread's own files, never read as sources (see [`Own`]).
     own: Own,
+    /// Folders (canonical path) whose modification time is still this one:
+    /// their files are taken as the library index last saw them, without
+    /// a look at each (see [`Job::unchanged`]).
+    pub(crate) unchanged: Option<std::collections::HashMap<PathBuf, i64>>,
+    /// Every folder walked, with its modification time then.
+    pub(crate) folders_seen: Vec<(PathBuf, i64)>,
 }
 
 /// nlread's own files as the walk meets them: the cache files (read as
@@ -81,6 +87,9 @@ pub(crate) struct Job {
     /// A file of a Maildir's cur/ or new/: an email whatever it looks like.
     maildir: bool,
     pub(crate) stamp: Stamp,
+    /// In a folder unchanged since the library index last saw it: not
+    /// looked at, so `stamp` is unknown.
+    pub(crate) unchanged: bool,
 }
 
 /// What became of one file.
@@ -138,16 +147,38 @@ pub(crate) fn link_error(err: std::io::Error) -> LoadError {
 struct Entry {
     name: std::ffi::OsString,
     path: PathBuf,
-    meta: fs::Metadata,
+    /// None: a regular file of an unchanged folder, not looked at.
+    meta: Option<fs::Metadata>,
     canonical: Option<PathBuf>,
+}
+
+impl Entry {
+    fn is_dir(&self) -> bool {
+        self.meta.as_ref().is_some_and(fs::Metadata::is_dir)
+    }
+
+    fn is_file(&self) -> bool {
+        self.meta.as_ref().is_none_or(fs::Metadata::is_file)
+    }
+}
+
+/// A folder's modification time (ns since the epoch; 0 if unknown).
+fn mtime_of(meta: &fs::Metadata) -> i64 {
+    i64::try_from(Stamp::of(meta).modified()).unwrap_or(i64::MAX)
 }
 
 /// An entry of a folder, or the path of one that could not be looked at and why.
 type Listed = Result<Entry, (PathBuf, LoadError)>;
 
 /// The entries of `dir` (canonical path `canonical`) in name order, hidden
-/// ones left out; entries that cannot be looked at are errors.
-fn entries(dir: &Path, canonical: Option<&Path>) -> Result<Vec<Listed>, LoadError> {
+/// ones left out; entries that cannot be looked at are errors. In an
+/// `unchanged` folder regular files are not looked at (their kind comes
+/// from the listing).
+fn entries(
+    dir: &Path,
+    canonical: Option<&Path>,
+    unchanged: bool,
+) -> Result<Vec<Listed>, LoadError> {
     let mut found: Vec<(std::ffi::OsString, Option<fs::FileType>)> = fs::read_dir(dir)?
         .filter_map(Result::ok)
         .map(|entry| (entry.file_name(), entry.file_type().ok()))
@@ -159,8 +190,17 @@ fn entries(dir: &Path, canonical: Option<&Path>) -> Result<Vec<Listed>, LoadErro
         .map(|(name, kind)| {
             let path = dir.join(&name);
             let is_link = kind.is_none_or(|k| k.is_symlink());
+            if unchanged && kind.is_some_and(|k| k.is_file()) {
+                let canonical = canonical.map(|parent| parent.join(&name));
+                return Ok(Entry {
+                    name,
+                    path,
+                    meta: None,
+                    canonical,
+                });
+            }
             let meta = match fs::metadata(&path) {
-                Ok(meta) => meta,
+                Ok(meta) => Some(meta),
                 Err(err) if is_link => return Err((path, link_error(err))),
                 Err(err) => return Err((path, err.into())),
             };
@@ -207,7 +247,7 @@ impl Loader {
             }
             Ok(meta) if meta.is_file() => {
                 let canonical = fs::canonicalize(path).ok();
-                self.add_file(path, canonical, &meta, true, false);
+                self.add_file(path, canonical, Some(&meta), true, false);
             }
             Ok(_) => self.fail(path, &LoadError::NotAFile),
         }
@@ -267,13 +307,19 @@ impl Loader {
             }
             // Follows links: a linked file is read, a linked folder walked
             // (`walked` stops a link back to an ancestor).
-            if entry.meta.is_dir() {
+            if let Some(meta) = entry.meta.as_ref().filter(|m| m.is_dir()) {
                 let canonical = entry.canonical.as_deref();
-                if let Some(folder) = self.open_folder(&entry.path, &entry.meta, canonical) {
+                if let Some(folder) = self.open_folder(&entry.path, meta, canonical) {
                     stack.push(folder);
                 }
-            } else if entry.meta.is_file() {
-                self.add_file(&entry.path, entry.canonical, &entry.meta, false, false);
+            } else if entry.is_file() {
+                self.add_file(
+                    &entry.path,
+                    entry.canonical,
+                    entry.meta.as_ref(),
+                    false,
+                    false,
+                );
             }
         }
         true
@@ -300,7 +346,8 @@ impl Loader {
             holds_state: false,
             holds_cache: false,
         };
-        let entries = match entries(dir, canonical) {
+        let unchanged = self.seen_folder(canonical, meta);
+        let entries = match entries(dir, canonical, unchanged) {
             Ok(entries) => entries,
             Err(err) => {
                 self.fail(dir, &err);
@@ -313,12 +360,16 @@ impl Loader {
         let is_dir = |name: &str| {
             entries
                 .iter()
-                .any(|e| e.as_ref().is_ok_and(|e| e.name == name && e.meta.is_dir()))
+                .any(|e| e.as_ref().is_ok_and(|e| e.name == name && e.is_dir()))
         };
         if is_dir("cur") && is_dir("new") {
             for entry in entries.into_iter().flatten() {
-                if entry.name == "cur" || entry.name == "new" {
-                    self.add_maildir_box(&entry.path, entry.canonical.as_deref());
+                if let Some(meta) = entry
+                    .meta
+                    .as_ref()
+                    .filter(|_| entry.name == "cur" || entry.name == "new")
+                {
+                    self.add_maildir_box(&entry.path, entry.canonical.as_deref(), meta);
                 }
             }
             return Some(nothing);
@@ -331,23 +382,44 @@ impl Loader {
     }
 
     /// The message files of a Maildir's cur/ or new/ (not recursive).
-    fn add_maildir_box(&mut self, dir: &Path, canonical: Option<&Path>) {
-        let entries = match entries(dir, canonical) {
+    fn add_maildir_box(&mut self, dir: &Path, canonical: Option<&Path>, meta: &fs::Metadata) {
+        let unchanged = self.seen_folder(canonical, meta);
+        let entries = match entries(dir, canonical, unchanged) {
             Ok(entries) => entries,
             Err(err) => return self.fail(dir, &err),
         };
         for entry in entries.into_iter().flatten() {
-            if entry.meta.is_file() {
-                self.add_file(&entry.path, entry.canonical, &entry.meta, false, true);
+            if entry.is_file() {
+                self.add_file(
+                    &entry.path,
+                    entry.canonical,
+                    entry.meta.as_ref(),
+                    false,
+                    true,
+                );
             }
         }
+    }
+
+    /// Notes a folder walked; true when it is unchanged since the library
+    /// index last saw it (see [`Loader::unchanged`]).
+    fn seen_folder(&mut self, canonical: Option<&Path>, meta: &fs::Metadata) -> bool {
+        let Some(canonical) = canonical else {
+            return false;
+        };
+        let mtime = mtime_of(meta);
+        self.folders_seen.push((canonical.to_path_buf(), mtime));
+        self.unchanged
+            .as_ref()
+            .and_then(|known| known.get(canonical))
+            .is_some_and(|&then| then == mtime && mtime != 0)
     }
 
     fn add_file(
         &mut self,
         path: &Path,
         canonical: Option<PathBuf>,
-        meta: &fs::Metadata,
+        meta: Option<&fs::Metadata>,
         named: bool,
         maildir: bool,
     ) {
@@ -361,7 +433,8 @@ impl Loader {
             canonical,
             named,
             maildir,
-            stamp: Stamp::of(meta),
+            stamp: meta.map_or(Stamp::UNKNOWN, Stamp::of),
+            unchanged: meta.is_none(),
         });
     }
 
@@ -473,9 +546,21 @@ impl Loader {
     /// The walk's files to read, in walk order, and the paths that could
     /// not be looked at (for the library index, which parses only what
     /// changed).
-    pub(crate) fn into_walked(self) -> (Vec<Job>, Vec<SourceError>) {
-        (self.jobs, self.errors)
+    pub(crate) fn into_walked(self) -> Walked {
+        Walked {
+            jobs: self.jobs,
+            errors: self.errors,
+            folders: self.folders_seen,
+        }
     }
+}
+
+/// What a walk found: files to read, paths that could not be looked at, and
+/// every folder walked with its modification time.
+pub(crate) struct Walked {
+    pub(crate) jobs: Vec<Job>,
+    pub(crate) errors: Vec<SourceError>,
+    pub(crate) folders: Vec<(PathBuf, i64)>,
 }
 
 /// One issue per item: copies of a feed item (same GUID, or link) or of
