@@ -57,18 +57,18 @@ fn main() {
     let (mut index, _) = time("open", 1, || LibraryIndex::open(&db).expect("open"));
     let synced = time("sync (first: builds or resumes)", 1, || {
         index
-            .sync(&[folder.clone()], &rules, &Progress::default())
+            .sync(std::slice::from_ref(&folder), &rules, &Progress::default())
             .expect("sync")
     });
     println!("  {} files, {} parsed", synced.files, synced.parsed);
     time("sync, nothing changed", runs, || {
         index
-            .sync(&[folder.clone()], &rules, &Progress::default())
+            .sync(std::slice::from_ref(&folder), &rules, &Progress::default())
             .expect("sync")
     });
     time("quick sync, nothing changed", runs, || {
         index
-            .sync_quick(&[folder.clone()], &rules, &Progress::default())
+            .sync_quick(std::slice::from_ref(&folder), &rules, &Progress::default())
             .expect("sync")
     });
     let snapshot = time("snapshot (stored)", runs, || {
