@@ -248,11 +248,20 @@ fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<ExitCode> {
                 progress,
                 ..options.clone()
             };
+            let mut said = None;
+            if paths.is_empty() {
+                match nlread::db::reader::open_reader(&options) {
+                    Ok(Some(found)) => return reader_parts(found),
+                    Ok(None) => {}
+                    Err(e) => said = Some(e),
+                }
+            }
             let Opened {
                 mut library,
                 origin,
                 warnings,
             } = library::open(&paths, &options);
+            library.errors.extend(said);
             library.errors.extend(warnings);
             let samples = !library.issues.is_empty()
                 && library
@@ -266,6 +275,7 @@ fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<ExitCode> {
                     samples,
                 },
             )
+                .into()
         },
         setup,
     )?;
@@ -283,6 +293,35 @@ fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::from(2))
         }
+    }
+}
+
+/// The reader's library read from the library index: titles in memory,
+/// the text left in the database (see `nlread::db::reader`).
+fn reader_parts(found: nlread::db::reader::ReaderLibrary) -> nlread::tui::worker::Parts {
+    let nlread::db::reader::ReaderLibrary {
+        opened,
+        index,
+        texts,
+        counts,
+    } = found;
+    let Opened {
+        mut library,
+        origin,
+        warnings,
+    } = opened;
+    library.errors.extend(warnings);
+    nlread::tui::worker::Parts {
+        library,
+        origin: nlread::app::Origin {
+            said: origin,
+            samples: false,
+        },
+        prepared: Some(nlread::tui::worker::Prepared {
+            index,
+            texts: nlread::app::TextSource(std::sync::Arc::new(std::sync::Mutex::new(texts))),
+            counts: Box::new(counts),
+        }),
     }
 }
 

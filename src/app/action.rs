@@ -177,6 +177,10 @@ pub struct Loaded {
     pub library: Library,
     pub origin: Origin,
     pub index: Arc<Index>,
+    /// Where the stories' text is when the library holds only their
+    /// titles (a library read from the library index): the shown story's
+    /// text is taken from here.
+    pub texts: Option<TextSource>,
 }
 
 impl Loaded {
@@ -187,7 +191,25 @@ impl Loaded {
             library,
             origin: origin.into(),
             index,
+            texts: None,
         }
+    }
+}
+
+/// The text of stories a library holds only the titles of. A lookup is
+/// one row of the library index (microseconds), so `update` may ask.
+pub trait StoryTexts: Send {
+    /// The story with its blocks and links, by section id.
+    fn story(&mut self, section_id: &str) -> Option<crate::model::Section>;
+}
+
+/// A shared [`StoryTexts`].
+#[derive(Clone)]
+pub struct TextSource(pub Arc<std::sync::Mutex<dyn StoryTexts>>);
+
+impl std::fmt::Debug for TextSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TextSource(..)")
     }
 }
 

@@ -827,6 +827,7 @@ impl App {
             library,
             origin,
             index,
+            texts,
         } = loaded;
         // A library loaded again (new files) keeps the story on screen; the
         // first one opens where the last run stopped, unless the reader
@@ -855,6 +856,8 @@ impl App {
         }
         self.library = library;
         self.index = index;
+        self.texts = texts;
+        self.asked.clear();
         self.origin = origin;
         self.loading = false;
         self.progress = None;

@@ -36,7 +36,7 @@ use std::sync::Arc;
 
 pub use action::{
     Action, Changes, Clock, Edit, Effect, Focus, Loaded, Origin, Problem, Progress, StateLoaded,
-    Status, View,
+    Status, StoryTexts, TextSource, View,
 };
 pub use cursor::{Cursor, in_view};
 pub use dispatch::{update, update_now};
@@ -103,6 +103,10 @@ pub struct App {
     clock: Clock,
     /// The filter result last opened at its first match, with the terms.
     found: Option<((usize, usize), Vec<String>)>,
+    /// Where the text of stories loaded without it comes from.
+    texts: Option<TextSource>,
+    /// Stories whose text was asked for (found or not): asked once.
+    asked: std::collections::HashSet<String>,
 }
 
 /// The clock of an app nobody gave one: time stands still.
@@ -153,6 +157,8 @@ impl App {
             reading: reading::Reading::default(),
             clock: no_clock,
             found: None,
+            texts: None,
+            asked: std::collections::HashSet::new(),
         }
     }
 
@@ -379,9 +385,44 @@ impl App {
         self.reading.unread.iter().filter(|&&n| n > 0).count()
     }
 
+    /// Brings in the shown story's text when the library holds only its
+    /// title (see [`Loaded::texts`]).
+    fn ensure_text(&mut self) {
+        let Some((i, s)) = self.shown() else {
+            return;
+        };
+        let Some(texts) = &self.texts else {
+            return;
+        };
+        let Some(section) = self.library.issues.get(i).and_then(|x| x.sections.get(s)) else {
+            return;
+        };
+        if section.block_count() > 0 || self.asked.contains(&section.id) {
+            return;
+        }
+        let id = section.id.clone();
+        let found = match texts.0.lock() {
+            Ok(mut texts) => texts.story(&id),
+            Err(_) => None,
+        };
+        self.asked.insert(id);
+        if let Some(full) = found
+            && let Some(slot) = self
+                .library
+                .issues
+                .get_mut(i)
+                .and_then(|x| x.sections.get_mut(s))
+        {
+            *slot = full;
+            // The story's layout without its text is stale.
+            self.generation += 1;
+        }
+    }
+
     /// Lays out the shown story unless its layout is held already (a new
     /// story starts at its top), and keeps the scroll in range.
     fn refresh_story(&mut self) {
+        self.ensure_text();
         let (width, rows) = self.story_size();
         let shown = self.shown();
         self.story

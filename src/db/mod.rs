@@ -11,6 +11,7 @@
 //! Nothing here knows terminals; sentences go back as `Warning`s.
 
 pub mod index;
+pub mod reader;
 pub mod search;
 pub mod state;
 

@@ -20,8 +20,7 @@ use super::{DbError, sql};
 use crate::model::{Issue, Section};
 use crate::search::{Hit, Index};
 
-/// Terms shorter than this (in characters) do not search story text.
-pub const MIN_TEXT_TERM: usize = 3;
+pub use crate::search::MIN_TEXT_TERM;
 
 /// Occurrences of a term in one story beyond this add nothing to its score
 /// (the filter's `KEYWORD_OCCURRENCE_CAP`).
@@ -33,25 +32,45 @@ pub struct Snapshot {
     pub index: Index,
     /// Per story (the index's flat numbering): its row in `stories`.
     stories: Vec<i64>,
-    /// The full-text index's answers mapped back: `by_row[row - first_row]`
-    /// is the flat number of that row (`u32::MAX`: none).
-    by_row: Vec<u32>,
-    first_row: i64,
+    /// The full-text index's answers mapped back to flat numbers.
+    pub rows: RowMap,
     /// The index's generation this was built from.
     pub generation: i64,
 }
 
-impl Snapshot {
+/// From a `stories` row to the story's flat number in a snapshot.
+#[derive(Clone)]
+pub struct RowMap {
+    /// `by_row[row - first_row]` is the flat number (`u32::MAX`: none).
+    by_row: Vec<u32>,
+    first_row: i64,
+}
+
+impl RowMap {
     /// The flat story number of a `stories` row (None: a hidden copy).
     fn number(&self, row: i64) -> Option<u32> {
         let at = usize::try_from(row.checked_sub(self.first_row)?).ok()?;
         self.by_row.get(at).copied().filter(|&n| n != u32::MAX)
     }
+}
 
+impl Snapshot {
     /// The `stories` row of a hit.
     pub fn row(&self, hit: &Hit) -> Option<i64> {
         let n = self.index.section_number(hit.issue, hit.section)?;
         self.stories.get(n as usize).copied()
+    }
+
+    /// The snapshot of a library read from the index (names only, in the
+    /// reader's order) with its stories' rows, at `generation`.
+    pub fn of(library: &crate::model::Library, stories: Vec<i64>, generation: i64) -> Snapshot {
+        let (first_row, by_row) = by_row(&stories);
+        Snapshot {
+            index: Index::new(library),
+            stories,
+            rows: RowMap { by_row, first_row },
+            generation,
+        }
     }
 }
 
@@ -98,28 +117,48 @@ impl LibraryIndex {
             issues,
             errors: Vec::new(),
         };
-        let index = Index::new(&library);
+        let snapshot = Snapshot::of(&library, stories, at);
         drop(library);
-        let names = index.name_bytes();
-        let rows: Vec<u8> = stories.iter().flat_map(|r| r.to_le_bytes()).collect();
+        self.store_snapshot(&snapshot);
+        Ok(snapshot)
+    }
+
+    /// Keeps `snapshot` for the next search (a read-only disk: not kept).
+    pub fn store_snapshot(&self, snapshot: &Snapshot) {
+        let names = snapshot.index.name_bytes();
+        let rows: Vec<u8> = snapshot
+            .stories
+            .iter()
+            .flat_map(|r| r.to_le_bytes())
+            .collect();
         let _ = self.conn.execute(
             "INSERT INTO snapshot(id, generation, names, stories) VALUES (1, ?1, ?2, ?3)
              ON CONFLICT(id) DO UPDATE SET generation = ?1, names = ?2, stories = ?3",
-            params![at, names, rows],
+            params![snapshot.generation, names, rows],
         );
-        let (first_row, by_row) = by_row(&stories);
-        Ok(Snapshot {
-            by_row,
-            first_row,
-            index,
-            stories,
-            generation: at,
-        })
+    }
+
+    /// The stored snapshot when it was built at `generation`.
+    pub fn stored_snapshot(&self, generation: i64) -> Option<Snapshot> {
+        let (at, names, stories): (i64, Vec<u8>, Vec<u8>) = self
+            .conn
+            .query_row(
+                "SELECT generation, names, stories FROM snapshot WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .ok()?;
+        (at == generation).then(|| decode(&names, &stories, at))?
     }
 
     /// Per story of `snapshot`: how often a word starting with `term`
     /// (folded) occurs in its text, capped; empty for a term too short.
     pub fn text_counts(&self, snapshot: &Snapshot, term: &str) -> HashMap<u32, u8> {
+        self.text_counts_in(&snapshot.rows, term)
+    }
+
+    /// [`LibraryIndex::text_counts`] numbered by `rows`.
+    pub fn text_counts_in(&self, rows: &RowMap, term: &str) -> HashMap<u32, u8> {
         let mut counts = HashMap::new();
         if term.chars().count() < MIN_TEXT_TERM {
             return counts;
@@ -127,9 +166,9 @@ impl LibraryIndex {
         // A failed query (the index went away under us) finds nothing in
         // the text; names still match.
         let _ = if term.chars().all(char::is_alphanumeric) {
-            self.count_words(snapshot, term, &mut counts)
+            self.count_words(rows, term, &mut counts)
         } else {
-            self.match_phrase(snapshot, term, &mut counts)
+            self.match_phrase(rows, term, &mut counts)
         };
         counts
     }
@@ -138,7 +177,7 @@ impl LibraryIndex {
     /// full-text index's vocabulary.
     fn count_words(
         &self,
-        snapshot: &Snapshot,
+        snapshot: &RowMap,
         term: &str,
         counts: &mut HashMap<u32, u8>,
     ) -> rusqlite::Result<()> {
@@ -164,7 +203,7 @@ impl LibraryIndex {
     /// row, the last as a prefix; counted once each.
     fn match_phrase(
         &self,
-        snapshot: &Snapshot,
+        snapshot: &RowMap,
         term: &str,
         counts: &mut HashMap<u32, u8>,
     ) -> rusqlite::Result<()> {
@@ -255,8 +294,7 @@ fn decode(names: &[u8], stories: &[u8], generation: i64) -> Option<Snapshot> {
         .collect();
     let (first_row, by_row) = by_row(&stories);
     Some(Snapshot {
-        by_row,
-        first_row,
+        rows: RowMap { by_row, first_row },
         index,
         stories,
         generation,

@@ -529,3 +529,38 @@ fn many_marks_load_and_one_saves_quickly() {
     let (loaded, _) = StateDb::new(path, None).load();
     assert_eq!(loaded.stories.len(), 20_000);
 }
+
+#[test]
+fn typing_in_the_reader_finds_what_one_search_finds() {
+    // The reader's worker narrows each keystroke to the stories the one
+    // before could match; through the index that must never lose a story
+    // found by its text.
+    struct Counts(LibraryIndex, super::search::RowMap);
+    impl crate::search::TextCounts for Counts {
+        fn counts(&mut self, term: &str) -> std::collections::HashMap<u32, u8> {
+            self.0.text_counts_in(&self.1, term)
+        }
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = library(dir.path());
+    let db = dir.path().join("index.db");
+    let (mut index, _) = LibraryIndex::open(&db).expect("open");
+    sync(&mut index, &lib);
+    let snapshot = index.snapshot().expect("snapshot");
+    let (second, _) = LibraryIndex::open(&db).expect("again");
+    let names = std::sync::Arc::new(
+        crate::search::Index::from_name_bytes(&snapshot.index.name_bytes()).expect("names"),
+    );
+    let mut searcher =
+        crate::search::Searcher::with_text(names, Box::new(Counts(second, snapshot.rows.clone())));
+    for word in ["harbour", "launchers", "ferry timetable", "kelp"] {
+        let mut typed = String::new();
+        for c in word.chars() {
+            typed.push(c);
+            let ours = searcher.search(&typed);
+            let once = index.search(&snapshot, &typed);
+            assert_eq!(*ours, once, "{typed:?}");
+        }
+        assert!(!index.search(&snapshot, word).is_empty(), "{word}");
+    }
+}

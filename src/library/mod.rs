@@ -9,7 +9,7 @@
 pub mod add;
 pub(crate) mod cache;
 pub mod export;
-mod open;
+pub(crate) mod open;
 pub(crate) mod scan;
 mod seeds;
 pub mod watch;

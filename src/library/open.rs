@@ -220,7 +220,11 @@ fn folders(
 
 /// The library read from folders shown as `shown`, with the sentence of
 /// where it came from, or the samples while it holds no issue.
-fn finish_folders(library: Library, shown: Vec<String>, warnings: Vec<SourceError>) -> Opened {
+pub(crate) fn finish_folders(
+    library: Library,
+    shown: Vec<String>,
+    warnings: Vec<SourceError>,
+) -> Opened {
     let place = match shown.as_slice() {
         [one] => one.clone(),
         many => count(many.len(), "folder"),
@@ -355,7 +359,7 @@ pub fn open_index(options: &Options) -> Option<(crate::db::index::LibraryIndex, 
 /// that changed since the last sync, see
 /// [`crate::db::index::LibraryIndex::sync_quick`]); a sync that finds the
 /// file damaged moves it aside and builds it again.
-fn synced_index(
+pub(crate) fn synced_index(
     db: &Path,
     dirs: &[PathBuf],
     options: &Options,
@@ -396,13 +400,16 @@ fn synced_index(
 }
 
 /// Library folders that can be read, how to show them, and warnings.
-type Folders = (Vec<PathBuf>, Vec<String>, Vec<SourceError>);
+pub(crate) type Folders = (Vec<PathBuf>, Vec<String>, Vec<SourceError>);
 
 /// The library folders `options` name (the data folder's `library`,
 /// created, when it names none), how to show them, and warnings about
 /// those that cannot be read; `Err` when there is no library folder at all
 /// (the samples are shown).
-fn resolve_folders(options: &Options, home: Option<&Path>) -> Result<Folders, Box<Opened>> {
+pub(crate) fn resolve_folders(
+    options: &Options,
+    home: Option<&Path>,
+) -> Result<Folders, Box<Opened>> {
     if options.folders.is_empty() {
         let Some(dir) = library_dir() else {
             return Err(Box::new(load_default_with(

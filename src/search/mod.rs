@@ -25,7 +25,11 @@ mod trigrams;
 
 pub use highlight::{fuzzy_indices, keyword_ranges};
 pub use index::Index;
-pub use searcher::Searcher;
+pub use searcher::{Searcher, TextCounts};
+
+/// Through the library index, terms shorter than this (in characters) match
+/// names only: one or two letters are in the text of nearly every story.
+pub const MIN_TEXT_TERM: usize = 3;
 
 /// One matching story: `issue` indexes `Library::issues`, `section` that
 /// issue's `sections`. Higher `score` is better.

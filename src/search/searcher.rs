@@ -17,11 +17,22 @@ const RECENT_QUERIES: usize = 16;
 /// ...and lets go of older ones once they hold more than this many bytes.
 const RECENT_BYTES: usize = 16 << 20;
 
+/// Where the text of stories is searched when the index holds only their
+/// names (see [`Index::query_terms_with`]): per folded term, story (flat
+/// number) -> occurrences.
+pub trait TextCounts: Send {
+    fn counts(&mut self, term: &str) -> std::collections::HashMap<u32, u8>;
+}
+
 pub struct Searcher {
     index: Arc<Index>,
     /// Most recent first.
     recent: VecDeque<Remembered>,
     empty: Arc<Vec<Hit>>,
+    /// The text's matches, when the index holds no text.
+    text: Option<Box<dyn TextCounts>>,
+    /// The text's matches of recent terms, most recent first.
+    text_hits: VecDeque<(String, std::collections::HashMap<u32, u8>)>,
 }
 
 struct Remembered {
@@ -52,7 +63,39 @@ impl Searcher {
             index,
             recent: VecDeque::new(),
             empty: Arc::new(Vec::new()),
+            text: None,
+            text_hits: VecDeque::new(),
         }
+    }
+
+    /// A searcher over an index without story text, finding the text's
+    /// matches through `text` (the library index's full-text search: words
+    /// starting with a term).
+    pub fn with_text(index: Arc<Index>, text: Box<dyn TextCounts>) -> Self {
+        Searcher {
+            text: Some(text),
+            ..Searcher::new(index)
+        }
+    }
+
+    /// The text's matches of every term, asked once per term.
+    fn text_hits(&mut self, terms: &[String]) -> Option<engine::TextHits> {
+        let text = self.text.as_mut()?;
+        let mut found = engine::TextHits::new();
+        for term in terms {
+            let hits = match self.text_hits.iter().position(|(t, _)| t == term) {
+                Some(at) => self
+                    .text_hits
+                    .remove(at)
+                    .map(|(_, h)| h)
+                    .unwrap_or_default(),
+                None => text.counts(term),
+            };
+            self.text_hits.push_front((term.clone(), hits.clone()));
+            found.insert(term.clone(), hits);
+        }
+        self.text_hits.truncate(RECENT_QUERIES);
+        Some(found)
     }
 
     /// The index searched.
@@ -76,13 +119,22 @@ impl Searcher {
             self.recent.push_front(found);
             return hits;
         }
+        let external = self.text_hits(&terms);
+        // Words starting with a term are monotonic only as the term grows
+        // at its end.
+        let prefix = external.is_some();
         // The narrowest remembered query that this one refines.
         let base = self
             .recent
             .iter()
-            .filter(|r| refines(&terms, &r.terms))
+            .filter(|r| refines(&terms, &r.terms, prefix))
             .min_by_key(|r| r.survivors.len());
-        let outcome = engine::run(&self.index, &terms, base.map(|r| r.survivors.as_slice()));
+        let outcome = engine::run_with(
+            &self.index,
+            &terms,
+            base.map(|r| r.survivors.as_slice()),
+            external.as_ref(),
+        );
         let hits = Arc::new(outcome.hits);
         self.remember(Remembered {
             terms,
@@ -107,7 +159,19 @@ impl Searcher {
 /// Whether every story matching `new` passes `old`'s monotonic filters: true
 /// when each old term is a substring of some new term (a subsequence of a
 /// name, or a substring of the text, stays one for a shorter term).
-fn refines(new: &[String], old: &[String]) -> bool {
-    old.iter()
-        .all(|o| new.iter().any(|n| n.contains(o.as_str())))
+fn refines(new: &[String], old: &[String], prefix: bool) -> bool {
+    // Terms too short to search the text found names only: no base for a
+    // term that may match text.
+    if prefix && old.iter().any(|o| o.chars().count() < super::MIN_TEXT_TERM) {
+        return false;
+    }
+    old.iter().all(|o| {
+        new.iter().any(|n| {
+            if prefix {
+                n.starts_with(o.as_str())
+            } else {
+                n.contains(o.as_str())
+            }
+        })
+    })
 }

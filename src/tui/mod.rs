@@ -21,9 +21,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
-use crate::app::{self, Action, App, Effect, Origin, Problem, Settings, Status, messages};
+use crate::app::{self, Action, App, Effect, Problem, Settings, Status, messages};
 use crate::library;
-use crate::model::{Library, SourceError};
+use crate::model::SourceError;
 use crate::store::{self, StateFile};
 use crate::ui::theme::{Palette, Theme};
 use anyhow::Context;
@@ -81,9 +81,14 @@ const FIRST_FRAME: Duration = Duration::from_millis(100);
 /// listener how far it got) and the indexing run on a worker thread; the
 /// library is swapped in when it arrives. With a `state` file, reading
 /// state is loaded and saved on a thread of its own.
-pub fn run_with_loader<F>(state: Option<StateFile>, load: F, setup: Setup) -> anyhow::Result<Ended>
+pub fn run_with_loader<F, R>(
+    state: Option<StateFile>,
+    load: F,
+    setup: Setup,
+) -> anyhow::Result<Ended>
 where
-    F: Fn(library::Progress) -> (Library, Origin) + Send + 'static,
+    F: Fn(library::Progress) -> R + Send + 'static,
+    R: Into<worker::Parts>,
 {
     let Setup {
         keymap,

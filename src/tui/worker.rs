@@ -36,6 +36,33 @@ const REPORT_EVERY: Duration = Duration::from_millis(100);
 /// memory a large library needs while it loads).
 const STREAMED: usize = 5_000;
 
+/// What a load gives the worker: the library and where it came from, and,
+/// for a library read from the library index, its index and text already
+/// prepared (see [`Prepared`]).
+pub struct Parts {
+    pub library: Library,
+    pub origin: Origin,
+    pub prepared: Option<Prepared>,
+}
+
+/// A library that holds story titles only: its filter index, the shown
+/// story's text for the reader, the text search for the worker.
+pub struct Prepared {
+    pub index: crate::search::Index,
+    pub texts: crate::app::TextSource,
+    pub counts: Box<dyn crate::search::TextCounts>,
+}
+
+impl From<(Library, Origin)> for Parts {
+    fn from((library, origin): (Library, Origin)) -> Parts {
+        Parts {
+            library,
+            origin,
+            prepared: None,
+        }
+    }
+}
+
 /// The thread's end, as seen from the event loop.
 pub struct Worker {
     pub jobs: Sender<Job>,
@@ -47,9 +74,10 @@ pub struct Worker {
 /// library). Searches asked for before the library arrived wait in the
 /// channel. When the thread ends (a panic too), the loop hears
 /// `Msg::WorkerEnded`.
-pub fn spawn<F>(load: F, answers: Sender<Msg>) -> std::io::Result<Worker>
+pub fn spawn<F, R>(load: F, answers: Sender<Msg>) -> std::io::Result<Worker>
 where
-    F: Fn(library::Progress) -> (Library, Origin) + Send + 'static,
+    F: Fn(library::Progress) -> R + Send + 'static,
+    R: Into<Parts>,
 {
     let (jobs, job_rx) = channel();
     thread::Builder::new()
@@ -108,9 +136,10 @@ impl Reporter {
 
 /// Loads, indexes and sends the library; the searcher for it, or None when
 /// the reader has gone.
-fn load_and_send<F>(load: &F, answers: &Sender<Msg>, first: bool) -> Option<Searcher>
+fn load_and_send<F, R>(load: &F, answers: &Sender<Msg>, first: bool) -> Option<Searcher>
 where
-    F: Fn(library::Progress) -> (Library, Origin),
+    F: Fn(library::Progress) -> R,
+    R: Into<Parts>,
 {
     // A reload replaces a library on screen: no issues stream in then.
     let progress = if first {
@@ -126,19 +155,37 @@ where
     } else {
         library::Progress::default()
     };
-    let (library, origin) = load(progress);
-    let loaded = Loaded::new(library, origin);
-    let index = Arc::clone(&loaded.index);
+    let Parts {
+        library,
+        origin,
+        prepared,
+    } = load(progress).into();
+    let Some(prepared) = prepared else {
+        let loaded = Loaded::new(library, origin);
+        let index = Arc::clone(&loaded.index);
+        answers
+            .send(Msg::Action(Action::Loaded(Box::new(loaded))))
+            .ok()?;
+        // After the library is sent: the reader shows it while this is built.
+        return Some(Searcher::new(index));
+    };
+    let index = Arc::new(prepared.index);
+    let loaded = Loaded {
+        library,
+        origin,
+        index: Arc::clone(&index),
+        texts: Some(prepared.texts),
+    };
     answers
         .send(Msg::Action(Action::Loaded(Box::new(loaded))))
         .ok()?;
-    // After the library is sent: the reader shows it while this is built.
-    Some(Searcher::new(index))
+    Some(Searcher::with_text(index, prepared.counts))
 }
 
-fn serve<F>(load: F, jobs: &Receiver<Job>, answers: &Sender<Msg>)
+fn serve<F, R>(load: F, jobs: &Receiver<Job>, answers: &Sender<Msg>)
 where
-    F: Fn(library::Progress) -> (Library, Origin),
+    F: Fn(library::Progress) -> R,
+    R: Into<Parts>,
 {
     let Some(mut searcher) = load_and_send(&load, answers, true) else {
         return;

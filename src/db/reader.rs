@@ -1,0 +1,195 @@
+//! The reader's library from the library index: the issue list and story
+//! titles only (what the lists and the filter's names need), the first
+//! screen of issues streamed before the rest, the filter's names from the
+//! stored snapshot, and the story text left in the database until a story
+//! is shown ([`DbTexts`]) or searched ([`crate::search::TextCounts`]).
+
+use std::path::Path;
+
+use super::index::LibraryIndex;
+use super::search::{RowMap, Snapshot};
+use crate::app::StoryTexts;
+use crate::library::{Opened, Options, SortOrder};
+use crate::model::{Issue, Library, Section, SourceError};
+use crate::search::{Index, TextCounts};
+
+/// Issues sent ahead of the rest at start: more than a screen holds.
+const FIRST_SCREEN: usize = 200;
+
+/// The reader's library, its filter index (names only) and two handles on
+/// the stories' text: one for the reader (the shown story), one for the
+/// search worker.
+pub struct ReaderLibrary {
+    pub opened: Opened,
+    pub index: Index,
+    pub texts: DbTexts,
+    pub counts: DbTexts,
+}
+
+/// Story text and text search through a connection of its own.
+pub struct DbTexts {
+    index: LibraryIndex,
+    rows: RowMap,
+}
+
+impl StoryTexts for DbTexts {
+    fn story(&mut self, section_id: &str) -> Option<Section> {
+        self.index.story(section_id).ok().flatten()
+    }
+}
+
+impl TextCounts for DbTexts {
+    fn counts(&mut self, term: &str) -> std::collections::HashMap<u32, u8> {
+        self.index.text_counts_in(&self.rows, term)
+    }
+}
+
+/// The library folders of `options` through the library index; None when
+/// there is no index to use (no library folder, nothing in it: the
+/// samples; the index cannot be opened: said in `Err`), and the caller
+/// reads the files as before.
+pub fn open_reader(options: &Options) -> Result<Option<ReaderLibrary>, SourceError> {
+    let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+    let Ok((dirs, shown, mut warnings)) =
+        crate::library::open::resolve_folders(options, home.as_deref())
+    else {
+        return Ok(None);
+    };
+    let Some(db) = crate::paths::index_db() else {
+        return Ok(None);
+    };
+    let said = |e: super::DbError| SourceError {
+        source: db.display().to_string(),
+        message: format!("the library index cannot be used ({e}); the files were read instead"),
+    };
+    // Folders first (quick): the issue list is on screen before every
+    // file is looked at.
+    let (mut index, synced) =
+        crate::library::open::synced_index(&db, &dirs, options, &mut warnings).map_err(said)?;
+    let (issues, _) = index.counts().map_err(said)?;
+    if issues == 0 && dirs.is_empty() {
+        return Ok(None);
+    }
+    if synced.parsed == 0 {
+        stream_first(&index, issues, options);
+    }
+    // Then every file, for those rewritten in place.
+    let full = index
+        .sync(&dirs, &options.split, &options.progress)
+        .map_err(said)?;
+    let (library, stories, generation) = read_titles(&index).map_err(said)?;
+    if library.issues.is_empty() {
+        return Ok(None);
+    }
+    let mut errors = full.walk_errors;
+    errors.extend(index.errors().map_err(said)?);
+    let (library, snapshot) = if options.sort == SortOrder::Date {
+        let snapshot = match index.stored_snapshot(generation) {
+            Some(snapshot) if snapshot.index.len() == stories.len() => snapshot,
+            _ => {
+                let made = Snapshot::of(&library, stories, generation);
+                index.store_snapshot(&made);
+                made
+            }
+        };
+        (library, snapshot)
+    } else {
+        sorted(library, stories, generation, options.sort)
+    };
+    let mut library = library;
+    library.errors = errors;
+    let rows = snapshot.rows.clone();
+    let opened = crate::library::open::finish_folders(library, shown, warnings);
+    let texts = DbTexts {
+        index: reopen(&db).map_err(said)?,
+        rows: rows.clone(),
+    };
+    let counts = DbTexts {
+        index: reopen(&db).map_err(said)?,
+        rows,
+    };
+    Ok(Some(ReaderLibrary {
+        opened,
+        index: snapshot.index,
+        texts,
+        counts,
+    }))
+}
+
+fn reopen(db: &Path) -> Result<LibraryIndex, super::DbError> {
+    LibraryIndex::open(db).map(|(index, _)| index)
+}
+
+/// Sends the first screen of issues (titles only) to the reader at once.
+fn stream_first(index: &LibraryIndex, total: usize, options: &Options) {
+    let mut first = Vec::with_capacity(FIRST_SCREEN);
+    let _ = index.each_issue(false, &mut |issue, _| {
+        first.push(issue);
+        first.len() < FIRST_SCREEN
+    });
+    options.progress.report(first.len(), total, &first);
+}
+
+/// The issues and story titles, the stories' rows in the same order, and
+/// the index's generation they were read at (one read transaction).
+fn read_titles(index: &LibraryIndex) -> Result<(Library, Vec<i64>, i64), super::DbError> {
+    let err = super::sql(index.path());
+    let tx = index.conn.unchecked_transaction().map_err(&err)?;
+    let generation = super::index::generation(&tx).map_err(&err)?;
+    let mut issues = Vec::new();
+    let mut stories = Vec::new();
+    index.each_issue(false, &mut |issue, ids| {
+        issues.push(issue);
+        stories.extend(ids);
+        true
+    })?;
+    tx.commit().map_err(&err)?;
+    Ok((
+        Library {
+            issues,
+            errors: Vec::new(),
+        },
+        stories,
+        generation,
+    ))
+}
+
+/// The library in another order than the index's, with its snapshot built
+/// in that order.
+fn sorted(
+    library: Library,
+    stories: Vec<i64>,
+    generation: i64,
+    order: SortOrder,
+) -> (Library, Snapshot) {
+    let mut rows = stories.into_iter();
+    let mut paired: Vec<(Issue, Vec<i64>)> = library
+        .issues
+        .into_iter()
+        .map(|issue| {
+            let ids: Vec<i64> = rows.by_ref().take(issue.sections.len()).collect();
+            (issue, ids)
+        })
+        .collect();
+    if order == SortOrder::Newsletter {
+        // Stable on top of the date order, as `library::sort_issues_by`.
+        paired.sort_by_cached_key(|(i, _)| {
+            (
+                i.newsletter.is_none(),
+                i.newsletter.as_deref().map(str::to_lowercase),
+            )
+        });
+    }
+    let mut issues = Vec::with_capacity(paired.len());
+    let mut ids = Vec::new();
+    for (issue, rows) in paired {
+        issues.push(issue);
+        ids.extend(rows);
+    }
+    let library = Library {
+        issues,
+        errors: library.errors,
+    };
+    let snapshot = Snapshot::of(&library, ids, generation);
+    (library, snapshot)
+}
