@@ -87,6 +87,38 @@ fn main() {
             println!("    {} stories", counts.len());
         }
     }
+    // The reader's worker: one search per keystroke, as typed.
+    for q in &queries {
+        struct Counts(LibraryIndex, nlread::db::search::RowMap);
+        impl nlread::search::TextCounts for Counts {
+            fn counts(&mut self, term: &str) -> std::collections::HashMap<u32, u8> {
+                self.0.text_counts_in(&self.1, term)
+            }
+        }
+        let (second, _) = LibraryIndex::open(&db).expect("open");
+        let names = std::sync::Arc::new(
+            nlread::search::Index::from_name_bytes(&snapshot.index.name_bytes()).expect("names"),
+        );
+        let mut searcher = nlread::search::Searcher::with_text(
+            names,
+            Box::new(Counts(second, snapshot.rows.clone())),
+        );
+        let mut typed = String::new();
+        for c in q.chars() {
+            typed.push(c);
+            let t = Instant::now();
+            let hits = searcher.search(&typed);
+            println!(
+                "typed {typed:<30} {:>9.2} ms  {} hits",
+                t.elapsed().as_secs_f64() * 1000.0,
+                hits.len()
+            );
+        }
+    }
+    marks(runs);
+    if std::env::var("LIBRARY").is_err() {
+        return;
+    }
     time("library without text", 1, || {
         index.library(false).expect("names")
     });
@@ -98,6 +130,42 @@ fn main() {
         .clone();
     time("one story by id", runs, || index.story(&id).expect("story"));
     std::mem::forget(library);
+}
+
+/// 110,000 marks in a reading-state database: all loaded, one saved.
+fn marks(runs: usize) {
+    use nlread::db::state::StateDb;
+    use nlread::store::StateStore;
+    let dir = std::env::temp_dir().join(format!("nlread-marks-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("state.db");
+    let mut db = StateDb::new(path.clone(), None);
+    let (mut state, _) = db.load();
+    for i in 0..110_000u64 {
+        state.set_read(
+            &format!("{:016x}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+            true,
+            1 + i,
+        );
+    }
+    let all: std::collections::HashSet<String> = state.stories.keys().cloned().collect();
+    time("110k marks: first save (all rows)", 1, || {
+        db.save(&mut state, &all).expect("save")
+    });
+    let mut n = 0u64;
+    time("110k marks: one mark saved", runs.max(11), || {
+        n += 1;
+        let id = format!("{:016x}", n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        state.set_starred(&id, true, 1_000_000 + n);
+        let one: std::collections::HashSet<String> = [id].into_iter().collect();
+        db.save(&mut state, &one).expect("save one");
+    });
+    let loaded = time("110k marks: all loaded (new process's load)", runs, || {
+        StateDb::new(path.clone(), None).load().0
+    });
+    println!("  {} marks", loaded.stories.len());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[allow(dead_code)]

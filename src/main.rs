@@ -10,7 +10,6 @@ use clap::{Args, Parser, Subcommand};
 use nlread::cli;
 use nlread::config::{self, file};
 use nlread::library::{self, Opened};
-use nlread::store::{self, StateFile};
 use nlread::text;
 
 /// What `--help` says after the options: the keys (from the one key
@@ -240,7 +239,8 @@ fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<ExitCode> {
         watch: library::watch::targets(&paths, &options),
         require_issues: !paths.is_empty(),
     };
-    let state = store::default_path().map(StateFile::new);
+    let state = nlread::db::state::StateDb::default_place()
+        .map(|db| Box::new(db) as Box<dyn nlread::store::StateStore>);
     let ended = nlread::tui::run_with_loader(
         state,
         move |progress| {

@@ -21,7 +21,6 @@ use std::path::PathBuf;
 
 use crate::library::{self, Opened};
 use crate::model::{Library, ReadingState, SourceError};
-use crate::store::{self, StateFile};
 use crate::text::sanitize;
 
 /// Exit statuses shared by the commands.
@@ -158,10 +157,10 @@ impl Drop for IndexBar {
 /// The reading state as the reader saved it; problems with the file are
 /// said on `err` and give an empty state.
 pub fn reading_state(err: &mut impl Write) -> ReadingState {
-    let Some(path) = store::default_path() else {
+    let Some(mut db) = crate::db::state::StateDb::default_place() else {
         return ReadingState::new();
     };
-    let (state, report) = StateFile::new(path).load();
+    let (state, report) = crate::store::StateStore::load(&mut db);
     for warning in report.warnings {
         let _ = writeln!(err, "nlread: {}", line(&warning));
     }

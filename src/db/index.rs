@@ -584,7 +584,10 @@ impl LibraryIndex {
         let err = sql(&self.path);
         let mut stmt = self
             .conn
-            .prepare("SELECT source, message FROM errors ORDER BY source_id, pos")
+            .prepare(
+                "SELECT e.source, e.message FROM errors e JOIN sources s ON s.id = e.source_id
+                 ORDER BY s.path, e.pos",
+            )
             .map_err(&err)?;
         let rows = stmt
             .query_map([], |r| {

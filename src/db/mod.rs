@@ -42,6 +42,11 @@ pub enum DbError {
         path: String,
         source: rusqlite::Error,
     },
+    #[error("could not create {path}: {}", crate::store::own::describe(.source))]
+    CreateFile {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path} is not a regular file; it is left as it is")]
     NotAFile { path: String },
     #[error("could not create the folder {path}: {source}")]
@@ -114,10 +119,25 @@ pub(crate) fn connect_waiting(path: &Path, busy: Duration) -> Result<Connection,
             source,
         })?;
     }
-    if let Ok(meta) = std::fs::metadata(path)
-        && !meta.is_file()
-    {
-        return Err(DbError::NotAFile { path: shown });
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => return Err(DbError::NotAFile { path: shown }),
+        Ok(_) => {}
+        // Made here, so a folder nlread may not write in is said as such
+        // (SQLite would only say it cannot open the file); SQLite takes an
+        // empty file for a new database.
+        Err(_) => {
+            if let Err(source) = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                && source.kind() != std::io::ErrorKind::AlreadyExists
+            {
+                return Err(DbError::CreateFile {
+                    path: shown,
+                    source,
+                });
+            }
+        }
     }
     let open = |flags| {
         let conn = Connection::open_with_flags(path, flags)?;

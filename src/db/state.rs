@@ -64,6 +64,8 @@ pub struct StateDb {
     notice: Option<String>,
     /// How long a save waits for another process's lock.
     busy: std::time::Duration,
+    /// Why saving is off, when it is.
+    why_off: Option<String>,
 }
 
 impl StateDb {
@@ -81,6 +83,7 @@ impl StateDb {
             backed_up: false,
             notice: None,
             busy: busy_timeout(),
+            why_off: None,
         }
     }
 
@@ -157,6 +160,7 @@ impl StateDb {
                     "{}; marks will not be saved this time",
                     e.to_string().trim_end_matches('.')
                 ));
+                self.why_off = Some(e.to_string());
                 return self.without_database(report);
             }
         };
@@ -278,7 +282,7 @@ impl StateDb {
             return;
         }
         report.warnings.extend(legacy_report.warnings);
-        match self.write(&state, true) {
+        match self.write(&state, None) {
             Ok(()) => {
                 let _ = self.set_kv("migrated", &legacy.display().to_string());
             }
@@ -351,7 +355,11 @@ impl StateDb {
     /// Writes the marks of `state` that differ from what the database last
     /// held for us (all of them with `everything`), a row taking ours when
     /// ours is at least as recent, and the rest merged with the stored rest.
-    fn write(&mut self, state: &ReadingState, everything: bool) -> rusqlite::Result<()> {
+    fn write(
+        &mut self,
+        state: &ReadingState,
+        changed: Option<&std::collections::HashSet<String>>,
+    ) -> rusqlite::Result<()> {
         let Some(conn) = self.conn.as_mut() else {
             return Ok(());
         };
@@ -367,13 +375,26 @@ impl StateDb {
                     starred = excluded.starred, at = excluded.at, seq = excluded.seq
                  WHERE excluded.at >= marks.at",
             )?;
-            for (id, mark) in &state.stories {
-                if !everything && self.synced.get(id) == Some(mark) {
-                    continue;
-                }
+            let mut put = |id: &String, mark: &Mark| -> rusqlite::Result<()> {
                 let at = i64::try_from(mark.at).unwrap_or(i64::MAX);
                 upsert.execute(params![id, mark.read, mark.starred, at, seq])?;
                 written.push((id.clone(), *mark));
+                Ok(())
+            };
+            match changed {
+                // Only what changed: one mark is one row.
+                Some(changed) => {
+                    for id in changed {
+                        if let Some(mark) = state.stories.get(id) {
+                            put(id, mark)?;
+                        }
+                    }
+                }
+                None => {
+                    for (id, mark) in &state.stories {
+                        put(id, mark)?;
+                    }
+                }
             }
         }
         let stored: Option<String> = tx
@@ -490,12 +511,37 @@ impl StateDb {
         let _ = std::fs::remove_file(&tmp);
     }
 
-    fn save_inner(&mut self, state: &ReadingState) -> Result<ReadingState, SaveError> {
+    /// The state a database holds, read without changing anything (no
+    /// file made, nothing migrated): for tools and tests.
+    pub fn peek(path: &Path) -> Result<ReadingState, DbError> {
+        let err = super::sql(path);
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| DbError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        conn.busy_timeout(busy_timeout()).map_err(&err)?;
+        let mut db = StateDb::new(path.to_path_buf(), None);
+        db.conn = Some(conn);
+        db.read_all().map_err(&err)
+    }
+
+    fn save_inner(
+        &mut self,
+        state: &mut ReadingState,
+        changed: &std::collections::HashSet<String>,
+    ) -> Result<Vec<(String, Mark)>, SaveError> {
         if !self.writable {
-            return Err(SaveError::Database(format!(
-                "{} could not be opened, so saving is off",
-                self.path.display()
-            )));
+            return Err(SaveError::Database(match &self.why_off {
+                Some(why) => why.clone(),
+                None => format!(
+                    "{} could not be opened, so saving is off",
+                    self.path.display()
+                ),
+            }));
         }
         let recreated = self.reopen_if_gone()?;
         if !self.backed_up {
@@ -505,8 +551,12 @@ impl StateDb {
         let fail = |e: rusqlite::Error| {
             SaveError::Database(format!("could not write {shown}: {}", describe(&e)))
         };
-        let everything = recreated.is_some();
-        if let Err(e) = self.write(state, everything) {
+        let changed = if recreated.is_some() {
+            None
+        } else {
+            Some(changed)
+        };
+        if let Err(e) = self.write(state, changed) {
             if is_damage(&e) {
                 // Damaged under us: moved aside at the next save, and
                 // everything written again then.
@@ -515,19 +565,21 @@ impl StateDb {
             return Err(fail(e));
         }
         let (theirs, rest) = self.read_since().map_err(fail)?;
-        let mut merged = state.clone();
-        let mut other = ReadingState::new();
+        // Theirs where later than ours (ours on a tie, as
+        // `ReadingState::merge`).
+        let mut came = Vec::new();
         for (id, mark) in theirs {
-            other.stories.insert(id, mark);
+            let newer = state.stories.get(&id).is_none_or(|ours| ours.at < mark.at);
+            if newer && state.stories.get(&id) != Some(&mark) {
+                state.stories.insert(id.clone(), mark);
+                came.push((id, mark));
+            }
         }
         if let Some(rest) = rest {
-            other.resume = rest.resume.clone();
-            other.queries = rest.queries.clone();
-            other.merge(&rest);
+            state.merge(&rest);
         }
-        merged.merge(&other);
         self.notice = recreated;
-        Ok(merged)
+        Ok(came)
     }
 }
 
@@ -539,8 +591,12 @@ impl StateStore for StateDb {
         self.load_inner()
     }
 
-    fn save(&mut self, state: &ReadingState) -> Result<ReadingState, SaveError> {
-        self.save_inner(state)
+    fn save(
+        &mut self,
+        state: &mut ReadingState,
+        changed: &std::collections::HashSet<String>,
+    ) -> Result<Vec<(String, Mark)>, SaveError> {
+        self.save_inner(state, changed)
     }
 
     fn notice(&mut self) -> Option<String> {

@@ -68,11 +68,18 @@ pub enum SaveError {
 
 /// Where the reading state is kept: `state.json` ([`StateFile`]) or the
 /// reading-state database ([`crate::db::state::StateDb`]). Loading never
-/// fails (problems are said in the report); a save merges what another
-/// reader saved meanwhile and returns the merged state.
+/// fails (problems are said in the report).
 pub trait StateStore: Send {
     fn load(&mut self) -> (ReadingState, LoadReport);
-    fn save(&mut self, state: &ReadingState) -> Result<ReadingState, SaveError>;
+    /// Saves `state` (`changed`: the stories whose marks changed since the
+    /// last save that worked; a store may write only those) and takes in,
+    /// in place, what another reader saved meanwhile (the later change to
+    /// each story wins); returns the marks that came in.
+    fn save(
+        &mut self,
+        state: &mut ReadingState,
+        changed: &std::collections::HashSet<String>,
+    ) -> Result<Vec<(String, crate::model::Mark)>, SaveError>;
     /// What the last save has to say although it worked (a database made
     /// again after it was deleted).
     fn notice(&mut self) -> Option<String> {
@@ -85,8 +92,20 @@ impl StateStore for StateFile {
         StateFile::load(self)
     }
 
-    fn save(&mut self, state: &ReadingState) -> Result<ReadingState, SaveError> {
-        StateFile::save(self, state)
+    fn save(
+        &mut self,
+        state: &mut ReadingState,
+        _changed: &std::collections::HashSet<String>,
+    ) -> Result<Vec<(String, crate::model::Mark)>, SaveError> {
+        let merged = StateFile::save(self, state)?;
+        let theirs = merged
+            .stories
+            .iter()
+            .filter(|(id, mark)| state.stories.get(*id) != Some(mark))
+            .map(|(id, mark)| (id.clone(), *mark))
+            .collect();
+        *state = merged;
+        Ok(theirs)
     }
 }
 

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use crate::app::{self, Action, App, Effect, Problem, Settings, Status, messages};
 use crate::library;
 use crate::model::SourceError;
-use crate::store::{self, StateFile};
+use crate::store::{self, StateStore};
 use crate::ui::theme::{Palette, Theme};
 use anyhow::Context;
 use crossterm::event::KeyEvent;
@@ -82,7 +82,7 @@ const FIRST_FRAME: Duration = Duration::from_millis(100);
 /// library is swapped in when it arrives. With a `state` file, reading
 /// state is loaded and saved on a thread of its own.
 pub fn run_with_loader<F, R>(
-    state: Option<StateFile>,
+    state: Option<Box<dyn StateStore>>,
     load: F,
     setup: Setup,
 ) -> anyhow::Result<Ended>

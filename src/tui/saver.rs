@@ -1,4 +1,5 @@
-//! The reading state's own thread: it reads `state.json` at start and
+//! The reading state's own thread: it reads the state (the reading-state
+//! database, see `db::state`; `state.json` for a `StateFile`) at start and
 //! writes it when the loop sends changes, so neither ever waits on a disk
 //! in the event loop. It keeps the whole state; the loop sends what changed
 //! (marks, the resume point) as soon as it changes, and this thread writes
@@ -11,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use super::Msg;
 use crate::app::{Action, Changes, StateLoaded, Status};
-use crate::model::{Mark, ReadingState};
-use crate::store::StateFile;
+use crate::model::ReadingState;
+use crate::store::StateStore;
 
 enum Job {
     Save(Changes),
@@ -51,7 +52,7 @@ impl Flusher {
 /// save fails, the reason (`Action::Status`, once per kind of failure). It
 /// sleeps until a change comes or a write is due: an idle reader costs no
 /// CPU. When it ends, the loop hears `Msg::SaverEnded`.
-pub fn spawn(file: StateFile, answers: Sender<Msg>) -> std::io::Result<Saver> {
+pub fn spawn(file: Box<dyn StateStore>, answers: Sender<Msg>) -> std::io::Result<Saver> {
     let (jobs, job_rx) = channel();
     let thread = thread::Builder::new()
         .name("nlread-saver".into())
@@ -96,7 +97,11 @@ impl Saver {
     }
 }
 
-fn serve(mut file: StateFile, jobs: &Receiver<Job>, answers: &Sender<Msg>) -> Option<String> {
+fn serve(
+    mut file: Box<dyn StateStore>,
+    jobs: &Receiver<Job>,
+    answers: &Sender<Msg>,
+) -> Option<String> {
     let (mut state, report) = file.load();
     let loaded = StateLoaded {
         state: state.clone(),
@@ -105,6 +110,8 @@ fn serve(mut file: StateFile, jobs: &Receiver<Job>, answers: &Sender<Msg>) -> Op
     // The reader may already be gone; saving still matters.
     let _ = answers.send(Msg::Action(Action::StateLoaded(Box::new(loaded))));
     let mut last_error: Option<String> = None;
+    // The stories whose marks changed since the last save that worked.
+    let mut changed = std::collections::HashSet::new();
     // When the oldest change not yet on disk arrived.
     let mut owed: Option<Instant> = None;
     loop {
@@ -117,6 +124,7 @@ fn serve(mut file: StateFile, jobs: &Receiver<Job>, answers: &Sender<Msg>) -> Op
         let ended = match next {
             Ok(Job::Save(changes)) => {
                 if !changes.is_empty() {
+                    changed.extend(changes.marks.iter().map(|(id, _)| id.clone()));
                     apply(&mut state, changes);
                     owed.get_or_insert_with(Instant::now);
                 }
@@ -137,13 +145,15 @@ fn serve(mut file: StateFile, jobs: &Receiver<Job>, answers: &Sender<Msg>) -> Op
         };
         if due {
             owed = None;
-            match file.save(&state) {
-                Ok(merged) => {
-                    let theirs = newer_marks(&state, &merged);
-                    state = merged;
+            match file.save(&mut state, &changed) {
+                Ok(theirs) => {
+                    changed.clear();
                     last_error = None;
                     if !theirs.is_empty() {
                         let _ = answers.send(Msg::Action(Action::MarksMerged(theirs)));
+                    }
+                    if let Some(said) = file.notice() {
+                        let _ = answers.send(Msg::Action(Action::Status(Status::Said(said))));
                     }
                 }
                 Err(e) => {
@@ -178,19 +188,11 @@ fn apply(state: &mut ReadingState, changes: Changes) {
     state.merge_queries(&changes.queries);
 }
 
-/// The marks of `merged` that differ from `ours`: what came from disk.
-fn newer_marks(ours: &ReadingState, merged: &ReadingState) -> Vec<(String, Mark)> {
-    merged
-        .stories
-        .iter()
-        .filter(|(id, mark)| ours.stories.get(*id) != Some(mark))
-        .map(|(id, mark)| (id.clone(), *mark))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Mark;
+    use crate::store::StateFile;
     use std::time::Duration;
 
     fn mark(read: bool, at: u64) -> Mark {
@@ -210,7 +212,7 @@ mod tests {
         StateFile::new(path.clone()).save(&other).expect("seed");
 
         let (tx, rx) = channel();
-        let saver = spawn(StateFile::new(path.clone()), tx).expect("spawn");
+        let saver = spawn(Box::new(StateFile::new(path.clone())), tx).expect("spawn");
         let Ok(Msg::Action(Action::StateLoaded(loaded))) = rx.recv_timeout(Duration::from_secs(5))
         else {
             panic!("no state");
@@ -255,7 +257,7 @@ mod tests {
         let blocker = dir.path().join("data");
         std::fs::write(&blocker, b"not a folder").expect("write");
         let (tx, rx) = channel();
-        let saver = spawn(StateFile::new(blocker.join("state.json")), tx).expect("spawn");
+        let saver = spawn(Box::new(StateFile::new(blocker.join("state.json"))), tx).expect("spawn");
         loaded(&rx);
         saver.save(Changes {
             marks: vec![("a".into(), mark(true, 1))],
@@ -278,12 +280,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("state.json");
         let (tx, rx) = channel();
-        let saver = spawn(StateFile::new(path.clone()), tx).expect("spawn");
+        let saver = spawn(Box::new(StateFile::new(path.clone())), tx).expect("spawn");
         loaded(&rx);
         assert_eq!(saver.finish(None), None);
         assert!(!path.exists());
         let (tx, rx) = channel();
-        let saver = spawn(StateFile::new(path.clone()), tx).expect("spawn");
+        let saver = spawn(Box::new(StateFile::new(path.clone())), tx).expect("spawn");
         loaded(&rx);
         let last = Changes {
             marks: vec![("b".into(), mark(true, 2))],
@@ -298,7 +300,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("state.json");
         let (tx, rx) = channel();
-        let saver = spawn(StateFile::new(path.clone()), tx).expect("spawn");
+        let saver = spawn(Box::new(StateFile::new(path.clone())), tx).expect("spawn");
         loaded(&rx);
         saver.save(Changes {
             queries: vec![crate::model::Query {
