@@ -57,8 +57,8 @@ pub struct StateDb {
     synced: HashMap<String, Mark>,
     /// The highest save sequence number seen.
     seen: i64,
-    /// False when saving is off (the database cannot be opened at all).
-    writable: bool,
+    /// `state.json` was read whole when there was no database.
+    legacy_read: bool,
     backed_up: bool,
     /// What the last save has to say although it worked.
     notice: Option<String>,
@@ -79,7 +79,7 @@ impl StateDb {
             identity: None,
             synced: HashMap::new(),
             seen: 0,
-            writable: true,
+            legacy_read: false,
             backed_up: false,
             notice: None,
             busy: busy_timeout(),
@@ -182,20 +182,22 @@ impl StateDb {
                     self.path.display(),
                     describe(&e)
                 ));
-                self.writable = false;
                 (ReadingState::new(), report)
             }
         }
     }
 
-    /// No database: the state of `state.json` as before, saving off.
+    /// No database for now: the state of `state.json` (as it was before the
+    /// database), and each save tries the database again; the first that
+    /// opens it writes every mark held.
     fn without_database(&mut self, mut report: LoadReport) -> (ReadingState, LoadReport) {
-        self.writable = false;
+        self.conn = None;
         let Some(legacy) = &self.legacy else {
             return (ReadingState::new(), report);
         };
         let mut file = StateFile::new(legacy.clone());
         let (state, legacy_report) = file.load();
+        self.legacy_read = file.is_writable();
         report.warnings.extend(legacy_report.warnings);
         (state, report)
     }
@@ -282,10 +284,25 @@ impl StateDb {
             return;
         }
         report.warnings.extend(legacy_report.warnings);
+        // A file nlread could not read (permissions, a FIFO, another
+        // program's JSON) still holds the user's marks: copied in once it
+        // can be read, said at every start until then.
+        let read = file.is_writable();
+        if !read {
+            // The database saves: only the file's own marks wait.
+            for warning in &mut report.warnings {
+                *warning = warning.replace(
+                    "reading state will not be saved",
+                    "its marks wait in it until it can be read; new marks are saved in the \
+                     reading-state database",
+                );
+            }
+        }
         match self.write(&state, None) {
-            Ok(()) => {
+            Ok(()) if read => {
                 let _ = self.set_kv("migrated", &legacy.display().to_string());
             }
+            Ok(()) => {}
             Err(e) => report.warnings.push(format!(
                 "the reading state of {} could not be copied into {} ({}); it is read from \
                  the file until it can",
@@ -534,16 +551,24 @@ impl StateDb {
         state: &mut ReadingState,
         changed: &std::collections::HashSet<String>,
     ) -> Result<Vec<(String, Mark)>, SaveError> {
-        if !self.writable {
-            return Err(SaveError::Database(match &self.why_off {
-                Some(why) => why.clone(),
-                None => format!(
-                    "{} could not be opened, so saving is off",
-                    self.path.display()
-                ),
-            }));
-        }
-        let recreated = self.reopen_if_gone()?;
+        let recreated = if self.conn.is_none() {
+            // Not opened at the start (a full disk, a folder nlread may not
+            // write in): tried again now.
+            let conn = self
+                .open_checked(&self.path)
+                .map_err(|e| SaveError::Database(e.to_string()))?;
+            self.conn = Some(conn);
+            self.identity = StateDb::identity_of(&self.path);
+            if self.legacy_read && self.kv("migrated").ok().flatten().is_none() {
+                let _ = self.set_kv("migrated", "state.json, once the database could be made");
+            }
+            Some(format!(
+                "the reading-state database {} could be opened now; every mark is saved in it",
+                self.path.display()
+            ))
+        } else {
+            self.reopen_if_gone()?
+        };
         if !self.backed_up {
             self.backup();
         }

@@ -43,8 +43,21 @@ impl Home {
     fn data(&self) -> PathBuf {
         self.path().join("data/nlread")
     }
+    /// `state.json`: read (once) when the reading-state database is made.
     fn state(&self) -> PathBuf {
         self.data().join("state.json")
+    }
+    /// The reading-state database.
+    fn db(&self) -> PathBuf {
+        self.data().join("nlread-state.db")
+    }
+    /// Back to before the database: the next start copies state.json in.
+    fn forget_database(&self) {
+        for name in self.data_names() {
+            if name.starts_with("nlread-state.db") {
+                fs::remove_file(self.data().join(name)).expect("rm");
+            }
+        }
     }
     fn config(&self) -> PathBuf {
         self.path().join("config/nlread/config.toml")
@@ -162,6 +175,11 @@ fn read_state(path: &Path) -> ReadingState {
     serde_json::from_slice(&fs::read(path).expect("state file")).expect("valid state")
 }
 
+/// What the reading-state database holds.
+fn saved(home: &Home) -> ReadingState {
+    support::saved_state(&home.db())
+}
+
 /// The reader on the letter in tmux (through `prefix`): waits for `said`
 /// in the status line, stars the first story, shows the next one (the
 /// reader answers keys), quits with q; returns the screen after the exit
@@ -236,7 +254,9 @@ fn a_full_disk_keeps_the_old_state_and_the_reader_runs() {
     }
     let home = Home::new();
     let ids = story_ids(&home);
-    let Some(mount) = Mount::tmpfs(&home.data(), "64k") else {
+    // Room for the reading-state database with its WAL and shared-memory
+    // files once the filler goes; none while it is there.
+    let Some(mount) = Mount::tmpfs(&home.data(), "1m") else {
         println!("SKIPPED a_full_disk...: mounting a tmpfs is not permitted here");
         return;
     };
@@ -253,8 +273,10 @@ fn a_full_disk_keeps_the_old_state_and_the_reader_runs() {
     tmux.new_session(250, 30, &command);
     tmux.wait_for("Harbour Gazette");
     tmux.keys(&["Enter", "s"]);
-    let screen = tmux.wait_for("the disk is full");
-    assert!(screen.contains("not saved"), "{screen}");
+    // The start said the database could not be made; the star's save says
+    // it is not saved.
+    let screen = tmux.wait_for("reading state not saved");
+    assert!(screen.contains("the disk is full"), "{screen}");
     assert_eq!(fs::read(home.state()).expect("state"), old, "intact");
     assert!(
         !home.data_names().iter().any(|n| n.contains(".tmp-")),
@@ -264,18 +286,17 @@ fn a_full_disk_keeps_the_old_state_and_the_reader_runs() {
     // Still reading.
     tmux.keys(&["Down"]);
     tmux.wait_for("Dock cranes stood still");
-    // Room again: the next save writes the star from before too.
+    // Room again: the next save writes the star from before too, and the
+    // marks of state.json (the database could not be made before).
     fs::remove_file(home.data().join("filler")).expect("free");
     tmux.keys(&["Down", "s"]);
     tmux.wait("the second star saved", |_| {
-        fs::read(home.state())
-            .ok()
-            .and_then(|b| serde_json::from_slice::<ReadingState>(&b).ok())
-            .is_some_and(|s| s.is_starred(&ids[2]))
+        home.db().is_file()
+            && nlread::db::state::StateDb::peek(&home.db()).is_ok_and(|s| s.is_starred(&ids[2]))
     });
-    let saved = read_state(&home.state());
-    assert!(saved.is_starred(&ids[0]), "the star made on a full disk");
-    assert!(saved.is_read(&ids[1]) && saved.is_read("seeded-00299"));
+    let now = saved(&home);
+    assert!(now.is_starred(&ids[0]), "the star made on a full disk");
+    assert!(now.is_read(&ids[1]) && now.is_read("seeded-00299"));
     // Full again at quit: the final save fails, and stderr says so.
     fill(&home.data(), "filler2");
     tmux.keys(&["Up", "Up", "m"]);
@@ -286,7 +307,12 @@ fn a_full_disk_keeps_the_old_state_and_the_reader_runs() {
         after.contains("nlread: reading state not saved") && after.contains("the disk is full"),
         "{after}"
     );
-    assert!(read_state(&home.state()).is_starred(&ids[2]), "still whole");
+    assert!(saved(&home).is_starred(&ids[2]), "still whole");
+    assert_eq!(
+        fs::read(home.state()).expect("state"),
+        old,
+        "state.json intact"
+    );
     assert!(!home.data_names().iter().any(|n| n.contains(".tmp-")));
     drop(tmux);
     drop(mount);
@@ -343,7 +369,7 @@ fn damages() -> Vec<Damage> {
         },
         Damage {
             name: "a folder",
-            said: &["it is a folder, not a file", "will not be saved"],
+            said: &["it is a folder, not a file", "new marks are saved"],
             backup_loaded: false,
             make: |h, _| fs::create_dir(h.state()).expect("mkdir"),
         },
@@ -397,6 +423,8 @@ fn every_damaged_state_file_is_said_kept_and_survived() {
     for damage in damages() {
         let home = Home::new();
         let ids = story_ids(&home);
+        // state.json damaged when the database is first made.
+        home.forget_database();
         let good = state_json(&[&ids[0], &ids[2]]);
         fs::write(home.data().join("state.json.bak"), &good).expect("backup");
         (damage.make)(&home, &good);
@@ -457,25 +485,33 @@ fn every_damaged_state_file_is_said_kept_and_survived() {
 fn permission_denied_on_the_state_file_is_said_and_left_alone() {
     let home = Home::new();
     let ids = story_ids(&home);
-    let good = state_json(&[&ids[0]]);
+    home.forget_database();
+    let good = state_json(&[&ids[1]]);
     fs::write(home.state(), &good).expect("seed");
     let prefix = unprivileged(home.path());
     fs::set_permissions(home.state(), fs::Permissions::from_mode(0o000)).expect("chmod");
 
     let (stories, stderr) = export(&home, &prefix);
     assert!(stderr.contains("permission denied"), "{stderr}");
-    assert!(stderr.contains("will not be saved"), "{stderr}");
+    assert!(stderr.contains("its marks wait in it"), "{stderr}");
     assert!(stories.iter().all(|s| !s.2), "nothing could be read");
     if !tmux_missing() {
+        // Said at every start until it can be read; new marks are saved.
         let screen = reader_run(&home, "state-denied", &prefix, &["permission denied"]);
-        assert!(
-            screen.contains("nlread: reading state not saved"),
-            "the lost star is said on stderr: {screen}"
-        );
+        assert!(!screen.contains("not saved"), "{screen}");
+        assert!(saved(&home).is_starred(&ids[0]), "the star is saved");
     }
     fs::set_permissions(home.state(), fs::Permissions::from_mode(0o600)).expect("chmod back");
     assert_eq!(fs::read(home.state()).expect("state"), good, "untouched");
-    assert_eq!(home.data_names(), vec!["state.json".to_string()]);
+    let names: Vec<String> = home
+        .data_names()
+        .into_iter()
+        .filter(|n| n.starts_with("state.json"))
+        .collect();
+    assert_eq!(names, vec!["state.json".to_string()]);
+    // Readable again: its mark is copied in at the next start, beside the star.
+    let (stories, _) = export(&home, &[]);
+    assert!(stories[1].2 && stories[0].3, "{stories:?}");
 }
 
 /// A read-only data folder with a damaged state file: it cannot be moved
@@ -561,7 +597,7 @@ fn two_readers_quitting_in_either_order_keep_the_union() {
         assert_eq!(support::wait_for_exit(statuses[first]), "EXIT=0");
         keys(1 - first, &["q"]);
         assert_eq!(support::wait_for_exit(statuses[1 - first]), "EXIT=0");
-        let saved = read_state(&home.state());
+        let saved = saved(&home);
         assert!(
             saved.is_starred(&ids[0]) && saved.is_starred(&ids[2]),
             "round {round}: {saved:?}"
@@ -629,6 +665,70 @@ fn many_processes_saving_at_once_never_lose_a_mark() {
         .filter(|n| n.contains(".tmp-") || n.contains(".bak-") || n.contains("corrupt"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+const DB_CHILD_VAR: &str = "NLREAD_FAULTS_DB_SAVER";
+
+/// Not a test on its own: the body of each process of
+/// `many_processes_marking_in_the_database_at_once_never_lose_a_mark`, run
+/// when DB_CHILD_VAR names the database ("<path>|<process number>"): two
+/// readers' savers per process, each marking one story per save.
+#[test]
+fn db_saver_process() {
+    use nlread::store::StateStore;
+    let Ok(spec) = std::env::var(DB_CHILD_VAR) else {
+        return;
+    };
+    let (path, n) = spec.split_once('|').expect("path|n");
+    std::thread::scope(|scope| {
+        for t in 0..2 {
+            let path = PathBuf::from(path);
+            scope.spawn(move || {
+                let mut db = nlread::db::state::StateDb::new(path, None);
+                let (mut state, _) = db.load();
+                for i in 0..SAVES {
+                    let at = nlread::store::now_millis();
+                    let id = format!("p{n}-t{t}-{i}");
+                    state.set_read(&id, true, at);
+                    let changed: std::collections::HashSet<String> = [id].into_iter().collect();
+                    db.save(&mut state, &changed).expect("save");
+                }
+            });
+        }
+    });
+}
+
+/// Readers marking at once, in processes of their own, through the
+/// reading-state database: SQLite's lock and the busy timeout make them
+/// take turns, and every mark is kept; each reader also hears of the
+/// others' marks.
+#[test]
+fn many_processes_marking_in_the_database_at_once_never_lose_a_mark() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("nlread-state.db");
+    let exe = std::env::current_exe().expect("test binary");
+    let children: Vec<_> = (0..PROCESSES)
+        .map(|n| {
+            Command::new(&exe)
+                .args(["--exact", "faults::db_saver_process", "--test-threads=1"])
+                .env(DB_CHILD_VAR, format!("{}|{n}", path.display()))
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .expect("child")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("child ends");
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && said.contains("1 passed"), "{said}");
+    }
+    let state = support::saved_state(&path);
+    assert_eq!(state.stories.len(), PROCESSES * 2 * SAVES);
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("check");
+    assert_eq!(check, "ok");
 }
 
 // ---- config.toml ----------------------------------------------------------

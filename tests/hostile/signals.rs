@@ -1,6 +1,6 @@
 //! SIGTERM and SIGHUP (the terminal was closed) to a reader holding a
 //! change it has not saved yet: it exits within two seconds, the change is
-//! in state.json, and after SIGTERM (or a SIGHUP to the reader alone) the
+//! in the reading-state database, and after SIGTERM (or a SIGHUP to the reader alone) the
 //! terminal is back to normal: the shell's next lines print as usual.
 
 use std::fs;
@@ -65,11 +65,12 @@ fn exited(pid: &str) -> bool {
     }
 }
 
-fn starred_in(path: &Path) -> usize {
-    fs::read(path)
-        .ok()
-        .and_then(|b| serde_json::from_slice::<ReadingState>(&b).ok())
-        .map_or(0, |s| s.stories.values().filter(|m| m.starred).count())
+fn starred_in(db: &Path) -> usize {
+    support::saved_state(db)
+        .stories
+        .values()
+        .filter(|m| m.starred)
+        .count()
 }
 
 /// Stars a story and signals the reader at once, before its debounced
@@ -79,7 +80,7 @@ fn signal_with_unsaved_change(how: Send) -> (Duration, Option<String>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let letter = dir.path().join("letter.txt");
     fs::write(&letter, LETTER).expect("letter");
-    let state = dir.path().join("data/nlread/state.json");
+    let state = dir.path().join("data/nlread/nlread-state.db");
     let name = format!("signal-{how:?}");
     let mut tmux = Tmux::start(&name).expect("tmux checked by the caller");
     let (command, _status) = support::reader_command(dir.path(), "", &quote(&letter));
@@ -118,10 +119,7 @@ fn signal_with_unsaved_change(how: Send) -> (Duration, Option<String>) {
             std::thread::sleep(Duration::from_millis(10));
         }
         let took = start.elapsed();
-        let saved: ReadingState = serde_json::from_slice(
-            &fs::read(&state).unwrap_or_else(|_| br#"{"version":1}"#.to_vec()),
-        )
-        .expect("state.json is whole");
+        let saved: ReadingState = support::saved_state(&state);
         assert_eq!(
             saved.stories.values().filter(|m| m.starred).count(),
             before + 1,

@@ -84,7 +84,9 @@ fn escapes_in_xdg_paths_and_config_values_never_reach_the_terminal() {
         said_something += usize::from(!out.stderr.is_empty() || !out.stdout.is_empty());
     }
     assert_eq!(said_something, 6);
-    let state = data.join("nlread/state.json");
+    // state.json was copied into the database at the first run: now the
+    // database is what can be damaged.
+    let state = data.join("nlread/nlread-state.db");
     fs::write(&state, b"{\"version\":1,\"sto").expect("damaged again");
     let out = home.nlread(&data, &["list", &letter]);
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -466,3 +466,13 @@ pub fn wide_library() -> Library {
         }],
     }
 }
+
+/// What the reading-state database at `db` holds, read without changing
+/// it; a fresh state when there is none yet.
+pub fn saved_state(db: &std::path::Path) -> nlread::model::ReadingState {
+    if !db.exists() {
+        return nlread::model::ReadingState::new();
+    }
+    nlread::db::state::StateDb::peek(db)
+        .unwrap_or_else(|e| panic!("the reading-state database reads: {e}"))
+}
