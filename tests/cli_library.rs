@@ -254,6 +254,27 @@ fn small_library(home: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Marks as the reader saves them: (section id, read, starred, when), in
+/// the reading-state database.
+fn save_marks(home: &Path, marks: &[(&str, bool, bool, u64)]) {
+    use nlread::store::StateStore;
+    let mut db = nlread::db::state::StateDb::new(home.join("data/nlread/nlread-state.db"), None);
+    let (mut state, _) = db.load();
+    let mut changed = std::collections::HashSet::new();
+    for (id, read, starred, at) in marks {
+        state.stories.insert(
+            id.to_string(),
+            nlread::model::Mark {
+                read: *read,
+                starred: *starred,
+                at: *at,
+            },
+        );
+        changed.insert(id.to_string());
+    }
+    db.save(&mut state, &changed).expect("saved");
+}
+
 fn id_of<'a>(ids: &'a [(String, String)], title: &str) -> &'a str {
     &ids.iter()
         .find(|(t, _)| t == title)
@@ -284,18 +305,13 @@ fn list_shows_the_tree_and_follows_the_reading_state() {
     );
 
     // What the reader saves: one story read, another starred.
-    let state = serde_json::json!({
-        "version": 1,
-        "stories": {
-            id_of(&ids, "A quiet harbour"): {"read": true, "at": 10},
-            id_of(&ids, "Kite day"): {"starred": true, "at": 11},
-        }
-    });
-    fs::write(
-        home.join("data/nlread/state.json"),
-        serde_json::to_vec(&state).unwrap(),
-    )
-    .unwrap();
+    save_marks(
+        home,
+        &[
+            (id_of(&ids, "A quiet harbour"), true, false, 10),
+            (id_of(&ids, "Kite day"), false, true, 11),
+        ],
+    );
     let after = stdout(&run(home, &["list"], &[]));
     assert!(after.contains("Kelp forests return  (2 unread)"), "{after}");
     assert!(after.contains("  ├─    A quiet harbour\n"), "{after}");
@@ -320,8 +336,9 @@ fn a_damaged_state_file_is_reported_and_list_still_works() {
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     small_library(home);
+    // The database the reading state moved into, damaged.
     fs::write(
-        home.join("data/nlread/state.json"),
+        home.join("data/nlread/nlread-state.db"),
         "{\"version\": 1, \"sto",
     )
     .unwrap();
@@ -350,15 +367,7 @@ fn search_prints_the_story_and_its_matching_line() {
     let limited = stdout(&run(home, &["search", "--limit", "1", "ferry"], &[]));
     assert_eq!(limited.lines().count(), 2, "{limited}");
 
-    fs::write(
-        home.join("data/nlread/state.json"),
-        serde_json::to_vec(&serde_json::json!({
-            "version": 1,
-            "stories": {id_of(&ids, "A quiet harbour"): {"read": true, "starred": true, "at": 5}}
-        }))
-        .unwrap(),
-    )
-    .unwrap();
+    save_marks(home, &[(id_of(&ids, "A quiet harbour"), true, true, 5)]);
     let hits = json(&run(home, &["search", "--json", "timetable"], &[]));
     let hits = hits.as_array().unwrap();
     assert_eq!(hits.len(), 1);
@@ -504,4 +513,121 @@ fn an_empty_library_lists_the_samples_and_says_so() {
     // Named paths are never mistaken for the samples.
     let named = run(home, &["list"], &[&fixture("tidepool.txt")]);
     assert!(stderr(&named).is_empty(), "{}", stderr(&named));
+}
+
+/// A library of `n` small plain-text issues, each with a story holding a
+/// word of its own (`wordNNNNN`).
+fn many_issues(dir: &Path, n: usize) {
+    fs::create_dir_all(dir).expect("library");
+    for i in 0..n {
+        let text = format!(
+            "The Test Post\nMay {day}, 2024\n\n# Story {i}\n\nA line about word{i:05} and the harbour.\n\n\
+             # Another story\n\nMore about the tides on day {i}.\n",
+            day = 1 + i % 28
+        );
+        fs::write(dir.join(format!("{i:05}.txt")), text).expect("issue");
+    }
+}
+
+/// The row ids of the sources in the library index, by path.
+fn source_rows(home: &Path) -> std::collections::HashMap<String, i64> {
+    let db = home.join("data/nlread/nlread-index.db");
+    let Ok(conn) = rusqlite::Connection::open(db) else {
+        return Default::default();
+    };
+    let Ok(mut stmt) = conn.prepare("SELECT path, id FROM sources") else {
+        return Default::default();
+    };
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map(|rows| rows.flatten().collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_first_index_killed_half_way_is_resumed_by_the_next_run() {
+    const ISSUES: usize = 3000;
+    let home = tempfile::tempdir().expect("home");
+    many_issues(&library(home.path()), ISSUES);
+    let mut child = nlread(home.path())
+        .arg("list")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nlread list");
+    // Killed once some files are committed and before all are: the index
+    // commits every few hundred files.
+    let start = std::time::Instant::now();
+    let kept = loop {
+        let rows = source_rows(home.path());
+        if !rows.is_empty() {
+            break rows;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(120),
+            "nothing was committed"
+        );
+        if child.try_wait().expect("wait").is_some() {
+            panic!("the first index ended before it could be killed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    let kept_now = source_rows(home.path());
+    assert!(
+        kept_now.len() < ISSUES,
+        "killed after every file was in ({} of {ISSUES}): nothing to resume",
+        kept_now.len()
+    );
+    // The next run finishes the index; what was committed stays (same rows:
+    // not parsed again).
+    let out = run(home.path(), &["search", "word02999"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Story 2999"), "{}", stdout(&out));
+    let after = source_rows(home.path());
+    assert_eq!(after.len(), ISSUES);
+    for (path, row) in &kept {
+        assert_eq!(after.get(path), Some(row), "{path} was parsed again");
+    }
+    // And the index holds what reading the files gives.
+    let listed = run(home.path(), &["list", "--json"], &[]);
+    let named = run(home.path(), &["list", "--json"], &[&library(home.path())]);
+    let titles = |o: &Output| -> Vec<String> {
+        json(o)["issues"]
+            .as_array()
+            .expect("issues")
+            .iter()
+            .map(|i| i["title"].as_str().expect("title").to_string())
+            .collect()
+    };
+    assert_eq!(titles(&listed).len(), ISSUES);
+    let mut a = titles(&listed);
+    let mut b = titles(&named);
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_new_file_is_found_by_the_next_search() {
+    let home = tempfile::tempdir().expect("home");
+    many_issues(&library(home.path()), 50);
+    let out = run(home.path(), &["search", "zephyrine"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // Written the way a fetch or `nlread add` writes: a hidden temporary
+    // file renamed into place.
+    let dir = library(home.path());
+    fs::write(
+        dir.join(".incoming.tmp"),
+        "The Test Post\nJune 1, 2024\n\n# Winds\n\nThe zephyrine breeze came back.\n",
+    )
+    .expect("write");
+    fs::rename(dir.join(".incoming.tmp"), dir.join("new.txt")).expect("rename");
+    let out = run(home.path(), &["search", "zephyrine"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Winds"), "{}", stdout(&out));
+    // Gone again: gone from the next search.
+    fs::remove_file(dir.join("new.txt")).expect("rm");
+    let out = run(home.path(), &["search", "zephyrine"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
 }

@@ -337,7 +337,18 @@ impl LibraryIndex {
         {
             let mut insert =
                 tx.prepare_cached("INSERT OR REPLACE INTO folders(path, mtime) VALUES (?1, ?2)")?;
+            // A folder changed in the last two seconds may change again
+            // within its file system's clock step (a second on some): not
+            // trusted, looked at again next time.
+            let recent = i64::try_from(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos()),
+            )
+            .unwrap_or(i64::MAX)
+            .saturating_sub(2_000_000_000);
             for (path, mtime) in folders {
+                let mtime = if *mtime >= recent { 0 } else { *mtime };
                 if let Some(path) = path.to_str() {
                     insert.execute(params![path, mtime])?;
                 }
