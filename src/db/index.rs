@@ -37,6 +37,7 @@ const BATCH_FILES: usize = 256;
 const BATCH_TIME: Duration = Duration::from_millis(400);
 
 const SCHEMA: &str = "
+BEGIN;
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sources(
     id INTEGER PRIMARY KEY,
@@ -97,6 +98,7 @@ CREATE TABLE IF NOT EXISTS snapshot(
     names BLOB NOT NULL,
     stories BLOB NOT NULL
 );
+COMMIT;
 ";
 
 /// The library index database.

@@ -34,6 +34,7 @@ use crate::store::{LoadReport, SaveError, StateFile, StateStore};
 const SCHEMA_VERSION: i64 = 1;
 
 const SCHEMA: &str = "
+BEGIN;
 CREATE TABLE IF NOT EXISTS marks(
     section TEXT PRIMARY KEY,
     read INTEGER NOT NULL,
@@ -43,6 +44,7 @@ CREATE TABLE IF NOT EXISTS marks(
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS marks_by_seq ON marks(seq);
 CREATE TABLE IF NOT EXISTS kv(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+COMMIT;
 ";
 
 /// The reading-state database, and what this process last agreed with it.
@@ -541,6 +543,17 @@ impl StateDb {
             source,
         })?;
         conn.busy_timeout(busy_timeout()).map_err(&err)?;
+        // A database being made by another process has no tables yet.
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name IN ('marks', 'kv')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(&err)?;
+        if tables < 2 {
+            return Ok(ReadingState::new());
+        }
         let mut db = StateDb::new(path.to_path_buf(), None);
         db.conn = Some(conn);
         db.read_all().map_err(&err)
