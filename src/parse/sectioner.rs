@@ -135,7 +135,7 @@ pub struct Cut {
 
 /// Cuts an outline into stories.
 pub fn cut(outline: Outline, rule: Option<&SplitRule>) -> Cut {
-    let Outline { nodes, hints } = outline;
+    let Outline { nodes, hints, .. } = outline;
     let mut trail = Trail::new();
     let nodes = match rule {
         Some(rule) => rule.apply(nodes, &mut trail),
