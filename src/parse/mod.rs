@@ -280,6 +280,22 @@ pub(crate) fn file_stem(source: &str) -> String {
     }
 }
 
+/// Text without its tags ("<b>Hi</b>" -> "Hi"), for a title or a link's
+/// words written in HTML.
+pub(crate) fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The text up to its first sentence end ('.', '!' or '?' before a space).
 pub(crate) fn first_sentence(text: &str) -> &str {
     text.char_indices()
