@@ -99,7 +99,7 @@ pub fn layout_in(issue: &Issue, section: &Section, width: usize) -> (Vec<StoryLi
         byte: 0,
     };
     // Each header line is anchored at the top of the story.
-    let mut header_line = |lines: &mut Vec<StoryLine>, segment: Segment, text: &str| {
+    let header_line = |lines: &mut Vec<StoryLine>, segment: Segment, text: &str| {
         let at = lines.len();
         wrap_into(lines, &[Run::new(segment, text, 0)], None, &[], width, top);
         for line in &mut lines[at..] {
