@@ -14,7 +14,7 @@
 
 use super::outline::{Cue, Heading, Hints, Node, Outline, Piece, PieceKind};
 use super::stable_id;
-use super::{date, limits};
+use super::{date, forward, limits};
 use crate::model::Issue;
 use crate::text::sanitized;
 
@@ -56,7 +56,7 @@ pub fn outline(text: &str) -> (Outline, String) {
         newsletter,
         date: header.date,
         author: header.author,
-        sender: None,
+        sender: header.sender,
         name_guess: None,
     };
     let cut = cut.then(|| format!("{} lines", limits::MAX_ISSUE_LINES));
@@ -105,7 +105,7 @@ impl<'a> Line<'a> {
         if let Some(c) = rule_char(raw) {
             return make(LineKind::Rule(c), raw);
         }
-        if let Some((level, text)) = hash_heading(raw) {
+        if let Some((level, text)) = hash_heading(raw).or_else(|| framed_heading(raw)) {
             return make(LineKind::Hash(level), text);
         }
         if let Some(rest) = raw.strip_prefix('>') {
@@ -153,6 +153,43 @@ fn hash_heading(raw: &str) -> Option<(usize, &str)> {
     }
     let text = rest.trim().trim_end_matches('#').trim_end();
     (!text.is_empty()).then_some((level, text))
+}
+
+/// "=== Markets ===", "--- Weather ---", "*** Letters ***": a title
+/// framed on both sides by the same run of rule characters is a heading.
+/// Double rules (`=`, `═`, `━`) rank above single ones, as setext
+/// underlines do. What software writes so is not: a mail client's
+/// "--- Forwarded message ---", a list server's "--- next part ---"
+/// (a heading starts with a capital or a figure).
+fn framed_heading(raw: &str) -> Option<(usize, &str)> {
+    let first = raw.chars().next()?;
+    if !matches!(
+        first,
+        '-' | '=' | '*' | '_' | '~' | '—' | '─' | '━' | '═' | '+'
+    ) {
+        return None;
+    }
+    let left = raw.chars().take_while(|c| *c == first).count();
+    let right = raw.chars().rev().take_while(|c| *c == first).count();
+    let inner = raw
+        .get(left * first.len_utf8()..raw.len() - right * first.len_utf8())?
+        .trim();
+    let spaced = raw[left * first.len_utf8()..].starts_with(' ')
+        && raw[..raw.len() - right * first.len_utf8()].ends_with(' ');
+    let ok = left >= 2
+        && right >= 2
+        && spaced
+        && inner.chars().any(char::is_alphanumeric)
+        && !inner.chars().next().is_some_and(char::is_lowercase)
+        && !inner.contains(first)
+        && width(inner) <= 80
+        && !forward::is_marker(inner);
+    let level = if matches!(first, '=' | '━' | '═') {
+        1
+    } else {
+        2
+    };
+    ok.then_some((level, inner))
 }
 
 /// "12. Text" or "12) Text".
@@ -382,6 +419,8 @@ struct Header {
     title: Option<String>,
     date: Option<String>,
     author: Option<String>,
+    /// The sender's address, when the issue was forwarded.
+    sender: Option<String>,
     /// Header-like lines that are none of the above: kept as intro text.
     extra_units: Vec<Unit>,
 }
@@ -392,6 +431,9 @@ struct Header {
 fn read_header(units: &[Unit]) -> (Header, usize) {
     let mut header = Header::default();
     let mut end = 0;
+    // Under a mail client's "Forwarded message" line, From names the
+    // newsletter that sent the issue, not an author.
+    let mut forwarded = false;
     while end < units.len() {
         let unit = &units[end];
         // A lone level-1 heading at the very top names the issue.
@@ -409,22 +451,31 @@ fn read_header(units: &[Unit]) -> (Header, usize) {
         }
         end += 1;
         let line = unit.text.trim();
-        if let Some((key, value)) = header_field(line) {
+        if forward::is_marker(line) {
+            forwarded = true;
+        } else if let Some((key, value)) = header_field(line) {
             match key.as_str() {
+                "from" if forwarded => {
+                    header.newsletter = Some(strip_by(value));
+                    header.sender = address_in(value);
+                }
                 "by" | "from" | "author" => header.author = Some(strip_by(value)),
-                "date" => header.date = header.date.take().or_else(|| date::find_date(value)),
+                "date" | "sent" => {
+                    header.date = header.date.take().or_else(|| date::find_date(value));
+                }
                 "subject" | "title" => header.title = Some(value.to_string()),
                 "newsletter" => header.newsletter = Some(value.to_string()),
                 _ => {}
             }
         } else if date::is_date_line(line) {
             header.date = header.date.take().or_else(|| date::find_date(line));
-        } else if header
-            .author
-            .as_deref()
-            .is_some_and(|a| a.eq_ignore_ascii_case(line))
+        } else if [&header.author, &header.newsletter]
+            .into_iter()
+            .flatten()
+            .any(|name| name.eq_ignore_ascii_case(line))
         {
-            // The author's name repeated under the "By" line.
+            // The author's name repeated under the "By" line, the
+            // newsletter's under the forwarded header.
         } else if header.date.is_none() && date::find_date(line).is_some() {
             header.date = date::find_date(line);
             header.extra_units.push(unit.clone());
@@ -470,8 +521,18 @@ fn header_field(line: &str) -> Option<(String, &str)> {
         "subject",
         "title",
         "newsletter",
+        "to",
+        "cc",
+        "sent",
     ];
     (known.contains(&key.as_str()) && !value.trim().is_empty()).then(|| (key, value.trim()))
+}
+
+/// "Jane Doe <jane@example.com>" -> "jane@example.com".
+fn address_in(value: &str) -> Option<String> {
+    let (_, rest) = value.split_once('<')?;
+    let address = rest.split('>').next()?.trim();
+    address.contains('@').then(|| address.to_string())
 }
 
 fn strip_by(value: &str) -> String {
@@ -583,7 +644,7 @@ fn is_kicker(units: &[Unit], i: usize) -> bool {
                 && next.underline.is_none()
                 && !is_caption(&next.text)
                 && label_split(&next.text).is_none()
-                && !date::is_date_line(&next.text)
+                && !date::is_dateline(&next.text)
                 && !is_caps_heading(next)
                 && is_heading_like(&next.text, 100)
                 && next.text.split_whitespace().count() >= 2
