@@ -634,7 +634,7 @@ fn color(v: &DeValue<'_>) -> Option<Color> {
 }
 
 /// What a wrong value is, for "expected X, found Y".
-fn found(v: &DeValue<'_>) -> String {
+pub(crate) fn found(v: &DeValue<'_>) -> String {
     match v {
         DeValue::String(s) => {
             let short: String = s.chars().take(40).collect();
