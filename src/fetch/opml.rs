@@ -164,7 +164,7 @@ pub fn rfc822(millis: u64) -> String {
 
 /// Year, month, day of a day count since 1970-01-01 (Howard Hinnant's
 /// civil-from-days).
-fn civil(days: u64) -> (u64, u64, u64) {
+pub(crate) fn civil(days: u64) -> (u64, u64, u64) {
     let z = days + 719_468;
     let era = z / 146_097;
     let doe = z % 146_097;
