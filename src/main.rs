@@ -373,6 +373,14 @@ fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<ExitCode> {
         problems: loaded.problems.clone(),
         watch: library::watch::targets(&paths, &options),
         require_issues: !paths.is_empty(),
+        fetch: fetch_paths(&loaded).map(|paths| nlread::tui::fetcher::FetchSetup {
+            paths,
+            options: fetch::Options {
+                timeout: loaded.config.fetch.timeout,
+                ..fetch::Options::default()
+            },
+            home: file::home(),
+        }),
     };
     let state = store::default_path().map(StateFile::new);
     let ended = nlread::tui::run_with_loader(

@@ -108,6 +108,10 @@ impl Config {
             mark_read_at_end: self.mark_read_at_end,
             panes: self.panes,
             keys: self.keys.clone(),
+            fetch_every: self
+                .fetch
+                .every
+                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
             ..Settings::default()
         }
     }
