@@ -161,3 +161,17 @@ fn config_check_reads_feeds_toml_with_lines_and_columns() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn add_of_a_web_address_points_to_feed_add() {
+    let home = Home::new();
+    let out = home.nlread(&["add", "https://news.example/feed"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(
+            "https://news.example/feed is a web address, not a file: `nlread feed add https://news.example/feed` subscribes"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+}
