@@ -65,9 +65,11 @@ impl Default for Options {
         Options {
             timeout: DEFAULT_TIMEOUT,
             max_bytes: MAX_FEED_BYTES,
-            // Waiting on the network costs a thread nothing: enough that a
-            // slow feed does not hold up the others.
-            workers: 32,
+            // Waiting on the network costs a thread nothing: enough that
+            // slow feeds do not hold up the others (a typical reader's
+            // feeds all start at once). At most this many bodies are in
+            // memory at a time, each under `max_bytes`.
+            workers: 64,
             per_host: 2,
         }
     }
@@ -440,8 +442,8 @@ fn store_items(
     if let Some(title) = items.iter().find_map(|i| i.newsletter.clone()) {
         after.title = Some(title);
     }
-    let folder = match &after.folder {
-        Some(folder) => folder.clone(),
+    let folder = match after.folder.as_deref().filter(|f| inside(f)) {
+        Some(folder) => folder.to_string(),
         None => {
             let folder = new_folder(feed, after.title.as_deref(), shared);
             after.folder = Some(folder.clone());
@@ -458,7 +460,7 @@ fn store_items(
             }
             let path = paths.library.join(&after.items[k].file);
             // A file the user deleted stays deleted.
-            if path.is_file() {
+            if inside(&after.items[k].file) && path.is_file() {
                 store::write_whole(&path, &item.bytes).map_err(|e| write_error(&path, &e))?;
                 updated += 1;
             }
@@ -487,6 +489,15 @@ fn store_items(
         new += 1;
     }
     Ok(Outcome::Fetched { new, updated })
+}
+
+/// True for a path made only of names (no `..`, no root): the state file
+/// is nlread's, but what it says is never followed out of the library.
+fn inside(relative: &str) -> bool {
+    !relative.is_empty()
+        && Path::new(relative)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 fn write_error(path: &Path, e: &std::io::Error) -> String {
@@ -539,4 +550,41 @@ fn move_subscription(path: &Path, old: &str, new: &str) -> Result<(), String> {
         return Ok(());
     };
     feeds::write(path, &changed).map_err(|e| said(crate::store::own::describe(&e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_from_the_state_stay_in_the_library() {
+        assert!(inside("feeds/harbour/2025-04-16-tides-1a2b3c.xml"));
+        for outside in ["", "../x.xml", "feeds/../../x", "/etc/passwd"] {
+            assert!(!inside(outside), "{outside}");
+        }
+    }
+
+    #[test]
+    fn the_queue_never_gives_one_host_more_than_its_share() {
+        let feeds: Vec<Feed> = [
+            "https://a.example/1",
+            "https://a.example/2",
+            "https://b.example/1",
+        ]
+        .iter()
+        .map(|u| Feed {
+            url: u.to_string(),
+            name: None,
+        })
+        .collect();
+        let queue = Queue::new(&feeds, 1);
+        assert_eq!(queue.next(), Some(0));
+        // a.example is busy: b.example's feed comes first.
+        assert_eq!(queue.next(), Some(2));
+        queue.done(0);
+        assert_eq!(queue.next(), Some(1));
+        queue.done(1);
+        queue.done(2);
+        assert_eq!(queue.next(), None);
+    }
 }
