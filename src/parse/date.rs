@@ -14,7 +14,13 @@
 /// assert_eq!(find_date("1,513 words, a 6-minute read"), None);
 /// ```
 pub fn find_date(line: &str) -> Option<String> {
-    let tokens = tokenize(line);
+    // A date is looked for where lines keep them: at their start, not in
+    // the middle of a megabyte of text.
+    let mut end = line.len().min(4096);
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    let tokens = tokenize(&line[..end]);
     for i in 0..tokens.len() {
         if let Some(date) = date_at(&tokens[i..]) {
             return Some(date);
@@ -26,7 +32,7 @@ pub fn find_date(line: &str) -> Option<String> {
 /// True when the line is a date and nothing else of substance: a weekday,
 /// a time or "Updated"-style words may surround it.
 pub fn is_date_line(line: &str) -> bool {
-    if find_date(line).is_none() {
+    if line.len() > 200 || find_date(line).is_none() {
         return false;
     }
     let tokens = tokenize(line);
