@@ -6,8 +6,9 @@
 //! fetch with one worker) for comparison.
 //!
 //! Each feed is a server of its own (fifty newsletters live on fifty
-//! hosts; nlread asks one host at most two things at once) answering an
-//! RSS feed of 20 items of about 2 KB each after a set delay.
+//! hosts) answering an RSS feed of 20 items of about 2 KB each after a set
+//! delay; the last scenario puts all fifty on one host, which nlread asks
+//! at most two things at once.
 //!
 //!     cargo bench --bench fetch
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -42,24 +43,37 @@ fn feed(n: usize) -> String {
     out
 }
 
-/// Fifty servers, feed `n` answering after `delay(n)`.
-fn servers(delay: impl Fn(usize) -> Duration) -> Vec<Server> {
-    (0..FEEDS)
+/// Feed `n` answering after `delay(n)`: fifty servers, or one serving all.
+fn servers(delay: impl Fn(usize) -> Duration, one_host: bool) -> (Vec<Server>, Vec<String>) {
+    if one_host {
+        let server = Server::start();
+        let urls = (0..FEEDS)
+            .map(|n| {
+                let path = format!("/feed{n}.xml");
+                server.set(&path, Response::feed(&feed(n)).delay(delay(n)));
+                server.url(&path)
+            })
+            .collect();
+        return (vec![server], urls);
+    }
+    let servers: Vec<Server> = (0..FEEDS)
         .map(|n| {
             let server = Server::start();
             server.set("/feed.xml", Response::feed(&feed(n)).delay(delay(n)));
             server
         })
-        .collect()
+        .collect();
+    let urls = servers.iter().map(|s| s.url("/feed.xml")).collect();
+    (servers, urls)
 }
 
-fn home(servers: &[Server]) -> tempfile::TempDir {
+fn home(urls: &[String]) -> tempfile::TempDir {
     let home = tempfile::tempdir().expect("tempdir");
     let config = home.path().join("config/nlread");
     std::fs::create_dir_all(&config).expect("config");
-    let text: String = servers
+    let text: String = urls
         .iter()
-        .map(|s| format!("[[feed]]\nurl = \"{}\"\n\n", s.url("/feed.xml")))
+        .map(|url| format!("[[feed]]\nurl = \"{url}\"\n\n"))
         .collect();
     std::fs::write(config.join("feeds.toml"), text).expect("feeds.toml");
     home
@@ -98,8 +112,8 @@ fn ms(d: Duration) -> String {
 }
 
 /// The same feeds fetched one after another by the library (one worker).
-fn one_by_one(servers: &[Server]) -> Duration {
-    let home = home(servers);
+fn one_by_one(urls: &[String]) -> Duration {
+    let home = home(urls);
     let paths = nlread::fetch::Paths::new(
         &home.path().join("config/nlread"),
         home.path().join("library"),
@@ -114,8 +128,8 @@ fn one_by_one(servers: &[Server]) -> Duration {
     start.elapsed()
 }
 
-/// A name, each feed's delay, the slowest delay.
-type Scenario = (&'static str, Box<dyn Fn(usize) -> Duration>, Duration);
+/// A name, each feed's delay, the slowest delay, all on one host.
+type Scenario = (&'static str, Box<dyn Fn(usize) -> Duration>, Duration, bool);
 
 fn main() {
     let scenarios: Vec<Scenario> = vec![
@@ -123,29 +137,38 @@ fn main() {
             "no delay (local overhead only)",
             Box::new(|_| Duration::ZERO),
             Duration::ZERO,
+            false,
         ),
         (
             "each 200 ms, one 1,500 ms",
             Box::new(|n| Duration::from_millis(if n == 7 { 1500 } else { 200 })),
             Duration::from_millis(1500),
+            false,
         ),
         (
             "spread evenly, 100 to 1,000 ms",
             Box::new(|n| Duration::from_millis(100 + (n as u64 * 900) / (FEEDS as u64 - 1))),
             Duration::from_millis(1000),
+            false,
+        ),
+        (
+            "all on one host, each 200 ms (two at a time)",
+            Box::new(|_| Duration::from_millis(200)),
+            Duration::from_millis(200),
+            true,
         ),
     ];
     println!(
         "| 50 feeds × {ITEMS} items, server delay | slowest feed | first fetch (1,000 new issues), median of {RUNS} | again (50 × 304), median of {RUNS} | one after another (1 worker) |"
     );
     println!("|---|---|---|---|---|");
-    for (name, delay, slowest) in scenarios {
-        let servers = servers(delay);
+    for (name, delay, slowest, one_host) in scenarios {
+        let (_servers, urls) = servers(delay, one_host);
         let mut first = Vec::new();
         let mut again = Vec::new();
         let mut said = String::new();
         for _ in 0..RUNS {
-            let home = home(&servers);
+            let home = home(&urls);
             let (took, out) = fetch(home.path());
             first.push(took);
             said = out;
@@ -154,7 +177,7 @@ fn main() {
             again.push(took);
         }
         assert_eq!(said, format!("{} new issues from 50 feeds", FEEDS * ITEMS));
-        let serial = one_by_one(&servers);
+        let serial = one_by_one(&urls);
         println!(
             "| {name} | {} | {} | {} | {} |",
             ms(slowest),

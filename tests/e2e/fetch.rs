@@ -95,3 +95,47 @@ fn r_fetches_a_subscribed_feed_and_its_new_issue_appears() {
     let stderr = fs::read_to_string(home.path().join("stderr")).unwrap_or_default();
     assert_eq!(stderr, "");
 }
+
+#[test]
+fn nlread_fetch_on_a_terminal_shows_a_progress_bar() {
+    let Some(mut tmux) = Tmux::start("fetch-bar") else {
+        return;
+    };
+    let server = Server::start();
+    let kite = ("k1", "Kite day", "Forty kites flew over the pier.");
+    // Slow enough for the bar to be seen before the summary.
+    server.set(
+        "/slow.xml",
+        Response::feed(&rss(&[kite])).delay(Duration::from_secs(3)),
+    );
+    server.set(
+        "/fast.xml",
+        Response::feed(&rss(&[("f1", "Ferry", "It runs.")])),
+    );
+    let home = tempfile::tempdir().expect("tempdir");
+    let config = home.path().join("config/nlread");
+    fs::create_dir_all(&config).expect("config dir");
+    fs::write(
+        config.join("feeds.toml"),
+        format!(
+            "[[feed]]\nurl = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
+            server.url("/slow.xml"),
+            server.url("/fast.xml")
+        ),
+    )
+    .expect("feeds.toml");
+    let d = quote(home.path());
+    let status = home.path().join("status");
+    let command = format!(
+        "env HOME={d} XDG_DATA_HOME={d}/data XDG_CONFIG_HOME={d}/config XDG_CACHE_HOME={d}/cache \
+         {bin} fetch; echo EXIT=$? > {status}",
+        bin = quote(Path::new(env!("CARGO_BIN_EXE_nlread"))),
+        status = quote(&status),
+    );
+    tmux.new_session(100, 10, &command);
+    tmux.wait_for("] 1 of 2 feeds");
+    assert_eq!(wait_for_exit(&status), "EXIT=0");
+    let screen = tmux.screen_joined();
+    assert!(screen.contains("2 new issues from 2 feeds"), "{screen}");
+    assert!(!screen.contains("of 2 feeds"), "the bar is wiped: {screen}");
+}

@@ -38,6 +38,7 @@ fn fetch_then_fetch_again_is_a_304_and_stores_nothing_twice() {
     let out = home.nlread(&["fetch"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "2 new issues from 1 feed\n");
+    assert_eq!(text(&out.stderr), "", "no progress bar in a pipe");
     let stored = home.stored();
     assert_eq!(stored.len(), 2, "{stored:?}");
     assert!(
@@ -309,4 +310,25 @@ fn fifty_feeds_take_about_the_time_of_the_slowest() {
     // machine, still far below that.
     assert!(took < Duration::from_secs(6), "{took:?}");
     assert!(took >= Duration::from_millis(1500), "{took:?}");
+}
+
+#[test]
+fn a_second_fetch_at_once_is_refused_and_stores_nothing() {
+    let server = Server::start();
+    server.set("/h.xml", Response::feed(&rss("Harbour Gazette", HARBOUR)));
+    let home = Home::new();
+    home.subscribe(&server.url("/h.xml"), "Harbour Gazette");
+    // Another fetch holds the lock beside the state file.
+    let lock = fs::File::create(home.config_dir().join("feeds-state.json.lock")).expect("lock");
+    lock.try_lock().expect("locked");
+    let out = home.nlread(&["fetch"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "nlread: another nlread is fetching the feeds; try again once it has finished\n"
+    );
+    assert!(server.requests("/h.xml").is_empty());
+    drop(lock);
+    let out = home.nlread(&["fetch"]);
+    assert_eq!(text(&out.stdout), "2 new issues from 1 feed\n");
 }
