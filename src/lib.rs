@@ -9,6 +9,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod fetch;
 pub mod library;
 pub mod model;
 pub mod parse;

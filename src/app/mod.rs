@@ -35,8 +35,8 @@ pub mod story_view;
 use std::sync::Arc;
 
 pub use action::{
-    Action, Changes, Clock, Edit, Effect, Focus, Loaded, Origin, Problem, Progress, StateLoaded,
-    Status, View,
+    Action, Changes, Clock, Edit, Effect, Fetched, Focus, Loaded, Origin, Problem, Progress,
+    StateLoaded, Status, View,
 };
 pub use cursor::{Cursor, in_view};
 pub use dispatch::{update, update_now};
@@ -103,6 +103,13 @@ pub struct App {
     clock: Clock,
     /// The filter result last opened at its first match, with the terms.
     found: Option<((usize, usize), Vec<String>)>,
+    /// While the feeds are fetched: feeds done, feeds in all.
+    fetching: Option<(usize, usize)>,
+    /// The fetch running was asked for with `r` (not `fetch.every`).
+    fetch_asked: bool,
+    /// When the last fetch ended (in this run or, as the fetch state
+    /// says, an earlier one).
+    last_fetch: Option<Millis>,
 }
 
 /// The clock of an app nobody gave one: time stands still.
@@ -153,7 +160,32 @@ impl App {
             reading: reading::Reading::default(),
             clock: no_clock,
             found: None,
+            fetching: None,
+            fetch_asked: false,
+            last_fetch: None,
         }
+    }
+
+    /// While the feeds are fetched: feeds done and feeds in all (0 of 0
+    /// until the first report).
+    pub fn fetching(&self) -> Option<(usize, usize)> {
+        self.fetching
+    }
+
+    /// When the feeds were last fetched, before this run (from the fetch
+    /// state), for `fetch.every`.
+    pub fn set_last_fetch(&mut self, at: Option<Millis>) {
+        self.last_fetch = at;
+    }
+
+    /// When `fetch.every` wants the next fetch: None without the setting
+    /// or while one runs; a time already past means now.
+    pub fn next_fetch_at(&self) -> Option<Millis> {
+        let every = self.settings.fetch_every?;
+        if self.fetching.is_some() {
+            return None;
+        }
+        Some(self.last_fetch.map_or(0, |last| last.saturating_add(every)))
     }
 
     /// Where the time for marks and resume points comes from.
