@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod fetch;
 pub mod library;
 pub mod model;
 pub mod parse;

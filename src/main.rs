@@ -4,11 +4,13 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use nlread::cli;
 use nlread::config::{self, file};
+use nlread::fetch;
 use nlread::library::{self, Opened};
 use nlread::text;
 
@@ -21,8 +23,9 @@ fn after_help() -> String {
         "\
 With no PATH, nlread opens your library folder (e.g. ~/.local/share/nlread/library),
 or the bundled sample issues while that folder is empty.
-A file named like a command (\"export\", \"add\", \"list\", \"search\", \"explain\", \"config\") is
-opened as ./export, ./list and so on.
+A file named like a command (\"export\", \"add\", \"list\", \"search\", \"explain\", \"config\",
+\"feed\", \"fetch\") is opened as ./export, ./list and so on.
+Newsletters with a feed come in by themselves: nlread feed add URL, then nlread fetch (or r).
 Set NO_COLOR to read without colours.
 Keys, colours, library folders and more: nlread config --default."
     )
@@ -107,6 +110,61 @@ enum Command {
     },
     /// Show nlread's config file: where it is, the defaults, its problems
     Config(ConfigArgs),
+    /// Subscribe to newsletters' feeds (kept in feeds.toml beside the config)
+    Feed {
+        #[command(subcommand)]
+        command: FeedCommand,
+    },
+    /// Fetch every subscribed feed now; new issues go into your library
+    ///
+    /// Each new item is stored once (by its GUID, else its link) under
+    /// feeds/ in your library folder; a changed item replaces its file.
+    /// Exit status: 0 when every feed answered, 1 when some failed (the
+    /// others are still stored), 2 when nothing could be fetched.
+    Fetch {
+        /// Give up on a feed after this many seconds (default: the config's
+        /// fetch.timeout, else 30)
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+        timeout: Option<u64>,
+        /// Print what each feed did as JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum FeedCommand {
+    /// Subscribe to a feed (a web page's own feed is found in its place)
+    ///
+    /// The address is fetched once to see it is a feed and learn its name.
+    Add {
+        /// The feed's address (http or https)
+        url: String,
+        /// What to call it (default: the feed's own title)
+        #[arg(long)]
+        name: Option<String>,
+        /// Subscribe without fetching the address first
+        #[arg(long)]
+        no_check: bool,
+    },
+    /// List the subscriptions, with how many issues each brought in
+    List {
+        /// Print JSON for scripts
+        #[arg(long)]
+        json: bool,
+    },
+    /// Unsubscribe (the issues already fetched stay in your library)
+    Remove {
+        /// The feed's address or name
+        feed: String,
+    },
+    /// Subscribe to every feed of an OPML file (another reader's export)
+    Import {
+        /// The OPML file
+        file: PathBuf,
+    },
+    /// Print the subscriptions as OPML 2.0, for another reader
+    Export,
 }
 
 #[derive(Args)]
@@ -161,7 +219,69 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let options = library_options(&loaded);
             Ok(cli::search::run(&query, &paths, &options, json, limit).into())
         }
+        Some(Command::Feed { command }) => Ok(feed_command(command).into()),
+        Some(Command::Fetch { timeout, json }) => {
+            let loaded = loaded_reporting();
+            let Some(paths) = fetch_paths(&loaded) else {
+                eprintln!("nlread: there is no home folder, so no subscriptions; set HOME");
+                return Ok(ExitCode::from(cli::EXIT_FATAL));
+            };
+            let (feeds, problems) = fetch::feeds::load(&paths.feeds, file::home().as_deref());
+            for problem in &problems {
+                eprintln!("nlread: {}", cli::line(problem));
+            }
+            if feeds.is_empty() {
+                eprintln!(
+                    "nlread: no feeds to fetch; `nlread feed add URL` subscribes to one ({})",
+                    cli::line(&file::tilde(&paths.feeds, file::home().as_deref()))
+                );
+                return Ok(ExitCode::from(if problems.is_empty() { 0 } else { 1 }));
+            }
+            let options = fetch::Options {
+                timeout: timeout.map_or(loaded.config.fetch.timeout, Duration::from_secs),
+                ..fetch::Options::default()
+            };
+            Ok(cli::fetch::run(&paths, &feeds, &options, json).into())
+        }
         None => read(&cli.paths, file::load()),
+    }
+}
+
+/// Where the subscriptions, the fetch state and fetched issues live: the
+/// config folder, and the first library folder.
+fn fetch_paths(loaded: &file::Loaded) -> Option<fetch::Paths> {
+    let config_dir = loaded.path.as_deref()?.parent()?;
+    let library = library_options(loaded)
+        .folders
+        .first()
+        .cloned()
+        .or_else(library::library_dir)?;
+    Some(fetch::Paths::new(config_dir, library))
+}
+
+/// `nlread feed add | list | remove | import | export`.
+fn feed_command(command: FeedCommand) -> u8 {
+    let loaded = loaded_reporting();
+    let Some(paths) = fetch_paths(&loaded) else {
+        eprintln!("nlread: there is no home folder, so no subscriptions; set HOME");
+        return cli::EXIT_FATAL;
+    };
+    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+    match command {
+        FeedCommand::Add {
+            url,
+            name,
+            no_check,
+        } => {
+            let client =
+                fetch::http::Client::new(loaded.config.fetch.timeout, fetch::MAX_FEED_BYTES);
+            let client = (!no_check).then_some(&client);
+            cli::feed::add(&paths, &url, name.as_deref(), client, &mut out, &mut err)
+        }
+        FeedCommand::List { json } => cli::feed::list(&paths, json, &mut out, &mut err),
+        FeedCommand::Remove { feed } => cli::feed::remove(&paths, &feed, &mut out, &mut err),
+        FeedCommand::Import { file } => cli::feed::import(&paths, &file, &mut out, &mut err),
+        FeedCommand::Export => cli::feed::export(&paths, &mut out, &mut err),
     }
 }
 
@@ -182,14 +302,28 @@ fn config_command(args: &ConfigArgs) -> ExitCode {
     }
     let home = file::home();
     let loaded = file::load_from(&path, home.as_deref());
-    if !loaded.exists {
+    // The subscriptions beside it are checked with it.
+    let feeds = path
+        .parent()
+        .map(|dir| dir.join(fetch::feeds::FILE_NAME))
+        .filter(|f| f.exists());
+    let mut problems = Vec::new();
+    if loaded.exists {
+        problems.extend(loaded.problems.clone());
+        problems.extend(file::missing_folders(&loaded, home.as_deref()));
+    } else {
         println!("{shown}: no such file; nlread uses the defaults (nlread config --default)");
-        return ExitCode::SUCCESS;
     }
-    let mut problems = loaded.problems.clone();
-    problems.extend(file::missing_folders(&loaded, home.as_deref()));
+    if let Some(feeds) = &feeds {
+        problems.extend(fetch::feeds::load(feeds, home.as_deref()).1);
+    }
     if problems.is_empty() {
-        println!("{shown}: no problems");
+        if loaded.exists {
+            println!("{shown}: no problems");
+        }
+        if let Some(feeds) = &feeds {
+            println!("{}: no problems", cli::line(&feeds.display().to_string()));
+        }
         return ExitCode::SUCCESS;
     }
     for problem in &problems {
@@ -238,6 +372,14 @@ fn read(paths: &[PathBuf], loaded: file::Loaded) -> anyhow::Result<ExitCode> {
         problems: loaded.problems.clone(),
         watch: library::watch::targets(&paths, &options),
         require_issues: !paths.is_empty(),
+        fetch: fetch_paths(&loaded).map(|paths| nlread::tui::fetcher::FetchSetup {
+            paths,
+            options: fetch::Options {
+                timeout: loaded.config.fetch.timeout,
+                ..fetch::Options::default()
+            },
+            home: file::home(),
+        }),
     };
     let state = nlread::db::state::StateDb::default_place()
         .map(|db| Box::new(db) as Box<dyn nlread::store::StateStore>);

@@ -26,10 +26,16 @@
 /// assert_eq!(nlread::text::sanitize("Caf\u{9d} news\nMore"), "Caf news\nMore");
 /// ```
 pub fn sanitize(input: &str) -> String {
+    sanitized(input).into_owned()
+}
+
+/// [`sanitize`] without a copy when there is nothing to remove, which is
+/// nearly always.
+pub fn sanitized(input: &str) -> std::borrow::Cow<'_, str> {
     if !needs_work(input.as_bytes()) {
-        return input.to_string();
+        return std::borrow::Cow::Borrowed(input);
     }
-    sanitize_all(input)
+    std::borrow::Cow::Owned(sanitize_all(input))
 }
 
 /// Bytes a string sequence may span before its terminator: titles and

@@ -96,6 +96,8 @@ pub enum Action {
     StarredOnly,
     /// Show unread stories only (again: all).
     UnreadOnly,
+    /// Fetch every subscribed feed now (`r`).
+    Fetch,
     /// Ctrl-Z: hand the terminal back to the shell until `fg`.
     Suspend,
     Quit,
@@ -121,6 +123,32 @@ pub enum Action {
     StateLoaded(Box<StateLoaded>),
     /// After a save: marks another reader saved meanwhile (newer than ours).
     MarksMerged(Vec<(String, Mark)>),
+    /// `fetch.every` has passed since the last fetch: fetch, as `r` would.
+    FetchDue,
+    /// Feeds fetched so far, of all there are.
+    FetchProgress {
+        done: usize,
+        total: usize,
+    },
+    /// What a fetch did.
+    Fetched(Fetched),
+}
+
+/// What a fetch of the feeds did, as the reader tells it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fetched {
+    /// Feeds asked (0: there are no subscriptions).
+    pub feeds: usize,
+    pub new: usize,
+    pub updated: usize,
+    /// Each failed feed: "name (address): reason".
+    pub failed: Vec<String>,
+    /// Problems with the subscriptions file or nlread's own files.
+    pub warnings: Vec<String>,
+    /// Why nothing could be fetched at all (another fetch runs, ...).
+    pub error: Option<String>,
+    /// When it ended.
+    pub at: Millis,
 }
 
 /// How far a load has got: files read of all there are, and the issues of
@@ -153,6 +181,9 @@ pub enum Effect {
     Save(Changes),
     /// Give the terminal back to the shell until the user resumes.
     Suspend,
+    /// Fetch every subscribed feed (off the UI thread), answering with
+    /// `Action::FetchProgress` and then `Action::Fetched`.
+    Fetch,
 }
 
 /// What changed in the reading state since the last save: marks, the place
@@ -317,6 +348,19 @@ pub enum Status {
     /// The reading state file's problems, from the saver.
     Said(String),
     SaverStopped,
+    /// `r` while a fetch is running.
+    AlreadyFetching,
+    /// A fetch ended (see [`Fetched`]).
+    Fetched {
+        feeds: usize,
+        new: usize,
+        updated: usize,
+        failed: usize,
+    },
+    /// There are no subscriptions to fetch.
+    NoFeeds,
+    /// A fetch could not run at all.
+    FetchFailed(String),
 }
 
 /// A problem kept in the messages view (`!`) for the whole session.
@@ -330,6 +374,8 @@ pub enum Problem {
     NotWatching(String),
     /// The reading state could not be read or written.
     State(String),
+    /// A feed of the last fetch failed, or its files were in trouble.
+    Feed(String),
 }
 
 /// A clock in milliseconds since the Unix epoch, passed in so that `app`

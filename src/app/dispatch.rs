@@ -56,6 +56,17 @@ pub fn update(app: &mut App, action: Action) -> Effect {
             app.resize(width, height);
             Effect::None
         }
+        Action::FetchDue => app.start_fetch(false),
+        Action::FetchProgress { done, total } => {
+            if app.fetching.is_some() {
+                app.fetching = Some((done, total));
+            }
+            Effect::None
+        }
+        Action::Fetched(fetched) => {
+            app.fetched(fetched);
+            Effect::None
+        }
         Action::Quit => Effect::Quit,
         action if app.overlay != Overlay::None => app.overlay_key(action),
         action => {
@@ -132,6 +143,7 @@ fn one_key(app: &mut App, action: &Action, count: Option<usize>) -> Effect {
     match action {
         Action::Quit => return Effect::Quit,
         Action::Suspend => return Effect::Suspend,
+        Action::Fetch => return app.start_fetch(true),
         Action::Up => app.move_focused(|i, _| i.saturating_sub(1)),
         Action::Down => app.move_focused(|i, _| i + 1),
         Action::Top => match count {
@@ -233,12 +245,61 @@ fn one_key(app: &mut App, action: &Action, count: Option<usize>) -> Effect {
         | Action::Status(_)
         | Action::Problem(_)
         | Action::StateLoaded(_)
-        | Action::MarksMerged(_) => {}
+        | Action::MarksMerged(_)
+        | Action::FetchDue
+        | Action::FetchProgress { .. }
+        | Action::Fetched(_) => {}
     }
     Effect::None
 }
 
 impl App {
+    /// `r` (`asked`) or `fetch.every`: a fetch, unless one is running.
+    fn start_fetch(&mut self, asked: bool) -> Effect {
+        if self.fetching.is_some() {
+            if asked {
+                self.status = Some(Status::AlreadyFetching);
+            }
+            return Effect::None;
+        }
+        self.fetching = Some((0, 0));
+        self.fetch_asked = asked;
+        Effect::Fetch
+    }
+
+    /// A fetch ended: what it did goes in the status line; its failures
+    /// replace those of the fetch before in the messages. The new issues
+    /// come with the library, loaded again because its folder changed.
+    fn fetched(&mut self, fetched: super::Fetched) {
+        self.fetching = None;
+        self.last_fetch = Some(fetched.at);
+        self.problems.retain(|p| !matches!(p, Problem::Feed(_)));
+        self.problems.extend(
+            fetched
+                .warnings
+                .iter()
+                .chain(&fetched.failed)
+                .cloned()
+                .map(Problem::Feed),
+        );
+        let asked = std::mem::take(&mut self.fetch_asked);
+        let news = fetched.new + fetched.updated + fetched.failed.len() > 0;
+        let status = match fetched.error {
+            Some(error) => Status::FetchFailed(error),
+            None if fetched.feeds == 0 => Status::NoFeeds,
+            None => Status::Fetched {
+                feeds: fetched.feeds,
+                new: fetched.new,
+                updated: fetched.updated,
+                failed: fetched.failed.len(),
+            },
+        };
+        // A fetch of `fetch.every` says only what changed.
+        if asked || news || matches!(status, Status::FetchFailed(_)) {
+            self.status = Some(status);
+        }
+    }
+
     /// After any action: the shown story laid out, a story newly shown from
     /// the filter's results scrolled to its first match, the reading rule,
     /// and every list scrolled to its selection.
@@ -850,7 +911,9 @@ impl App {
             } else {
                 before.difference(&after).count()
             };
-            if came + went > 0 {
+            // A fetch's word on what it brought says more.
+            let fetched = matches!(self.status, Some(Status::Fetched { .. }));
+            if came + went > 0 && !fetched {
                 self.status = Some(Status::LibraryChanged { came, went });
             }
         }

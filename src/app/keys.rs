@@ -401,6 +401,13 @@ pub const TABLE: &[Entry] = &[
     ),
     bound(Action::StarredOnly, "starred_only", &["S"], "", &[]),
     bound(
+        Action::Fetch,
+        "fetch",
+        &["r"],
+        "fetch your feeds now (nlread feed add URL subscribes to one)",
+        &[],
+    ),
+    bound(
         Action::ShowMessages,
         "show_messages",
         &["!"],

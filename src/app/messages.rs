@@ -182,7 +182,7 @@ pub fn problem_count(n: usize, bindings: &Bindings) -> Option<String> {
 pub fn problem(problem: &Problem) -> String {
     match problem {
         Problem::Source(e) => format!("{}: {}", e.source, e.message),
-        Problem::Config(said) | Problem::State(said) => said.clone(),
+        Problem::Config(said) | Problem::State(said) | Problem::Feed(said) => said.clone(),
         Problem::NotWatching(error) => not_watching(error),
     }
 }
@@ -323,7 +323,56 @@ pub fn status(status: &Status) -> String {
         Status::NoMatches => "No filter match in this story".to_string(),
         Status::Said(said) => said.clone(),
         Status::SaverStopped => SAVER_STOPPED.to_string(),
+        Status::AlreadyFetching => "The feeds are being fetched already".to_string(),
+        Status::Fetched {
+            feeds,
+            new,
+            updated,
+            failed,
+        } => fetched(*feeds, *new, *updated, *failed),
+        Status::NoFeeds => NO_FEEDS.to_string(),
+        Status::FetchFailed(error) => format!("Nothing fetched: {error}"),
     }
+}
+
+/// `r` without a home folder, where the subscriptions would be.
+pub const NO_HOME_FOR_FEEDS: &str = "there is no home folder, so no subscriptions (set HOME)";
+
+/// `r` with no subscriptions.
+pub const NO_FEEDS: &str =
+    "No feeds to fetch: `nlread feed add URL` subscribes to a newsletter's feed";
+
+/// The status line while the feeds are fetched.
+pub fn fetch_progress(done: usize, total: usize) -> String {
+    if total == 0 {
+        "Fetching feeds…".to_string()
+    } else {
+        format!("Fetching feeds: {done} of {total}…")
+    }
+}
+
+/// After a fetch: "Fetched 5 feeds: 3 new issues, 1 failed".
+pub fn fetched(feeds: usize, new: usize, updated: usize, failed: usize) -> String {
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let noun = if new == 1 { "issue" } else { "issues" };
+    let mut said = format!(
+        "Fetched {}: {new} new {noun}",
+        plural(feeds, "feed", "feeds")
+    );
+    if updated > 0 {
+        said.push_str(&format!(", {updated} updated"));
+    }
+    // The problem count beside it says where to read why.
+    if failed > 0 {
+        said.push_str(&format!(", {failed} failed"));
+    }
+    said
 }
 
 /// Problems in the config file for the status line at start: the first in

@@ -35,8 +35,8 @@ pub mod story_view;
 use std::sync::Arc;
 
 pub use action::{
-    Action, Changes, Clock, Edit, Effect, Focus, Loaded, Origin, Problem, Progress, StateLoaded,
-    Status, StoryTexts, TextSource, View,
+    Action, Changes, Clock, Edit, Effect, Fetched, Focus, Loaded, Origin, Problem, Progress,
+    StateLoaded, Status, StoryTexts, TextSource, View,
 };
 pub use cursor::{Cursor, in_view};
 pub use dispatch::{update, update_now};
@@ -107,6 +107,13 @@ pub struct App {
     texts: Option<TextSource>,
     /// Stories whose text was asked for (found or not): asked once.
     asked: std::collections::HashSet<String>,
+    /// While the feeds are fetched: feeds done, feeds in all.
+    fetching: Option<(usize, usize)>,
+    /// The fetch running was asked for with `r` (not `fetch.every`).
+    fetch_asked: bool,
+    /// When the last fetch ended (in this run or, as the fetch state
+    /// says, an earlier one).
+    last_fetch: Option<Millis>,
 }
 
 /// The clock of an app nobody gave one: time stands still.
@@ -159,7 +166,32 @@ impl App {
             found: None,
             texts: None,
             asked: std::collections::HashSet::new(),
+            fetching: None,
+            fetch_asked: false,
+            last_fetch: None,
         }
+    }
+
+    /// While the feeds are fetched: feeds done and feeds in all (0 of 0
+    /// until the first report).
+    pub fn fetching(&self) -> Option<(usize, usize)> {
+        self.fetching
+    }
+
+    /// When the feeds were last fetched, before this run (from the fetch
+    /// state), for `fetch.every`.
+    pub fn set_last_fetch(&mut self, at: Option<Millis>) {
+        self.last_fetch = at;
+    }
+
+    /// When `fetch.every` wants the next fetch: None without the setting
+    /// or while one runs; a time already past means now.
+    pub fn next_fetch_at(&self) -> Option<Millis> {
+        let every = self.settings.fetch_every?;
+        if self.fetching.is_some() {
+            return None;
+        }
+        Some(self.last_fetch.map_or(0, |last| last.saturating_add(every)))
     }
 
     /// Where the time for marks and resume points comes from.

@@ -16,6 +16,8 @@ pub struct Settings {
     /// Changes of the reading state are handed over to be saved
     /// (`Effect::Save`); off where nothing would save them (tests, tools).
     pub save_state: bool,
+    /// Fetch the feeds this often (milliseconds) while the reader runs.
+    pub fetch_every: Option<crate::model::Millis>,
 }
 
 impl Default for Settings {
@@ -25,6 +27,7 @@ impl Default for Settings {
             panes: PaneWidths::default(),
             keys: Bindings::default(),
             save_state: false,
+            fetch_every: None,
         }
     }
 }

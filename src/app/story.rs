@@ -98,54 +98,33 @@ pub fn layout_in(issue: &Issue, section: &Section, width: usize) -> (Vec<StoryLi
         block: None,
         byte: 0,
     };
+    // Each header line is anchored at the top of the story.
+    let header_line = |lines: &mut Vec<StoryLine>, segment: Segment, text: &str| {
+        let at = lines.len();
+        wrap_into(lines, &[Run::new(segment, text, 0)], None, &[], width, top);
+        for line in &mut lines[at..] {
+            line.anchor = top;
+        }
+    };
     let meta = messages::issue_header(
         issue.newsletter.as_deref(),
         issue.date.as_deref(),
         issue.author.as_deref(),
     );
     if !meta.is_empty() {
-        wrap_into(
-            &mut lines,
-            &[Run::new(Segment::IssueMeta, &meta, 0)],
-            None,
-            &[],
-            width,
-            top,
-        );
-        for line in &mut lines {
-            line.anchor = top;
-        }
+        header_line(&mut lines, Segment::IssueMeta, &meta);
     }
     let title = issue.title.trim();
     if !title.is_empty() && title != section.title.trim() {
-        let at = lines.len();
-        wrap_into(
-            &mut lines,
-            &[Run::new(Segment::IssueTitle, title, 0)],
-            None,
-            &[],
-            width,
-            top,
-        );
-        for line in &mut lines[at..] {
-            line.anchor = top;
-        }
+        header_line(&mut lines, Segment::IssueTitle, title);
     }
     if let Some(group) = section.group.as_deref().filter(|g| !g.trim().is_empty()) {
         // The label the story sits under ("Updates › Official").
-        let at = lines.len();
-        let label = format!("{} ›", group.trim());
-        wrap_into(
+        header_line(
             &mut lines,
-            &[Run::new(Segment::IssueMeta, &label, 0)],
-            None,
-            &[],
-            width,
-            top,
+            Segment::IssueMeta,
+            &format!("{} ›", group.trim()),
         );
-        for line in &mut lines[at..] {
-            line.anchor = top;
-        }
     }
     if !lines.is_empty() {
         lines.push(StoryLine::blank(top));

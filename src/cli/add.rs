@@ -25,7 +25,24 @@ pub fn run(paths: &[PathBuf], options: &crate::library::Options, dry_run: bool) 
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    run_into(&dir, paths, dry_run, &mut out)
+    let code = run_into(&dir, paths, dry_run, &mut out);
+    for url in paths.iter().filter_map(|p| web_address(p)) {
+        eprintln!(
+            "nlread: {} is a web address, not a file: `nlread feed add {}` subscribes to a \
+             newsletter's feed",
+            line(&url),
+            line(&url)
+        );
+    }
+    code
+}
+
+/// The path as a web address, when it is one and no such file exists.
+fn web_address(path: &Path) -> Option<String> {
+    let text = path.to_str()?;
+    let lower = text.to_ascii_lowercase();
+    let web = lower.starts_with("http://") || lower.starts_with("https://");
+    (web && !path.exists()).then(|| text.to_string())
 }
 
 /// [`run`] with the library folder and the output given.

@@ -1,5 +1,5 @@
-//! The library commands of the `nlread` binary: `add`, `list`, `search` and
-//! `explain`.
+//! The library commands of the `nlread` binary: `add`, `list`, `search`,
+//! `explain`, `feed` (subscriptions) and `fetch`.
 //!
 //! Each command has a `run` that does its I/O (opens the library, loads the
 //! reading state, takes stdout) and returns the exit status, and a `write_*`
@@ -13,6 +13,8 @@
 
 pub mod add;
 pub mod explain;
+pub mod feed;
+pub mod fetch;
 pub mod list;
 pub mod search;
 
@@ -183,6 +185,18 @@ fn write_failed(err: io::Error, done: u8) -> u8 {
 /// Whether stdout is a terminal (for marks and indented JSON).
 fn stdout_is_terminal() -> bool {
     io::IsTerminal::is_terminal(&io::stdout())
+}
+
+/// `value` as JSON and a newline: indented when stdout is a terminal,
+/// one line for a pipe or a file.
+fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> io::Result<()> {
+    if stdout_is_terminal() {
+        serde_json::to_writer_pretty(&mut *out, value)?;
+    } else {
+        serde_json::to_writer(&mut *out, value)?;
+    }
+    writeln!(out)?;
+    out.flush()
 }
 
 /// NO_COLOR (no-color.org): set and not empty means no colours.

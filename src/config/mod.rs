@@ -41,6 +41,48 @@ pub struct Config {
     pub keys: Bindings,
     /// Per-newsletter split rules (`[[split]]`).
     pub split: crate::parse::SplitRules,
+    /// Fetching feeds (`[fetch]`).
+    pub fetch: FetchSettings,
+}
+
+/// How feeds are fetched (`[fetch]`): the subscriptions themselves live in
+/// `feeds.toml` beside the config (see `crate::fetch::feeds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FetchSettings {
+    /// Fetch every feed this often while the reader runs; None: only on `r`.
+    pub every: Option<std::time::Duration>,
+    /// The longest one feed may take.
+    pub timeout: std::time::Duration,
+}
+
+impl Default for FetchSettings {
+    fn default() -> FetchSettings {
+        FetchSettings {
+            every: None,
+            timeout: crate::fetch::DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+/// `fetch.every` no shorter than this: a feed changes a few times a day.
+pub const MIN_EVERY: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+/// `fetch.timeout` (seconds) from 1 to this.
+pub const MAX_TIMEOUT_SECS: u64 = 600;
+
+/// A duration as the config writes it: "90s", "15m", "2h", "1d".
+pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    let unit_at = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(unit_at);
+    let n: u64 = number.parse().ok()?;
+    let secs = match unit.trim() {
+        "s" => n,
+        "m" | "min" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86_400)?,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(secs))
 }
 
 impl Default for Config {
@@ -54,6 +96,7 @@ impl Default for Config {
             palette: Palette::dark(),
             keys: Bindings::default(),
             split: crate::parse::SplitRules::default(),
+            fetch: FetchSettings::default(),
         }
     }
 }
@@ -65,6 +108,10 @@ impl Config {
             mark_read_at_end: self.mark_read_at_end,
             panes: self.panes,
             keys: self.keys.clone(),
+            fetch_every: self
+                .fetch
+                .every
+                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
             ..Settings::default()
         }
     }
@@ -245,7 +292,9 @@ impl Parser {
     }
 
     fn root(&mut self, root: &DeTable<'_>) {
-        const SECTIONS: &[&str] = &["library", "reading", "panes", "theme", "keys", "split"];
+        const SECTIONS: &[&str] = &[
+            "library", "reading", "panes", "theme", "keys", "split", "fetch",
+        ];
         for (k, v) in root.iter() {
             let name = k.get_ref().as_ref();
             let at = k.span().start;
@@ -256,6 +305,16 @@ impl Parser {
                 "theme" => self.theme(v),
                 "keys" => self.keys(v),
                 "split" => self.split(v),
+                "fetch" => self.fetch(v),
+                "feed" => self.report(
+                    at,
+                    "feed",
+                    format!(
+                        "subscriptions live in {} beside this file (nlread feed add URL \
+                         writes it); ignored here",
+                        crate::fetch::feeds::FILE_NAME
+                    ),
+                ),
                 _ => self.unknown(at, name, SECTIONS, "section"),
             }
         }
@@ -320,6 +379,84 @@ impl Parser {
             }
         }
         self.config.folders = folders;
+    }
+
+    fn fetch(&mut self, v: &Value<'_>) {
+        let Some(t) = self.table("fetch", v) else {
+            return;
+        };
+        for (k, v) in t.iter() {
+            let at = v.span().start;
+            match k.get_ref().as_ref() {
+                "every" => match v.get_ref() {
+                    DeValue::String(s) if s.trim() == "off" => self.config.fetch.every = None,
+                    DeValue::Boolean(false) => self.config.fetch.every = None,
+                    DeValue::String(s) => match parse_duration(s) {
+                        Some(d) if d >= MIN_EVERY => self.config.fetch.every = Some(d),
+                        Some(_) => self.report(
+                            at,
+                            "fetch.every",
+                            format!(
+                                "{s:?} is more often than feeds change; at least \"5m\" \
+                                 (fetching only on r)"
+                            ),
+                        ),
+                        None => self.report(
+                            at,
+                            "fetch.every",
+                            format!(
+                                "expected a time such as \"30m\", \"2h\" or \"1d\" (or \
+                                 \"off\"), found {}; fetching only on r",
+                                found(v.get_ref())
+                            ),
+                        ),
+                    },
+                    other => {
+                        let found = found(other);
+                        self.report(
+                            at,
+                            "fetch.every",
+                            format!(
+                                "expected a time such as \"30m\", \"2h\" or \"1d\" (or \
+                                 \"off\"), found {found}; fetching only on r"
+                            ),
+                        );
+                    }
+                },
+                "timeout" => {
+                    let secs = match v.get_ref() {
+                        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                            .ok()
+                            .and_then(|n| u64::try_from(n).ok())
+                            .filter(|n| (1..=MAX_TIMEOUT_SECS).contains(n)),
+                        _ => None,
+                    };
+                    match secs {
+                        Some(n) => {
+                            self.config.fetch.timeout = std::time::Duration::from_secs(n);
+                        }
+                        None => {
+                            let found = found(v.get_ref());
+                            self.report(
+                                at,
+                                "fetch.timeout",
+                                format!(
+                                    "expected seconds from 1 to {MAX_TIMEOUT_SECS}, found \
+                                     {found}; using {}",
+                                    crate::fetch::DEFAULT_TIMEOUT.as_secs()
+                                ),
+                            );
+                        }
+                    }
+                }
+                other => self.unknown(
+                    k.span().start,
+                    &format!("fetch.{other}"),
+                    &["every", "timeout"],
+                    "setting",
+                ),
+            }
+        }
     }
 
     fn reading(&mut self, v: &Value<'_>) {
@@ -634,7 +771,7 @@ fn color(v: &DeValue<'_>) -> Option<Color> {
 }
 
 /// What a wrong value is, for "expected X, found Y".
-fn found(v: &DeValue<'_>) -> String {
+pub(crate) fn found(v: &DeValue<'_>) -> String {
     match v {
         DeValue::String(s) => {
             let short: String = s.chars().take(40).collect();

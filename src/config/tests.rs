@@ -420,3 +420,39 @@ fn the_shipped_split_example_is_valid() {
     assert_eq!(diags, vec![]);
     assert_eq!(config.split.rules.len(), 2);
 }
+
+#[test]
+fn fetch_settings_are_read_and_mistakes_keep_the_defaults() {
+    let (config, diags) = places("[fetch]\nevery = \"2h\"\ntimeout = 12\n");
+    assert_eq!(diags, vec![]);
+    assert_eq!(
+        config.fetch.every,
+        Some(std::time::Duration::from_secs(7200))
+    );
+    assert_eq!(config.fetch.timeout, std::time::Duration::from_secs(12));
+    assert_eq!(config.settings().fetch_every, Some(7_200_000));
+    let (config, diags) =
+        places("[fetch]\nevery = \"4m\"\ntimeout = 601\nevery_day = 1\n\n[[feed]]\nurl = \"x\"\n");
+    assert_eq!(config.fetch, FetchSettings::default());
+    assert_eq!(
+        diags,
+        vec![
+            (2, 9, "fetch.every".to_string()),
+            (3, 11, "fetch.timeout".to_string()),
+            (4, 1, "fetch.every_day".to_string()),
+            (6, 3, "feed".to_string()),
+        ]
+    );
+    let (config, _) = places("[fetch]\nevery = \"off\"\n");
+    assert_eq!(config.fetch.every, None);
+    assert_eq!(
+        parse_duration("90s"),
+        Some(std::time::Duration::from_secs(90))
+    );
+    assert_eq!(
+        parse_duration("1d"),
+        Some(std::time::Duration::from_secs(86_400))
+    );
+    assert_eq!(parse_duration("h"), None);
+    assert_eq!(parse_duration("3 weeks"), None);
+}

@@ -155,8 +155,18 @@ impl Section {
     /// A section of `blocks`, copied into one string. Blocks beyond 4 GiB of
     /// text are dropped (no newsletter comes near: files are capped far lower).
     pub fn new<'b>(id: String, title: String, blocks: impl IntoIterator<Item = Block<'b>>) -> Self {
-        let mut body = String::new();
-        let mut spans = Vec::new();
+        // Sized once: a story of one 8 MiB paragraph must not pass through
+        // a 16 MiB buffer on its way in.
+        let blocks: Vec<Block<'b>> = blocks.into_iter().collect();
+        let size: usize = blocks
+            .iter()
+            .map(|b| match b {
+                Block::Labelled { label, text } => label.len() + 2 + text.len() + 1,
+                other => other.text().len() + 1,
+            })
+            .sum();
+        let mut body = String::with_capacity(size.min(u32::MAX as usize));
+        let mut spans = Vec::with_capacity(blocks.len());
         let mut words = 0;
         for block in blocks {
             let (label, text) = match block {

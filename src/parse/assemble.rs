@@ -27,6 +27,7 @@ pub struct Assembled {
 /// content id (each format hashes what identifies its content).
 pub fn assemble(outline: Outline, source: &str, id: String, rules: &SplitRules) -> Assembled {
     let hints = outline.hints.clone();
+    let cut = outline.cut.clone();
     let rule = rules.select(&hints, source);
     let described = rule.map(super::rules::SplitRule::describe);
     let Cut {
@@ -100,6 +101,9 @@ pub fn assemble(outline: Outline, source: &str, id: String, rules: &SplitRules) 
         guid: None,
     };
     limits::cap(&mut issue, source);
+    if let Some(limit) = cut {
+        limits::note_cut(&mut issue, &limit, source);
+    }
     Assembled {
         issue,
         opened,
@@ -202,7 +206,8 @@ fn preamble_date(stories: &[Story]) -> Option<String> {
         .pieces
         .iter()
         .take(12)
-        .find_map(|p| date::find_date(&p.text).filter(|_| p.text.len() <= 200))
+        .filter(|p| p.text.len() <= 200)
+        .find_map(|p| date::find_date(&p.text))
 }
 
 /// A masthead line names the newsletter, without the date it may carry

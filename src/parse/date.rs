@@ -14,7 +14,13 @@
 /// assert_eq!(find_date("1,513 words, a 6-minute read"), None);
 /// ```
 pub fn find_date(line: &str) -> Option<String> {
-    let tokens = tokenize(line);
+    // A date is looked for where lines keep them: at their start, not in
+    // the middle of a megabyte of text.
+    let mut end = line.len().min(4096);
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    let tokens = tokenize(&line[..end]);
     for i in 0..tokens.len() {
         if let Some(date) = date_at(&tokens[i..]) {
             return Some(date);
@@ -26,18 +32,30 @@ pub fn find_date(line: &str) -> Option<String> {
 /// True when the line is a date and nothing else of substance: a weekday,
 /// a time or "Updated"-style words may surround it.
 pub fn is_date_line(line: &str) -> bool {
-    if find_date(line).is_none() {
-        return false;
+    stray_words(line) == Some(0)
+}
+
+/// True for an issue's dateline: a date with at most two other words
+/// ("Week of June 2, 2025", "Issue 42 — March 3, 2025").
+pub fn is_dateline(line: &str) -> bool {
+    stray_words(line).is_some_and(|n| n <= 2)
+}
+
+/// How many words of a line that holds a date are not part of it (None
+/// when the line holds no date or is too long to be a dateline).
+fn stray_words(line: &str) -> Option<usize> {
+    if line.len() > 200 {
+        return None;
     }
-    let tokens = tokenize(line);
-    let stray_words = tokens
+    find_date(line)?;
+    let count = tokenize(line)
         .iter()
         .filter(|t| match t {
             Token::Word(w) => month(w).is_none() && !is_weekday(w) && !is_filler(w),
             _ => false,
         })
         .count();
-    stray_words == 0
+    Some(count)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -238,6 +256,9 @@ mod tests {
         assert!(is_date_line("Sep 15, 2020"));
         assert!(is_date_line("Tuesday, 5 March 2024"));
         assert!(!is_date_line("Issue 42 — March 3, 2025"));
+        assert!(is_dateline("Issue 42 — March 3, 2025"));
+        assert!(is_dateline("Week of June 2, 2025"));
+        assert!(!is_dateline("The council met on June 2, 2025 to vote"));
         assert!(!is_date_line(
             "Markets fell on March 3, 2025 after the vote"
         ));

@@ -423,7 +423,7 @@ pub fn browser_link(html: &str) -> Option<String> {
             break;
         };
         from = close;
-        let text = strip_tags(&lower[tag_end + 1..close]);
+        let text = super::strip_tags(&lower[tag_end + 1..close]);
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if !SAYS.iter().any(|s| text.contains(s)) {
             continue;
@@ -464,20 +464,6 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
         });
     }
     None
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// "Weekly News <weekly.example.com>" -> "Weekly News".

@@ -336,7 +336,7 @@ fn item_issue(
 /// markup and entities.
 fn clean_text(text: &Text) -> String {
     if text.content_type.subty() == "html" {
-        clean_line(&decode_entities(&strip_tags(&text.content)))
+        clean_line(&decode_entities(&super::strip_tags(&text.content)))
     } else {
         clean_line(&text.content)
     }
@@ -388,20 +388,6 @@ fn is_truncated(bytes: &[u8]) -> bool {
 }
 
 // ------------------------------------------------------ titles
-
-fn strip_tags(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_tag = false;
-    for c in text.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
 
 fn decode_entities(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -20,16 +20,20 @@ const MARKERS: [&str; 3] = [
     "original message",
 ];
 
+/// True when a line names a forwarded or quoted original message
+/// ("Forwarded message", "Original Message"), whatever frames it.
+pub fn is_marker(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    MARKERS.iter().any(|m| lower.contains(m))
+}
+
 const FIELDS: [&str; 6] = ["From:", "Date:", "Sent:", "Subject:", "To:", "Cc:"];
 
 /// Finds a forwarded header among the first blocks, takes it out of the
 /// outline and returns what it says (all None when there is none).
 pub fn take_header(nodes: &mut Vec<Node>) -> Forwarded {
     let found = nodes.iter().take(8).position(|n| match n {
-        Node::Block(p) => {
-            let lower = p.text.to_lowercase();
-            MARKERS.iter().any(|m| lower.contains(m)) && p.text.contains("From:")
-        }
+        Node::Block(p) => is_marker(&p.text) && p.text.contains("From:"),
         _ => false,
     });
     let Some(at) = found else {

@@ -15,7 +15,7 @@
 //! [`sanitize`].
 
 use super::outline::{Anchor, Cue, Heading, Hints, Node as Item, Outline, Piece, PieceKind};
-use super::{ParseError, date, decode, forward, stable_id};
+use super::{ParseError, date, decode, forward, limits, stable_id};
 use crate::model::Issue;
 use crate::text::sanitize;
 use scraper::{ElementRef, Html, Node};
@@ -34,18 +34,21 @@ pub fn parse(html: &str, source: &str) -> Issue {
 /// a forwarded email.
 pub fn outline(html: &str) -> (Outline, String) {
     let html = html.strip_prefix('\u{feff}').unwrap_or(html);
+    let id = stable_id(&[html.trim().as_bytes()]);
+    let (html, cut) = limits::within_tags(html, limits::MAX_MARKUP_TAGS);
     let flat = nesting::flatten(html);
     let doc = Html::parse_document(flat.as_deref().unwrap_or(html));
+    drop(flat);
     let root = doc.root_element();
     let meta = Meta::read(root);
 
     let mut walker = Walker::for_page(root);
     walker.walk(root, 0);
     walker.flush();
+    drop(doc);
     let mut nodes = items(walker.events);
     let forwarded = forward::take_header(&mut nodes);
 
-    let id = stable_id(&[html.trim().as_bytes()]);
     let hints = Hints {
         name_guess: meta
             .title
@@ -58,7 +61,8 @@ pub fn outline(html: &str) -> (Outline, String) {
         author: meta.author,
         sender: forwarded.from_address,
     };
-    (Outline { nodes, hints }, id)
+    let cut = cut.then(|| format!("{} tags", limits::MAX_MARKUP_TAGS));
+    (Outline { nodes, hints, cut }, id)
 }
 
 /// A page title short enough to be a name rather than a headline ("Money

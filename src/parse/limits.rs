@@ -31,6 +31,16 @@ pub const MAX_MESSAGES: usize = 10_000;
 /// has a handful, and each costs the MIME parser about a kilobyte.
 pub const MAX_PARTS: usize = 1_000;
 
+/// Lines of plain text or Markdown one issue is parsed from. Each line
+/// costs a parser a few hundred bytes until the issue is built, so a file
+/// of millions of one-letter lines would cost gigabytes; 60,000 lines is
+/// some sixty times the longest newsletter we have seen.
+pub const MAX_ISSUE_LINES: usize = 60_000;
+
+/// Tags of one HTML document that are parsed: each element costs the HTML
+/// parser a few hundred bytes; a long newsletter has a few thousand.
+pub const MAX_MARKUP_TAGS: usize = 100_000;
+
 /// Bytes of one file (or one message of an mbox) that are read and parsed;
 /// the rest is not read. Markup (HTML, MIME, base64) can take four times
 /// the space of its text, so this is four times [`MAX_ISSUE_TEXT`].
@@ -177,6 +187,36 @@ pub fn note_unread_rest(issue: &mut Issue, source: &str, read: usize) {
     note_cut(issue, &mib(read), source);
 }
 
+/// The start of `text` holding at most `max` lines, and whether anything
+/// was left out.
+pub fn within_lines(text: &str, max: usize) -> (&str, bool) {
+    let (bytes, cut) = within_line_bytes(text.as_bytes(), max);
+    // A cut falls just after a newline: always a character boundary.
+    (text.get(..bytes.len()).unwrap_or(text), cut)
+}
+
+/// [`within_lines`] on bytes not yet decoded (UTF-16 has no byte `\n` on
+/// its own, so it is left whole).
+pub fn within_line_bytes(bytes: &[u8], max: usize) -> (&[u8], bool) {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return (bytes, false);
+    }
+    match memchr::memchr_iter(b'\n', bytes).nth(max.saturating_sub(1)) {
+        Some(at) if at + 1 < bytes.len() && max > 0 => (&bytes[..=at], true),
+        _ => (bytes, false),
+    }
+}
+
+/// The start of an HTML document holding at most `max` tags (cut before
+/// the tag after), and whether anything was left out. html5ever closes
+/// what the cut leaves open, as a browser does with a truncated page.
+pub fn within_tags(html: &str, max: usize) -> (&str, bool) {
+    match memchr::memchr_iter(b'<', html.as_bytes()).nth(max) {
+        Some(at) => (&html[..at], true),
+        None => (html, false),
+    }
+}
+
 /// Caps `issue` and ends it with the note that it was cut at `limit` (what
 /// its parser was given was cut before parsing), unless it has a note.
 pub fn note_cut(issue: &mut Issue, limit: &str, source: &str) {
@@ -305,6 +345,15 @@ pub fn add_note(issue: &mut Issue, note: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn within_lines_and_tags() {
+        assert_eq!(within_lines("a\nb\nc\n", 2), ("a\nb\n", true));
+        assert_eq!(within_lines("a\nb\n", 2), ("a\nb\n", false));
+        assert_eq!(within_lines("a\nb", 5), ("a\nb", false));
+        assert_eq!(within_tags("<p>a</p><p>b</p>", 2), ("<p>a</p>", true));
+        assert_eq!(within_tags("<p>a</p>", 2), ("<p>a</p>", false));
+    }
 
     fn issue_of(sections: Vec<Section>) -> Issue {
         Issue {

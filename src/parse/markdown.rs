@@ -11,7 +11,7 @@
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::outline::{Anchor, Cue, Heading, Hints, Node, Outline, Piece, PieceKind};
-use super::{date, stable_id};
+use super::{date, limits, stable_id};
 use crate::model::Issue;
 use crate::text::sanitize;
 
@@ -23,8 +23,13 @@ pub fn parse(text: &str, source: &str) -> Issue {
 
 /// The outline of one Markdown issue, and the issue's id.
 pub fn outline(text: &str, source: &str) -> (Outline, String) {
+    let (text, cut) = limits::within_lines(text, limits::MAX_ISSUE_LINES);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    };
     let id = stable_id(&[text.trim().as_bytes()]);
     let (front, body) = front_matter::split(&text);
 
@@ -51,7 +56,8 @@ pub fn outline(text: &str, source: &str) -> (Outline, String) {
         sender: None,
         name_guess: None,
     };
-    (Outline { nodes, hints }, id)
+    let cut = cut.then(|| format!("{} lines", limits::MAX_ISSUE_LINES));
+    (Outline { nodes, hints, cut }, id)
 }
 
 // ------------------------------------------------------------- the walk

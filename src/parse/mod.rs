@@ -75,6 +75,7 @@ pub fn explain(
         Format::Html => {
             let text = html::decode_bytes(bytes)?;
             let (outline, id) = html::outline(&text);
+            drop(text);
             let has_text = outline
                 .nodes
                 .iter()
@@ -89,11 +90,16 @@ pub fn explain(
             Ok(vec![built])
         }
         Format::Markdown => {
+            let (bytes, cut) = limits::within_line_bytes(bytes, limits::MAX_ISSUE_LINES);
             let text = decode::decode(bytes)?;
             if text.trim().is_empty() {
                 return Err(ParseError::Blank);
             }
-            let (outline, id) = markdown::outline(&text, source);
+            let (mut outline, id) = markdown::outline(&text, source);
+            drop(text);
+            if cut {
+                outline.cut = Some(format!("{} lines", limits::MAX_ISSUE_LINES));
+            }
             Ok(vec![assemble::assemble(outline, source, id, rules)])
         }
         Format::Feed => feed::explain(bytes, source, rules),
@@ -133,11 +139,17 @@ fn plain_issue(
     source: &str,
     rules: &SplitRules,
 ) -> Result<Vec<Assembled>, ParseError> {
+    // Only the lines an issue can hold are decoded (see MAX_ISSUE_LINES).
+    let (bytes, cut) = limits::within_line_bytes(bytes, limits::MAX_ISSUE_LINES);
     let text = decode::decode(bytes)?;
     if text.trim().is_empty() {
         return Err(ParseError::Blank);
     }
-    let (outline, id) = plain::outline(&text);
+    let (mut outline, id) = plain::outline(&text);
+    if cut {
+        outline.cut = Some(format!("{} lines", limits::MAX_ISSUE_LINES));
+    }
+    drop(text);
     Ok(vec![assemble::assemble(outline, source, id, rules)])
 }
 
@@ -266,6 +278,22 @@ pub(crate) fn file_stem(source: &str) -> String {
     } else {
         stem.to_string()
     }
+}
+
+/// Text without its tags ("<b>Hi</b>" -> "Hi"), for a title or a link's
+/// words written in HTML.
+pub(crate) fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The text up to its first sentence end ('.', '!' or '?' before a space).

@@ -14,6 +14,9 @@ use crate::model::Block;
 pub struct Outline {
     pub nodes: Vec<Node>,
     pub hints: Hints,
+    /// The source was cut before it was read through, at this limit ("60000
+    /// lines"): the issue ends with a note saying so.
+    pub cut: Option<String>,
 }
 
 /// What the source itself says about the issue (front matter, `<title>`,

@@ -12,11 +12,11 @@
 //!    messages, a list's category items) or blocks, with the heading rules
 //!    applied to the issue as a whole. The shared sectioner cuts stories.
 
-use super::date;
 use super::outline::{Cue, Heading, Hints, Node, Outline, Piece, PieceKind};
 use super::stable_id;
+use super::{date, forward, limits};
 use crate::model::Issue;
-use crate::text::sanitize;
+use crate::text::sanitized;
 
 /// Parses one plain-text issue. `source` is recorded as the issue's origin.
 pub fn parse(text: &str, source: &str) -> Issue {
@@ -26,31 +26,41 @@ pub fn parse(text: &str, source: &str) -> Issue {
 
 /// The outline of one plain-text issue, and its content id.
 pub fn outline(text: &str) -> (Outline, String) {
-    let clean = sanitize(text.strip_prefix('\u{feff}').unwrap_or(text));
-    let clean = clean.replace("\r\n", "\n").replace('\r', "\n");
+    let (text, cut) = limits::within_lines(text, limits::MAX_ISSUE_LINES);
+    let clean = sanitized(text.strip_prefix('\u{feff}').unwrap_or(text));
+    let clean: std::borrow::Cow<'_, str> = if clean.contains('\r') {
+        clean.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        clean
+    };
     let raw_lines: Vec<&str> = clean.lines().collect();
     let messages = digest::message_headers(&raw_lines);
+    let list_name = digest::list_name(&raw_lines);
     let lines: Vec<Line> = raw_lines.iter().map(|l| Line::classify(l)).collect();
+    drop(raw_lines);
     let width = wrap_width(&lines);
-    let units = group(&lines, width, &messages);
+    let mut units = group(&lines, width, &messages);
+    drop(lines);
 
     let (header, body_start) = read_header(&units);
-    let mut body: Vec<Unit> = units[body_start..].to_vec();
+    let mut body: Vec<Unit> = units.split_off(body_start);
+    drop(units);
     body.splice(0..0, header.extra_units.iter().cloned());
     drop_sign_off(&mut body, header.author.as_deref());
 
     let id = stable_id(&[clean.trim().as_bytes()]);
-    let nodes = nodes(&body);
-    let newsletter = header.newsletter.or_else(|| digest::list_name(&raw_lines));
+    let nodes = nodes(body);
+    let newsletter = header.newsletter.or(list_name);
     let hints = Hints {
         title: header.title,
         newsletter,
         date: header.date,
         author: header.author,
-        sender: None,
+        sender: header.sender,
         name_guess: None,
     };
-    (Outline { nodes, hints }, id)
+    let cut = cut.then(|| format!("{} lines", limits::MAX_ISSUE_LINES));
+    (Outline { nodes, hints, cut }, id)
 }
 
 // ---------------------------------------------------------------- lines
@@ -95,7 +105,7 @@ impl<'a> Line<'a> {
         if let Some(c) = rule_char(raw) {
             return make(LineKind::Rule(c), raw);
         }
-        if let Some((level, text)) = hash_heading(raw) {
+        if let Some((level, text)) = hash_heading(raw).or_else(|| framed_heading(raw)) {
             return make(LineKind::Hash(level), text);
         }
         if let Some(rest) = raw.strip_prefix('>') {
@@ -143,6 +153,43 @@ fn hash_heading(raw: &str) -> Option<(usize, &str)> {
     }
     let text = rest.trim().trim_end_matches('#').trim_end();
     (!text.is_empty()).then_some((level, text))
+}
+
+/// "=== Markets ===", "--- Weather ---", "*** Letters ***": a title
+/// framed on both sides by the same run of rule characters is a heading.
+/// Double rules (`=`, `═`, `━`) rank above single ones, as setext
+/// underlines do. What software writes so is not: a mail client's
+/// "--- Forwarded message ---", a list server's "--- next part ---"
+/// (a heading starts with a capital or a figure).
+fn framed_heading(raw: &str) -> Option<(usize, &str)> {
+    let first = raw.chars().next()?;
+    if !matches!(
+        first,
+        '-' | '=' | '*' | '_' | '~' | '—' | '─' | '━' | '═' | '+'
+    ) {
+        return None;
+    }
+    let left = raw.chars().take_while(|c| *c == first).count();
+    let right = raw.chars().rev().take_while(|c| *c == first).count();
+    let inner = raw
+        .get(left * first.len_utf8()..raw.len() - right * first.len_utf8())?
+        .trim();
+    let spaced = raw[left * first.len_utf8()..].starts_with(' ')
+        && raw[..raw.len() - right * first.len_utf8()].ends_with(' ');
+    let ok = left >= 2
+        && right >= 2
+        && spaced
+        && inner.chars().any(char::is_alphanumeric)
+        && !inner.chars().next().is_some_and(char::is_lowercase)
+        && !inner.contains(first)
+        && width(inner) <= 80
+        && !forward::is_marker(inner);
+    let level = if matches!(first, '=' | '━' | '═') {
+        1
+    } else {
+        2
+    };
+    ok.then_some((level, inner))
 }
 
 /// "12. Text" or "12) Text".
@@ -372,6 +419,8 @@ struct Header {
     title: Option<String>,
     date: Option<String>,
     author: Option<String>,
+    /// The sender's address, when the issue was forwarded.
+    sender: Option<String>,
     /// Header-like lines that are none of the above: kept as intro text.
     extra_units: Vec<Unit>,
 }
@@ -382,6 +431,9 @@ struct Header {
 fn read_header(units: &[Unit]) -> (Header, usize) {
     let mut header = Header::default();
     let mut end = 0;
+    // Under a mail client's "Forwarded message" line, From names the
+    // newsletter that sent the issue, not an author.
+    let mut forwarded = false;
     while end < units.len() {
         let unit = &units[end];
         // A lone level-1 heading at the very top names the issue.
@@ -399,22 +451,31 @@ fn read_header(units: &[Unit]) -> (Header, usize) {
         }
         end += 1;
         let line = unit.text.trim();
-        if let Some((key, value)) = header_field(line) {
+        if forward::is_marker(line) {
+            forwarded = true;
+        } else if let Some((key, value)) = header_field(line) {
             match key.as_str() {
+                "from" if forwarded => {
+                    header.newsletter = Some(strip_by(value));
+                    header.sender = address_in(value);
+                }
                 "by" | "from" | "author" => header.author = Some(strip_by(value)),
-                "date" => header.date = header.date.take().or_else(|| date::find_date(value)),
+                "date" | "sent" => {
+                    header.date = header.date.take().or_else(|| date::find_date(value));
+                }
                 "subject" | "title" => header.title = Some(value.to_string()),
                 "newsletter" => header.newsletter = Some(value.to_string()),
                 _ => {}
             }
         } else if date::is_date_line(line) {
             header.date = header.date.take().or_else(|| date::find_date(line));
-        } else if header
-            .author
-            .as_deref()
-            .is_some_and(|a| a.eq_ignore_ascii_case(line))
+        } else if [&header.author, &header.newsletter]
+            .into_iter()
+            .flatten()
+            .any(|name| name.eq_ignore_ascii_case(line))
         {
-            // The author's name repeated under the "By" line.
+            // The author's name repeated under the "By" line, the
+            // newsletter's under the forwarded header.
         } else if header.date.is_none() && date::find_date(line).is_some() {
             header.date = date::find_date(line);
             header.extra_units.push(unit.clone());
@@ -460,8 +521,18 @@ fn header_field(line: &str) -> Option<(String, &str)> {
         "subject",
         "title",
         "newsletter",
+        "to",
+        "cc",
+        "sent",
     ];
     (known.contains(&key.as_str()) && !value.trim().is_empty()).then(|| (key, value.trim()))
+}
+
+/// "Jane Doe <jane@example.com>" -> "jane@example.com".
+fn address_in(value: &str) -> Option<String> {
+    let (_, rest) = value.split_once('<')?;
+    let address = rest.split('>').next()?.trim();
+    address.contains('@').then(|| address.to_string())
 }
 
 fn strip_by(value: &str) -> String {
@@ -573,7 +644,7 @@ fn is_kicker(units: &[Unit], i: usize) -> bool {
                 && next.underline.is_none()
                 && !is_caption(&next.text)
                 && label_split(&next.text).is_none()
-                && !date::is_date_line(&next.text)
+                && !date::is_dateline(&next.text)
                 && !is_caps_heading(next)
                 && is_heading_like(&next.text, 100)
                 && next.text.split_whitespace().count() >= 2
@@ -705,25 +776,41 @@ impl HeadingRules {
 
 /// The body's units as outline nodes. An issue with no headings whose
 /// text is lists of lists is read by its top-level items.
-fn nodes(units: &[Unit]) -> Vec<Node> {
-    let mut rules = HeadingRules::for_issue(units);
-    let out = emit(units, &rules);
-    let heads = (0..units.len()).filter(|&i| is_list_head(units, i)).count();
-    if heads >= 2 && !out.iter().any(|n| matches!(n, Node::Heading(_))) {
-        rules.list_heads = true;
-        return emit(units, &rules);
+fn nodes(units: Vec<Unit>) -> Vec<Node> {
+    let mut rules = HeadingRules::for_issue(&units);
+    let mut found = headings(&units, &rules);
+    if found.iter().all(Option::is_none) {
+        let heads = (0..units.len())
+            .filter(|&i| is_list_head(&units, i))
+            .count();
+        if heads >= 2 {
+            rules.list_heads = true;
+            found = headings(&units, &rules);
+        }
     }
-    out
+    emit(units, found, &rules)
 }
 
-fn emit(units: &[Unit], rules: &HeadingRules) -> Vec<Node> {
-    let mut out = Vec::with_capacity(units.len());
+/// Which units are headings, in one pass (a numbered issue's next number
+/// depends on the headings before).
+fn headings(units: &[Unit], rules: &HeadingRules) -> Vec<Option<Found>> {
     let mut expected = 1;
-    for (i, unit) in units.iter().enumerate() {
-        if let Some(found) = rules.heading(units, i, expected) {
-            if let Some(n) = found.number {
+    (0..units.len())
+        .map(|i| {
+            let found = rules.heading(units, i, expected);
+            if let Some(n) = found.as_ref().and_then(|f| f.number) {
                 expected = n + 1;
             }
+            found
+        })
+        .collect()
+}
+
+/// The units as nodes; each unit's text moves into its node.
+fn emit(mut units: Vec<Unit>, found: Vec<Option<Found>>, rules: &HeadingRules) -> Vec<Node> {
+    let mut out = Vec::with_capacity(units.len());
+    for (i, found) in found.into_iter().enumerate() {
+        if let Some(found) = found {
             out.push(Node::Heading(Heading::new(
                 found.level,
                 found.text,
@@ -731,19 +818,30 @@ fn emit(units: &[Unit], rules: &HeadingRules) -> Vec<Node> {
             )));
             continue;
         }
-        if unit.kind == UnitKind::Rule {
+        if units[i].kind == UnitKind::Rule {
             // Rules separate untitled stories when the issue uses them so.
             if rules.rules {
                 out.push(Node::Break);
             }
             continue;
         }
-        out.push(Node::Block(to_piece(unit, units.get(i + 1))));
+        let (done, rest) = units.split_at_mut(i + 1);
+        out.push(Node::Block(to_piece(&mut done[i], rest.first())));
     }
     out
 }
 
-fn to_piece(unit: &Unit, next: Option<&Unit>) -> Piece {
+/// The unit's text, trimmed, taken out of it (no copy when it needs no
+/// trimming).
+fn take_trimmed(text: &mut String) -> String {
+    if text.trim().len() == text.len() {
+        std::mem::take(text)
+    } else {
+        text.trim().to_string()
+    }
+}
+
+fn to_piece(unit: &mut Unit, next: Option<&Unit>) -> Piece {
     let text = unit.text.trim();
     let kind = match unit.kind {
         UnitKind::Bullet => Some(PieceKind::Bullet),
@@ -752,30 +850,28 @@ fn to_piece(unit: &Unit, next: Option<&Unit>) -> Piece {
         UnitKind::Hash(_) | UnitKind::Message => Some(PieceKind::SubHeading),
         _ => None,
     };
-    if let Some(kind) = kind {
-        return Piece::new(kind, text);
-    }
-    if unit.underline.is_some() {
-        return Piece::new(PieceKind::SubHeading, text);
-    }
-    if is_caption(text) {
-        return Piece::new(PieceKind::Caption, text);
-    }
-    if is_sub_heading(unit, next) {
-        return Piece::new(PieceKind::SubHeading, text);
-    }
-    if let Some((label, rest)) = label_split(text) {
-        return Piece {
-            kind: PieceKind::Paragraph,
-            text: rest.to_string(),
-            label: Some(label.to_string()),
-            ..Piece::default()
-        };
-    }
-    Piece {
-        lines: unit.line_starts(text),
-        ..Piece::new(PieceKind::Paragraph, text)
-    }
+    let kind = match kind {
+        Some(kind) => kind,
+        None if unit.underline.is_some() => PieceKind::SubHeading,
+        None if is_caption(text) => PieceKind::Caption,
+        None if is_sub_heading(unit, next) => PieceKind::SubHeading,
+        None => {
+            if let Some((label, rest)) = label_split(text) {
+                return Piece {
+                    kind: PieceKind::Paragraph,
+                    text: rest.to_string(),
+                    label: Some(label.to_string()),
+                    ..Piece::default()
+                };
+            }
+            let lines = unit.line_starts(text);
+            return Piece {
+                lines,
+                ..Piece::new(PieceKind::Paragraph, take_trimmed(&mut unit.text))
+            };
+        }
+    };
+    Piece::new(kind, take_trimmed(&mut unit.text))
 }
 
 const CAPTION_LABELS: [&str; 15] = [

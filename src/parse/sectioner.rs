@@ -39,6 +39,22 @@ pub struct Story {
     pub opened_by: Opened,
 }
 
+impl Story {
+    /// A story opened by heading `h`, under `group`.
+    fn headed(h: Heading, group: Option<String>) -> Story {
+        Story {
+            group,
+            opened_by: Opened::Heading {
+                cue: h.cue,
+                level: h.level,
+            },
+            title_links: h.links,
+            title: Some(h.text),
+            pieces: Vec::new(),
+        }
+    }
+}
+
 /// What opened a story.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Opened {
@@ -135,7 +151,7 @@ pub struct Cut {
 
 /// Cuts an outline into stories.
 pub fn cut(outline: Outline, rule: Option<&SplitRule>) -> Cut {
-    let Outline { nodes, hints } = outline;
+    let Outline { nodes, hints, .. } = outline;
     let mut trail = Trail::new();
     let nodes = match rule {
         Some(rule) => rule.apply(nodes, &mut trail),
@@ -671,16 +687,7 @@ fn build(nodes: Vec<Node>, roles: Roles, mut trail: Trail) -> Cut {
                         labels.push(label);
                         article = None;
                         under_label = false;
-                        stories.push(Story {
-                            group: None,
-                            opened_by: Opened::Heading {
-                                cue: h.cue,
-                                level: h.level,
-                            },
-                            title_links: h.links,
-                            title: Some(h.text),
-                            pieces: Vec::new(),
-                        });
+                        stories.push(Story::headed(h, None));
                         continue;
                     }
                     pass(&mut trail, &h, Role::Group);
@@ -714,16 +721,7 @@ fn build(nodes: Vec<Node>, roles: Roles, mut trail: Trail) -> Cut {
                 article = under_label.then_some(h.level);
                 under_label = false;
                 let group = group_of(&mut labels, &mut stories);
-                stories.push(Story {
-                    group,
-                    opened_by: Opened::Heading {
-                        cue: h.cue,
-                        level: h.level,
-                    },
-                    title_links: h.links,
-                    title: Some(h.text),
-                    pieces: Vec::new(),
-                });
+                stories.push(Story::headed(h, group));
             }
         }
     }

@@ -9,6 +9,7 @@
 
 pub mod clipboard;
 pub mod crash;
+pub mod fetcher;
 pub mod input;
 pub mod keymap;
 pub mod saver;
@@ -61,6 +62,9 @@ pub struct Setup {
     pub watch: Vec<std::path::PathBuf>,
     /// Paths were named: a library with no issue at all is not opened.
     pub require_issues: bool,
+    /// Where `r` (and `fetch.every`) fetch the feeds; None: no fetching
+    /// (no home folder).
+    pub fetch: Option<fetcher::FetchSetup>,
 }
 
 /// How the reader ended.
@@ -97,6 +101,7 @@ where
         problems,
         watch,
         require_issues,
+        fetch,
     } = setup;
     let mut app = App::loading();
     app.no_color = no_color();
@@ -105,6 +110,12 @@ where
     app.set_clock(store::now_millis);
     for problem in problems {
         app::update(&mut app, Action::Problem(Problem::Config(problem)));
+    }
+    if let Some(fetch) = fetch
+        .as_ref()
+        .filter(|_| app.settings.fetch_every.is_some())
+    {
+        app.set_last_fetch(fetcher::last_fetch(fetch));
     }
     let view = View {
         theme: Theme::with_palette(palette, app.no_color),
@@ -166,6 +177,8 @@ where
         view: &view,
         require_issues,
         test_panic,
+        fetch,
+        answers: tx.clone(),
     };
     // The library may come at once, or hold nothing at all: wait a moment
     // before taking the terminal.
@@ -449,6 +462,9 @@ struct Tui<'a> {
     view: &'a View,
     require_issues: bool,
     test_panic: Option<crash::TestPanic>,
+    fetch: Option<fetcher::FetchSetup>,
+    /// For the fetch thread's answers.
+    answers: Sender<Msg>,
 }
 
 impl Tui<'_> {
@@ -538,10 +554,22 @@ impl Tui<'_> {
                         }
                     }
                 }
-                // Asleep until something happens.
-                match rx.recv() {
-                    Ok(msg) => queue.push_back(msg),
-                    Err(_) => return Ok(Ended::Quit),
+                // Asleep until something happens, or `fetch.every` is due.
+                let due = self.app.next_fetch_at().filter(|_| self.fetch.is_some());
+                let msg = match due {
+                    Some(at) => {
+                        let wait = at.saturating_sub(store::now_millis());
+                        match rx.recv_timeout(Duration::from_millis(wait)) {
+                            Ok(msg) => Some(msg),
+                            Err(RecvTimeoutError::Timeout) => Some(Msg::Action(Action::FetchDue)),
+                            Err(RecvTimeoutError::Disconnected) => None,
+                        }
+                    }
+                    None => rx.recv().ok(),
+                };
+                match msg {
+                    Some(msg) => queue.push_back(msg),
+                    None => return Ok(Ended::Quit),
                 }
                 // Keys typed faster than a frame are handled before one draw.
                 queue.extend(rx.try_iter());
@@ -617,6 +645,23 @@ impl Tui<'_> {
                 if let Err(e) = clipboard::copy(terminal.backend_mut(), &url) {
                     let status = Status::CopyFailed(e.to_string());
                     return self.perform(terminal, Action::Status(status));
+                }
+            }
+            Effect::Fetch => {
+                let started = match &self.fetch {
+                    Some(setup) => {
+                        fetcher::spawn(setup, self.answers.clone(), self.worker.jobs.clone())
+                            .map_err(|e| e.to_string())
+                    }
+                    None => Err(messages::NO_HOME_FOR_FEEDS.to_string()),
+                };
+                if let Err(error) = started {
+                    let fetched = app::Fetched {
+                        error: Some(error),
+                        at: store::now_millis(),
+                        ..app::Fetched::default()
+                    };
+                    return self.perform(terminal, Action::Fetched(fetched));
                 }
             }
             Effect::Suspend => {

@@ -114,11 +114,15 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let width = usize::from(area.width);
     let hints = messages::status_hints(&app.settings.keys, hint_place(app));
     // What the last key did, or the count being typed, comes before all
-    // else; then how far a load got, or where the issues came from.
+    // else; then how far a fetch or a load got, or where the issues came from.
     let (said, style) = match (app.count(), app.status()) {
         (Some(n), _) => (messages::pending_count(n), theme.border(true)),
         (None, Some(status)) => (messages::status(status), theme.status()),
         (None, None) => match app.progress() {
+            _ if app.fetching().is_some() => {
+                let (done, total) = app.fetching().unwrap_or_default();
+                (messages::fetch_progress(done, total), theme.status())
+            }
             Some((done, total)) => (messages::progress(done, total), theme.status()),
             None if app.is_loading() => (messages::LOADING.to_string(), theme.status()),
             None => (app.origin().said.clone(), theme.status()),

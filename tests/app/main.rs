@@ -4,6 +4,7 @@
 //! library is linked once for all of them.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod fetching;
 mod fixture;
 mod flows;
 mod keys;

@@ -5,10 +5,14 @@
 
 #[path = "../support/tmux.rs"]
 mod tmux;
+// A feed server on 127.0.0.1 for the fetch test.
+#[path = "../support/http.rs"]
+mod http;
 // The library generator the benchmarks use, for the big-library tests.
 #[path = "../../benches/support/generate.rs"]
 mod generate;
 
+mod fetch;
 mod flows;
 mod reader;
 mod state;

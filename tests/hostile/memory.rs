@@ -164,3 +164,45 @@ fn a_mailbox_of_many_messages_keeps_its_newest() {
         last_block(oldest)
     );
 }
+
+/// Issue 11, finding 2, inside the parsers: an 8 MiB file of one-letter
+/// lines (or paragraphs, or list items) held 200-300 times its size while
+/// it was parsed. Now only the lines an issue can hold are read (cut with
+/// a note), and each paragraph's text moves into its block.
+#[test]
+fn text_of_millions_of_tiny_lines_parses_within_five_times_its_size() {
+    let cases: [(&str, String); 4] = [
+        ("lines.txt", "a\n".repeat(4 << 20)),
+        ("paragraphs.txt", "a\n\n".repeat((8 << 20) / 3)),
+        ("items.md", "- x\n".repeat(2 << 20)),
+        ("one-line.txt", "word ".repeat((8 << 20) / 5)),
+    ];
+    for (name, text) in cases {
+        let size = text.len();
+        let (issues, peak) =
+            peak_during(|| nlread::parse::parse_bytes(text.as_bytes(), name).expect("parses"));
+        eprintln!("{name} of {} MiB: peak heap {} MiB", size / MIB, peak / MIB);
+        assert!(peak < 5 * size, "{name}: peak heap {} MiB", peak / MIB);
+        let many_lines = text.matches('\n').count() > nlread::parse::limits::MAX_ISSUE_LINES;
+        if many_lines {
+            let note = last_block(&issues[0]);
+            assert!(nlread::parse::limits::is_cut(&issues[0]), "{name}: {note}");
+        }
+    }
+}
+
+/// The same for markup: 32 MiB of `<p>x</p>` held 73 times its size.
+#[test]
+fn markup_of_millions_of_tiny_elements_parses_within_five_times_its_size() {
+    let html = format!("<html><body>{}</body></html>", "<p>x</p>\n".repeat(3 << 20));
+    let size = html.len();
+    let (issues, peak) =
+        peak_during(|| nlread::parse::parse_bytes(html.as_bytes(), "p.html").expect("parses"));
+    eprintln!("html of {} MiB: peak heap {} MiB", size / MIB, peak / MIB);
+    assert!(peak < 5 * size, "peak heap {} MiB", peak / MIB);
+    assert!(
+        nlread::parse::limits::is_cut(&issues[0]),
+        "{}",
+        last_block(&issues[0])
+    );
+}

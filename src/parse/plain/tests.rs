@@ -548,3 +548,83 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn titles_framed_by_rule_characters_head_stories() {
+    let text = "\
+POND POST
+Week of May 5, 2025
+
+Hello, pond people.
+
+=== Frogs ===
+
+The frogs came back early this year, and louder.
+
+=== Reeds ===
+
+The reed bed was cut back on Tuesday by the volunteers.
+
+*** Ducks ***
+
+Two new ducklings were seen near the bridge on Sunday.
+";
+    let issue = parse(text, "pond.txt");
+    assert_eq!(titles(&issue), ["Intro", "Frogs", "Reeds", "Ducks"]);
+    // The masthead in capitals names the newsletter, over its dateline:
+    // it is not a kicker heading the dateline as a story.
+    assert_eq!(issue.newsletter.as_deref(), Some("POND POST"));
+    assert_eq!(issue.date.as_deref(), Some("2025-05-05"));
+}
+
+#[test]
+fn lines_software_frames_are_not_headings() {
+    let text = "\
+Hello list,
+
+The release candidate is out; please test it this week.
+
+-------------- next part --------------
+An HTML attachment was scrubbed...
+
+Thanks,
+Ines
+";
+    let issue = parse(text, "list.txt");
+    assert_eq!(issue.sections.len(), 1, "{:?}", titles(&issue));
+    assert!(issue.sections[0].text().contains("next part"));
+}
+
+#[test]
+fn a_forwarded_header_names_the_newsletter_not_an_author() {
+    let text = "\
+---------- Forwarded message ---------
+From: Pond Post <post@pond.example>
+Date: Mon, 5 May 2025 at 07:10
+Subject: Pond Post: frogs and reeds
+To: <me@example.org>
+
+POND POST
+
+=== Frogs ===
+
+The frogs came back early this year, and louder.
+
+=== Reeds ===
+
+The reed bed was cut back on Tuesday by the volunteers.
+";
+    let issue = parse(text, "pond.txt");
+    assert_eq!(issue.newsletter.as_deref(), Some("Pond Post"));
+    assert_eq!(issue.author, None);
+    assert_eq!(issue.title, "Pond Post: frogs and reeds");
+    assert_eq!(issue.date.as_deref(), Some("2025-05-05"));
+    assert_eq!(titles(&issue), ["Frogs", "Reeds"]);
+    assert!(
+        !issue
+            .sections
+            .iter()
+            .any(|s| s.text().contains("me@example.org")),
+        "the To line is header, not text"
+    );
+}

@@ -16,7 +16,14 @@ fn p(text: &str) -> Node {
 }
 
 fn cut_of(nodes: Vec<Node>, hints: Hints) -> Cut {
-    cut(Outline { nodes, hints }, None)
+    cut(
+        Outline {
+            nodes,
+            hints,
+            cut: None,
+        },
+        None,
+    )
 }
 
 /// (title, group) of every story; the preamble as "-".
