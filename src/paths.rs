@@ -27,6 +27,17 @@ pub fn cache_dir() -> Option<PathBuf> {
     dirs().map(|p| p.cache_dir().to_path_buf())
 }
 
+/// The state folder (crash reports): `~/.local/state/nlread` on Linux, the
+/// local data folder where the system has none.
+pub fn state_dir() -> Option<PathBuf> {
+    let dirs = dirs()?;
+    Some(
+        dirs.state_dir()
+            .unwrap_or_else(|| dirs.data_local_dir())
+            .to_path_buf(),
+    )
+}
+
 /// The reading state as it was kept before the database: `state.json`.
 pub fn state_json() -> Option<PathBuf> {
     data_dir().map(|d| d.join("state.json"))

@@ -19,7 +19,7 @@ pub const MAX_BYTES: u64 = 1024 * 1024;
 /// Where nlread looks for its config (e.g. `~/.config/nlread/config.toml`,
 /// under `$XDG_CONFIG_HOME` when it is set). None without a home folder.
 pub fn path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "nlread").map(|p| p.config_dir().join(FILE_NAME))
+    crate::paths::config_dir().map(|d| d.join(FILE_NAME))
 }
 
 /// A config read from a file, with its problems written out in full

@@ -85,6 +85,8 @@ CREATE TABLE IF NOT EXISTS stories(
 );
 CREATE INDEX IF NOT EXISTS stories_by_issue ON stories(issue_id, pos);
 CREATE INDEX IF NOT EXISTS stories_by_key ON stories(key);
+CREATE INDEX IF NOT EXISTS stories_names ON stories(issue_id, pos, key, title, grp, words);
+CREATE INDEX IF NOT EXISTS issues_by_guid ON issues(guid) WHERE guid IS NOT NULL;
 CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5(
     body, content='', contentless_delete=1,
     tokenize='unicode61 remove_diacritics 0', prefix='3'
@@ -511,6 +513,15 @@ impl LibraryIndex {
         rows.collect()
     }
 
+    /// How many issues the index holds (a count of the small table only).
+    pub fn issue_count(&self) -> Result<usize, DbError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM issues", [], |r| r.get(0))
+            .map_err(sql(&self.path))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
     /// How many issues and stories the index holds.
     pub fn counts(&self) -> Result<(usize, usize), DbError> {
         let err = sql(&self.path);
@@ -529,15 +540,97 @@ impl LibraryIndex {
     /// `text` false, stories carry their title, group and word count but
     /// no text (what the issue list and the filter's names need).
     pub fn library(&self, text: bool) -> Result<Library, DbError> {
-        let mut issues = Vec::new();
-        self.each_issue(text, &mut |issue, _| {
-            issues.push(issue);
-            true
-        })?;
+        let (issues, _) = self.all_issues(text)?;
         Ok(Library {
             issues,
             errors: self.errors()?,
         })
+    }
+
+    /// Every issue in the reader's order with its stories (their text when
+    /// `text`), and each issue's story rows; as [`LibraryIndex::each_issue`]
+    /// gives them, read in two sweeps rather than one join: the issues in
+    /// order, then the stories in the order they are stored (the names from
+    /// an index holding them, the text from the table front to back), so
+    /// no story row is looked up on its own.
+    pub fn all_issues(&self, text: bool) -> Result<(Vec<Issue>, Vec<Vec<i64>>), DbError> {
+        let err = sql(&self.path);
+        let hidden = self.hidden_copies().map_err(&err)?;
+        let mut issues = Vec::new();
+        let mut at: HashMap<i64, usize> = HashMap::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT id, key, source, newsletter, title, date, author, url, guid
+                     FROM issues ORDER BY date IS NULL, date DESC, source, pos",
+                )
+                .map_err(&err)?;
+            let mut rows = stmt.query([]).map_err(&err)?;
+            while let Some(row) = rows.next().map_err(&err)? {
+                let id: i64 = row.get(0).map_err(&err)?;
+                if hidden.contains(&id) {
+                    continue;
+                }
+                at.insert(id, issues.len());
+                issues.push(issue_of(row).map_err(&err)?);
+            }
+        }
+        let mut ids: Vec<Vec<i64>> = vec![Vec::new(); issues.len()];
+        let mut order: Vec<Vec<i64>> = vec![Vec::new(); issues.len()];
+        let query = if text {
+            "SELECT issue_id, pos, key, title, grp, words, id, body, spans, links FROM stories"
+        } else {
+            "SELECT issue_id, pos, key, title, grp, words, id FROM stories INDEXED BY stories_names
+             ORDER BY issue_id, pos"
+        };
+        let mut stmt = self.conn.prepare(query).map_err(&err)?;
+        let mut rows = stmt.query([]).map_err(&err)?;
+        while let Some(row) = rows.next().map_err(&err)? {
+            let issue: i64 = row.get(0).map_err(&err)?;
+            let Some(&i) = at.get(&issue) else {
+                continue;
+            };
+            let body = if text {
+                Some((
+                    row.get(7).map_err(&err)?,
+                    row.get(8).map_err(&err)?,
+                    row.get(9).map_err(&err)?,
+                ))
+            } else {
+                None
+            };
+            let section = build_section(
+                row.get(2).map_err(&err)?,
+                row.get(3).map_err(&err)?,
+                row.get(4).map_err(&err)?,
+                row.get(5).map_err(&err)?,
+                body,
+            );
+            if let Some(section) = section {
+                issues[i].sections.push(section);
+                ids[i].push(row.get(6).map_err(&err)?);
+                order[i].push(row.get(1).map_err(&err)?);
+            }
+        }
+        // Stored in order already; a story moved out of it is put back.
+        for (i, positions) in order.iter().enumerate() {
+            if positions.windows(2).any(|w| w[0] > w[1]) {
+                let mut paired: Vec<(i64, Section, i64)> = positions
+                    .iter()
+                    .copied()
+                    .zip(std::mem::take(&mut issues[i].sections))
+                    .zip(std::mem::take(&mut ids[i]))
+                    .map(|((p, s), r)| (p, s, r))
+                    .collect();
+                paired.sort_by_key(|(p, ..)| *p);
+                for (_, section, row) in paired {
+                    issues[i].sections.push(section);
+                    ids[i].push(row);
+                }
+            }
+        }
+        Ok((issues, ids))
     }
 
     /// Calls `each` with every issue in the reader's order until it returns
@@ -618,7 +711,8 @@ impl LibraryIndex {
     /// [`crate::library::scan::newest_copies`], files in path order.
     fn hidden_copies(&self) -> rusqlite::Result<HashSet<i64>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT i.id, i.guid, i.modified FROM issues i JOIN sources s ON s.id = i.source_id
+            "SELECT i.id, i.guid, i.modified FROM issues i INDEXED BY issues_by_guid
+             JOIN sources s ON s.id = i.source_id
              WHERE i.guid IS NOT NULL ORDER BY s.path, i.pos",
         )?;
         let mut best: HashMap<String, (i64, i64)> = HashMap::new();

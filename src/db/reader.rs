@@ -66,7 +66,7 @@ pub fn open_reader(options: &Options) -> Result<Option<ReaderLibrary>, SourceErr
     // file is looked at.
     let (mut index, synced) =
         crate::library::open::synced_index(&db, &dirs, options, &mut warnings).map_err(said)?;
-    let (issues, _) = index.counts().map_err(said)?;
+    let issues = index.issue_count().map_err(said)?;
     if issues == 0 && dirs.is_empty() {
         return Ok(None);
     }
@@ -136,13 +136,8 @@ fn read_titles(index: &LibraryIndex) -> Result<(Library, Vec<i64>, i64), super::
     let err = super::sql(index.path());
     let tx = index.conn.unchecked_transaction().map_err(&err)?;
     let generation = super::index::generation(&tx).map_err(&err)?;
-    let mut issues = Vec::new();
-    let mut stories = Vec::new();
-    index.each_issue(false, &mut |issue, ids| {
-        issues.push(issue);
-        stories.extend(ids);
-        true
-    })?;
+    let (issues, ids) = index.all_issues(false)?;
+    let stories: Vec<i64> = ids.into_iter().flatten().collect();
     tx.commit().map_err(&err)?;
     Ok((
         Library {

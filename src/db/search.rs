@@ -105,13 +105,8 @@ impl LibraryIndex {
         let err = sql(self.path());
         let tx = self.conn.unchecked_transaction().map_err(&err)?;
         let at = generation(&tx).map_err(&err)?;
-        let mut issues: Vec<Issue> = Vec::new();
-        let mut stories: Vec<i64> = Vec::new();
-        self.each_issue(false, &mut |issue, ids| {
-            issues.push(issue);
-            stories.extend(ids);
-            true
-        })?;
+        let (issues, ids) = self.all_issues(false)?;
+        let stories: Vec<i64> = ids.into_iter().flatten().collect();
         tx.commit().map_err(&err)?;
         let library = crate::model::Library {
             issues,

@@ -22,7 +22,6 @@
 //!   makes a save fail with a sentence; the changes stay in memory and go
 //!   with the next save.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -55,8 +54,6 @@ pub struct StateDb {
     conn: Option<Connection>,
     /// Identity of the file opened, to notice it deleted or replaced.
     identity: Option<(u64, u64)>,
-    /// Marks as the database held them when we last read or wrote them.
-    synced: HashMap<String, Mark>,
     /// The highest save sequence number seen.
     seen: i64,
     /// `state.json` was read whole when there was no database.
@@ -79,7 +76,6 @@ impl StateDb {
             legacy,
             conn: None,
             identity: None,
-            synced: HashMap::new(),
             seen: 0,
             legacy_read: false,
             backed_up: false,
@@ -350,7 +346,6 @@ impl StateDb {
         };
         let mut stmt = tx.prepare("SELECT section, read, starred, at, seq FROM marks")?;
         let mut rows = stmt.query([])?;
-        let mut synced = HashMap::new();
         let mut seen = 0;
         while let Some(row) = rows.next()? {
             let id: String = row.get(0)?;
@@ -360,13 +355,11 @@ impl StateDb {
                 at: u64::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
             };
             seen = seen.max(row.get::<_, i64>(4)?);
-            state.stories.insert(id.clone(), mark);
-            synced.insert(id, mark);
+            state.stories.insert(id, mark);
         }
         drop(rows);
         drop(stmt);
         tx.commit()?;
-        self.synced = synced;
         self.seen = seen;
         Ok(state)
     }
@@ -386,7 +379,6 @@ impl StateDb {
         let seq: i64 = tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM marks", [], |r| {
             r.get(0)
         })?;
-        let mut written = Vec::new();
         {
             let mut upsert = tx.prepare_cached(
                 "INSERT INTO marks(section, read, starred, at, seq) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -397,7 +389,6 @@ impl StateDb {
             let mut put = |id: &String, mark: &Mark| -> rusqlite::Result<()> {
                 let at = i64::try_from(mark.at).unwrap_or(i64::MAX);
                 upsert.execute(params![id, mark.read, mark.starred, at, seq])?;
-                written.push((id.clone(), *mark));
                 Ok(())
             };
             match changed {
@@ -436,9 +427,6 @@ impl StateDb {
             )?;
         }
         tx.commit()?;
-        for (id, mark) in written {
-            self.synced.insert(id, mark);
-        }
         Ok(())
     }
 
@@ -469,9 +457,6 @@ impl StateDb {
             .optional()?;
         tx.commit()?;
         self.seen = seen;
-        for (id, mark) in &theirs {
-            self.synced.insert(id.clone(), *mark);
-        }
         Ok((
             theirs,
             rest.and_then(|r| serde_json::from_str::<ReadingState>(&r).ok()),
@@ -493,7 +478,6 @@ impl StateDb {
                 let conn = self.recover(&e, &mut report);
                 self.conn = conn;
                 self.identity = StateDb::identity_of(&self.path);
-                self.synced.clear();
                 self.seen = 0;
                 return Ok(report.warnings.into_iter().next());
             }
@@ -501,7 +485,6 @@ impl StateDb {
         };
         self.conn = Some(conn);
         self.identity = StateDb::identity_of(&self.path);
-        self.synced.clear();
         self.seen = 0;
         let _ = self.set_kv("migrated", "written again from memory");
         Ok(Some(format!(

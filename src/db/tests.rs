@@ -250,6 +250,29 @@ fn every_hot_query_uses_an_index() {
         assert!(load.contains("stories_by_issue"), "{load}");
         // At most each issue's few stories put in order, never the library.
         assert!(!load.contains("TEMP B-TREE FOR ORDER BY"), "{load}");
+        // The whole library's titles: one sweep of an index holding them.
+        let names = plan(
+            conn,
+            "SELECT issue_id, pos, key, title, grp, words, id FROM stories INDEXED BY stories_names
+             ORDER BY issue_id, pos",
+        );
+        assert!(names.contains("COVERING INDEX stories_names"), "{names}");
+        assert!(!names.contains("TEMP B-TREE"), "{names}");
+        let issues = plan(
+            conn,
+            "SELECT id FROM issues ORDER BY date IS NULL, date DESC, source, pos",
+        );
+        assert!(
+            issues.contains("issues_by_date") && !issues.contains("TEMP B-TREE"),
+            "{issues}"
+        );
+        // Copies of one item: only the issues that have a GUID.
+        let copies = plan(
+            conn,
+            "SELECT i.id FROM issues i INDEXED BY issues_by_guid JOIN sources s ON s.id = i.source_id
+             WHERE i.guid IS NOT NULL ORDER BY s.path, i.pos",
+        );
+        assert!(copies.contains("issues_by_guid"), "{copies}");
         // A story by its section id (the reader shows one).
         let story = plan(conn, "SELECT body FROM stories WHERE key = 'x' LIMIT 1");
         assert!(story.contains("USING INDEX stories_by_key"), "{story}");

@@ -5,10 +5,8 @@
 //! names), flushed, then renamed into place, so the watcher and any
 //! reader or indexer only ever see a complete file.
 
-use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::discover;
 use super::items;
@@ -132,32 +130,15 @@ pub fn file_name(item: &Item) -> String {
 }
 
 /// Writes `bytes` as `path`, whole: a hidden temporary file beside it,
-/// flushed, renamed over whatever was there.
+/// flushed, renamed over whatever was there (see [`crate::store::write_whole`]).
 pub fn write_whole(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    static COUNT: AtomicU64 = AtomicU64::new(0);
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(
-        ".nlread-fetch-{}-{}.tmp",
-        std::process::id(),
-        COUNT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let written = (|| {
-        let mut file = crate::store::own::create_new(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    written
+    crate::store::write_whole(path, bytes, true)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     const RSS: &str = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Lantern Notes</title><link>https://l.example/</link>\
         <item><title>Kite day!</title><guid>k1</guid><pubDate>Wed, 16 Apr 2025 08:00:00 GMT</pubDate><description>Kites flew.</description></item>\

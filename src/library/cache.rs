@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -158,34 +158,11 @@ impl Cache {
     }
 }
 
+/// No fsync: the cache is only an optimisation and is checksummed, so a
+/// power cut that leaves it short or empty costs one slow start, while
+/// syncing 100+ MB would slow every start that refreshes it.
 fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        // No fsync: the cache is only an optimisation and is checksummed, so
-        // a power cut that leaves it short or empty costs one slow start,
-        // while syncing 100+ MB would slow every start that refreshes it.
-        // A new file: whatever sits at the name (a FIFO, a link) is never
-        // opened, only removed.
-        let mut out = match own::create_new(&tmp) {
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                fs::remove_file(&tmp)?;
-                own::create_new(&tmp)?
-            }
-            other => other?,
-        };
-        out.write_all(bytes)?;
-        fs::rename(&tmp, file)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    crate::store::write_whole(file, bytes, false)
 }
 
 // ------------------------------------------------------------- encoding

@@ -177,7 +177,7 @@ fn finish_cached(loader: scan::Loader, paths: &[PathBuf], cache_dir: Option<&Pat
 
 /// The folder for nlread's parsed-library caches (e.g. `~/.cache/nlread`).
 pub fn cache_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "nlread").map(|p| p.cache_dir().to_path_buf())
+    crate::paths::cache_dir()
 }
 
 /// How the issue list is ordered.

@@ -77,7 +77,7 @@ fn open_paths_with(paths: &[PathBuf], rules: &SplitRules, progress: &super::Prog
 /// copies into it. Today the `library` folder in nlread's data directory
 /// (e.g. `~/.local/share/nlread/library`); `None` without a home folder.
 pub fn library_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "nlread").map(|p| p.data_dir().join("library"))
+    crate::paths::data_dir().map(|d| d.join("library"))
 }
 
 /// Creates the default library folder when the reader will open it (no
@@ -345,7 +345,7 @@ pub fn open_index(options: &Options) -> Option<(crate::db::index::LibraryIndex, 
     let (dirs, _, mut warnings) = resolve_folders(options, home.as_deref()).ok()?;
     let db = crate::paths::index_db()?;
     let (index, synced) = synced_index(&db, &dirs, options, &mut warnings).ok()?;
-    let (issues, _) = index.counts().ok()?;
+    let issues = index.issue_count().ok()?;
     if issues == 0 {
         return None;
     }

@@ -128,7 +128,7 @@ pub struct StateFile {
 
 /// `state.json` in nlread's data directory (e.g. ~/.local/share/nlread).
 pub fn default_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "nlread").map(|p| p.data_dir().join("state.json"))
+    crate::paths::state_json()
 }
 
 /// Milliseconds since the Unix epoch (0 if the clock is before it).
@@ -502,6 +502,38 @@ pub(crate) fn move_aside(path: &Path) -> io::Result<PathBuf> {
 /// fsync, rename, fsync of the folder.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomically_with(path, |file| file.write_all(bytes))
+}
+
+/// Writes `bytes` as `path`, whole, for files other than the reading state
+/// (the parsed-library cache, a fetched issue in a library folder): a
+/// hidden temporary file beside it (`.NAME.tmp-<id>`, which the library's
+/// walker and watcher skip), renamed over whatever was there; flushed to
+/// disk first when `durable` (a cache that can be rebuilt is not, so a
+/// 100 MB one does not cost a sync at every start). The folder is made if
+/// missing; a failed write removes its temporary file.
+pub fn write_whole(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", unique()));
+    let written = (|| {
+        // A new file: whatever sits at the name (a FIFO, a link) is never
+        // opened, only replaced.
+        let mut file = own::create_new(&tmp)?;
+        file.write_all(bytes)?;
+        if durable {
+            file.sync_all()?;
+        }
+        drop(file);
+        fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
 }
 
 /// A name part no other save running now has: the process id and a count,

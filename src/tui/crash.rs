@@ -66,12 +66,7 @@ pub fn take_pending() -> Option<String> {
 /// Where reports go: the state folder (`~/.local/state/nlread` on Linux),
 /// or the local data folder where the system has no state folder.
 pub fn state_dir() -> Option<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "nlread")?;
-    Some(
-        dirs.state_dir()
-            .unwrap_or_else(|| dirs.data_local_dir())
-            .to_path_buf(),
-    )
+    crate::paths::state_dir()
 }
 
 /// Writes the report for `info` into `dir` and returns the sentence for
