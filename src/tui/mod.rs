@@ -486,6 +486,14 @@ impl Tui<'_> {
                 }
                 Ok(Msg::WorkerEnded) => return Err(Err(self.worker_ended())),
                 Ok(Msg::Stop) => return Err(Ok(Ended::Quit)),
+                // The library (no paths named, so never "nothing to read"):
+                // its first issues are shown as soon as they come.
+                Ok(Msg::Action(Action::Progress(progress)))
+                    if !self.require_issues && !progress.issues.is_empty() =>
+                {
+                    early.push(Msg::Action(Action::Progress(progress)));
+                    return Ok(early);
+                }
                 Ok(msg) => early.push(msg),
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
                     return Ok(early);
