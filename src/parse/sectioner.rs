@@ -409,6 +409,32 @@ impl Roles {
                 .copied()
                 .find(|&i| role[i] == Some(Role::Masthead));
         }
+        // The first heading with nothing under it but the date
+        // ("Orchard Notes" over "April 3, 2025"), above stories that own
+        // text, is the masthead.
+        if title.is_none()
+            && masthead.is_none()
+            && let Some(&first) = headings.iter().find(|&&i| visible(i))
+            && role[first].is_none()
+        {
+            let end = next_heading(first).unwrap_or(nodes.len());
+            let blocks: Vec<&Piece> = nodes[first + 1..end]
+                .iter()
+                .filter_map(|n| match n {
+                    Node::Block(p) if p.has_words() => Some(p),
+                    _ => None,
+                })
+                .collect();
+            let dated = blocks.len() == 1 && super::date::is_dateline(&blocks[0].text);
+            let stories_after = headings
+                .iter()
+                .filter(|&&j| j > first && visible(j) && owns_text(j))
+                .count();
+            if dated && stories_after >= 2 {
+                role[first] = Some(Role::Masthead);
+                masthead = Some(first);
+            }
+        }
         // Headings marked as subtitles elsewhere stay inside their story.
         for &i in &headings {
             if role[i].is_none()

@@ -291,3 +291,26 @@ fn a_label_with_no_story_keeps_its_words() {
     let cut = cut_of(vec![p("intro"), h(2, "Later"), h(3, "")], Hints::default());
     assert!(cut.stories[0].pieces.iter().any(|p| p.text == "Later"));
 }
+
+#[test]
+fn a_first_heading_over_only_the_date_is_the_masthead() {
+    let nodes = || {
+        vec![
+            styled(Cue::Styled, "Pond Post"),
+            p("May 5, 2025"),
+            styled(Cue::Styled, "Frogs"),
+            p("The frogs came back early."),
+            styled(Cue::Styled, "Reeds"),
+            p("The reeds were cut on Tuesday."),
+        ]
+    };
+    let cut = cut_of(nodes(), Hints::default());
+    assert_eq!(cut.masthead.as_deref(), Some("Pond Post"));
+    assert_eq!(titles(&cut), ["-", "Frogs", "Reeds"]);
+    // A first heading over a story's text is a story, not a masthead.
+    let mut other = nodes();
+    other[1] = p("The pond froze on May 5, 2025, for one night.");
+    let cut = cut_of(other, Hints::default());
+    assert_eq!(cut.masthead, None);
+    assert_eq!(titles(&cut), ["Pond Post", "Frogs", "Reeds"]);
+}
