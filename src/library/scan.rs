@@ -613,6 +613,8 @@ fn run_jobs(jobs: &[Job], todo: &[usize], rules: &SplitRules, counter: &Counter)
     // Parsing takes several times a file's size in memory: two large files
     // at once, one per core, would add up (and 64 cores, 64 of them).
     let large = Mutex::new(());
+    #[cfg(test)]
+    let at_once = large_at_once::Run::default();
     let work = || {
         let mut done = Vec::new();
         loop {
@@ -627,7 +629,7 @@ fn run_jobs(jobs: &[Job], todo: &[usize], rules: &SplitRules, counter: &Counter)
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
             });
             #[cfg(test)]
-            let counted = is_large.then(large_at_once::Counted::new);
+            let counted = is_large.then(|| at_once.enter());
             let outcome = load_job(&jobs[i], rules);
             #[cfg(test)]
             drop(counted);
@@ -652,6 +654,8 @@ fn run_jobs(jobs: &[Job], todo: &[usize], rules: &SplitRules, counter: &Counter)
                 .collect()
         })
     };
+    #[cfg(test)]
+    at_once.publish();
     results.sort_unstable_by_key(|(n, _)| *n);
     // A worker that panicked lost its files: report them rather than drop them.
     let mut outcomes: Vec<Option<Outcome>> = (0..todo.len()).map(|_| None).collect();
@@ -815,27 +819,48 @@ fn cut_at_boundary(bytes: &mut Vec<u8>) {
     }
 }
 
-/// How many large files were being parsed at once, at most (for tests).
+/// How many large files one call of `run_jobs` parsed at once, at most
+/// (for tests). Kept per call and handed to the calling thread, so tests
+/// loading large files side by side never count each other's.
 #[cfg(test)]
 pub(super) mod large_at_once {
+    use std::cell::Cell;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    static NOW: AtomicUsize = AtomicUsize::new(0);
-    pub static MAX: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static LAST: Cell<usize> = const { Cell::new(0) };
+    }
 
-    pub struct Counted;
+    /// The most large files parsed at once by the last `run_jobs` this
+    /// thread called.
+    pub fn last() -> usize {
+        LAST.with(Cell::get)
+    }
 
-    impl Counted {
-        pub fn new() -> Counted {
-            let now = NOW.fetch_add(1, Ordering::SeqCst) + 1;
-            MAX.fetch_max(now, Ordering::SeqCst);
-            Counted
+    #[derive(Default)]
+    pub struct Run {
+        now: AtomicUsize,
+        max: AtomicUsize,
+    }
+
+    pub struct Counted<'a>(&'a Run);
+
+    impl Run {
+        pub fn enter(&self) -> Counted<'_> {
+            let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+            self.max.fetch_max(now, Ordering::SeqCst);
+            Counted(self)
+        }
+
+        /// Hands this run's figure to the calling thread.
+        pub fn publish(&self) {
+            LAST.with(|last| last.set(self.max.load(Ordering::SeqCst)));
         }
     }
 
-    impl Drop for Counted {
+    impl Drop for Counted<'_> {
         fn drop(&mut self) {
-            NOW.fetch_sub(1, Ordering::SeqCst);
+            self.0.now.fetch_sub(1, Ordering::SeqCst);
         }
     }
 }

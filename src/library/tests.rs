@@ -557,7 +557,7 @@ fn large_files_are_parsed_one_at_a_time() {
     }
     let library = load_paths(&[tmp.path().to_path_buf()]);
     assert_eq!(library.issues.len(), 24, "{:?}", library.errors);
-    let most = scan::large_at_once::MAX.load(std::sync::atomic::Ordering::SeqCst);
+    let most = scan::large_at_once::last();
     assert_eq!(most, 1, "large files parsed at once");
 }
 

@@ -73,6 +73,20 @@ pub fn assemble(outline: Outline, source: &str, id: String, rules: &SplitRules) 
     let mut opened = Vec::with_capacity(stories.len());
     let mut sections = Vec::with_capacity(stories.len().max(1));
     for (i, story) in stories.into_iter().enumerate() {
+        // A preamble that is only the dateline is said by the
+        // issue's date: not a story of its own. (Ids keep their index.)
+        let only_dateline = story
+            .pieces
+            .iter()
+            .filter(|p| p.has_words())
+            .all(|p| date::is_dateline(&p.text));
+        if matches!(story.opened_by, Opened::Preamble)
+            && has_stories
+            && date.is_some()
+            && only_dateline
+        {
+            continue;
+        }
         let name = match (&story.title, &story.opened_by) {
             (Some(t), _) => t.clone(),
             (None, Opened::Preamble) if has_stories => "Intro".to_string(),

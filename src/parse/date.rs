@@ -64,14 +64,35 @@ enum Token {
     Number(u32, usize),
     /// A dash-, slash- or dot-separated numeric date such as 2020-09-15.
     Numeric(Vec<u32>, Vec<usize>),
+    /// A field separator ("|", "·", a lone dash).
+    Sep,
 }
 
 fn tokenize(line: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
-    for raw in line.split(|c: char| c.is_whitespace() || c == ',' || c == '|' || c == '·') {
+    for raw in line.split(|c: char| c.is_whitespace() || c == ',') {
+        // "Issue 19 | March 2025": a bar, a middle dot or a lone dash
+        // parts fields; a date never runs across one.
+        if !raw.is_empty() && raw.chars().all(|c| matches!(c, '|' | '·' | '—' | '–')) {
+            tokens.push(Token::Sep);
+            continue;
+        }
+        let mut parts = raw.split(['|', '·']).peekable();
+        while let Some(part) = parts.next() {
+            push_token(&mut tokens, part);
+            if parts.peek().is_some() {
+                tokens.push(Token::Sep);
+            }
+        }
+    }
+    tokens
+}
+
+fn push_token(tokens: &mut Vec<Token>, raw: &str) {
+    {
         let raw = raw.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | '—' | '–'));
         if raw.is_empty() {
-            continue;
+            return;
         }
         if raw
             .chars()
@@ -102,12 +123,11 @@ fn tokenize(line: &str) -> Vec<Token> {
                 && let Ok(n) = digits.parse()
             {
                 tokens.push(Token::Number(n, digits.len()));
-                continue;
+                return;
             }
             tokens.push(Token::Word(raw.trim_end_matches('.').to_string()));
         }
     }
-    tokens
 }
 
 fn date_at(tokens: &[Token]) -> Option<String> {
@@ -233,6 +253,8 @@ mod tests {
             ("15/09/2020", "2020-09-15"),
             ("09/15/2020", "2020-09-15"),
             ("Issue 42 — March 3, 2025", "2025-03-03"),
+            ("Issue 7 | 3 March 2025", "2025-03-03"),
+            ("Vol. 2 · March 3, 2025", "2025-03-03"),
         ] {
             assert_eq!(find_date(line).as_deref(), Some(want), "{line}");
         }
@@ -246,6 +268,10 @@ mod tests {
             "May the force",
             "2020-13-01",
             "1,513 words",
+            // An issue number is no day: the month has none here.
+            "Issue 19 | March 2025",
+            "No. 19 — March 2025",
+            "Issue 19·March 2025",
         ] {
             assert_eq!(find_date(line), None, "{line}");
         }

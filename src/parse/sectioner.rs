@@ -115,6 +115,8 @@ pub enum Role {
     Footer,
     /// An ad on a jobs board, inside the board's story.
     BoardItem,
+    /// The issue's table of contents: its items name the stories after it.
+    Contents,
 }
 
 impl Role {
@@ -131,6 +133,7 @@ impl Role {
             Role::NotByRule => "not where your per-newsletter rule says stories start",
             Role::Footer => "a feedback poll about the issue (part of the footer)",
             Role::BoardItem => "an ad on a jobs board (the board is one story)",
+            Role::Contents => "the issue's table of contents (its items name the stories after it)",
         }
     }
 }
@@ -409,12 +412,75 @@ impl Roles {
                 .copied()
                 .find(|&i| role[i] == Some(Role::Masthead));
         }
+        // The first heading with nothing under it but the issue's date
+        // ("Orchard Notes" over "April 3, 2025"), above stories that own
+        // text, is the masthead.
+        if title.is_none()
+            && masthead.is_none()
+            && let Some(&first) = headings.iter().find(|&&i| visible(i))
+            && role[first].is_none()
+        {
+            let end = next_heading(first).unwrap_or(nodes.len());
+            let blocks: Vec<&Piece> = nodes[first + 1..end]
+                .iter()
+                .filter_map(|n| match n {
+                    Node::Block(p) if p.has_words() => Some(p),
+                    _ => None,
+                })
+                .collect();
+            let dated = blocks.len() == 1 && super::date::is_dateline(&blocks[0].text);
+            let stories_after = headings
+                .iter()
+                .filter(|&&j| j > first && visible(j) && owns_text(j))
+                .count();
+            if dated && stories_after >= 2 {
+                role[first] = Some(Role::Masthead);
+                masthead = Some(first);
+            }
+        }
         // Headings marked as subtitles elsewhere stay inside their story.
         for &i in &headings {
             if role[i].is_none()
                 && heading(i).is_some_and(|h| matches!(h.cue, Cue::Subtitle | Cue::Masthead))
             {
                 role[i] = Some(Role::InArticle);
+            }
+        }
+        // "In this issue" over a list naming the stories after it: the
+        // table of contents, part of the preamble.
+        for (n, &i) in headings.iter().enumerate() {
+            if role[i].is_some() {
+                continue;
+            }
+            let end = next_heading(i).unwrap_or(nodes.len());
+            let items: Vec<&str> = nodes[i + 1..end]
+                .iter()
+                .filter_map(|node| match node {
+                    Node::Block(p) if p.has_words() => Some(p),
+                    _ => None,
+                })
+                .map(|p| match p.kind {
+                    PieceKind::Bullet | PieceKind::Numbered(_) => Some(p.text.as_str()),
+                    _ => None,
+                })
+                .collect::<Option<_>>()
+                .unwrap_or_default();
+            let later: Vec<&str> = headings[n + 1..]
+                .iter()
+                .filter_map(|&j| heading(j).map(|h| h.text.as_str()))
+                .collect();
+            // Each item names a story of its own: a list whose items all
+            // start like one later heading ("cargo: ..." under "Cargo")
+            // is that story's list, not the contents.
+            let mut named: Vec<usize> = items
+                .iter()
+                .filter_map(|item| later.iter().position(|title| names_story(item, title)))
+                .collect();
+            named.sort_unstable();
+            named.dedup();
+            let named = named.len();
+            if items.len() >= 2 && named >= 2 && named * 3 >= items.len() * 2 {
+                role[i] = Some(Role::Contents);
             }
         }
         // A heading that asks what the reader thought of the issue (a
@@ -769,6 +835,21 @@ pub(crate) fn same_words(a: &str, b: &str) -> bool {
     }
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     short == long || (long.contains(&short) && short.chars().count() * 2 >= long.chars().count())
+}
+
+/// Whether a contents item names a story: the same words, or one holds
+/// the other ("Peppers" for "Peppers need warmth").
+fn names_story(item: &str, title: &str) -> bool {
+    if same_words(item, title) {
+        return true;
+    }
+    let (item, title) = (squash(item), squash(title));
+    let (short, long) = if item.len() <= title.len() {
+        (item, title)
+    } else {
+        (title, item)
+    };
+    short.chars().count() >= 4 && long.starts_with(&short)
 }
 
 /// A masthead line without its date: "TLDR 2023-09-11" -> "TLDR".

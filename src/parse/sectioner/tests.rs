@@ -291,3 +291,71 @@ fn a_label_with_no_story_keeps_its_words() {
     let cut = cut_of(vec![p("intro"), h(2, "Later"), h(3, "")], Hints::default());
     assert!(cut.stories[0].pieces.iter().any(|p| p.text == "Later"));
 }
+
+#[test]
+fn a_first_heading_over_only_the_date_is_the_masthead() {
+    let nodes = || {
+        vec![
+            styled(Cue::Styled, "Pond Post"),
+            p("May 5, 2025"),
+            styled(Cue::Styled, "Frogs"),
+            p("The frogs came back early."),
+            styled(Cue::Styled, "Reeds"),
+            p("The reeds were cut on Tuesday."),
+        ]
+    };
+    let cut = cut_of(nodes(), Hints::default());
+    assert_eq!(cut.masthead.as_deref(), Some("Pond Post"));
+    assert_eq!(titles(&cut), ["-", "Frogs", "Reeds"]);
+    // A first heading over a story's text is a story, not a masthead.
+    let mut other = nodes();
+    other[1] = p("The pond froze on May 5, 2025, for one night.");
+    let cut = cut_of(other, Hints::default());
+    assert_eq!(cut.masthead, None);
+    assert_eq!(titles(&cut), ["Pond Post", "Frogs", "Reeds"]);
+}
+
+fn item(text: &str) -> Node {
+    Node::Block(Piece::new(PieceKind::Bullet, text))
+}
+
+#[test]
+fn a_list_naming_the_stories_after_it_is_the_contents() {
+    let nodes = |items: [&str; 3]| {
+        let mut nodes = vec![h(2, "In this issue")];
+        nodes.extend(items.map(item));
+        nodes.extend([
+            h(2, "Tomatoes"),
+            p("Start them indoors."),
+            h(2, "Peppers need warmth"),
+            p("A heat mat helps."),
+            h(2, "Slugs"),
+            p("Copper tape lasts."),
+        ]);
+        nodes
+    };
+    let cut = cut_of(nodes(["Tomatoes", "Peppers", "Slugs"]), Hints::default());
+    assert_eq!(
+        titles(&cut),
+        ["-", "Tomatoes", "Peppers need warmth", "Slugs"]
+    );
+    assert!(
+        cut.trail
+            .iter()
+            .any(|p| p.text == "In this issue" && p.role == Role::Contents)
+    );
+    // A list that names other things is a story's text.
+    let cut = cut_of(nodes(["Rakes", "Hoes", "Slugs"]), Hints::default());
+    assert_eq!(titles(&cut)[0], "In this issue");
+    // Items that all start like one later heading ("slugs: ..." while a
+    // "Slugs" story follows) are a story's own list, not the contents.
+    let cut = cut_of(
+        nodes([
+            "slugs: beer traps work",
+            "slugs: copper tape lasts",
+            "slugs: night patrols",
+        ]),
+        Hints::default(),
+    );
+    assert_eq!(titles(&cut)[0], "In this issue");
+}
