@@ -123,14 +123,15 @@ pub struct Synced {
 }
 
 /// What to call the parser that read a file: a file read by another one
-/// (a new nlread, other split rules) is read again.
+/// (a new nlread, parsers changed in any way, other split rules) is read
+/// again.
 pub fn parser_key(rules: &SplitRules) -> String {
     let fingerprint = rules.fingerprint();
     let rules_id = crate::parse::stable_id(&[fingerprint.as_bytes()]);
     format!(
         "{}/{}/{rules_id}",
         env!("CARGO_PKG_VERSION"),
-        crate::library::cache::VERSION
+        crate::parse::BUILD
     )
 }
 

@@ -185,6 +185,16 @@ pub(crate) fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
     Ok(aside)
 }
 
+/// Removes a database file and its `-wal` and `-shm` files.
+pub(crate) fn remove_with_sides(path: &Path) -> std::io::Result<()> {
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_os_string();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+    std::fs::remove_file(path)
+}
+
 /// A `rusqlite::Error` with the file it came from.
 pub(crate) fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> DbError + '_ {
     move |source| DbError::Sql {

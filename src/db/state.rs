@@ -46,6 +46,17 @@ CREATE TABLE IF NOT EXISTS kv(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT
 COMMIT;
 ";
 
+/// What [`StateDb::place_backup`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Placed {
+    /// The backup is the database now.
+    Backup,
+    /// No backup, or none that reads.
+    Nothing,
+    /// Another reader made the database meanwhile.
+    Taken,
+}
+
 /// The reading-state database, and what this process last agreed with it.
 pub struct StateDb {
     path: PathBuf,
@@ -146,7 +157,9 @@ impl StateDb {
     /// (damaged) the backup. Never fails; see the module's rules.
     fn load_inner(&mut self) -> (ReadingState, LoadReport) {
         let mut report = LoadReport::default();
-        let existed = self.path.exists();
+        // A missing database whose backup is there: the backup is put in
+        // its place before anything opens (and so creates) the file.
+        let restored = !self.path.exists() && self.restore_backup(&mut report);
         let conn = match self.open_checked(&self.path) {
             Ok(conn) => conn,
             Err(e) if e.is_damage() => match self.recover(&e, &mut report) {
@@ -165,11 +178,8 @@ impl StateDb {
         self.identity = StateDb::identity_of(&self.path);
         self.conn = Some(conn);
         let migrated = self.kv("migrated").ok().flatten().is_some();
-        if !existed || !migrated {
-            let restored = !existed && self.restore_backup(&mut report);
-            if !restored && !migrated {
-                self.migrate(&mut report);
-            }
+        if !restored && !migrated {
+            self.migrate(&mut report);
         }
         match self.read_all() {
             Ok(state) => (state, report),
@@ -219,14 +229,11 @@ impl StateDb {
             self.path.display(),
             aside.display()
         );
-        let backup = self.backup_path();
-        let restored = backup.is_file()
-            && std::fs::copy(&backup, &self.path).is_ok()
-            && self.open_checked(&self.path).is_ok();
+        let restored = self.place_backup() == Placed::Backup;
         if restored {
+            let backup = self.backup_path();
             said.push_str(&format!(" and the backup {} was loaded", backup.display()));
         } else {
-            let _ = std::fs::remove_file(&self.path);
             said.push_str("; no backup could be read, so the marks start from state.json if any");
         }
         report.warnings.push(said);
@@ -239,33 +246,48 @@ impl StateDb {
     }
 
     /// The database file was missing but its backup is there: the backup
-    /// is loaded (and said). True when it was.
+    /// is put in its place (and said). True when it was.
     fn restore_backup(&mut self, report: &mut LoadReport) -> bool {
-        let backup = self.backup_path();
-        if !backup.is_file() {
+        if self.place_backup() != Placed::Backup {
             return false;
         }
-        self.conn = None;
-        let _ = std::fs::remove_file(&self.path);
-        let ok = std::fs::copy(&backup, &self.path).is_ok();
-        match self.open_checked(&self.path) {
-            Ok(conn) if ok => {
-                self.identity = StateDb::identity_of(&self.path);
-                self.conn = Some(conn);
-                report.warnings.push(format!(
-                    "{} was missing; the backup {} was loaded",
-                    self.path.display(),
-                    backup.display()
-                ));
-                true
-            }
-            _ => {
-                let _ = std::fs::remove_file(&self.path);
-                self.conn = self.open_checked(&self.path).ok();
-                self.identity = StateDb::identity_of(&self.path);
-                false
-            }
+        report.warnings.push(format!(
+            "{} was missing; the backup {} was loaded",
+            self.path.display(),
+            self.backup_path().display()
+        ));
+        true
+    }
+
+    /// Puts a copy of the backup where the database belongs, only while no
+    /// database is there: the copy is made and checked under a name of its
+    /// own, then linked into place, which fails when another reader made
+    /// the database first (its database is then used, never replaced).
+    pub(super) fn place_backup(&self) -> Placed {
+        let backup = self.backup_path();
+        if !backup.is_file() {
+            return Placed::Nothing;
         }
+        let mut name = self.path.as_os_str().to_os_string();
+        name.push(format!(".restoring-{}", std::process::id()));
+        let copy = PathBuf::from(name);
+        let _ = super::remove_with_sides(&copy);
+        let good = std::fs::copy(&backup, &copy).is_ok()
+            && self
+                .open_checked(&copy)
+                .map(Connection::close)
+                .is_ok_and(|closed| closed.is_ok());
+        let placed = if !good {
+            Placed::Nothing
+        } else {
+            match std::fs::hard_link(&copy, &self.path) {
+                Ok(()) => Placed::Backup,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Placed::Taken,
+                Err(_) => Placed::Nothing,
+            }
+        };
+        let _ = super::remove_with_sides(&copy);
+        placed
     }
 
     /// Copies `state.json` in (first run). Its problems are said as before;

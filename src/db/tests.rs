@@ -487,6 +487,47 @@ fn a_damaged_state_database_loads_the_backup_and_says_so() {
 }
 
 #[test]
+fn a_backup_is_put_in_place_only_while_no_database_is_there() {
+    // Two readers starting at once: one finds the database missing, the
+    // other makes it and marks. The backup must never replace the
+    // database the other made (it replaced it, and that reader's marks
+    // went to a deleted file: "no such table: marks").
+    use super::state::Placed;
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("state.db");
+    let mut db = StateDb::new(path.clone(), None);
+    let (mut state, _) = db.load();
+    state.set_read("old", true, 1);
+    db.save(&mut state, &ids(&["old"])).expect("save");
+    let mut db = StateDb::new(path.clone(), None);
+    let (mut state, _) = db.load();
+    db.save(&mut state, &ids(&[])).expect("backs up 'old'");
+    state.set_read("new", true, 2);
+    db.save(&mut state, &ids(&["new"])).expect("save");
+    let late = StateDb::new(path.clone(), None);
+    assert_eq!(late.place_backup(), Placed::Taken);
+    let (loaded, _) = StateDb::new(path.clone(), None).load();
+    assert!(loaded.is_read("new"), "the database in place is kept");
+    drop(db);
+    for name in ["state.db", "state.db-wal", "state.db-shm"] {
+        let _ = fs::remove_file(dir.path().join(name));
+    }
+    let (loaded, report) = StateDb::new(path.clone(), None).load();
+    assert!(
+        loaded.is_read("old") && !loaded.is_read("new"),
+        "the backup"
+    );
+    assert!(report.warnings.join("\n").contains("was missing"));
+    let left: Vec<String> = fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("restoring"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
 fn a_state_database_deleted_while_running_is_written_again_from_memory() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("state.db");

@@ -34,6 +34,13 @@ pub(crate) const MAX_CACHE_BYTES: u64 = 1 << 30;
 /// Magic, version, body length, checksum.
 const HEADER: u64 = 28;
 
+/// The header's version: the encoding's, mixed with the parsers' build, so
+/// a cache written by parsers that split differently is never trusted.
+fn version() -> [u8; 4] {
+    let build = u32::from_str_radix(&crate::parse::BUILD[..8], 16).unwrap_or(0);
+    (VERSION ^ build).to_le_bytes()
+}
+
 /// Whether a file name is that of a cache file (`parsed-<id>.bin`).
 pub(crate) fn is_cache_file(name: &[u8]) -> bool {
     name.starts_with(b"parsed-") && name.ends_with(b".bin")
@@ -185,7 +192,7 @@ fn encode(files: &[(PathBuf, Stamp, &[Issue])]) -> Vec<u8> {
     }
     let mut out = Vec::with_capacity(body.0.len() + 28);
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&version());
     out.extend_from_slice(&(body.0.len() as u64).to_le_bytes());
     out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body.0).to_le_bytes());
     out.extend_from_slice(&body.0);
@@ -210,7 +217,7 @@ fn decode<R: Read + Seek>(mut input: R, size: u64) -> Option<HashMap<PathBuf, En
     };
     let (len, sum) = (field(12), field(20));
     if header[..8] != *MAGIC
-        || header[8..12] != VERSION.to_le_bytes()
+        || header[8..12] != version()
         || len != size - HEADER
         || checksum(&mut input)? != (len, sum)
     {
@@ -521,7 +528,7 @@ mod tests {
         body.u64(1);
         body.u64(213_305_255_788_560);
         let mut bytes = MAGIC.to_vec();
-        bytes.extend_from_slice(&VERSION.to_le_bytes());
+        bytes.extend_from_slice(&version());
         bytes.extend_from_slice(&(body.0.len() as u64).to_le_bytes());
         bytes.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&body.0).to_le_bytes());
         bytes.extend_from_slice(&body.0);

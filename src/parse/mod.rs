@@ -20,6 +20,10 @@ pub mod plain;
 pub mod rules;
 pub mod sectioner;
 
+/// Which parsers this build carries: a hash of their source made by
+/// `build.rs`. What was parsed under another one is parsed again.
+pub const BUILD: &str = env!("NLREAD_PARSER_HASH");
+
 pub use assemble::Assembled;
 pub use rules::{SplitRule, SplitRules};
 
