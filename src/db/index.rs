@@ -120,6 +120,8 @@ pub struct Synced {
     pub removed: usize,
     /// Paths the walk could not look at (not stored: said each time).
     pub walk_errors: Vec<SourceError>,
+    /// Stories split again that took the marks of the stories they were.
+    pub carried: usize,
 }
 
 /// What to call the parser that read a file: a file read by another one
@@ -295,6 +297,7 @@ impl LibraryIndex {
             parsed: 0,
             removed: 0,
             walk_errors: walk.errors,
+            carried: 0,
         })
     }
 
@@ -414,11 +417,12 @@ impl LibraryIndex {
             bump_generation(&tx).map_err(&err)?;
             tx.commit().map_err(&err)?;
         }
-        let synced = Synced {
+        let mut synced = Synced {
             files: jobs.len(),
             parsed: todo.len(),
             removed: gone.len(),
             walk_errors,
+            carried: 0,
         };
         if todo.is_empty() {
             return Ok(synced);
@@ -452,7 +456,9 @@ impl LibraryIndex {
             drop(tx_parsed);
             self.write_all(&jobs, &rx_parsed, &parser, total, progress)
         });
-        written.map_err(&err)?;
+        let carried = written.map_err(&err)?;
+        synced.carried = carried.given;
+        synced.walk_errors.extend(carried.failed);
         Ok(synced)
     }
 
@@ -465,8 +471,9 @@ impl LibraryIndex {
         parser: &str,
         total: usize,
         progress: &Progress,
-    ) -> rusqlite::Result<()> {
+    ) -> rusqlite::Result<Carried> {
         let mut done = 0;
+        let mut carried = Carried::default();
         let mut iter = parsed.iter().peekable();
         while iter.peek().is_some() {
             let tx = self
@@ -474,9 +481,10 @@ impl LibraryIndex {
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
             let started = Instant::now();
             let mut in_batch = 0;
+            let mut carries = Vec::new();
             for (i, parsed) in iter.by_ref() {
                 let job = &jobs[i];
-                store(&tx, job, &parsed, parser)?;
+                store(&tx, job, &parsed, parser, &mut carries)?;
                 done += 1;
                 in_batch += 1;
                 let issues = match &parsed.outcome {
@@ -490,8 +498,15 @@ impl LibraryIndex {
             }
             bump_generation(&tx)?;
             tx.commit()?;
+            carried.apply(&self.marks_path(), &carries);
         }
-        Ok(())
+        Ok(carried)
+    }
+
+    /// The reading-state database beside this index, where marks of
+    /// stories split again are carried.
+    fn marks_path(&self) -> PathBuf {
+        self.path.with_file_name(crate::paths::STATE_DB)
     }
 
     /// Every source the index holds, by path.
@@ -910,7 +925,13 @@ fn delete_source(tx: &Connection, id: i64) -> rusqlite::Result<()> {
 }
 
 /// Stores one parsed file, replacing what the index held for its path.
-fn store(tx: &Connection, job: &Job, parsed: &Parsed, parser: &str) -> rusqlite::Result<()> {
+fn store(
+    tx: &Connection,
+    job: &Job,
+    parsed: &Parsed,
+    parser: &str,
+    carries: &mut Vec<crate::store::carry::Carry>,
+) -> rusqlite::Result<()> {
     let key = key_of(job);
     let (size, mtime) = stamp(job);
     let Some(outcome) = &parsed.outcome else {
@@ -923,7 +944,9 @@ fn store(tx: &Connection, job: &Job, parsed: &Parsed, parser: &str) -> rusqlite:
         .prepare_cached("SELECT id FROM sources WHERE path = ?1")?
         .query_row([key], |r| r.get(0))
         .optional()?;
+    let mut before = Vec::new();
     if let Some(id) = old {
+        before = stories_of(tx, id)?;
         delete_source(tx, id)?;
     }
     let skipped = matches!(outcome, Outcome::Skipped);
@@ -952,9 +975,98 @@ fn store(tx: &Connection, job: &Job, parsed: &Parsed, parser: &str) -> rusqlite:
             for (pos, issue) in issues.iter().enumerate() {
                 store_issue(tx, source_id, pos, issue, mtime)?;
             }
+            carries.extend(carries_of(&before, issues));
         }
     }
     Ok(())
+}
+
+/// Marks carried to stories split again, and why some could not be.
+#[derive(Default)]
+struct Carried {
+    given: usize,
+    failed: Vec<SourceError>,
+}
+
+impl Carried {
+    fn apply(&mut self, state: &Path, carries: &[crate::store::carry::Carry]) {
+        match super::state::carry_marks(state, carries) {
+            Ok(given) => self.given += given,
+            Err(e) => self.failed.push(SourceError {
+                source: state.display().to_string(),
+                message: format!(
+                    "the marks of {} stories split again could not be given to their new \
+                     stories ({e})",
+                    carries.len()
+                ),
+            }),
+        }
+    }
+}
+
+/// An issue as the index held it before its file was parsed again: its
+/// id, GUID, and its stories' ids, titles and text.
+struct Before {
+    key: String,
+    guid: Option<String>,
+    stories: Vec<(String, String, String)>,
+}
+
+/// The issues and stories the index holds for a source.
+fn stories_of(tx: &Connection, source_id: i64) -> rusqlite::Result<Vec<Before>> {
+    let mut issues: Vec<(i64, Before)> = tx
+        .prepare_cached("SELECT id, key, guid FROM issues WHERE source_id = ?1 ORDER BY pos")?
+        .query_map([source_id], |r| {
+            Ok((
+                r.get(0)?,
+                Before {
+                    key: r.get(1)?,
+                    guid: r.get(2)?,
+                    stories: Vec::new(),
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt =
+        tx.prepare_cached("SELECT key, title, body FROM stories WHERE issue_id = ?1 ORDER BY pos")?;
+    for (id, before) in &mut issues {
+        before.stories = stmt
+            .query_map([*id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    Ok(issues.into_iter().map(|(_, before)| before).collect())
+}
+
+/// The marks that follow stories split again: an issue is the same issue
+/// by its id (the same bytes, read by changed parsers) or its GUID (a feed
+/// item updated in place).
+fn carries_of(before: &[Before], issues: &[Issue]) -> Vec<crate::store::carry::Carry> {
+    use crate::store::carry::{Shape, carry};
+    let mut carries = Vec::new();
+    for issue in issues {
+        let Some(old) = before
+            .iter()
+            .find(|b| b.key == issue.id || (b.guid.is_some() && b.guid == issue.guid))
+        else {
+            continue;
+        };
+        let old: Vec<Shape> = old
+            .stories
+            .iter()
+            .map(|(id, title, body)| Shape { id, title, body })
+            .collect();
+        let new: Vec<Shape> = issue
+            .sections
+            .iter()
+            .map(|s| Shape {
+                id: &s.id,
+                title: &s.title,
+                body: s.raw_parts().0,
+            })
+            .collect();
+        carries.extend(carry(&old, &new));
+    }
+    carries
 }
 
 fn store_issue(

@@ -646,3 +646,83 @@ impl StateStore for StateDb {
         self.notice.take()
     }
 }
+
+/// Gives stories split again the marks of the stories they were (see
+/// [`crate::store::carry`]): for each carry whose new story has no mark of
+/// its own and whose old stories have one, a row read when every old one
+/// was read, starred when the carry takes stars and one was. One
+/// transaction; a reader running now hears of the rows at its next save,
+/// as of another reader's marks. No database yet: no marks to carry.
+/// Gives the number of stories that took marks.
+pub fn carry_marks(path: &Path, carries: &[crate::store::carry::Carry]) -> Result<usize, DbError> {
+    if carries.is_empty() || !path.is_file() {
+        return Ok(0);
+    }
+    let err = super::sql(path);
+    let mut conn = super::connect(path)?;
+    let has_marks: bool = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'marks'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(&err)?
+        > 0;
+    if !has_marks {
+        return Ok(0);
+    }
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(&err)?;
+    let mut given = 0;
+    {
+        let seq: i64 = tx
+            .query_row("SELECT coalesce(max(seq), 0) + 1 FROM marks", [], |r| {
+                r.get(0)
+            })
+            .map_err(&err)?;
+        let mut get = tx
+            .prepare_cached("SELECT read, starred, at FROM marks WHERE section = ?1")
+            .map_err(&err)?;
+        let mut put = tx
+            .prepare_cached(
+                "INSERT INTO marks(section, read, starred, at, seq) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(section) DO NOTHING",
+            )
+            .map_err(&err)?;
+        for carry in carries {
+            let mut read = true;
+            let mut starred = false;
+            let mut at = None::<i64>;
+            for old in &carry.from {
+                let mark = get
+                    .query_row([old], |r| {
+                        Ok((
+                            r.get::<_, bool>(0)?,
+                            r.get::<_, bool>(1)?,
+                            r.get::<_, i64>(2)?,
+                        ))
+                    })
+                    .optional()
+                    .map_err(&err)?;
+                match mark {
+                    Some((r, s, when)) => {
+                        read &= r;
+                        starred |= s && carry.star;
+                        at = Some(at.map_or(when, |a| a.max(when)));
+                    }
+                    None => read = false,
+                }
+            }
+            let Some(at) = at else { continue };
+            if !read && !starred {
+                continue;
+            }
+            given += put
+                .execute(params![carry.to, read, starred, at, seq])
+                .map_err(&err)?;
+        }
+    }
+    tx.commit().map_err(&err)?;
+    Ok(given)
+}

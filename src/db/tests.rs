@@ -636,3 +636,99 @@ fn typing_in_the_reader_finds_what_one_search_finds() {
         assert!(!index.search(&snapshot, word).is_empty(), "{word}");
     }
 }
+
+#[test]
+fn marks_follow_stories_when_an_issue_is_split_again() {
+    // Changed parsers or rules split an issue read before into other
+    // stories, with other ids: the marks go with the stories.
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = dir.path().join("library");
+    fs::create_dir_all(&lib).expect("library");
+    fs::write(
+        lib.join("garden.md"),
+        "# Garden Weekly\n\n\
+         ## Tomatoes\n\n\
+         Start tomato seeds indoors six weeks before the last frost, in deep pots.\n\n\
+         ### Staking\n\n\
+         Drive the stakes in at planting time so the roots are never torn later.\n\n\
+         ## Slugs\n\n\
+         Copper tape around the raised beds keeps the slugs off the young lettuce.\n",
+    )
+    .expect("issue");
+    let index_path = dir.path().join(crate::paths::INDEX_DB);
+    let state_path = dir.path().join(crate::paths::STATE_DB);
+    let split = |rules: &SplitRules| {
+        let (mut index, _) = LibraryIndex::open(&index_path).expect("open");
+        let synced = index
+            .sync(std::slice::from_ref(&lib), rules, &Progress::default())
+            .expect("sync");
+        let stories: Vec<(String, String)> = index
+            .conn
+            .prepare("SELECT key, title FROM stories ORDER BY pos")
+            .expect("stmt")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("stories");
+        (synced, stories)
+    };
+    let id = |stories: &[(String, String)], title: &str| {
+        stories
+            .iter()
+            .find(|(_, t)| t == title)
+            .map(|(id, _)| id.clone())
+            .unwrap_or_else(|| panic!("no story {title:?} in {stories:?}"))
+    };
+    // Stories at level 2 only: "Staking" is inside "Tomatoes", and the
+    // title above them is an intro.
+    let level_two = SplitRules {
+        rules: vec![crate::parse::SplitRule {
+            files: Some(
+                globset::Glob::new("**/garden.md")
+                    .expect("glob")
+                    .compile_matcher(),
+            ),
+            level: Some(2),
+            ..Default::default()
+        }],
+    };
+    let (_, two) = split(&level_two);
+    let titles: Vec<&str> = two.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(titles, ["Intro", "Tomatoes", "Slugs"]);
+    let mut db = StateDb::new(state_path.clone(), None);
+    let (mut state, _) = db.load();
+    state.set_read(&id(&two, "Tomatoes"), true, 10);
+    state.set_starred(&id(&two, "Tomatoes"), true, 10);
+    state.set_read(&id(&two, "Slugs"), true, 12);
+    let all: std::collections::HashSet<String> = state.stories.keys().cloned().collect();
+    db.save(&mut state, &all).expect("save");
+    drop(db);
+
+    // Without the rule, "Staking" comes out of "Tomatoes", which moves up
+    // a place (another id): "Tomatoes" keeps its read mark and star by its
+    // title; "Staking", a piece of it, takes its read mark, not the star.
+    let (synced, three) = split(&SplitRules::default());
+    let titles: Vec<&str> = three.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(titles, ["Tomatoes", "Staking", "Slugs"]);
+    let tomatoes = id(&three, "Tomatoes");
+    assert_ne!(tomatoes, id(&two, "Tomatoes"), "the test needs a new id");
+    assert_eq!(synced.carried, 2, "{synced:?}");
+    let (state, _) = StateDb::new(state_path.clone(), None).load();
+    assert!(state.is_read(&tomatoes) && state.is_starred(&tomatoes));
+    let staking = id(&three, "Staking");
+    assert!(state.is_read(&staking) && !state.is_starred(&staking));
+    assert!(state.is_read(&id(&three, "Slugs")), "same id, same marks");
+
+    // A story's own mark is never overwritten by a carried one.
+    let mut db = StateDb::new(state_path.clone(), None);
+    let (mut state, _) = db.load();
+    state.set_read(&id(&two, "Tomatoes"), false, 20);
+    db.save(&mut state, &ids(&[id(&two, "Tomatoes").as_str()]))
+        .expect("save");
+    drop(db);
+    let (synced, back) = split(&level_two);
+    assert_eq!(back, two);
+    assert_eq!(synced.carried, 0, "{synced:?}");
+    let (state, _) = StateDb::new(state_path, None).load();
+    assert!(!state.is_read(&id(&two, "Tomatoes")));
+}

@@ -26,6 +26,7 @@
 //!   open waits (see [`own`]): a FIFO or `/dev/zero` in its place is said,
 //!   not a hang.
 
+pub mod carry;
 mod lock;
 pub mod own;
 
