@@ -137,7 +137,23 @@ impl SplitRule {
             return self.drop_stories(nodes, trail);
         }
         let mut out = Vec::with_capacity(nodes.len());
+        // Headings the rule does not start stories at, above its first
+        // story with no text between them (the title over the
+        // first story): a title, not an intro made of titles.
+        let mut above: Vec<Node> = Vec::new();
+        let mut started = false;
         for node in nodes {
+            if !started {
+                match &node {
+                    Node::Heading(_) => {}
+                    Node::Block(p) if !p.has_words() => {}
+                    Node::Break => {}
+                    Node::Block(_) => {
+                        started = true;
+                        out.append(&mut above);
+                    }
+                }
+            }
             match node {
                 Node::Heading(h) => {
                     let by_level = self
@@ -146,6 +162,8 @@ impl SplitRule {
                     let by_pattern = self.heading.as_ref().is_some_and(|re| re.is_match(&h.text));
                     let by_lead_in = self.lead_ins && h.cue == Cue::LeadIn;
                     if by_level || by_pattern || by_lead_in {
+                        started = true;
+                        above.clear();
                         out.push(Node::Heading(Heading {
                             cue: Cue::UserRule,
                             ..h
@@ -157,7 +175,12 @@ impl SplitRule {
                             cue: h.cue,
                             role: Role::NotByRule,
                         });
-                        out.push(Node::Block(h.into_piece()));
+                        let demoted = Node::Block(h.into_piece());
+                        if started {
+                            out.push(demoted);
+                        } else {
+                            above.push(demoted);
+                        }
                     }
                 }
                 Node::Block(p) if !p.lines.is_empty() && self.heading.is_some() => {
@@ -198,6 +221,7 @@ impl SplitRule {
                 Node::Break => out.push(Node::Break),
             }
         }
+        out.append(&mut above);
         self.drop_stories(out, trail)
     }
 
@@ -342,13 +366,52 @@ mod tests {
         };
         let mut trail = Trail::new();
         let out = rule.apply(
-            vec![heading(2, "Top"), para("Item 1 ships"), para("text")],
+            vec![
+                para("Hello."),
+                heading(2, "Top"),
+                para("Item 1 ships"),
+                para("text"),
+            ],
             &mut trail,
         );
-        assert!(matches!(&out[0], Node::Block(p) if p.kind == PieceKind::SubHeading));
+        assert!(matches!(&out[1], Node::Block(p) if p.kind == PieceKind::SubHeading));
         assert!(
-            matches!(&out[1], Node::Heading(h) if h.cue == Cue::UserRule && h.text == "Item 1 ships")
+            matches!(&out[2], Node::Heading(h) if h.cue == Cue::UserRule && h.text == "Item 1 ships")
         );
-        assert!(matches!(&out[2], Node::Block(_)));
+        assert!(matches!(&out[3], Node::Block(_)));
+    }
+
+    #[test]
+    fn headings_over_the_first_story_with_no_text_are_its_title_not_an_intro() {
+        let rule = SplitRule {
+            level: Some(2),
+            ..SplitRule::default()
+        };
+        let mut trail = Trail::new();
+        let out = rule.apply(
+            vec![
+                heading(1, "Garden Weekly"),
+                heading(2, "Tomatoes"),
+                para("Sow."),
+                heading(3, "Staking"),
+                para("Early."),
+            ],
+            &mut trail,
+        );
+        assert!(matches!(&out[0], Node::Heading(h) if h.text == "Tomatoes"));
+        assert_eq!(out.len(), 4, "{out:?}");
+        assert!(matches!(&out[2], Node::Block(p) if p.kind == PieceKind::SubHeading));
+        assert_eq!(trail.len(), 2, "both said in explain");
+        // With text under it, the title heads an intro as before.
+        let out = rule.apply(
+            vec![
+                heading(1, "Garden Weekly"),
+                para("Hello."),
+                heading(2, "Tomatoes"),
+            ],
+            &mut Trail::new(),
+        );
+        assert!(matches!(&out[0], Node::Block(p) if p.kind == PieceKind::SubHeading));
+        assert_eq!(out.len(), 3);
     }
 }

@@ -55,11 +55,17 @@ pub fn carry(old: &[Shape], new: &[Shape]) -> Vec<Carry> {
     let old_ids: HashSet<&str> = old.iter().map(|s| s.id).collect();
     let gone: Vec<&Shape> = old.iter().filter(|s| !new_ids.contains(s.id)).collect();
     let came: Vec<&Shape> = new.iter().filter(|s| !old_ids.contains(s.id)).collect();
-    if gone.is_empty() || came.is_empty() {
+    if came.is_empty() {
         return Vec::new();
     }
     let squashed = |s: &Shape| squash(s.body);
-    let gone_text: Vec<String> = gone.iter().map(|s| squashed(s)).collect();
+    let old_text: Vec<String> = old.iter().map(squashed).collect();
+    let gone_text: Vec<String> = old
+        .iter()
+        .zip(&old_text)
+        .filter(|(s, _)| !new_ids.contains(s.id))
+        .map(|(_, text)| text.clone())
+        .collect();
     let came_text: Vec<String> = came.iter().map(|s| squashed(s)).collect();
     let start = |text: &str| -> Option<String> {
         let start: String = text.chars().take(START).collect();
@@ -100,14 +106,14 @@ pub fn carry(old: &[Shape], new: &[Shape]) -> Vec<Carry> {
             });
             continue;
         }
-        // A piece split out of an old story: its read mark.
+        // A piece split out of an old story (kept or gone): its read mark.
         let Some(begins) = start(&came_text[c]) else {
             continue;
         };
-        if let Some(g) = (0..gone.len()).find(|&g| gone_text[g].contains(&begins)) {
+        if let Some(o) = (0..old.len()).find(|&o| old_text[o].contains(&begins)) {
             carries.push(Carry {
                 to: new.id.to_string(),
-                from: vec![gone[g].id.to_string()],
+                from: vec![old[o].id.to_string()],
                 star: false,
             });
         }
@@ -203,6 +209,24 @@ mod tests {
                     star: false
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn a_piece_split_out_of_a_story_that_kept_its_id_takes_its_read_mark() {
+        let whole = format!("{TOMATOES}\n\n{PEPPERS}");
+        let old = [shape("a", "Seedlings", &whole)];
+        let new = [
+            shape("a", "Seedlings", TOMATOES),
+            shape("z", "Peppers", PEPPERS),
+        ];
+        assert_eq!(
+            carry(&old, &new),
+            [Carry {
+                to: "z".into(),
+                from: vec!["a".into()],
+                star: false
+            }]
         );
     }
 
