@@ -474,6 +474,7 @@ impl LibraryIndex {
     ) -> rusqlite::Result<Carried> {
         let mut done = 0;
         let mut carried = Carried::default();
+        let marks = self.marks_path();
         let mut iter = parsed.iter().peekable();
         while iter.peek().is_some() {
             let tx = self
@@ -497,8 +498,11 @@ impl LibraryIndex {
                 }
             }
             bump_generation(&tx)?;
+            // Carried before the batch is committed: killed in between, the
+            // batch is parsed again and the carries made again (a carry
+            // never writes over a mark).
+            carried.apply(&marks, &carries);
             tx.commit()?;
-            carried.apply(&self.marks_path(), &carries);
         }
         Ok(carried)
     }

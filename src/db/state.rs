@@ -133,10 +133,16 @@ impl StateDb {
             conn.pragma_update(None, "user_version", SCHEMA_VERSION)
                 .map_err(&err)?;
         }
-        // Reads every page of the marks: a truncated file shows here.
-        conn.query_row("SELECT count(*), max(seq) FROM marks", [], |r| {
-            r.get::<_, i64>(0)
-        })
+        // Reads every row of the marks table, as the load will (a count
+        // alone is answered from the covering index on seq, never looking
+        // at the table): a truncated or damaged file shows here, and is
+        // recovered from the backup.
+        conn.query_row(
+            "SELECT count(*), max(seq), sum(length(section) + read + starred + at)
+             FROM marks NOT INDEXED",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
         .map_err(&err)?;
         Ok(conn)
     }
@@ -498,10 +504,16 @@ impl StateDb {
             Err(e) if e.is_damage() => {
                 let mut report = LoadReport::default();
                 let conn = self.recover(&e, &mut report);
-                self.conn = conn;
+                let said = report.warnings.join("; ");
+                let Some(conn) = conn else {
+                    // Nothing to write in: the save failed, and the
+                    // changes stay owed for the next one.
+                    return Err(SaveError::Database(said));
+                };
+                self.conn = Some(conn);
                 self.identity = StateDb::identity_of(&self.path);
                 self.seen = 0;
-                return Ok(report.warnings.into_iter().next());
+                return Ok(Some(said));
             }
             Err(e) => return Err(SaveError::Database(e.to_string())),
         };

@@ -528,6 +528,58 @@ fn a_backup_is_put_in_place_only_while_no_database_is_there() {
 }
 
 #[test]
+fn a_damaged_marks_table_is_seen_at_open_and_the_backup_loaded() {
+    // The open's check counted the marks from the covering index on seq,
+    // never reading the table: a damaged table page passed it, the load
+    // then failed ("starting with no stories read") and the backup was
+    // never used.
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("state.db");
+    let mut db = StateDb::new(path.clone(), None);
+    let (mut state, _) = db.load();
+    for i in 0..3000 {
+        state.set_read(&format!("story-{i:05}-with-a-longer-id"), true, 1);
+    }
+    let all: std::collections::HashSet<String> = state.stories.keys().cloned().collect();
+    db.save(&mut state, &all).expect("save");
+    drop(db);
+    let mut db = StateDb::new(path.clone(), None);
+    let (mut state, _) = db.load();
+    db.save(&mut state, &ids(&[]))
+        .expect("backs up the 3000 marks");
+    drop(db);
+    let (root, page_size): (i64, i64) = {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .expect("checkpoint");
+        let root = conn
+            .query_row(
+                "SELECT rootpage FROM sqlite_master WHERE name = 'marks'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("root");
+        let size = conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .expect("size");
+        (root, size)
+    };
+    let mut bytes = fs::read(&path).expect("read");
+    let at = usize::try_from((root - 1) * page_size).expect("offset");
+    let size = usize::try_from(page_size).expect("size");
+    bytes[at..at + size].fill(0xA5);
+    fs::write(&path, &bytes).expect("damage the table's root page");
+    let mut db = StateDb::new(path.clone(), None);
+    let (loaded, report) = db.load();
+    let said = report.warnings.join("\n");
+    assert!(
+        said.contains("damaged") && said.contains("backup"),
+        "{said}"
+    );
+    assert_eq!(loaded.stories.len(), 3000, "the backup's marks");
+}
+
+#[test]
 fn a_state_database_deleted_while_running_is_written_again_from_memory() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("state.db");
