@@ -93,7 +93,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5(
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS stories_vocab USING fts5vocab(stories_fts, instance);
 CREATE TABLE IF NOT EXISTS folders(path TEXT PRIMARY KEY, mtime INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS folders(path TEXT PRIMARY KEY, mtime INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS snapshot(
     id INTEGER PRIMARY KEY CHECK (id = 1),
     generation INTEGER NOT NULL,
@@ -175,7 +174,7 @@ impl LibraryIndex {
         if version != SCHEMA_VERSION {
             // Another layout (or a new file): built again from the files.
             conn.execute_batch(
-                "DROP TABLE IF EXISTS snapshot; DROP TABLE IF EXISTS folders; DROP TABLE IF EXISTS folders;
+                "DROP TABLE IF EXISTS snapshot; DROP TABLE IF EXISTS folders;
                  DROP TABLE IF EXISTS stories_vocab; DROP TABLE IF EXISTS stories_fts;
                  DROP TABLE IF EXISTS stories; DROP TABLE IF EXISTS issues;
                  DROP TABLE IF EXISTS errors; DROP TABLE IF EXISTS sources;

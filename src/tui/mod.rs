@@ -609,6 +609,11 @@ impl Tui<'_> {
                 if let Some(end) = self.nothing_to_read(&loaded) {
                     return Ok(Flow::End(end));
                 }
+                // The sync behind this library may have carried marks to
+                // stories split again: the saver takes them in.
+                if let Some(saver) = self.saver {
+                    saver.refresh();
+                }
                 Action::Loaded(loaded)
             }
             Msg::Action(action) => action,

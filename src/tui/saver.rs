@@ -21,6 +21,9 @@ enum Job {
     Flush(Sender<()>),
     /// Write what is owed and end (a `Flusher` may still hold the channel).
     End,
+    /// Take in what others wrote now (marks carried to stories split
+    /// again by the library's sync): a save with or without changes.
+    Refresh,
 }
 
 /// Changes are written this long after the first unsaved one.
@@ -76,6 +79,15 @@ impl Saver {
         }
     }
 
+    /// Has the marks others wrote since the last save taken in now
+    /// (answered with `Action::MarksMerged`), as after a library (re)load
+    /// whose sync carried marks to stories split again.
+    pub fn refresh(&self) {
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(Job::Refresh);
+        }
+    }
+
     pub fn flusher(&self) -> Option<Flusher> {
         self.jobs.clone().map(Flusher)
     }
@@ -121,6 +133,7 @@ fn serve(
             Some(since) => jobs.recv_timeout(DEBOUNCE.saturating_sub(since.elapsed())),
         };
         let mut flushed = None;
+        let mut refresh = false;
         let ended = match next {
             Ok(Job::Save(changes)) => {
                 if !changes.is_empty() {
@@ -134,6 +147,10 @@ fn serve(
                 flushed = Some(done);
                 false
             }
+            Ok(Job::Refresh) => {
+                refresh = true;
+                false
+            }
             Err(RecvTimeoutError::Timeout) => false,
             Ok(Job::End) | Err(RecvTimeoutError::Disconnected) => true,
         };
@@ -141,8 +158,11 @@ fn serve(
         // has room again); nothing new and nothing owed: no write.
         let due = match owed {
             Some(since) => ended || flushed.is_some() || since.elapsed() >= DEBOUNCE,
-            None => ended && last_error.is_some(),
+            None => refresh || (ended && last_error.is_some()),
         };
+        // Only to hear what others wrote: a failure owes nothing and is
+        // not said (the first real save will say it).
+        let listening = owed.is_none() && changed.is_empty() && !ended;
         if due {
             owed = None;
             match file.save(&mut state, &changed) {
@@ -156,6 +176,7 @@ fn serve(
                         let _ = answers.send(Msg::Action(Action::Status(Status::Said(said))));
                     }
                 }
+                Err(_) if listening => {}
                 Err(e) => {
                     // The changes stay in `state` and go with the next
                     // save, tried again after the debounce.
@@ -241,6 +262,37 @@ mod tests {
         for id in ["theirs", "late", "ours"] {
             assert!(on_disk.is_read(id), "{id}");
         }
+    }
+
+    #[test]
+    fn a_refresh_takes_in_marks_carried_by_the_sync_with_nothing_to_save() {
+        // The library's sync gives stories split again the marks of the
+        // stories they were, in the database; the reader hears of them at
+        // once, not at its next mark.
+        use crate::db::state::StateDb;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.db");
+        let (tx, rx) = channel();
+        let saver = spawn(Box::new(StateDb::new(path.clone(), None)), tx).expect("spawn");
+        loaded(&rx);
+        let mut other = StateDb::new(path.clone(), None);
+        let (mut state, _) = other.load();
+        state.set_read("carried", true, 5);
+        other
+            .save(&mut state, &["carried".to_string()].into_iter().collect())
+            .expect("other save");
+        saver.refresh();
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        let mut heard = false;
+        while !heard && std::time::Instant::now() < deadline {
+            if let Ok(Msg::Action(Action::MarksMerged(marks))) =
+                rx.recv_timeout(Duration::from_millis(200))
+            {
+                heard = marks.iter().any(|(id, m)| id == "carried" && m.read);
+            }
+        }
+        assert!(heard, "the carried mark reached the reader");
+        saver.finish(None);
     }
 
     fn loaded(rx: &Receiver<Msg>) {
