@@ -395,11 +395,7 @@ impl StateDb {
     /// Writes the marks of `state` that differ from what the database last
     /// held for us (all of them with `everything`), a row taking ours when
     /// ours is at least as recent, and the rest merged with the stored rest.
-    fn write(
-        &mut self,
-        state: &ReadingState,
-        changed: Option<&std::collections::HashSet<String>>,
-    ) -> rusqlite::Result<()> {
+    fn write(&mut self, state: &ReadingState, changed: Option<&Touched>) -> rusqlite::Result<()> {
         let Some(conn) = self.conn.as_mut() else {
             return Ok(());
         };
@@ -408,29 +404,42 @@ impl StateDb {
             r.get(0)
         })?;
         {
+            // Only the fields this reader changed: a star given here
+            // never writes "unread" over a read mark another reader saved
+            // meanwhile.
             let mut upsert = tx.prepare_cached(
                 "INSERT INTO marks(section, read, starred, at, seq) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(section) DO UPDATE SET read = excluded.read,
-                    starred = excluded.starred, at = excluded.at, seq = excluded.seq
+                 ON CONFLICT(section) DO UPDATE SET
+                    read = CASE WHEN ?6 THEN excluded.read ELSE marks.read END,
+                    starred = CASE WHEN ?7 THEN excluded.starred ELSE marks.starred END,
+                    at = excluded.at, seq = excluded.seq
                  WHERE excluded.at >= marks.at",
             )?;
-            let mut put = |id: &String, mark: &Mark| -> rusqlite::Result<()> {
+            let mut put = |id: &String, mark: &Mark, fields: Fields| -> rusqlite::Result<()> {
                 let at = i64::try_from(mark.at).unwrap_or(i64::MAX);
-                upsert.execute(params![id, mark.read, mark.starred, at, seq])?;
+                upsert.execute(params![
+                    id,
+                    mark.read,
+                    mark.starred,
+                    at,
+                    seq,
+                    fields.read,
+                    fields.starred
+                ])?;
                 Ok(())
             };
             match changed {
                 // Only what changed: one mark is one row.
                 Some(changed) => {
-                    for id in changed {
+                    for (id, &fields) in changed {
                         if let Some(mark) = state.stories.get(id) {
-                            put(id, mark)?;
+                            put(id, mark, fields)?;
                         }
                     }
                 }
                 None => {
                     for (id, mark) in &state.stories {
-                        put(id, mark)?;
+                        put(id, mark, Fields::BOTH)?;
                     }
                 }
             }
@@ -579,7 +588,7 @@ impl StateDb {
     fn save_inner(
         &mut self,
         state: &mut ReadingState,
-        changed: &std::collections::HashSet<String>,
+        changed: &Touched,
     ) -> Result<Vec<(String, Mark)>, SaveError> {
         let recreated = if self.conn.is_none() {
             // Not opened at the start (a full disk, a folder nlread may not
@@ -622,10 +631,13 @@ impl StateDb {
         let (theirs, rest) = self.read_since().map_err(fail)?;
         // Theirs where later than ours (ours on a tie, as
         // `ReadingState::merge`).
+        // A row this save wrote is ours with the fields others changed: it
+        // is taken as it is.
         let mut came = Vec::new();
         for (id, mark) in theirs {
             let newer = state.stories.get(&id).is_none_or(|ours| ours.at < mark.at);
-            if newer && state.stories.get(&id) != Some(&mark) {
+            let written = changed.is_some_and(|c| c.contains_key(&id));
+            if (newer || written) && state.stories.get(&id) != Some(&mark) {
                 state.stories.insert(id.clone(), mark);
                 came.push((id, mark));
             }
@@ -651,13 +663,54 @@ impl StateStore for StateDb {
         state: &mut ReadingState,
         changed: &std::collections::HashSet<String>,
     ) -> Result<Vec<(String, Mark)>, SaveError> {
-        self.save_inner(state, changed)
+        let touched: Touched = changed
+            .iter()
+            .map(|id| (id.clone(), Fields::BOTH))
+            .collect();
+        self.save_inner(state, &touched)
+    }
+
+    fn save_changes(
+        &mut self,
+        state: &mut ReadingState,
+        before: &std::collections::HashMap<String, Option<Mark>>,
+    ) -> Result<Vec<(String, Mark)>, SaveError> {
+        let touched: Touched = before
+            .iter()
+            .filter_map(|(id, was)| {
+                let now = state.stories.get(id)?;
+                let was = was.unwrap_or_default();
+                let fields = Fields {
+                    read: now.read != was.read,
+                    starred: now.starred != was.starred,
+                };
+                (fields.read || fields.starred).then(|| (id.clone(), fields))
+            })
+            .collect();
+        self.save_inner(state, &touched)
     }
 
     fn notice(&mut self) -> Option<String> {
         self.notice.take()
     }
 }
+
+/// Which of a story's marks a save writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fields {
+    read: bool,
+    starred: bool,
+}
+
+impl Fields {
+    const BOTH: Fields = Fields {
+        read: true,
+        starred: true,
+    };
+}
+
+/// The stories a save writes, and which of their marks.
+type Touched = std::collections::HashMap<String, Fields>;
 
 /// Gives stories split again the marks of the stories they were (see
 /// [`crate::store::carry`]): for each carry whose new story has no mark of

@@ -787,3 +787,32 @@ fn marks_follow_stories_when_an_issue_is_split_again() {
     let (state, _) = StateDb::new(state_path, None).load();
     assert!(!state.is_read(&id(&two, "Slugs")));
 }
+
+#[test]
+fn a_star_given_by_a_stale_reader_keeps_the_read_mark_another_reader_saved() {
+    // Reader A reads a story; reader B, open since before, stars it. B's
+    // mark says "unread" only because B never heard of A's read: B writes
+    // the star alone, and hears of the read.
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("state.db");
+    let mut a = StateDb::new(path.clone(), None);
+    let mut b = StateDb::new(path.clone(), None);
+    let (mut state_a, _) = a.load();
+    let (mut state_b, _) = b.load();
+    state_a.set_read("x", true, 10);
+    a.save(&mut state_a, &ids(&["x"])).expect("A saves");
+    let before: std::collections::HashMap<String, Option<Mark>> =
+        [("x".to_string(), state_b.stories.get("x").copied())].into();
+    state_b.set_starred("x", true, 20);
+    let came = b.save_changes(&mut state_b, &before).expect("B saves");
+    assert!(state_b.is_read("x") && state_b.is_starred("x"), "{came:?}");
+    let (loaded, _) = StateDb::new(path.clone(), None).load();
+    assert!(loaded.is_read("x") && loaded.is_starred("x"));
+    // A mark B really changed is B's to write: unread again, later.
+    let before: std::collections::HashMap<String, Option<Mark>> =
+        [("x".to_string(), state_b.stories.get("x").copied())].into();
+    state_b.set_read("x", false, 30);
+    b.save_changes(&mut state_b, &before).expect("B saves");
+    let (loaded, _) = StateDb::new(path, None).load();
+    assert!(!loaded.is_read("x") && loaded.is_starred("x"));
+}

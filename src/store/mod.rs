@@ -81,6 +81,18 @@ pub trait StateStore: Send {
         state: &mut ReadingState,
         changed: &std::collections::HashSet<String>,
     ) -> Result<Vec<(String, crate::model::Mark)>, SaveError>;
+    /// Like [`StateStore::save`], told each changed story's marks as they
+    /// were before this reader changed them (None: no mark), so a store
+    /// can write only the marks that changed: a star given here then never
+    /// writes "unread" over a read mark another reader saved meanwhile.
+    fn save_changes(
+        &mut self,
+        state: &mut ReadingState,
+        before: &std::collections::HashMap<String, Option<crate::model::Mark>>,
+    ) -> Result<Vec<(String, crate::model::Mark)>, SaveError> {
+        let changed = before.keys().cloned().collect();
+        self.save(state, &changed)
+    }
     /// What the last save has to say although it worked (a database made
     /// again after it was deleted).
     fn notice(&mut self) -> Option<String> {

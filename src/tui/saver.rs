@@ -122,8 +122,11 @@ fn serve(
     // The reader may already be gone; saving still matters.
     let _ = answers.send(Msg::Action(Action::StateLoaded(Box::new(loaded))));
     let mut last_error: Option<String> = None;
-    // The stories whose marks changed since the last save that worked.
-    let mut changed = std::collections::HashSet::new();
+    // The stories whose marks changed since the last save that worked,
+    // with their marks as they were before (so only what changed is
+    // written).
+    let mut changed: std::collections::HashMap<String, Option<crate::model::Mark>> =
+        std::collections::HashMap::new();
     // When the oldest change not yet on disk arrived.
     let mut owed: Option<Instant> = None;
     loop {
@@ -137,7 +140,11 @@ fn serve(
         let ended = match next {
             Ok(Job::Save(changes)) => {
                 if !changes.is_empty() {
-                    changed.extend(changes.marks.iter().map(|(id, _)| id.clone()));
+                    for (id, _) in &changes.marks {
+                        if !changed.contains_key(id) {
+                            changed.insert(id.clone(), state.stories.get(id).copied());
+                        }
+                    }
                     apply(&mut state, changes);
                     owed.get_or_insert_with(Instant::now);
                 }
@@ -165,7 +172,7 @@ fn serve(
         let listening = owed.is_none() && changed.is_empty() && !ended;
         if due {
             owed = None;
-            match file.save(&mut state, &changed) {
+            match file.save_changes(&mut state, &changed) {
                 Ok(theirs) => {
                     changed.clear();
                     last_error = None;
