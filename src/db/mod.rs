@@ -155,17 +155,48 @@ pub(crate) fn connect_waiting(path: &Path, busy: Duration) -> Result<Connection,
     // every checkpoint and never corrupts on a crash (at worst the last
     // transactions before a power cut are lost; the index is rebuilt from
     // the files, and a mark is written again by the next save).
-    let wal: Result<String, _> = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0));
+    let deadline = std::time::Instant::now() + busy;
+    let wal = retry_busy(deadline, || {
+        conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0))
+    });
     wal.map_err(|source| DbError::Open {
         path: shown.clone(),
         source,
     })?;
-    conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;")
-        .map_err(|source| DbError::Open {
-            path: shown,
-            source,
-        })?;
+    retry_busy(deadline, || {
+        conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;")
+    })
+    .map_err(|source| DbError::Open {
+        path: shown,
+        source,
+    })?;
     Ok(conn)
+}
+
+/// Runs `step` again while it fails with "busy" or "locked", until
+/// `deadline`. Turning a new database to WAL needs the file to itself, and
+/// when two processes open a new database at once SQLite answers one of
+/// them "busy" at once, without waiting through the busy timeout (waiting
+/// could deadlock, as both hold a read lock): so that one waits here.
+fn retry_busy<T>(
+    deadline: std::time::Instant,
+    mut step: impl FnMut() -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match step() {
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                ) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            done => return done,
+        }
+    }
 }
 
 /// Moves a damaged database (and its -wal and -shm files) aside as

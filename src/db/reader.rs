@@ -73,7 +73,9 @@ pub fn open_reader(options: &Options) -> Result<Option<ReaderLibrary>, SourceErr
     if synced.parsed == 0 {
         stream_first(&index, issues, options);
     }
-    // Then every file, for those rewritten in place.
+    // Then every file, for those rewritten in place (once the reader
+    // watches the folders, so a file arriving now is not missed).
+    options.progress.before_walk();
     let full = index
         .sync(&dirs, &options.split, &options.progress)
         .map_err(said)?;

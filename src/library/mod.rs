@@ -125,20 +125,72 @@ pub(crate) fn load_folders_cached(
 }
 
 /// Told how far a load has got, by the threads reading the files: files
-/// read, files in all, and the issues of the file just read.
+/// read, files in all, and the issues of the file just read. It may also
+/// hold a [`Gate`] the load waits at before it walks the library's files.
 #[derive(Clone, Default)]
-pub struct Progress(Option<ProgressFn>);
+pub struct Progress(Option<ProgressFn>, Option<std::sync::Arc<Gate>>);
 
 type ProgressFn = std::sync::Arc<dyn Fn(usize, usize, &[Issue]) + Send + Sync>;
 
 impl Progress {
     pub fn new(report: impl Fn(usize, usize, &[Issue]) + Send + Sync + 'static) -> Progress {
-        Progress(Some(std::sync::Arc::new(report)))
+        Progress(Some(std::sync::Arc::new(report)), None)
+    }
+
+    /// This listener, with a load that walks the library's files only once
+    /// `gate` is open (see [`Progress::before_walk`]).
+    #[must_use]
+    pub fn gated(self, gate: std::sync::Arc<Gate>) -> Progress {
+        Progress(self.0, Some(gate))
     }
 
     pub(crate) fn report(&self, done: usize, total: usize, issues: &[Issue]) {
         if let Some(report) = &self.0 {
             report(done, total, issues);
+        }
+    }
+
+    /// Waits for the gate, if there is one. A load calls this before it
+    /// walks every file: the reader opens the gate once its watch on the
+    /// library is set, so a file that arrives while the reader starts is
+    /// either found by the walk or reported by the watch, while the first
+    /// screen of issues (from the index) need not wait for the watch.
+    pub(crate) fn before_walk(&self) {
+        if let Some(gate) = &self.1 {
+            gate.wait();
+        }
+    }
+}
+
+/// A one-way door: shut until [`Gate::open`], then open for good.
+#[derive(Debug, Default)]
+pub struct Gate {
+    open: std::sync::Mutex<bool>,
+    opened: std::sync::Condvar,
+}
+
+impl Gate {
+    pub fn open(&self) {
+        // A poisoned lock still holds the flag: open it all the same.
+        let mut open = self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *open = true;
+        self.opened.notify_all();
+    }
+
+    /// Returns once the gate is open.
+    pub fn wait(&self) {
+        let mut open = self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while !*open {
+            open = self
+                .opened
+                .wait(open)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
     }
 }

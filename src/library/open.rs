@@ -39,6 +39,7 @@ pub struct Options {
 pub fn open(paths: &[PathBuf], options: &Options) -> Opened {
     let rules = &options.split;
     let progress = &options.progress;
+    progress.before_walk();
     let mut opened = if !paths.is_empty() {
         open_paths_with(paths, rules, progress)
     } else if options.folders.is_empty() {

@@ -669,3 +669,36 @@ fn the_cache_folder_inside_a_library_folder_is_no_source() {
         );
     }
 }
+
+#[test]
+fn a_gated_load_walks_the_files_only_once_the_gate_is_open() {
+    // The reader opens the gate once its watch is set: a load that walked
+    // before then could miss a file arriving in between.
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "one.txt", b"A story.\n");
+    let gate = std::sync::Arc::new(Gate::default());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let progress = Progress::new(move |done, _, _| {
+        let _ = tx.send(done);
+    })
+    .gated(std::sync::Arc::clone(&gate));
+    let options = Options {
+        progress,
+        ..Options::default()
+    };
+    let paths = vec![tmp.path().to_path_buf()];
+    let load = std::thread::spawn(move || open(&paths, &options));
+    // Nothing is read while the gate is shut (a slow machine can only make
+    // this pass wrongly, never fail wrongly).
+    assert!(
+        rx.recv_timeout(std::time::Duration::from_millis(300))
+            .is_err()
+    );
+    assert!(!load.is_finished());
+    gate.open();
+    assert_eq!(rx.recv_timeout(std::time::Duration::from_secs(30)), Ok(1));
+    let opened = load.join().unwrap();
+    assert_eq!(opened.library.issues.len(), 1);
+    // Open for good: the next load goes straight through.
+    gate.wait();
+}

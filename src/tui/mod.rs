@@ -138,24 +138,20 @@ where
         load(progress)
     };
     let (tx, rx) = channel();
+    // The watch is set on a thread of its own: on a large library it takes
+    // a while (the watcher looks at every folder below the library's), and
+    // the first screen of issues does not wait for it. The load does wait
+    // for it before it walks the files (see `Progress::before_walk`), so no
+    // file arriving meanwhile is missed.
+    let gate = Arc::new(library::Gate::default());
+    let load = {
+        let gate = Arc::clone(&gate);
+        move |progress: library::Progress| load(progress.gated(Arc::clone(&gate)))
+    };
     let worker =
         worker::spawn(load, tx.clone()).context("could not start the reader's worker thread")?;
     // Kept until the reader ends: new issues show up without a restart.
-    let _watch = if watch.is_empty() {
-        None
-    } else {
-        let jobs = worker.jobs.clone();
-        match library::watch::watch(&watch, move || {
-            let _ = jobs.send(Job::Reload);
-        }) {
-            Ok(w) => Some(w),
-            Err(e) => {
-                let problem = Problem::NotWatching(e.to_string());
-                app::update(&mut app, Action::Problem(problem));
-                None
-            }
-        }
-    };
+    let _watch = watch_library(watch, worker.jobs.clone(), tx.clone(), gate);
     let saver = match state {
         Some(file) => Some(
             saver::spawn(file, tx.clone()).context("could not start the reading-state thread")?,
@@ -684,5 +680,61 @@ impl Tui<'_> {
             }
         }
         Ok(Flow::Continue)
+    }
+}
+
+/// The library's watch, set on a thread of its own; dropping this waits
+/// for that thread and drops the watch, which stops it.
+struct WatchSetup(Option<std::thread::JoinHandle<Option<library::watch::Watch>>>);
+
+impl Drop for WatchSetup {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take() {
+            drop(thread.join());
+        }
+    }
+}
+
+/// Sets the watch on `targets` on a thread of its own, opens `gate` once it
+/// is set (or could not be), and says a failure as a problem.
+fn watch_library(
+    targets: Vec<std::path::PathBuf>,
+    jobs: Sender<Job>,
+    answers: Sender<Msg>,
+    gate: Arc<library::Gate>,
+) -> WatchSetup {
+    /// Opens the gate however the setup ends (a panic included), so the
+    /// load never waits for ever.
+    struct OpenOnDrop(Arc<library::Gate>);
+    impl Drop for OpenOnDrop {
+        fn drop(&mut self) {
+            self.0.open();
+        }
+    }
+    let opener = OpenOnDrop(gate);
+    if targets.is_empty() {
+        return WatchSetup(None);
+    }
+    let said = answers.clone();
+    let not_watching = move |why: String| {
+        let _ = said.send(Msg::Action(Action::Problem(Problem::NotWatching(why))));
+    };
+    let fail = not_watching.clone();
+    let started = std::thread::Builder::new()
+        .name("nlread-watch-setup".into())
+        .spawn(move || {
+            let _opener = opener;
+            let watched = library::watch::watch(&targets, move || {
+                let _ = jobs.send(Job::Reload);
+            });
+            watched.map_err(|e| fail(e.to_string())).ok()
+        });
+    match started {
+        Ok(thread) => WatchSetup(Some(thread)),
+        // The closure, and the opener in it, are dropped: the gate is open.
+        Err(e) => {
+            not_watching(e.to_string());
+            WatchSetup(None)
+        }
     }
 }
