@@ -51,9 +51,6 @@ fn main() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(5);
     let rules = SplitRules::default();
-    if std::env::var("BLOB").is_ok() {
-        blob_read(&db);
-    }
     let (mut index, _) = time("open", 1, || LibraryIndex::open(&db).expect("open"));
     let synced = time("sync (first: builds or resumes)", 1, || {
         index
@@ -96,9 +93,7 @@ fn main() {
             }
         }
         let (second, _) = LibraryIndex::open(&db).expect("open");
-        let names = std::sync::Arc::new(
-            nlread::search::Index::from_name_bytes(&snapshot.index.name_bytes()).expect("names"),
-        );
+        let names = std::sync::Arc::new(snapshot.index.names_only());
         let mut searcher = nlread::search::Searcher::with_text(
             names,
             Box::new(Counts(second, snapshot.rows.clone())),
@@ -115,7 +110,7 @@ fn main() {
             );
         }
     }
-    let (issues, ids) = time("all issues, titles only (two sweeps)", 1, || {
+    let (issues, ids, issue_ids) = time("all issues, titles only (two sweeps)", 1, || {
         index.all_issues(false).expect("titles")
     });
     let library = nlread::model::Library {
@@ -124,7 +119,12 @@ fn main() {
     };
     let rows: Vec<i64> = ids.into_iter().flatten().collect();
     let made = time("snapshot built from them", 1, || {
-        nlread::db::search::Snapshot::of(&library, rows.clone(), snapshot.generation)
+        nlread::db::search::Snapshot::of(
+            &library,
+            issue_ids.clone(),
+            rows.clone(),
+            snapshot.generation,
+        )
     });
     time("snapshot stored", 1, || index.store_snapshot(&made));
     std::mem::forget(library);
@@ -179,22 +179,4 @@ fn marks(runs: usize) {
     });
     println!("  {} marks", loaded.stories.len());
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-#[allow(dead_code)]
-fn blob_read(db: &std::path::Path) {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    if std::env::var("MMAP").is_ok() {
-        conn.execute_batch("PRAGMA mmap_size=2147483648").unwrap();
-    }
-    let t = Instant::now();
-    let (names, stories): (Vec<u8>, Vec<u8>) = conn
-        .query_row("SELECT names, stories FROM snapshot", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
-    println!("blob read {:?}", t.elapsed());
-    let t = Instant::now();
-    let index = nlread::search::Index::from_name_bytes(&names).unwrap();
-    println!("decode {:?} {}", t.elapsed(), index.len() + stories.len());
 }

@@ -93,12 +93,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5(
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS stories_vocab USING fts5vocab(stories_fts, instance);
 CREATE TABLE IF NOT EXISTS folders(path TEXT PRIMARY KEY, mtime INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS snapshot(
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    generation INTEGER NOT NULL,
-    names BLOB NOT NULL,
-    stories BLOB NOT NULL
-);
 COMMIT;
 ";
 
@@ -183,6 +177,18 @@ impl LibraryIndex {
             .map_err(&err)?;
         }
         conn.execute_batch(SCHEMA).map_err(&err)?;
+        // The search snapshot was kept in a table before it moved to a file
+        // beside the index (see `crate::db::search`).
+        let old_snapshot: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'snapshot'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(&err)?;
+        if old_snapshot > 0 {
+            let _ = conn.execute_batch("DROP TABLE snapshot");
+        }
         if version != SCHEMA_VERSION {
             conn.pragma_update(None, "user_version", SCHEMA_VERSION)
                 .map_err(&err)?;
@@ -410,6 +416,8 @@ impl LibraryIndex {
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(&err)?;
+            // The ids of the rows going are never handed out again.
+            Ids::load(&tx).and_then(|ids| ids.save(&tx)).map_err(&err)?;
             for id in &gone {
                 delete_source(&tx, *id).map_err(&err)?;
             }
@@ -482,9 +490,10 @@ impl LibraryIndex {
             let started = Instant::now();
             let mut in_batch = 0;
             let mut carries = Vec::new();
+            let mut ids = Ids::load(&tx)?;
             for (i, parsed) in iter.by_ref() {
                 let job = &jobs[i];
-                store(&tx, job, &parsed, parser, &mut carries)?;
+                store(&tx, job, &parsed, parser, &mut carries, &mut ids)?;
                 done += 1;
                 in_batch += 1;
                 let issues = match &parsed.outcome {
@@ -496,6 +505,7 @@ impl LibraryIndex {
                     break;
                 }
             }
+            ids.save(&tx)?;
             bump_generation(&tx)?;
             // Carried before the batch is committed: killed in between, the
             // batch is parsed again and the carries made again (a carry
@@ -559,7 +569,7 @@ impl LibraryIndex {
     /// `text` false, stories carry their title, group and word count but
     /// no text (what the issue list and the filter's names need).
     pub fn library(&self, text: bool) -> Result<Library, DbError> {
-        let (issues, _) = self.all_issues(text)?;
+        let (issues, _, _) = self.all_issues(text)?;
         Ok(Library {
             issues,
             errors: self.errors()?,
@@ -567,15 +577,17 @@ impl LibraryIndex {
     }
 
     /// Every issue in the reader's order with its stories (their text when
-    /// `text`), and each issue's story rows; as [`LibraryIndex::each_issue`]
+    /// `text`), each issue's story rows, and the issues' rows; as [`LibraryIndex::each_issue`]
     /// gives them, read in two sweeps rather than one join: the issues in
     /// order, then the stories in the order they are stored (the names from
     /// an index holding them, the text from the table front to back), so
     /// no story row is looked up on its own.
-    pub fn all_issues(&self, text: bool) -> Result<(Vec<Issue>, Vec<Vec<i64>>), DbError> {
+    #[allow(clippy::type_complexity)]
+    pub fn all_issues(&self, text: bool) -> Result<(Vec<Issue>, Vec<Vec<i64>>, Vec<i64>), DbError> {
         let err = sql(&self.path);
         let hidden = self.hidden_copies().map_err(&err)?;
         let mut issues = Vec::new();
+        let mut issue_ids = Vec::new();
         let mut at: HashMap<i64, usize> = HashMap::new();
         {
             let mut stmt = self
@@ -593,6 +605,7 @@ impl LibraryIndex {
                 }
                 at.insert(id, issues.len());
                 issues.push(issue_of(row).map_err(&err)?);
+                issue_ids.push(id);
             }
         }
         let mut ids: Vec<Vec<i64>> = vec![Vec::new(); issues.len()];
@@ -649,7 +662,108 @@ impl LibraryIndex {
                 }
             }
         }
-        Ok((issues, ids))
+        Ok((issues, ids, issue_ids))
+    }
+
+    /// The rows of the issues shown, in the reader's order (what
+    /// [`LibraryIndex::all_issues`] reads, without reading them).
+    pub(crate) fn visible_issue_ids(&self) -> Result<Vec<i64>, DbError> {
+        let err = sql(&self.path);
+        let hidden = self.hidden_copies().map_err(&err)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM issues ORDER BY date IS NULL, date DESC, source, pos")
+            .map_err(&err)?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, i64>(0))
+            .map_err(&err)?
+            .collect::<rusqlite::Result<Vec<i64>>>()
+            .map_err(&err)?;
+        Ok(ids.into_iter().filter(|id| !hidden.contains(id)).collect())
+    }
+
+    /// The issues of rows `ids` with their story titles (no text) and each
+    /// one's story rows, as [`LibraryIndex::all_issues`] gives them.
+    pub(crate) fn issues_by_id(&self, ids: &[i64]) -> Result<(Vec<Issue>, Vec<Vec<i64>>), DbError> {
+        let err = sql(&self.path);
+        let mut issue = self
+            .conn
+            .prepare_cached(
+                "SELECT id, key, source, newsletter, title, date, author, url, guid
+                 FROM issues WHERE id = ?1",
+            )
+            .map_err(&err)?;
+        let mut stories = self
+            .conn
+            .prepare_cached(
+                "SELECT key, title, grp, words, id FROM stories INDEXED BY stories_names
+                 WHERE issue_id = ?1 ORDER BY pos",
+            )
+            .map_err(&err)?;
+        let mut issues = Vec::with_capacity(ids.len());
+        let mut rows = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let mut read = issue.query_row([id], issue_of).map_err(&err)?;
+            let mut story_rows = Vec::new();
+            let mut found = stories.query([id]).map_err(&err)?;
+            while let Some(row) = found.next().map_err(&err)? {
+                let section = build_section(
+                    row.get(0).map_err(&err)?,
+                    row.get(1).map_err(&err)?,
+                    row.get(2).map_err(&err)?,
+                    row.get(3).map_err(&err)?,
+                    None,
+                );
+                if let Some(section) = section {
+                    read.sections.push(section);
+                    story_rows.push(row.get(4).map_err(&err)?);
+                }
+            }
+            issues.push(read);
+            rows.push(story_rows);
+        }
+        Ok((issues, rows))
+    }
+
+    /// This index's own name, made when it is first needed: a file kept
+    /// beside the index (the search snapshot) names the index it was made
+    /// from, so an index moved aside and built again, which counts its
+    /// generations from the start, never takes a stale one for its own.
+    pub(crate) fn identity(&self) -> Option<u64> {
+        self.conn
+            .query_row(
+                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'identity'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .ok()
+            .map(|n| u64::from_le_bytes(n.to_le_bytes()))
+    }
+
+    /// [`LibraryIndex::identity`], made now if there is none (None: it
+    /// cannot be written).
+    pub(crate) fn identity_made(&self) -> Option<u64> {
+        if let Some(identity) = self.identity() {
+            return Some(identity);
+        }
+        let seed = format!(
+            "{:?} {} {}",
+            std::time::SystemTime::now(),
+            std::process::id(),
+            self.path.display()
+        );
+        let made = xxhash_rust::xxh3::xxh3_64(seed.as_bytes());
+        let _ = self.conn.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('identity', ?1)",
+            [i64::from_le_bytes(made.to_le_bytes()).to_string()],
+        );
+        // Another process may have made it first: theirs is the one.
+        self.identity()
+    }
+
+    /// Where the search snapshot is kept: beside the index, named after it.
+    pub(crate) fn snapshot_path(&self) -> PathBuf {
+        self.path.with_extension("names")
     }
 
     /// Calls `each` with every issue in the reader's order until it returns
@@ -889,6 +1003,64 @@ fn check_length(path: &Path, pages: i64, conn: &Connection) -> rusqlite::Result<
     Ok(())
 }
 
+/// The row ids the next issue and story get. SQLite gives a new row the
+/// largest id + 1, so a file parsed again could give its new issues the
+/// ids of the ones just deleted; ids handed out here only grow, so an
+/// issue id always names the same issue and stories (rows are never
+/// changed in place): what lets the search snapshot be brought up to date
+/// from the issues added and gone (see `crate::db::search`), and a reader
+/// open for days map a full-text hit to the right story.
+struct Ids {
+    issue: i64,
+    story: i64,
+}
+
+impl Ids {
+    /// The next ids: past every row there is and every id handed out.
+    fn load(tx: &Connection) -> rusqlite::Result<Ids> {
+        let next = |counter: &str, table: &str| -> rusqlite::Result<i64> {
+            let given: Option<i64> = tx
+                .query_row(
+                    "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?1",
+                    [counter],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let past_rows: i64 = tx.query_row(
+                &format!("SELECT coalesce(max(id), 0) + 1 FROM {table}"),
+                [],
+                |r| r.get(0),
+            )?;
+            Ok(given.unwrap_or(0).max(past_rows))
+        };
+        Ok(Ids {
+            issue: next("next_issue", "issues")?,
+            story: next("next_story", "stories")?,
+        })
+    }
+
+    fn next_issue(&mut self) -> i64 {
+        self.issue += 1;
+        self.issue - 1
+    }
+
+    fn next_story(&mut self) -> i64 {
+        self.story += 1;
+        self.story - 1
+    }
+
+    /// Kept in the transaction that used them.
+    fn save(&self, tx: &Connection) -> rusqlite::Result<()> {
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = ?2",
+        )?;
+        stmt.execute(params!["next_issue", self.issue.to_string()])?;
+        stmt.execute(params!["next_story", self.story.to_string()])?;
+        Ok(())
+    }
+}
+
 /// Every write moves the index's generation on (in the same transaction),
 /// so a search snapshot built before it is known to be stale.
 fn bump_generation(tx: &Connection) -> rusqlite::Result<()> {
@@ -934,6 +1106,7 @@ fn store(
     parsed: &Parsed,
     parser: &str,
     carries: &mut Vec<crate::store::carry::Carry>,
+    ids: &mut Ids,
 ) -> rusqlite::Result<()> {
     let key = key_of(job);
     let (size, mtime) = stamp(job);
@@ -976,7 +1149,7 @@ fn store(
                 add_error(&e.source, &e.message)?;
             }
             for (pos, issue) in issues.iter().enumerate() {
-                store_issue(tx, source_id, pos, issue, mtime)?;
+                store_issue(tx, source_id, pos, issue, mtime, ids)?;
             }
             carries.extend(carries_of(&before, issues));
         }
@@ -1078,11 +1251,13 @@ fn store_issue(
     pos: usize,
     issue: &Issue,
     modified: i64,
+    ids: &mut Ids,
 ) -> rusqlite::Result<()> {
+    let issue_id = ids.next_issue();
     tx.prepare_cached(
-        "INSERT INTO issues(source_id, pos, key, source, newsletter, title, date, author, url,
-                            guid, modified)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO issues(id, source_id, pos, key, source, newsletter, title, date, author,
+                            url, guid, modified)
+         VALUES (?12, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         source_id,
@@ -1095,9 +1270,9 @@ fn store_issue(
         issue.author,
         issue.url,
         issue.guid,
-        modified
+        modified,
+        issue_id
     ])?;
-    let issue_id = tx.last_insert_rowid();
     for (pos, section) in issue.sections.iter().enumerate() {
         let (body, spans) = section.raw_parts();
         let spans = encode_spans(spans);
@@ -1106,9 +1281,10 @@ fn store_issue(
         } else {
             serde_json::to_string(&section.links).ok()
         };
+        let story_id = ids.next_story();
         tx.prepare_cached(
-            "INSERT INTO stories(issue_id, pos, key, title, grp, words, body, spans, links)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO stories(id, issue_id, pos, key, title, grp, words, body, spans, links)
+             VALUES (?10, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?
         .execute(params![
             issue_id,
@@ -1119,9 +1295,9 @@ fn store_issue(
             section.words as i64,
             body,
             spans,
-            links
+            links,
+            story_id
         ])?;
-        let story_id = tx.last_insert_rowid();
         tx.prepare_cached("INSERT INTO stories_fts(rowid, body) VALUES (?1, ?2)")?
             .execute(params![story_id, body])?;
     }

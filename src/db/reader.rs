@@ -79,7 +79,7 @@ pub fn open_reader(options: &Options) -> Result<Option<ReaderLibrary>, SourceErr
     let full = index
         .sync(&dirs, &options.split, &options.progress)
         .map_err(said)?;
-    let (library, stories, generation) = read_titles(&index).map_err(said)?;
+    let (library, issue_ids, stories, generation) = read_titles(&index).map_err(said)?;
     if library.issues.is_empty() {
         return Ok(None);
     }
@@ -89,14 +89,14 @@ pub fn open_reader(options: &Options) -> Result<Option<ReaderLibrary>, SourceErr
         let snapshot = match index.stored_snapshot(generation) {
             Some(snapshot) if snapshot.index.len() == stories.len() => snapshot,
             _ => {
-                let made = Snapshot::of(&library, stories, generation);
+                let made = Snapshot::of(&library, issue_ids, stories, generation);
                 index.store_snapshot(&made);
                 made
             }
         };
         (library, snapshot)
     } else {
-        sorted(library, stories, generation, options.sort)
+        sorted(library, issue_ids, stories, generation, options.sort)
     };
     let mut library = library;
     library.errors = errors;
@@ -132,13 +132,15 @@ fn stream_first(index: &LibraryIndex, total: usize, options: &Options) {
     options.progress.report(first.len(), total, &first);
 }
 
-/// The issues and story titles, the stories' rows in the same order, and
-/// the index's generation they were read at (one read transaction).
-fn read_titles(index: &LibraryIndex) -> Result<(Library, Vec<i64>, i64), super::DbError> {
+/// The issues and story titles, the issues' and the stories' rows in the
+/// same order, and the index's generation they were read at (one read
+/// transaction).
+#[allow(clippy::type_complexity)]
+fn read_titles(index: &LibraryIndex) -> Result<(Library, Vec<i64>, Vec<i64>, i64), super::DbError> {
     let err = super::sql(index.path());
     let tx = index.conn.unchecked_transaction().map_err(&err)?;
     let generation = super::index::generation(&tx).map_err(&err)?;
-    let (issues, ids) = index.all_issues(false)?;
+    let (issues, ids, issue_ids) = index.all_issues(false)?;
     let stories: Vec<i64> = ids.into_iter().flatten().collect();
     tx.commit().map_err(&err)?;
     Ok((
@@ -146,6 +148,7 @@ fn read_titles(index: &LibraryIndex) -> Result<(Library, Vec<i64>, i64), super::
             issues,
             errors: Vec::new(),
         },
+        issue_ids,
         stories,
         generation,
     ))
@@ -155,22 +158,24 @@ fn read_titles(index: &LibraryIndex) -> Result<(Library, Vec<i64>, i64), super::
 /// in that order.
 fn sorted(
     library: Library,
+    issue_ids: Vec<i64>,
     stories: Vec<i64>,
     generation: i64,
     order: SortOrder,
 ) -> (Library, Snapshot) {
     let mut rows = stories.into_iter();
-    let mut paired: Vec<(Issue, Vec<i64>)> = library
+    let mut paired: Vec<(Issue, i64, Vec<i64>)> = library
         .issues
         .into_iter()
-        .map(|issue| {
+        .zip(issue_ids)
+        .map(|(issue, id)| {
             let ids: Vec<i64> = rows.by_ref().take(issue.sections.len()).collect();
-            (issue, ids)
+            (issue, id, ids)
         })
         .collect();
     if order == SortOrder::Newsletter {
         // Stable on top of the date order, as `library::sort_issues_by`.
-        paired.sort_by_cached_key(|(i, _)| {
+        paired.sort_by_cached_key(|(i, _, _)| {
             (
                 i.newsletter.is_none(),
                 i.newsletter.as_deref().map(str::to_lowercase),
@@ -178,15 +183,17 @@ fn sorted(
         });
     }
     let mut issues = Vec::with_capacity(paired.len());
+    let mut issue_ids = Vec::with_capacity(paired.len());
     let mut ids = Vec::new();
-    for (issue, rows) in paired {
+    for (issue, id, rows) in paired {
         issues.push(issue);
+        issue_ids.push(id);
         ids.extend(rows);
     }
     let library = Library {
         issues,
         errors: library.errors,
     };
-    let snapshot = Snapshot::of(&library, ids, generation);
+    let snapshot = Snapshot::of(&library, issue_ids, ids, generation);
     (library, snapshot)
 }

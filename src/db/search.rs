@@ -18,7 +18,7 @@ use rusqlite::{OptionalExtension, params};
 use super::index::{LibraryIndex, build_section, generation, issue_of};
 use super::{DbError, sql};
 use crate::model::{Issue, Section};
-use crate::search::{Hit, Index};
+use crate::search::{Hit, Index, Piece};
 
 pub use crate::search::MIN_TEXT_TERM;
 
@@ -30,6 +30,8 @@ const OCCURRENCE_CAP: u8 = 5;
 pub struct Snapshot {
     /// The filter's index, names only, in the reader's order.
     pub index: Index,
+    /// Per issue (the index's numbering): its row in `issues`.
+    issues: Vec<i64>,
     /// Per story (the index's flat numbering): its row in `stories`.
     stories: Vec<i64>,
     /// The full-text index's answers mapped back to flat numbers.
@@ -62,88 +64,151 @@ impl Snapshot {
     }
 
     /// The snapshot of a library read from the index (names only, in the
-    /// reader's order) with its stories' rows, at `generation`.
-    pub fn of(library: &crate::model::Library, stories: Vec<i64>, generation: i64) -> Snapshot {
+    /// reader's order) with its issues' and stories' rows, at `generation`.
+    pub fn of(
+        library: &crate::model::Library,
+        issues: Vec<i64>,
+        stories: Vec<i64>,
+        generation: i64,
+    ) -> Snapshot {
+        Snapshot::from_parts(Index::new(library), issues, stories, generation)
+    }
+
+    fn from_parts(index: Index, issues: Vec<i64>, stories: Vec<i64>, generation: i64) -> Snapshot {
         let (first_row, by_row) = by_row(&stories);
         Snapshot {
-            index: Index::new(library),
+            index,
+            issues,
             stories,
             rows: RowMap { by_row, first_row },
             generation,
         }
     }
+
+    /// The `stories` rows of issue `n`.
+    fn stories_of(&self, n: usize) -> &[i64] {
+        let first = &self.index.issue_first;
+        &self.stories[first[n] as usize..first[n + 1] as usize]
+    }
 }
 
 impl LibraryIndex {
     /// The snapshot for the index as it is now: the stored one when it is
-    /// current, else built (every title read once) and stored.
+    /// current; else the stored one brought up to date (the names of the
+    /// issues added are read, those gone dropped) or, with none stored or
+    /// most issues new, one built from every title; then stored.
     pub fn snapshot(&self) -> Result<Snapshot, DbError> {
         let err = sql(self.path());
-        let now = generation(&self.conn).map_err(&err)?;
-        let stored: Option<(i64, Vec<u8>, Vec<u8>)> = self
-            .conn
-            .query_row(
-                "SELECT generation, names, stories FROM snapshot WHERE id = 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .map_err(&err)?;
-        if let Some((at, names, stories)) = stored
-            && at == now
-            && let Some(snapshot) = decode(&names, &stories, at)
-        {
-            return Ok(snapshot);
-        }
-        self.build_snapshot()
-    }
-
-    /// Reads every title (in one read transaction, so the generation
-    /// matches what was read) and stores the snapshot; a snapshot that
-    /// cannot be stored (a read-only disk) is still returned.
-    fn build_snapshot(&self) -> Result<Snapshot, DbError> {
-        let err = sql(self.path());
+        let identity = self.identity();
+        // One read transaction: the generation matches what is read.
         let tx = self.conn.unchecked_transaction().map_err(&err)?;
-        let at = generation(&tx).map_err(&err)?;
-        let (issues, ids) = self.all_issues(false)?;
-        let stories: Vec<i64> = ids.into_iter().flatten().collect();
-        tx.commit().map_err(&err)?;
-        let library = crate::model::Library {
-            issues,
-            errors: Vec::new(),
+        let now = generation(&tx).map_err(&err)?;
+        let stored = identity.and_then(|id| read_snapshot(&self.snapshot_path(), id));
+        let snapshot = match stored {
+            Some(snapshot) if snapshot.generation == now => return Ok(snapshot),
+            Some(old) => self.brought_up_to_date(old, now)?,
+            None => self.built(now)?,
         };
-        let snapshot = Snapshot::of(&library, stories, at);
-        drop(library);
+        tx.commit().map_err(&err)?;
         self.store_snapshot(&snapshot);
         Ok(snapshot)
     }
 
-    /// Keeps `snapshot` for the next search (a read-only disk: not kept).
-    pub fn store_snapshot(&self, snapshot: &Snapshot) {
-        let names = snapshot.index.name_bytes();
-        let rows: Vec<u8> = snapshot
-            .stories
+    /// Every title read once, at generation `now`.
+    fn built(&self, now: i64) -> Result<Snapshot, DbError> {
+        let (issues, stories, ids) = self.all_issues(false)?;
+        let stories: Vec<i64> = stories.into_iter().flatten().collect();
+        let library = crate::model::Library {
+            issues,
+            errors: Vec::new(),
+        };
+        Ok(Snapshot::of(&library, ids, stories, now))
+    }
+
+    /// `old` with the issues gone dropped and the issues added read, in the
+    /// reader's order as it is at generation `now`. Issue rows are never
+    /// changed in place and their ids never given again (see `Ids` in
+    /// `index`), so an issue id `old` holds is the same issue now.
+    fn brought_up_to_date(&self, old: Snapshot, now: i64) -> Result<Snapshot, DbError> {
+        let order = self.visible_issue_ids()?;
+        let at: HashMap<i64, u32> = old
+            .issues
             .iter()
-            .flat_map(|r| r.to_le_bytes())
+            .enumerate()
+            .map(|(n, id)| (*id, u32::try_from(n).unwrap_or(u32::MAX)))
             .collect();
-        let _ = self.conn.execute(
-            "INSERT INTO snapshot(id, generation, names, stories) VALUES (1, ?1, ?2, ?3)
-             ON CONFLICT(id) DO UPDATE SET generation = ?1, names = ?2, stories = ?3",
-            params![snapshot.generation, names, rows],
+        let added_ids: Vec<i64> = order
+            .iter()
+            .filter(|id| !at.contains_key(id))
+            .copied()
+            .collect();
+        // Mostly new: reading every title in two sweeps is quicker than
+        // looking each new issue up.
+        if added_ids.len() * 2 > order.len() {
+            return self.built(now);
+        }
+        let (added, added_rows) = self.issues_by_id(&added_ids)?;
+        let mut pieces = Vec::with_capacity(order.len());
+        let mut stories = Vec::with_capacity(old.stories.len());
+        let mut next = 0;
+        for id in &order {
+            match at.get(id) {
+                Some(&n) => {
+                    pieces.push(Piece::Kept(n));
+                    stories.extend_from_slice(old.stories_of(n as usize));
+                }
+                None => {
+                    pieces.push(Piece::Added(next));
+                    stories.extend_from_slice(&added_rows[next]);
+                    next += 1;
+                }
+            }
+        }
+        let index = old.index.reassembled(&pieces, &added);
+        Ok(Snapshot::from_parts(index, order, stories, now))
+    }
+
+    /// Keeps `snapshot` for the next search, in a file beside the index (a
+    /// read-only disk: not kept). A file, not a row: a search reads it in
+    /// two reads rather than page by page through the database.
+    pub fn store_snapshot(&self, snapshot: &Snapshot) {
+        let Some(identity) = self.identity_made() else {
+            return;
+        };
+        let (arrays, names) = snapshot.index.name_parts();
+        let mut out = Vec::with_capacity(
+            HEADER + 8 * (snapshot.issues.len() + snapshot.stories.len()) + arrays.len(),
         );
+        out.extend_from_slice(SNAPSHOT_MAGIC);
+        let mut sum = xxhash_rust::xxh3::Xxh3::new();
+        for row in snapshot.issues.iter().chain(&snapshot.stories) {
+            sum.update(&row.to_le_bytes());
+        }
+        sum.update(&arrays);
+        sum.update(names.as_bytes());
+        for n in [
+            sum.digest(),
+            identity,
+            u64::from_le_bytes(snapshot.generation.to_le_bytes()),
+            snapshot.issues.len() as u64,
+            snapshot.stories.len() as u64,
+            arrays.len() as u64,
+            names.len() as u64,
+        ] {
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        for row in snapshot.issues.iter().chain(&snapshot.stories) {
+            out.extend_from_slice(&row.to_le_bytes());
+        }
+        out.extend_from_slice(&arrays);
+        out.extend_from_slice(names.as_bytes());
+        let _ = crate::store::write_whole(&self.snapshot_path(), &out, false);
     }
 
     /// The stored snapshot when it was built at `generation`.
     pub fn stored_snapshot(&self, generation: i64) -> Option<Snapshot> {
-        let (at, names, stories): (i64, Vec<u8>, Vec<u8>) = self
-            .conn
-            .query_row(
-                "SELECT generation, names, stories FROM snapshot WHERE id = 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .ok()?;
-        (at == generation).then(|| decode(&names, &stories, at))?
+        let identity = self.identity()?;
+        read_snapshot(&self.snapshot_path(), identity).filter(|s| s.generation == generation)
     }
 
     /// Per story of `snapshot`: how often a word starting with `term`
@@ -278,20 +343,68 @@ fn by_row(stories: &[i64]) -> (i64, Vec<u32>) {
     (first, table)
 }
 
-fn decode(names: &[u8], stories: &[u8], generation: i64) -> Option<Snapshot> {
-    let index = Index::from_name_bytes(names)?;
-    if !stories.len().is_multiple_of(8) || stories.len() / 8 != index.len() {
+/// The snapshot file's first bytes: what it is and its layout's version.
+const SNAPSHOT_MAGIC: &[u8; 16] = b"nlread-names-v1\n";
+/// The magic, then the checksum (xxh3 of all that follows the header),
+/// identity, generation, issues, stories, array bytes and name bytes (u64
+/// each).
+const HEADER: usize = 16 + 7 * 8;
+
+/// The snapshot stored at `path` for the index `identity`; None when there
+/// is none, it belongs to another index (one moved aside and rebuilt counts
+/// generations again), or it does not read back whole and consistent.
+fn read_snapshot(path: &std::path::Path, identity: u64) -> Option<Snapshot> {
+    use std::io::Read;
+    let (mut file, meta) = crate::store::own::open_regular(path).ok()?;
+    let mut header = [0u8; HEADER];
+    file.read_exact(&mut header).ok()?;
+    if &header[..16] != SNAPSHOT_MAGIC {
         return None;
     }
-    let stories: Vec<i64> = stories
+    let field = |n: usize| -> u64 {
+        let at = 16 + 8 * n;
+        u64::from_le_bytes(header[at..at + 8].try_into().unwrap_or([0; 8]))
+    };
+    if field(1) != identity {
+        return None;
+    }
+    let generation = i64::from_le_bytes(field(2).to_le_bytes());
+    let count = |n: usize| usize::try_from(field(n)).ok();
+    let (issues, stories, arrays, names) = (count(3)?, count(4)?, count(5)?, count(6)?);
+    // Sizes checked against the file before anything is allocated.
+    let rows = issues.checked_add(stories)?.checked_mul(8)?;
+    let body = rows.checked_add(arrays)?;
+    if (HEADER as u64)
+        .checked_add(body as u64)?
+        .checked_add(names as u64)?
+        != meta.len()
+    {
+        return None;
+    }
+    let mut fixed = vec![0u8; body];
+    file.read_exact(&mut fixed).ok()?;
+    let mut text = vec![0u8; names];
+    file.read_exact(&mut text).ok()?;
+    // A file the disk damaged (it is written without a flush: it can be
+    // made again) must not give wrong names.
+    let mut sum = xxhash_rust::xxh3::Xxh3::new();
+    sum.update(&fixed);
+    sum.update(&text);
+    if sum.digest() != field(0) {
+        return None;
+    }
+    let text = String::from_utf8(text).ok()?;
+    let (row_bytes, arrays) = fixed.split_at(rows);
+    let index = Index::from_name_parts(arrays, text)?;
+    let mut ids = row_bytes
         .chunks_exact(8)
-        .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-        .collect();
-    let (first_row, by_row) = by_row(&stories);
-    Some(Snapshot {
-        rows: RowMap { by_row, first_row },
-        index,
-        stories,
-        generation,
-    })
+        .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+    let issue_ids: Vec<i64> = ids.by_ref().take(issues).collect();
+    let story_ids: Vec<i64> = ids.collect();
+    if issue_ids.len() != index.issue_first.len() - 1 || story_ids.len() != index.len() {
+        return None;
+    }
+    Some(Snapshot::from_parts(
+        index, issue_ids, story_ids, generation,
+    ))
 }

@@ -273,6 +273,23 @@ fn every_hot_query_uses_an_index() {
              WHERE i.guid IS NOT NULL ORDER BY s.path, i.pos",
         );
         assert!(copies.contains("issues_by_guid"), "{copies}");
+        // The snapshot brought up to date: the issues shown, in order,
+        // from the covering date index; then each issue added, by row.
+        let shown = plan(
+            conn,
+            "SELECT id FROM issues ORDER BY date IS NULL, date DESC, source, pos",
+        );
+        assert!(shown.contains("COVERING INDEX issues_by_date"), "{shown}");
+        let added = plan(
+            conn,
+            "SELECT key, title, grp, words, id FROM stories INDEXED BY stories_names
+             WHERE issue_id = 1 ORDER BY pos",
+        );
+        assert!(
+            added.contains("COVERING INDEX stories_names (issue_id=?)")
+                && !added.contains("TEMP B-TREE"),
+            "{added}"
+        );
         // A story by its section id (the reader shows one).
         let story = plan(conn, "SELECT body FROM stories WHERE key = 'x' LIMIT 1");
         assert!(story.contains("USING INDEX stories_by_key"), "{story}");
@@ -672,9 +689,7 @@ fn typing_in_the_reader_finds_what_one_search_finds() {
     sync(&mut index, &lib);
     let snapshot = index.snapshot().expect("snapshot");
     let (second, _) = LibraryIndex::open(&db).expect("again");
-    let names = std::sync::Arc::new(
-        crate::search::Index::from_name_bytes(&snapshot.index.name_bytes()).expect("names"),
-    );
+    let names = std::sync::Arc::new(snapshot.index.names_only());
     let mut searcher =
         crate::search::Searcher::with_text(names, Box::new(Counts(second, snapshot.rows.clone())));
     for word in ["harbour", "launchers", "ferry timetable", "kelp"] {
@@ -815,4 +830,165 @@ fn a_star_given_by_a_stale_reader_keeps_the_read_mark_another_reader_saved() {
     b.save_changes(&mut state_b, &before).expect("B saves");
     let (loaded, _) = StateDb::new(path, None).load();
     assert!(!loaded.is_read("x") && loaded.is_starred("x"));
+}
+
+/// What a snapshot finds for `queries`: each hit's story row and score.
+fn found(
+    index: &LibraryIndex,
+    snapshot: &super::search::Snapshot,
+    queries: &[&str],
+) -> Vec<Vec<(Option<i64>, i64)>> {
+    queries
+        .iter()
+        .map(|q| {
+            index
+                .search(snapshot, q)
+                .iter()
+                .map(|h| (snapshot.row(h), h.score))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_snapshot_brought_up_to_date_finds_what_one_built_anew_finds() {
+    // A new file, a gone one and one rewritten: the stored snapshot takes
+    // the issues added and drops those gone instead of reading every
+    // title, and must answer exactly as one built from every title.
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = library(dir.path());
+    let (mut index, _) = LibraryIndex::open(&dir.path().join("index.db")).expect("open");
+    sync(&mut index, &lib);
+    let first = index.snapshot().expect("snapshot");
+    assert!(index.snapshot_path().exists());
+    let mut names: Vec<PathBuf> = fs::read_dir(&lib)
+        .expect("lib")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    names.sort();
+    fs::remove_file(&names[0]).expect("remove");
+    let rewritten = &names[names.len() - 1];
+    let mut bytes = fs::read(rewritten).expect("read");
+    bytes.extend_from_slice(b"\n\nA late harbour note about ferry timetables.\n");
+    fs::write(rewritten, bytes).expect("rewrite");
+    fs::copy(
+        seeds_dir().join("01_orbit-desk.txt"),
+        lib.join("zz-copy.txt"),
+    )
+    .expect("copy");
+    sync(&mut index, &lib);
+    let updated = index.snapshot().expect("updated");
+    assert!(updated.generation > first.generation);
+    // Stored as it was brought up to date: the next search reads it.
+    assert_eq!(
+        index
+            .stored_snapshot(updated.generation)
+            .map(|s| s.index.len()),
+        Some(updated.index.len())
+    );
+    fs::remove_file(index.snapshot_path()).expect("remove the stored one");
+    let anew = index.snapshot().expect("anew");
+    assert_eq!(anew.index.len(), updated.index.len());
+    let queries = [
+        "harbour",
+        "ferry",
+        "orbit",
+        "launch",
+        "stage reu",
+        "kelp",
+        "tencent",
+        "a",
+        "te",
+        "desk",
+    ];
+    let ours = found(&index, &updated, &queries);
+    assert_eq!(ours, found(&index, &anew, &queries));
+    assert!(ours.iter().map(Vec::len).sum::<usize>() > 20);
+    // Every story is where a fresh build puts it.
+    for n in 0..anew.index.len() {
+        let hit = anew.index.hit(u32::try_from(n).expect("n"), 0);
+        assert_eq!(updated.row(&hit), anew.row(&hit), "story {n}");
+    }
+}
+
+#[test]
+fn a_file_parsed_again_gets_new_row_ids_never_the_old_ones() {
+    // SQLite would give the rows of the newest file, deleted and stored
+    // again, their old ids: an id must always name the same issue.
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = dir.path().join("library");
+    fs::create_dir_all(&lib).expect("lib");
+    let file = lib.join("one.md");
+    fs::write(&file, "# One\n\nFirst story.\n\n# Two\n\nSecond story.\n").expect("write");
+    let (mut index, _) = LibraryIndex::open(&dir.path().join("index.db")).expect("open");
+    sync(&mut index, &lib);
+    let rows = |index: &LibraryIndex| -> (Vec<i64>, Vec<i64>) {
+        let (_, stories, issues) = index.all_issues(false).expect("read");
+        (issues, stories.into_iter().flatten().collect())
+    };
+    let (issues_before, stories_before) = rows(&index);
+    fs::write(
+        &file,
+        "# One\n\nFirst story, changed.\n\n# Two\n\nSecond.\n",
+    )
+    .expect("rewrite");
+    sync(&mut index, &lib);
+    let (issues_after, stories_after) = rows(&index);
+    assert_eq!(issues_after.len(), 1);
+    assert!(
+        issues_after[0] > issues_before[0],
+        "{issues_after:?} {issues_before:?}"
+    );
+    assert!(stories_after.iter().all(|s| !stories_before.contains(s)));
+    // And across processes: the counter is kept in the index.
+    drop(index);
+    let (mut index, _) = LibraryIndex::open(&dir.path().join("index.db")).expect("again");
+    fs::write(&file, "# One\n\nThird version.\n").expect("rewrite");
+    sync(&mut index, &lib);
+    let (issues_last, _) = rows(&index);
+    assert!(issues_last[0] > issues_after[0]);
+}
+
+#[test]
+fn a_snapshot_file_of_another_index_or_damaged_is_not_used() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = library(dir.path());
+    let (mut index, _) = LibraryIndex::open(&dir.path().join("index.db")).expect("open");
+    sync(&mut index, &lib);
+    let whole = index.snapshot().expect("snapshot").index.len();
+    let path = index.snapshot_path();
+    let stored = fs::read(&path).expect("stored");
+
+    // Another index (one moved aside and built again counts generations
+    // from the start) over a smaller library, with the first one's file.
+    let small = dir.path().join("small");
+    fs::create_dir_all(&small).expect("small");
+    fs::copy(seeds_dir().join("01_orbit-desk.txt"), small.join("one.txt")).expect("copy");
+    let other_db = dir.path().join("other").join("index.db");
+    let (mut other, _) = LibraryIndex::open(&other_db).expect("other");
+    sync(&mut other, &small);
+    fs::write(other.snapshot_path(), &stored).expect("plant");
+    let theirs = other.snapshot().expect("other snapshot");
+    assert!(theirs.index.len() < whole);
+    assert_eq!(theirs.index.len(), other.counts().expect("counts").1);
+
+    // Cut short, or scrambled past its header: built again, no panic.
+    for damaged in [
+        stored[..stored.len() / 2].to_vec(),
+        {
+            let mut b = stored.clone();
+            for byte in b.iter_mut().skip(72).step_by(97) {
+                *byte ^= 0x5a;
+            }
+            b
+        },
+        b"nlread-names-v1\n".to_vec(),
+        Vec::new(),
+    ] {
+        fs::write(&path, &damaged).expect("damage");
+        let rebuilt = index.snapshot().expect("rebuilt");
+        assert_eq!(rebuilt.index.len(), whole);
+        assert!(!index.search(&rebuilt, "orbit").is_empty());
+    }
 }

@@ -153,10 +153,12 @@ impl Index {
 
     /// The index without story text, as bytes: what the library database
     /// keeps so a search need not read every title (see
-    /// [`Index::from_name_bytes`]). Little-endian arrays, each after its
-    /// length.
-    pub fn name_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.names.len() + 16 * self.section_issue.len());
+    /// [`Index::from_name_parts`]): its arrays (little-endian u32s, each
+    /// after its count as a u64) and its names.
+    pub fn name_parts(&self) -> (Vec<u8>, &str) {
+        let mut out = Vec::with_capacity(
+            8 * 6 + 4 * (3 * self.name_masks.len() + 3 * self.issue_names.len() + 2 * self.len()),
+        );
         let put_u32s = |out: &mut Vec<u8>, values: &mut dyn Iterator<Item = u32>| {
             let at = out.len();
             out.extend_from_slice(&0u64.to_le_bytes());
@@ -167,8 +169,6 @@ impl Index {
             }
             out[at..at + 8].copy_from_slice(&n.to_le_bytes());
         };
-        out.extend_from_slice(&(self.names.len() as u64).to_le_bytes());
-        out.extend_from_slice(self.names.as_bytes());
         put_u32s(&mut out, &mut self.name_starts.iter().copied());
         put_u32s(
             &mut out,
@@ -181,26 +181,30 @@ impl Index {
         put_u32s(&mut out, &mut self.issue_first.iter().copied());
         put_u32s(&mut out, &mut self.section_issue.iter().copied());
         put_u32s(&mut out, &mut self.section_title.iter().copied());
-        out
+        (out, &self.names)
     }
 
-    /// An index without story text from [`Index::name_bytes`]: stories are
+    /// A copy of the index without story text.
+    pub fn names_only(&self) -> Index {
+        let (arrays, names) = self.name_parts();
+        Index::from_name_parts(&arrays, names.to_string()).unwrap_or_default()
+    }
+
+    /// An index without story text from [`Index::name_parts`]: stories are
     /// found by their names here, by their text through
-    /// [`Index::query_terms_with`]. None when the bytes do not make a
+    /// [`Index::query_terms_with`]. None when the parts do not make a
     /// consistent index (every offset is checked, so a damaged copy cannot
     /// make a query panic).
-    pub fn from_name_bytes(bytes: &[u8]) -> Option<Index> {
+    pub fn from_name_parts(arrays: &[u8], names: String) -> Option<Index> {
         let mut at = 0usize;
         let mut take = |n: usize| -> Option<&[u8]> {
-            let piece = bytes.get(at..at.checked_add(n)?)?;
+            let piece = arrays.get(at..at.checked_add(n)?)?;
             at += n;
             Some(piece)
         };
         let len = |b: &[u8]| -> Option<usize> {
             usize::try_from(u64::from_le_bytes(b.try_into().ok()?)).ok()
         };
-        let names_len = len(take(8)?)?;
-        let names = std::str::from_utf8(take(names_len)?).ok()?.to_string();
         let mut u32s = || -> Option<Vec<u32>> {
             let n = len(take(8)?)?;
             let raw = take(n.checked_mul(4)?)?;
@@ -252,11 +256,7 @@ impl Index {
         if !ok {
             return None;
         }
-        // No text: every story's body is empty (a lone '\n').
-        let bodies = vec![b'\n'; sections];
-        let body_starts: Vec<u32> = (0..=sections).map(offset).collect();
-        let filter = TextFilter::build(&bodies, &body_starts);
-        Some(Index {
+        Some(Index::without_text(NameTable {
             names,
             name_starts,
             name_masks,
@@ -264,10 +264,90 @@ impl Index {
             issue_first,
             section_issue,
             section_title,
+        }))
+    }
+
+    /// An index of `table`, whose stories have no text (each body a lone
+    /// '\n').
+    fn without_text(table: NameTable) -> Index {
+        let sections = table.section_issue.len();
+        let bodies = vec![b'\n'; sections];
+        let body_starts: Vec<u32> = (0..=sections).map(offset).collect();
+        let filter = TextFilter::build(&bodies, &body_starts);
+        Index {
+            names: table.names,
+            name_starts: table.name_starts,
+            name_masks: table.name_masks,
+            issue_names: table.issue_names,
+            issue_first: table.issue_first,
+            section_issue: table.section_issue,
+            section_title: table.section_title,
             bodies,
             body_starts,
             filter,
-        })
+        }
+    }
+
+    /// A names-only index of the issues `order` lists, in that order: each
+    /// kept from this index (by its number here) or one of `added` (read
+    /// without text). What the library database does when a few files
+    /// changed, instead of reading every title again: the names of issues
+    /// kept are not folded again, and names no issue uses any more are
+    /// dropped once they are half the names.
+    pub fn reassembled(&self, order: &[Piece], added: &[Issue]) -> Index {
+        let part = Part::build(added, 0);
+        let base = offset(self.name_masks.len());
+        let base_bytes = offset(self.names.len());
+        let mut table = NameTable {
+            names: String::with_capacity(self.names.len() + part.names.len()),
+            name_starts: Vec::with_capacity(self.name_starts.len() + part.name_masks.len()),
+            name_masks: Vec::with_capacity(self.name_masks.len() + part.name_masks.len()),
+            issue_names: Vec::with_capacity(order.len()),
+            issue_first: Vec::with_capacity(order.len() + 1),
+            section_issue: Vec::new(),
+            section_title: Vec::new(),
+        };
+        table.names.push_str(&self.names);
+        // Folded from whole chars of valid UTF-8: valid (see `into_index`).
+        table.names.push_str(&String::from_utf8_lossy(&part.names));
+        table.name_starts.extend_from_slice(&self.name_starts);
+        table
+            .name_starts
+            .extend(part.name_starts[1..].iter().map(|s| s + base_bytes));
+        table.name_masks.extend_from_slice(&self.name_masks);
+        table.name_masks.extend_from_slice(&part.name_masks);
+        for piece in order {
+            let issue = offset(table.issue_names.len());
+            table.issue_first.push(offset(table.section_issue.len()));
+            let (names, titles) = match *piece {
+                Piece::Kept(i) => {
+                    let i = i as usize;
+                    let range = self.issue_first[i] as usize..self.issue_first[i + 1] as usize;
+                    (self.issue_names[i], &self.section_title[range])
+                }
+                Piece::Added(k) => {
+                    let range = part.issue_first[k] as usize..part.issue_first[k + 1] as usize;
+                    let [title, newsletter] = part.issue_names[k];
+                    table
+                        .section_title
+                        .extend(part.section_title[range].iter().map(|t| t + base));
+                    let added = table.section_title.len() - table.section_issue.len();
+                    table
+                        .section_issue
+                        .extend(std::iter::repeat_n(issue, added));
+                    table.issue_names.push([title + base, newsletter + base]);
+                    continue;
+                }
+            };
+            table.issue_names.push(names);
+            table.section_title.extend_from_slice(titles);
+            table
+                .section_issue
+                .extend(std::iter::repeat_n(issue, titles.len()));
+        }
+        table.issue_first.push(offset(table.section_issue.len()));
+        table.drop_unused_names();
+        Index::without_text(table)
     }
 
     /// The flat story number of `section` of `issue` (the numbering
@@ -328,6 +408,67 @@ impl Index {
             section: (section - self.issue_first[issue as usize]) as usize,
             score,
         }
+    }
+}
+
+/// Where an issue of a [`Index::reassembled`] index comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece {
+    /// Issue number `n` of the index reassembled.
+    Kept(u32),
+    /// Issue `n` of the issues added.
+    Added(usize),
+}
+
+/// The name side of an index, being put together.
+struct NameTable {
+    names: String,
+    name_starts: Vec<u32>,
+    name_masks: Vec<u64>,
+    issue_names: Vec<[u32; 2]>,
+    issue_first: Vec<u32>,
+    section_issue: Vec<u32>,
+    section_title: Vec<u32>,
+}
+
+impl NameTable {
+    /// Drops the names no issue or story uses once they hold half the
+    /// names' bytes, numbering the others again.
+    fn drop_unused_names(&mut self) {
+        let mut used = vec![false; self.name_masks.len()];
+        for &n in self.issue_names.iter().flatten().chain(&self.section_title) {
+            used[n as usize] = true;
+        }
+        let span = |id: usize| (self.name_starts[id + 1] - self.name_starts[id]) as usize;
+        let unused: usize = (0..used.len()).filter(|&id| !used[id]).map(span).sum();
+        if unused * 2 <= self.names.len() {
+            return;
+        }
+        let mut renumbered = vec![u32::MAX; used.len()];
+        let mut names = String::with_capacity(self.names.len() - unused);
+        let mut starts = vec![0u32];
+        let mut masks = Vec::new();
+        for (id, _) in used.iter().enumerate().filter(|(_, u)| **u) {
+            renumbered[id] = offset(masks.len());
+            let (a, b) = (
+                self.name_starts[id] as usize,
+                self.name_starts[id + 1] as usize,
+            );
+            names.push_str(&self.names[a..b]);
+            starts.push(offset(names.len()));
+            masks.push(self.name_masks[id]);
+        }
+        for n in self
+            .issue_names
+            .iter_mut()
+            .flatten()
+            .chain(&mut self.section_title)
+        {
+            *n = renumbered[*n as usize];
+        }
+        self.names = names;
+        self.name_starts = starts;
+        self.name_masks = masks;
     }
 }
 

@@ -24,7 +24,7 @@ mod searcher;
 mod trigrams;
 
 pub use highlight::{fuzzy_indices, keyword_ranges};
-pub use index::Index;
+pub use index::{Index, Piece};
 pub use searcher::{Searcher, TextCounts};
 
 /// Through the library index, terms shorter than this (in characters) match

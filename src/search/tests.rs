@@ -578,3 +578,61 @@ fn bundled_seeds_rank_the_story_about_it_first() {
         );
     }
 }
+
+/// `items` in an order drawn from `seed` (Fisher-Yates on xorshift).
+fn shuffled<T>(mut items: Vec<T>, mut seed: u64) -> Vec<T> {
+    seed |= 1;
+    for i in (1..items.len()).rev() {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        items.swap(i, (seed % (i as u64 + 1)) as usize);
+    }
+    items
+}
+
+proptest! {
+    // The library database brings its stored names up to date from the
+    // issues added and gone; that index must answer every query as one
+    // built anew over the same issues, also when done again and again
+    // (the names no issue uses are dropped on the way).
+    #[test]
+    fn a_reassembled_index_answers_as_one_built_anew(
+        old in arb_library(),
+        added in arb_library(),
+        more in arb_library(),
+        keep in prop::collection::vec(any::<bool>(), 8),
+        seeds in (any::<u64>(), any::<u64>()),
+        query in QUERY,
+    ) {
+        use crate::search::Piece;
+        let names_only = |issues: &[Issue], query: &str| {
+            Index::new(&library(issues.to_vec()))
+                .names_only()
+                .query_terms_with(&terms(query), &mut |_| std::collections::HashMap::new())
+        };
+        let mut current: Vec<Issue> = old.issues.clone();
+        let mut index = Index::new(&old).names_only();
+        for (batch, seed) in [(&added, seeds.0), (&more, seeds.1)] {
+            let mut pieces: Vec<Piece> = (0..current.len())
+                .filter(|&i| keep[i % keep.len()] || i % 3 == 0)
+                .map(|i| Piece::Kept(i as u32))
+                .collect();
+            pieces.extend((0..batch.issues.len()).map(Piece::Added));
+            let pieces = shuffled(pieces, seed);
+            let next: Vec<Issue> = pieces
+                .iter()
+                .map(|p| match *p {
+                    Piece::Kept(i) => current[i as usize].clone(),
+                    Piece::Added(k) => batch.issues[k].clone(),
+                })
+                .collect();
+            index = index.reassembled(&pieces, &batch.issues);
+            current = next;
+            prop_assert_eq!(index.len(), Index::new(&library(current.clone())).len());
+            let ours = index
+                .query_terms_with(&terms(&query), &mut |_| std::collections::HashMap::new());
+            prop_assert_eq!(ours, names_only(&current, &query), "query {:?}", query);
+        }
+    }
+}
