@@ -163,6 +163,18 @@ if [ "$what" = all ] || [ "$what" = reader ]; then
     done
 fi
 
+if [ "$what" = upgrade ]; then
+    # Not part of "all": it reads every file again (about a minute).
+    echo "== 40k: the reader after an upgrade (every file read again by changed parsers)"
+    hu=$(home_for h40u "$lib40")
+    rm -rf "$hu/data"
+    cp -r "$h40/data" "$hu/data"
+    python3 -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE sources SET parser = 'an older nlread'\"); c.execute(\"UPDATE meta SET value = json_set(value, '\$.parser', 'an older nlread') WHERE key = 'walk'\"); c.commit()" \
+        "$hu/data/nlread/nlread-index.db"
+    read -r f a m <<< "$(launch "$hu")"
+    echo "reader upgrade40: issues on screen $f ms; whole library $a ms; peak RSS $m KiB"
+fi
+
 if [ "$what" = all ] || [ "$what" = typing ]; then
     echo "== 40k: the reader's filter per keystroke, and 110k marks (examples/db_bench)"
     RUNS=$runs "$bench" "$h40/data/nlread/nlread-index.db" "$lib40" ten tencent wednesday

@@ -1122,7 +1122,11 @@ fn store(
         .optional()?;
     let mut before = Vec::new();
     if let Some(id) = old {
-        before = stories_of(tx, id)?;
+        let issues = match outcome {
+            Outcome::Issues(issues, _) => issues.as_slice(),
+            _ => &[],
+        };
+        before = stories_of(tx, id, issues)?;
         delete_source(tx, id)?;
     }
     let skipped = matches!(outcome, Outcome::Skipped);
@@ -1188,9 +1192,13 @@ struct Before {
     stories: Vec<(String, String, String)>,
 }
 
-/// The issues and stories the index holds for a source.
-fn stories_of(tx: &Connection, source_id: i64) -> rusqlite::Result<Vec<Before>> {
-    let mut issues: Vec<(i64, Before)> = tx
+/// The issues and stories the index holds for a source, as far as
+/// `issues` (what the source holds now) need them to carry marks: the text
+/// of an old issue's stories is read only when the same issue now has
+/// stories with other ids. A file re-read by a new nlread that splits it
+/// as before costs no text read.
+fn stories_of(tx: &Connection, source_id: i64, issues: &[Issue]) -> rusqlite::Result<Vec<Before>> {
+    let mut old: Vec<(i64, Before)> = tx
         .prepare_cached("SELECT id, key, guid FROM issues WHERE source_id = ?1 ORDER BY pos")?
         .query_map([source_id], |r| {
             Ok((
@@ -1203,14 +1211,33 @@ fn stories_of(tx: &Connection, source_id: i64) -> rusqlite::Result<Vec<Before>> 
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt =
+    let mut keys = tx.prepare_cached("SELECT key FROM stories WHERE issue_id = ?1 ORDER BY pos")?;
+    let mut stories =
         tx.prepare_cached("SELECT key, title, body FROM stories WHERE issue_id = ?1 ORDER BY pos")?;
-    for (id, before) in &mut issues {
-        before.stories = stmt
+    for (id, before) in &mut old {
+        let Some(now) = matching(before, issues) else {
+            continue;
+        };
+        let was: Vec<String> = keys
+            .query_map([*id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if was.iter().eq(now.sections.iter().map(|s| &s.id)) {
+            continue;
+        }
+        before.stories = stories
             .query_map([*id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
     }
-    Ok(issues.into_iter().map(|(_, before)| before).collect())
+    Ok(old.into_iter().map(|(_, before)| before).collect())
+}
+
+/// The issue of `issues` that is `before` again: by its id (the same
+/// bytes, read by changed parsers) or its GUID (a feed item updated in
+/// place).
+fn matching<'a>(before: &Before, issues: &'a [Issue]) -> Option<&'a Issue> {
+    issues
+        .iter()
+        .find(|i| before.key == i.id || (before.guid.is_some() && before.guid == i.guid))
 }
 
 /// The marks that follow stories split again: an issue is the same issue
@@ -1222,7 +1249,7 @@ fn carries_of(before: &[Before], issues: &[Issue]) -> Vec<crate::store::carry::C
     for issue in issues {
         let Some(old) = before
             .iter()
-            .find(|b| b.key == issue.id || (b.guid.is_some() && b.guid == issue.guid))
+            .find(|b| matching(b, std::slice::from_ref(issue)).is_some())
         else {
             continue;
         };
