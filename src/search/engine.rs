@@ -1,9 +1,9 @@
 //! The candidate loop: scores stories against a query's terms, on two threads.
 //!
 //! For each story and term, cheapest test first: a byte-mask check and a
-//! subsequence walk over the folded names, then skim on the names that pass
-//! (each distinct name scored once per term and thread; one- and two-char
-//! terms by `score`'s closed forms of skim), then, only if no name matched, a
+//! subsequence walk over the folded names, then skim's score on the names
+//! that pass (each distinct name scored once per term and thread, by
+//! `skim`'s allocation-free re-implementation), then, only if no name matched, a
 //! keyword search of the story text: memchr's SIMD substring search sweeping
 //! runs of neighbouring stories, skipping blocks whose trigram filter rules
 //! the term out (see `trigrams`).
@@ -15,16 +15,16 @@
 //! uses to narrow the next keystroke's work. Skim's score threshold is not
 //! monotonic, so narrowing never uses the hits themselves.
 
-use fuzzy_matcher::skim::SkimMatcherV2;
 use memchr::memmem::Finder;
 
 use super::Hit;
 use super::fold::fold;
 use super::index::{Index, byte_mask};
 use super::score::{
-    KEYWORD_OCCURRENCE_CAP, is_byte_subsequence, keyword_score, new_matcher, section_title_weight,
+    KEYWORD_OCCURRENCE_CAP, is_byte_subsequence, keyword_score, section_title_weight,
     subsequence_score,
 };
+use super::skim::Scratch;
 
 /// What one query found.
 pub(crate) struct Outcome {
@@ -176,7 +176,8 @@ struct Alive {
 /// the names, then the stories no name matched have their text searched in
 /// one sweep (see `count_in_bodies`).
 fn run_chunk(index: &Index, terms: &[Term], candidates: &[u32]) -> Outcome {
-    let matcher = new_matcher();
+    // This thread's scratch space for skim's score (see `skim`).
+    let mut scratch = Scratch::default();
     let mut alive: Vec<Alive> = (0..candidates.len())
         .map(|at| Alive {
             at: at as u32,
@@ -197,7 +198,7 @@ fn run_chunk(index: &Index, terms: &[Term], candidates: &[u32]) -> Outcome {
             let section = candidates[entry.at as usize];
             let s = section as usize;
             let [issue_title, newsletter] = index.issue_names[index.section_issue[s] as usize];
-            let mut score = |name: u32| name_state(index, &matcher, term, &mut memo, name);
+            let mut score = |name: u32| name_state(index, &mut scratch, term, &mut memo, name);
             let title = score(index.section_title[s]);
             let issue = score(issue_title).max(score(newsletter));
             let weighted = (title > REJECTED).then(|| section_title_weight(title));
@@ -335,13 +336,7 @@ fn count_in_bodies(index: &Index, term: &Term, sections: &[u32]) -> Vec<u8> {
 }
 
 /// The score of `term` against name `id` (or `ABSENT` / `REJECTED`), computed once.
-fn name_state(
-    index: &Index,
-    matcher: &SkimMatcherV2,
-    term: &Term,
-    memo: &mut [i64],
-    id: u32,
-) -> i64 {
+fn name_state(index: &Index, scratch: &mut Scratch, term: &Term, memo: &mut [i64], id: u32) -> i64 {
     let slot = &mut memo[id as usize];
     if *slot == UNKNOWN {
         *slot = if term.mask & !index.name_masks[id as usize] != 0 {
@@ -351,7 +346,7 @@ fn name_state(
             if !is_byte_subsequence(term.text.as_bytes(), name.as_bytes()) {
                 ABSENT
             } else {
-                subsequence_score(matcher, name, term.text).unwrap_or(REJECTED)
+                subsequence_score(scratch, name, term.text).unwrap_or(REJECTED)
             }
         };
     }

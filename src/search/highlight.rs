@@ -7,6 +7,7 @@ use fuzzy_matcher::FuzzyMatcher;
 
 use super::fold::{ByteMapped, CharMapped, fold};
 use super::score::{matcher, name_matches};
+use super::skim::Scratch;
 
 /// Char indices (not byte) of `text` that the terms fuzzily match, sorted,
 /// deduplicated: for highlighting a title on screen.
@@ -17,9 +18,10 @@ use super::score::{matcher, name_matches};
 pub fn fuzzy_indices(text: &str, terms: &[String]) -> Vec<usize> {
     let mapped = CharMapped::new(text);
     let matcher = matcher();
+    let mut scratch = Scratch::default();
     let mut out = Vec::new();
     for term in terms.iter().map(|t| fold(t)).filter(|t| !t.is_empty()) {
-        if !name_matches(matcher, &mapped.folded, &term) {
+        if !name_matches(&mut scratch, &mapped.folded, &term) {
             continue;
         }
         if let Some((_, positions)) = matcher.fuzzy_indices(&mapped.folded, &term) {

@@ -21,6 +21,7 @@ mod highlight;
 mod index;
 mod score;
 mod searcher;
+mod skim;
 mod trigrams;
 
 pub use highlight::{fuzzy_indices, keyword_ranges};
