@@ -88,7 +88,7 @@ fn main() {
     for q in &queries {
         struct Counts(LibraryIndex, nlread::db::search::RowMap);
         impl nlread::search::TextCounts for Counts {
-            fn counts(&mut self, term: &str) -> std::collections::HashMap<u32, u8> {
+            fn counts(&mut self, term: &str) -> Vec<u8> {
                 self.0.text_counts_in(&self.1, term)
             }
         }

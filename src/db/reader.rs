@@ -39,7 +39,7 @@ impl StoryTexts for DbTexts {
 }
 
 impl TextCounts for DbTexts {
-    fn counts(&mut self, term: &str) -> std::collections::HashMap<u32, u8> {
+    fn counts(&mut self, term: &str) -> Vec<u8> {
         self.index.text_counts_in(&self.rows, term)
     }
 }

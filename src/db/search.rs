@@ -18,7 +18,7 @@ use rusqlite::{OptionalExtension, params};
 use super::index::{LibraryIndex, build_section, generation, issue_of};
 use super::{DbError, sql};
 use crate::model::{Issue, Section};
-use crate::search::{Hit, Index, Piece};
+use crate::search::{Hit, Index, Piece, StoryCounts};
 
 pub use crate::search::MIN_TEXT_TERM;
 
@@ -212,14 +212,15 @@ impl LibraryIndex {
     }
 
     /// Per story of `snapshot`: how often a word starting with `term`
-    /// (folded) occurs in its text, capped; empty for a term too short.
-    pub fn text_counts(&self, snapshot: &Snapshot, term: &str) -> HashMap<u32, u8> {
+    /// (folded) occurs in its text, capped (a [`StoryCounts`]); empty for a
+    /// term too short.
+    pub fn text_counts(&self, snapshot: &Snapshot, term: &str) -> StoryCounts {
         self.text_counts_in(&snapshot.rows, term)
     }
 
     /// [`LibraryIndex::text_counts`] numbered by `rows`.
-    pub fn text_counts_in(&self, rows: &RowMap, term: &str) -> HashMap<u32, u8> {
-        let mut counts = HashMap::new();
+    pub fn text_counts_in(&self, rows: &RowMap, term: &str) -> StoryCounts {
+        let mut counts = StoryCounts::new();
         if term.chars().count() < MIN_TEXT_TERM {
             return counts;
         }
@@ -239,20 +240,19 @@ impl LibraryIndex {
         &self,
         snapshot: &RowMap,
         term: &str,
-        counts: &mut HashMap<u32, u8>,
+        counts: &mut StoryCounts,
     ) -> rusqlite::Result<()> {
+        // Every word starting with `term` sorts in this range (the bound
+        // is the largest char: only a word holding that char after the
+        // term, which the tokenizer never gives, sorts past it).
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT term, doc FROM stories_vocab WHERE term >= ?1 AND term < ?2")?;
+            .prepare_cached("SELECT doc FROM stories_vocab WHERE term >= ?1 AND term < ?2")?;
         let upper = format!("{term}\u{10ffff}");
         let mut rows = stmt.query(params![term, upper])?;
         while let Some(row) = rows.next()? {
-            let word = row.get_ref(0)?.as_str()?;
-            if !word.starts_with(term) {
-                continue;
-            }
-            if let Some(n) = snapshot.number(row.get(1)?) {
-                let count = counts.entry(n).or_insert(0);
+            if let Some(n) = snapshot.number(row.get(0)?) {
+                let count = slot(counts, n);
                 *count = (*count + 1).min(OCCURRENCE_CAP);
             }
         }
@@ -265,7 +265,7 @@ impl LibraryIndex {
         &self,
         snapshot: &RowMap,
         term: &str,
-        counts: &mut HashMap<u32, u8>,
+        counts: &mut StoryCounts,
     ) -> rusqlite::Result<()> {
         let words: Vec<&str> = term
             .split(|c: char| !c.is_alphanumeric())
@@ -281,7 +281,7 @@ impl LibraryIndex {
         let mut rows = stmt.query([phrase])?;
         while let Some(row) = rows.next()? {
             if let Some(n) = snapshot.number(row.get(0)?) {
-                counts.insert(n, 1);
+                *slot(counts, n) = 1;
             }
         }
         Ok(())
@@ -322,6 +322,15 @@ impl LibraryIndex {
         .map(Option::flatten)
         .map_err(&err)
     }
+}
+
+/// Story `n`'s count, the counts grown to hold it.
+fn slot(counts: &mut StoryCounts, n: u32) -> &mut u8 {
+    let n = n as usize;
+    if counts.len() <= n {
+        counts.resize(n + 1, 0);
+    }
+    &mut counts[n]
 }
 
 /// The table from row to flat number: rows are numbered from 1 as stories

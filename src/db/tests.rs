@@ -678,7 +678,7 @@ fn typing_in_the_reader_finds_what_one_search_finds() {
     // found by its text.
     struct Counts(LibraryIndex, super::search::RowMap);
     impl crate::search::TextCounts for Counts {
-        fn counts(&mut self, term: &str) -> std::collections::HashMap<u32, u8> {
+        fn counts(&mut self, term: &str) -> Vec<u8> {
             self.0.text_counts_in(&self.1, term)
         }
     }

@@ -56,16 +56,45 @@ pub(crate) fn run(index: &Index, terms: &[String], candidates: Option<&[u32]>) -
 
 /// Stories whose text holds a term, found elsewhere (the library database's
 /// full-text index) for an index built without story text: per folded
-/// term, story (section index) -> occurrences, capped at
-/// `KEYWORD_OCCURRENCE_CAP`.
-pub type TextHits = std::collections::HashMap<String, std::collections::HashMap<u32, u8>>;
+/// term, its [`StoryCounts`].
+pub type TextHits = std::collections::HashMap<String, StoryCounts>;
+
+/// Per story (section index): how often a term occurs in its text, capped
+/// at `KEYWORD_OCCURRENCE_CAP`; stories past the end hold it 0 times. A
+/// plain array: a common word is in most of the library's stories, and
+/// this is filled, kept and read once per keystroke.
+pub type StoryCounts = Vec<u8>;
+
+/// Text hits that may still be on their way: found on another thread while
+/// the names are scored, and waited for only where a story's text has to
+/// tell (see `Searcher::search`).
+#[derive(Default)]
+pub(crate) struct Pending(std::sync::OnceLock<TextHits>);
+
+impl Pending {
+    /// Hits found already.
+    pub(crate) fn ready(hits: TextHits) -> Pending {
+        Pending(std::sync::OnceLock::from(hits))
+    }
+
+    /// Gives the hits to whoever waits (only the first call counts).
+    pub(crate) fn set(&self, hits: TextHits) {
+        let _ = self.0.set(hits);
+    }
+
+    /// The hits of `term`, once they are there (None: the term is in no
+    /// story's text).
+    fn of(&self, term: &str) -> Option<&StoryCounts> {
+        self.0.wait().get(term)
+    }
+}
 
 /// [`run`], with the story text's matches taken from `external` when given.
 pub(crate) fn run_with(
     index: &Index,
     terms: &[String],
     candidates: Option<&[u32]>,
-    external: Option<&TextHits>,
+    external: Option<&Pending>,
 ) -> Outcome {
     // Longer terms first: they rule more stories out, so later terms are
     // tried on fewer. Scores add up, so the order does not change them.
@@ -75,7 +104,7 @@ pub(crate) fn run_with(
         .into_iter()
         .map(|t| {
             let mut term = Term::new(index, t);
-            term.external = external.map(|e| e.get(t.as_str()));
+            term.external = external;
             term
         })
         .collect();
@@ -138,9 +167,9 @@ struct Term<'a> {
     finder: Finder<'a>,
     /// Per block of stories, whether its text may hold the term (`None`: all may).
     blocks: Option<Vec<bool>>,
-    /// Text matches found elsewhere (see [`TextHits`]): `Some(None)` means
-    /// the term is in no story's text.
-    external: Option<Option<&'a std::collections::HashMap<u32, u8>>>,
+    /// Text matches found elsewhere (see [`TextHits`]), perhaps still
+    /// being found.
+    external: Option<&'a Pending>,
 }
 
 impl<'a> Term<'a> {
@@ -267,10 +296,16 @@ fn run_chunk(index: &Index, terms: &[Term], candidates: &[u32]) -> Outcome {
 /// text does not count, and the search goes on at the next story. Stories
 /// in blocks that cannot hold the term are not read.
 fn count_in_bodies(index: &Index, term: &Term, sections: &[u32]) -> Vec<u8> {
-    if let Some(external) = term.external {
+    if let Some(pending) = term.external {
+        let external = pending.of(term.text);
         return sections
             .iter()
-            .map(|s| external.and_then(|m| m.get(s)).copied().unwrap_or(0))
+            .map(|&s| {
+                external
+                    .and_then(|m| m.get(s as usize))
+                    .copied()
+                    .unwrap_or(0)
+            })
             .collect();
     }
     let finder = &term.finder;

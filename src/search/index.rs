@@ -136,7 +136,7 @@ impl Index {
     pub fn query_terms_with(
         &self,
         terms: &[String],
-        text: &mut dyn FnMut(&str) -> std::collections::HashMap<u32, u8>,
+        text: &mut dyn FnMut(&str) -> engine::StoryCounts,
     ) -> Vec<Hit> {
         let terms = engine::clean_terms(terms);
         if terms.is_empty() {
@@ -148,7 +148,7 @@ impl Index {
                 found.insert(term.clone(), text(term));
             }
         }
-        engine::run_with(self, &terms, None, Some(&found)).hits
+        engine::run_with(self, &terms, None, Some(&engine::Pending::ready(found))).hits
     }
 
     /// The index without story text, as bytes: what the library database

@@ -24,6 +24,7 @@ mod searcher;
 mod skim;
 mod trigrams;
 
+pub use engine::StoryCounts;
 pub use highlight::{fuzzy_indices, keyword_ranges};
 pub use index::{Index, Piece};
 pub use searcher::{Searcher, TextCounts};

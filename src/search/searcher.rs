@@ -21,7 +21,7 @@ const RECENT_BYTES: usize = 16 << 20;
 /// names (see [`Index::query_terms_with`]): per folded term, story (flat
 /// number) -> occurrences.
 pub trait TextCounts: Send {
-    fn counts(&mut self, term: &str) -> std::collections::HashMap<u32, u8>;
+    fn counts(&mut self, term: &str) -> super::StoryCounts;
 }
 
 pub struct Searcher {
@@ -32,7 +32,7 @@ pub struct Searcher {
     /// The text's matches, when the index holds no text.
     text: Option<Box<dyn TextCounts>>,
     /// The text's matches of recent terms, most recent first.
-    text_hits: VecDeque<(String, std::collections::HashMap<u32, u8>)>,
+    text_hits: VecDeque<(String, super::StoryCounts)>,
 }
 
 struct Remembered {
@@ -78,24 +78,24 @@ impl Searcher {
         }
     }
 
-    /// The text's matches of every term, asked once per term.
-    fn text_hits(&mut self, terms: &[String]) -> Option<engine::TextHits> {
-        let text = self.text.as_mut()?;
+    /// The text's matches of every term, asked once per term: from the
+    /// terms remembered, else from `text`.
+    fn text_hits(
+        text: &mut dyn TextCounts,
+        remembered: &mut VecDeque<(String, super::StoryCounts)>,
+        terms: &[String],
+    ) -> engine::TextHits {
         let mut found = engine::TextHits::new();
         for term in terms {
-            let hits = match self.text_hits.iter().position(|(t, _)| t == term) {
-                Some(at) => self
-                    .text_hits
-                    .remove(at)
-                    .map(|(_, h)| h)
-                    .unwrap_or_default(),
+            let hits = match remembered.iter().position(|(t, _)| t == term) {
+                Some(at) => remembered.remove(at).map(|(_, h)| h).unwrap_or_default(),
                 None => text.counts(term),
             };
-            self.text_hits.push_front((term.clone(), hits.clone()));
+            remembered.push_front((term.clone(), hits.clone()));
             found.insert(term.clone(), hits);
         }
-        self.text_hits.truncate(RECENT_QUERIES);
-        Some(found)
+        remembered.truncate(RECENT_QUERIES);
+        found
     }
 
     /// The index searched.
@@ -119,22 +119,39 @@ impl Searcher {
             self.recent.push_front(found);
             return hits;
         }
-        let external = self.text_hits(&terms);
         // Words starting with a term are monotonic only as the term grows
         // at its end.
-        let prefix = external.is_some();
+        let prefix = self.text.is_some();
         // The narrowest remembered query that this one refines.
         let base = self
             .recent
             .iter()
             .filter(|r| refines(&terms, &r.terms, prefix))
             .min_by_key(|r| r.survivors.len());
-        let outcome = engine::run_with(
-            &self.index,
-            &terms,
-            base.map(|r| r.survivors.as_slice()),
-            external.as_ref(),
-        );
+        let candidates = base.map(|r| r.survivors.as_slice());
+        let outcome = match self.text.as_mut() {
+            None => engine::run_with(&self.index, &terms, candidates, None),
+            // The text is searched (the library database's full-text index)
+            // on a thread of its own while the names are scored; the
+            // scoring waits for it only where a story's text must tell.
+            Some(text) => {
+                let pending = engine::Pending::default();
+                let remembered = &mut self.text_hits;
+                std::thread::scope(|scope| {
+                    let finding = scope.spawn(|| {
+                        // Set however this ends (a panic: no text hits), so
+                        // the scoring never waits for ever.
+                        let guard = SetOnDrop(&pending);
+                        guard
+                            .0
+                            .set(Searcher::text_hits(&mut **text, remembered, &terms));
+                    });
+                    let outcome = engine::run_with(&self.index, &terms, candidates, Some(&pending));
+                    let _ = finding.join();
+                    outcome
+                })
+            }
+        };
         let hits = Arc::new(outcome.hits);
         self.remember(Remembered {
             terms,
@@ -174,4 +191,13 @@ fn refines(new: &[String], old: &[String], prefix: bool) -> bool {
             }
         })
     })
+}
+
+/// Gives empty text hits to a [`engine::Pending`] left unset when dropped.
+struct SetOnDrop<'a>(&'a engine::Pending);
+
+impl Drop for SetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.set(engine::TextHits::new());
+    }
 }

@@ -609,7 +609,7 @@ proptest! {
         let names_only = |issues: &[Issue], query: &str| {
             Index::new(&library(issues.to_vec()))
                 .names_only()
-                .query_terms_with(&terms(query), &mut |_| std::collections::HashMap::new())
+                .query_terms_with(&terms(query), &mut |_| Vec::new())
         };
         let mut current: Vec<Issue> = old.issues.clone();
         let mut index = Index::new(&old).names_only();
@@ -631,8 +631,26 @@ proptest! {
             current = next;
             prop_assert_eq!(index.len(), Index::new(&library(current.clone())).len());
             let ours = index
-                .query_terms_with(&terms(&query), &mut |_| std::collections::HashMap::new());
+                .query_terms_with(&terms(&query), &mut |_| Vec::new());
             prop_assert_eq!(ours, names_only(&current, &query), "query {:?}", query);
         }
     }
+}
+
+#[test]
+fn a_text_search_that_fails_leaves_the_names_matching_and_never_hangs() {
+    // The text is searched on a thread of its own while the names are
+    // scored; a panic there must not leave the scoring waiting.
+    struct Broken;
+    impl TextCounts for Broken {
+        fn counts(&mut self, _: &str) -> StoryCounts {
+            panic!("the database went away");
+        }
+    }
+    let index = std::sync::Arc::new(Index::new(&space_library()).names_only());
+    let mut searcher = Searcher::with_text(std::sync::Arc::clone(&index), Box::new(Broken));
+    let hits = searcher.search("orbit");
+    assert!(!hits.is_empty());
+    let names = index.query_terms_with(&terms("orbit"), &mut |_| Vec::new());
+    assert_eq!(*hits, names);
 }
