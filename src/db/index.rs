@@ -159,6 +159,15 @@ impl LibraryIndex {
         }
     }
 
+    /// A second connection to this index (open and checked already), for
+    /// another thread.
+    pub(crate) fn another(&self) -> Result<LibraryIndex, DbError> {
+        Ok(LibraryIndex {
+            conn: connect(&self.path)?,
+            path: self.path.clone(),
+        })
+    }
+
     fn open_once(path: &Path) -> Result<LibraryIndex, DbError> {
         let conn = connect(path)?;
         let err = sql(path);

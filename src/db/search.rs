@@ -18,7 +18,7 @@ use rusqlite::{OptionalExtension, params};
 use super::index::{LibraryIndex, build_section, generation, issue_of};
 use super::{DbError, sql};
 use crate::model::{Issue, Section};
-use crate::search::{Hit, Index, Piece, StoryCounts};
+use crate::search::{Hit, Index, NameArrays, Piece, StoryCounts};
 
 pub use crate::search::MIN_TEXT_TERM;
 
@@ -180,27 +180,25 @@ impl LibraryIndex {
             HEADER + 8 * (snapshot.issues.len() + snapshot.stories.len()) + arrays.len(),
         );
         out.extend_from_slice(SNAPSHOT_MAGIC);
-        let mut sum = xxhash_rust::xxh3::Xxh3::new();
+        let mut fixed =
+            Vec::with_capacity(8 * (snapshot.issues.len() + snapshot.stories.len()) + arrays.len());
         for row in snapshot.issues.iter().chain(&snapshot.stories) {
-            sum.update(&row.to_le_bytes());
+            fixed.extend_from_slice(&row.to_le_bytes());
         }
-        sum.update(&arrays);
-        sum.update(names.as_bytes());
+        fixed.extend_from_slice(&arrays);
         for n in [
-            sum.digest(),
+            xxhash_rust::xxh3::xxh3_64(&fixed),
             identity,
             u64::from_le_bytes(snapshot.generation.to_le_bytes()),
             snapshot.issues.len() as u64,
             snapshot.stories.len() as u64,
             arrays.len() as u64,
             names.len() as u64,
+            xxhash_rust::xxh3::xxh3_64(names.as_bytes()),
         ] {
             out.extend_from_slice(&n.to_le_bytes());
         }
-        for row in snapshot.issues.iter().chain(&snapshot.stories) {
-            out.extend_from_slice(&row.to_le_bytes());
-        }
-        out.extend_from_slice(&arrays);
+        out.extend_from_slice(&fixed);
         out.extend_from_slice(names.as_bytes());
         let _ = crate::store::write_whole(&self.snapshot_path(), &out, false);
     }
@@ -288,11 +286,26 @@ impl LibraryIndex {
     }
 
     /// The stories matching `query`, best first, as the filter ranks them.
+    /// The text is counted through a second connection, on a thread of its
+    /// own, while the names are scored (one connection cannot be shared
+    /// between threads); without one, here, one after the other.
     pub fn search(&self, snapshot: &Snapshot, query: &str) -> Vec<Hit> {
+        /// Counts the text through a connection of its own.
+        struct Beside<'a>(LibraryIndex, &'a RowMap);
+        impl crate::search::TextCounts for Beside<'_> {
+            fn counts(&mut self, term: &str) -> StoryCounts {
+                self.0.text_counts_in(self.1, term)
+            }
+        }
         let terms = crate::search::terms(query);
-        snapshot
-            .index
-            .query_terms_with(&terms, &mut |term| self.text_counts(snapshot, term))
+        match self.another() {
+            Ok(other) => snapshot
+                .index
+                .query_terms_beside(&terms, &mut Beside(other, &snapshot.rows)),
+            Err(_) => snapshot
+                .index
+                .query_terms_with(&terms, &mut |term| self.text_counts(snapshot, term)),
+        }
     }
 
     /// A story row with its text and its issue (without the issue's other
@@ -353,11 +366,11 @@ fn by_row(stories: &[i64]) -> (i64, Vec<u32>) {
 }
 
 /// The snapshot file's first bytes: what it is and its layout's version.
-const SNAPSHOT_MAGIC: &[u8; 16] = b"nlread-names-v1\n";
-/// The magic, then the checksum (xxh3 of all that follows the header),
-/// identity, generation, issues, stories, array bytes and name bytes (u64
-/// each).
-const HEADER: usize = 16 + 7 * 8;
+const SNAPSHOT_MAGIC: &[u8; 16] = b"nlread-names-v2\n";
+/// The magic, then (u64 each) the checksum of the rows and arrays (xxh3),
+/// identity, generation, issues, stories, array bytes, name bytes and the
+/// checksum of the names.
+const HEADER: usize = 16 + 8 * 8;
 
 /// The snapshot stored at `path` for the index `identity`; None when there
 /// is none, it belongs to another index (one moved aside and rebuilt counts
@@ -390,30 +403,72 @@ fn read_snapshot(path: &std::path::Path, identity: u64) -> Option<Snapshot> {
     {
         return None;
     }
-    let mut fixed = vec![0u8; body];
-    file.read_exact(&mut fixed).ok()?;
-    let mut text = vec![0u8; names];
-    file.read_exact(&mut text).ok()?;
-    // A file the disk damaged (it is written without a flush: it can be
-    // made again) must not give wrong names.
-    let mut sum = xxhash_rust::xxh3::Xxh3::new();
-    sum.update(&fixed);
-    sum.update(&text);
-    if sum.digest() != field(0) {
-        return None;
-    }
-    let text = String::from_utf8(text).ok()?;
-    let (row_bytes, arrays) = fixed.split_at(rows);
-    let index = Index::from_name_parts(arrays, text)?;
-    let mut ids = row_bytes
-        .chunks_exact(8)
-        .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
-    let issue_ids: Vec<i64> = ids.by_ref().take(issues).collect();
-    let story_ids: Vec<i64> = ids.collect();
+    // The names (most of the file) are read, summed and checked as UTF-8
+    // on a second thread while this one reads the rest, a piece at a time
+    // (summed as it goes, while each piece is in the cache).
+    let names_at = HEADER as u64 + body as u64;
+    let (fixed, text) = std::thread::scope(|scope| {
+        let text = scope.spawn(|| {
+            use std::io::Seek;
+            // Opened again for an offset of its own (replaced meanwhile:
+            // its sum does not match).
+            let (mut other, _) = crate::store::own::open_regular(path).ok()?;
+            other.seek(std::io::SeekFrom::Start(names_at)).ok()?;
+            String::from_utf8(read_summed(&mut other, names, field(7))?).ok()
+        });
+        let fixed = (|| {
+            let mut sum = xxhash_rust::xxh3::Xxh3::new();
+            let mut read = |buf: &mut [u8]| -> Option<()> {
+                file.read_exact(buf).ok()?;
+                sum.update(buf);
+                Some(())
+            };
+            let issue_ids = read_i64s(&mut read, issues)?;
+            let story_ids = read_i64s(&mut read, stories)?;
+            let arrays = NameArrays::read(&mut read, arrays)?;
+            (sum.digest() == field(0)).then_some((issue_ids, story_ids, arrays))
+        })();
+        (fixed, text.join().ok().flatten())
+    });
+    let ((issue_ids, story_ids, arrays), text) = (fixed?, text?);
+    let index = Index::from_name_arrays(arrays, text)?;
     if issue_ids.len() != index.issue_first.len() - 1 || story_ids.len() != index.len() {
         return None;
     }
     Some(Snapshot::from_parts(
         index, issue_ids, story_ids, generation,
     ))
+}
+
+/// `n` little-endian i64s through `read`, 64 KiB at a time.
+fn read_i64s(read: &mut dyn FnMut(&mut [u8]) -> Option<()>, n: usize) -> Option<Vec<i64>> {
+    let mut out = Vec::with_capacity(n);
+    let mut buf = vec![0u8; 64 << 10];
+    let mut bytes = n.checked_mul(8)?;
+    while bytes > 0 {
+        let piece = &mut buf[..bytes.min(64 << 10)];
+        read(piece)?;
+        out.extend(
+            piece
+                .chunks_exact(8)
+                .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])),
+        );
+        bytes -= piece.len();
+    }
+    Some(out)
+}
+
+/// `len` bytes of `file`, read and summed a megabyte at a time (each piece
+/// summed while it is in the cache); None unless they sum to `sum`. A file
+/// the disk damaged (it is written without a flush: it can be made again)
+/// must not give wrong names.
+fn read_summed(file: &mut std::fs::File, len: usize, sum: u64) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut out = vec![0u8; len];
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for piece in out.chunks_mut(1 << 20) {
+        file.read_exact(piece).ok()?;
+        hasher.update(piece);
+    }
+    (hasher.digest() == sum).then_some(out)
 }

@@ -978,12 +978,12 @@ fn a_snapshot_file_of_another_index_or_damaged_is_not_used() {
         stored[..stored.len() / 2].to_vec(),
         {
             let mut b = stored.clone();
-            for byte in b.iter_mut().skip(72).step_by(97) {
+            for byte in b.iter_mut().skip(80).step_by(97) {
                 *byte ^= 0x5a;
             }
             b
         },
-        b"nlread-names-v1\n".to_vec(),
+        b"nlread-names-v2\n".to_vec(),
         Vec::new(),
     ] {
         fs::write(&path, &damaged).expect("damage");

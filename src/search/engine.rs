@@ -89,6 +89,35 @@ impl Pending {
     }
 }
 
+/// [`run_with`], with the text's matches found by `find_text` on a thread
+/// of its own while the names are scored (the scoring waits for them only
+/// where a story's text must tell). A panic in `find_text` gives no text
+/// hits, never a wait.
+pub(crate) fn run_beside(
+    index: &Index,
+    terms: &[String],
+    candidates: Option<&[u32]>,
+    find_text: impl FnOnce() -> TextHits + Send,
+) -> Outcome {
+    /// Gives empty text hits to a [`Pending`] left unset when dropped.
+    struct SetOnDrop<'a>(&'a Pending);
+    impl Drop for SetOnDrop<'_> {
+        fn drop(&mut self) {
+            self.0.set(TextHits::new());
+        }
+    }
+    let pending = Pending::default();
+    std::thread::scope(|scope| {
+        let finding = scope.spawn(|| {
+            let guard = SetOnDrop(&pending);
+            guard.0.set(find_text());
+        });
+        let outcome = run_with(index, terms, candidates, Some(&pending));
+        let _ = finding.join();
+        outcome
+    })
+}
+
 /// [`run`], with the story text's matches taken from `external` when given.
 pub(crate) fn run_with(
     index: &Index,

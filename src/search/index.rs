@@ -151,6 +151,29 @@ impl Index {
         engine::run_with(self, &terms, None, Some(&engine::Pending::ready(found))).hits
     }
 
+    /// [`Index::query_terms_with`], with the text's matches counted by
+    /// `text` on a thread of its own while the names are scored.
+    pub fn query_terms_beside(
+        &self,
+        terms: &[String],
+        text: &mut dyn super::TextCounts,
+    ) -> Vec<Hit> {
+        let terms = engine::clean_terms(terms);
+        if terms.is_empty() {
+            return Vec::new();
+        }
+        engine::run_beside(self, &terms, None, || {
+            let mut found = engine::TextHits::new();
+            for term in &terms {
+                if !found.contains_key(term) {
+                    found.insert(term.clone(), text.counts(term));
+                }
+            }
+            found
+        })
+        .hits
+    }
+
     /// The index without story text, as bytes: what the library database
     /// keeps so a search need not read every title (see
     /// [`Index::from_name_parts`]): its arrays (little-endian u32s, each
@@ -196,30 +219,27 @@ impl Index {
     /// consistent index (every offset is checked, so a damaged copy cannot
     /// make a query panic).
     pub fn from_name_parts(arrays: &[u8], names: String) -> Option<Index> {
-        let mut at = 0usize;
-        let mut take = |n: usize| -> Option<&[u8]> {
-            let piece = arrays.get(at..at.checked_add(n)?)?;
-            at += n;
-            Some(piece)
+        let mut rest = arrays;
+        let mut read = |buf: &mut [u8]| -> Option<()> {
+            let (piece, after) = rest.split_at_checked(buf.len())?;
+            buf.copy_from_slice(piece);
+            rest = after;
+            Some(())
         };
-        let len = |b: &[u8]| -> Option<usize> {
-            usize::try_from(u64::from_le_bytes(b.try_into().ok()?)).ok()
-        };
-        let mut u32s = || -> Option<Vec<u32>> {
-            let n = len(take(8)?)?;
-            let raw = take(n.checked_mul(4)?)?;
-            Some(
-                raw.chunks_exact(4)
-                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                    .collect(),
-            )
-        };
-        let name_starts = u32s()?;
-        let masks = u32s()?;
-        let issue_names = u32s()?;
-        let issue_first = u32s()?;
-        let section_issue = u32s()?;
-        let section_title = u32s()?;
+        let parts = NameArrays::read(&mut read, arrays.len())?;
+        Index::from_name_arrays(parts, names)
+    }
+
+    /// [`Index::from_name_parts`] with the arrays read already.
+    pub fn from_name_arrays(arrays: NameArrays, names: String) -> Option<Index> {
+        let NameArrays {
+            name_starts,
+            masks,
+            issue_names,
+            issue_first,
+            section_issue,
+            section_title,
+        } = arrays;
         let name_masks: Vec<u64> = masks
             .chunks_exact(2)
             .map(|p| u64::from(p[0]) | (u64::from(p[1]) << 32))
@@ -408,6 +428,56 @@ impl Index {
             section: (section - self.issue_first[issue as usize]) as usize,
             score,
         }
+    }
+}
+
+/// The arrays of [`Index::name_parts`], read but not yet checked.
+pub struct NameArrays {
+    name_starts: Vec<u32>,
+    masks: Vec<u32>,
+    issue_names: Vec<u32>,
+    issue_first: Vec<u32>,
+    section_issue: Vec<u32>,
+    section_title: Vec<u32>,
+}
+
+impl NameArrays {
+    /// Reads `len` bytes of arrays through `read` (which fills the buffer
+    /// it is given, or fails), 64 KiB at a time: no copy of the whole is
+    /// ever held. None when they do not add up to `len`.
+    pub fn read(read: &mut dyn FnMut(&mut [u8]) -> Option<()>, len: usize) -> Option<NameArrays> {
+        let mut left = len;
+        let mut buf = vec![0u8; 64 << 10];
+        let mut array = || -> Option<Vec<u32>> {
+            let mut count = [0u8; 8];
+            left = left.checked_sub(8)?;
+            read(&mut count)?;
+            let n = usize::try_from(u64::from_le_bytes(count)).ok()?;
+            let mut bytes = n.checked_mul(4)?;
+            // Never more than is there: a damaged count allocates nothing.
+            left = left.checked_sub(bytes)?;
+            let mut out = Vec::with_capacity(n);
+            while bytes > 0 {
+                let piece = &mut buf[..bytes.min(64 << 10)];
+                read(piece)?;
+                out.extend(
+                    piece
+                        .chunks_exact(4)
+                        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+                );
+                bytes -= piece.len();
+            }
+            Some(out)
+        };
+        let arrays = NameArrays {
+            name_starts: array()?,
+            masks: array()?,
+            issue_names: array()?,
+            issue_first: array()?,
+            section_issue: array()?,
+            section_title: array()?,
+        };
+        (left == 0).then_some(arrays)
     }
 }
 

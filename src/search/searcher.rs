@@ -132,23 +132,11 @@ impl Searcher {
         let outcome = match self.text.as_mut() {
             None => engine::run_with(&self.index, &terms, candidates, None),
             // The text is searched (the library database's full-text index)
-            // on a thread of its own while the names are scored; the
-            // scoring waits for it only where a story's text must tell.
+            // on a thread of its own while the names are scored.
             Some(text) => {
-                let pending = engine::Pending::default();
                 let remembered = &mut self.text_hits;
-                std::thread::scope(|scope| {
-                    let finding = scope.spawn(|| {
-                        // Set however this ends (a panic: no text hits), so
-                        // the scoring never waits for ever.
-                        let guard = SetOnDrop(&pending);
-                        guard
-                            .0
-                            .set(Searcher::text_hits(&mut **text, remembered, &terms));
-                    });
-                    let outcome = engine::run_with(&self.index, &terms, candidates, Some(&pending));
-                    let _ = finding.join();
-                    outcome
+                engine::run_beside(&self.index, &terms, candidates, || {
+                    Searcher::text_hits(&mut **text, remembered, &terms)
                 })
             }
         };
@@ -191,13 +179,4 @@ fn refines(new: &[String], old: &[String], prefix: bool) -> bool {
             }
         })
     })
-}
-
-/// Gives empty text hits to a [`engine::Pending`] left unset when dropped.
-struct SetOnDrop<'a>(&'a engine::Pending);
-
-impl Drop for SetOnDrop<'_> {
-    fn drop(&mut self) {
-        self.0.set(engine::TextHits::new());
-    }
 }
