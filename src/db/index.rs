@@ -1131,6 +1131,19 @@ fn store(
         .optional()?;
     let mut before = Vec::new();
     if let Some(id) = old {
+        // Read again to the same issues and stories (a new nlread whose
+        // parsers split this file as before): only the source's record
+        // moves on. Its rows, their ids and the full-text index stay.
+        if let Outcome::Issues(issues, errors) = outcome
+            && holds_already(tx, id, issues, errors, mtime)?
+        {
+            tx.prepare_cached(
+                "UPDATE sources SET size = ?2, mtime = ?3, hash = ?4, parser = ?5, skipped = 0
+                 WHERE id = ?1",
+            )?
+            .execute(params![id, size, mtime, parsed.hash, parser])?;
+            return Ok(());
+        }
         let issues = match outcome {
             Outcome::Issues(issues, _) => issues.as_slice(),
             _ => &[],
@@ -1168,6 +1181,86 @@ fn store(
         }
     }
     Ok(())
+}
+
+/// Whether the index holds exactly `issues` and `errors` for source
+/// `source_id`, stored with modification time `mtime`: every issue and
+/// story column as `store_issue` would write it. Stops at the first
+/// difference, so a file whose content changed costs one row or two.
+fn holds_already(
+    tx: &Connection,
+    source_id: i64,
+    issues: &[Issue],
+    errors: &[SourceError],
+    mtime: i64,
+) -> rusqlite::Result<bool> {
+    let stored: Vec<(String, String)> = tx
+        .prepare_cached("SELECT source, message FROM errors WHERE source_id = ?1 ORDER BY pos")?
+        .query_map([source_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if !stored
+        .iter()
+        .map(|(s, m)| (s.as_str(), m.as_str()))
+        .eq(errors
+            .iter()
+            .map(|e| (e.source.as_str(), e.message.as_str())))
+    {
+        return Ok(false);
+    }
+    let mut issue_rows = tx.prepare_cached(
+        "SELECT id, key, source, newsletter, title, date, author, url, guid, modified
+         FROM issues WHERE source_id = ?1 ORDER BY pos",
+    )?;
+    let mut rows = issue_rows.query([source_id])?;
+    let mut stories = tx.prepare_cached(
+        "SELECT key, title, grp, words, body, spans, links FROM stories WHERE issue_id = ?1
+         ORDER BY pos",
+    )?;
+    let mut next = issues.iter();
+    while let Some(row) = rows.next()? {
+        let Some(issue) = next.next() else {
+            return Ok(false);
+        };
+        let same = row.get_ref(1)?.as_str()? == issue.id
+            && row.get_ref(2)?.as_str()? == issue.source
+            && row.get::<_, Option<String>>(3)? == issue.newsletter
+            && row.get_ref(4)?.as_str()? == issue.title
+            && row.get::<_, Option<String>>(5)? == issue.date
+            && row.get::<_, Option<String>>(6)? == issue.author
+            && row.get::<_, Option<String>>(7)? == issue.url
+            && row.get::<_, Option<String>>(8)? == issue.guid
+            && row.get::<_, i64>(9)? == mtime;
+        if !same {
+            return Ok(false);
+        }
+        let mut held = stories.query([row.get::<_, i64>(0)?])?;
+        let mut sections = issue.sections.iter();
+        while let Some(story) = held.next()? {
+            let Some(section) = sections.next() else {
+                return Ok(false);
+            };
+            let (body, spans) = section.raw_parts();
+            let links = if section.links.is_empty() {
+                None
+            } else {
+                serde_json::to_string(&section.links).ok()
+            };
+            let same = story.get_ref(0)?.as_str()? == section.id
+                && story.get_ref(1)?.as_str()? == section.title
+                && story.get::<_, Option<String>>(2)? == section.group
+                && story.get::<_, i64>(3)? == section.words as i64
+                && story.get_ref(4)?.as_str()? == body
+                && story.get_ref(5)?.as_blob()? == encode_spans(spans).as_slice()
+                && story.get::<_, Option<String>>(6)? == links;
+            if !same {
+                return Ok(false);
+            }
+        }
+        if sections.next().is_some() {
+            return Ok(false);
+        }
+    }
+    Ok(next.next().is_none())
 }
 
 /// Marks carried to stories split again, and why some could not be.

@@ -992,3 +992,66 @@ fn a_snapshot_file_of_another_index_or_damaged_is_not_used() {
         assert!(!index.search(&rebuilt, "orbit").is_empty());
     }
 }
+
+#[test]
+fn a_file_read_again_to_the_same_stories_keeps_its_rows() {
+    // A new nlread (other parsers) reads every file again; those it splits
+    // as before keep their rows, ids and full-text entries: an upgrade
+    // costs a parse and a compare, not a rewrite of the whole index.
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = library(dir.path());
+    let (mut index, _) = LibraryIndex::open(&dir.path().join("index.db")).expect("open");
+    sync(&mut index, &lib);
+    let rows = |index: &LibraryIndex| {
+        let (_, stories, issues) = index.all_issues(false).expect("read");
+        (issues, stories)
+    };
+    let before = rows(&index);
+    let hits_before = index
+        .search(&index.snapshot().expect("snapshot"), "harbour")
+        .len();
+    index
+        .conn
+        .execute("UPDATE sources SET parser = 'an older nlread'", [])
+        .expect("age");
+    let synced = sync(&mut index, &lib);
+    assert!(synced.parsed > 10, "{synced:?}");
+    assert_eq!(rows(&index), before);
+    let parsers: i64 = index
+        .conn
+        .query_row(
+            "SELECT count(DISTINCT parser) FROM sources WHERE parser <> 'an older nlread'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("parsers");
+    let old: i64 = index
+        .conn
+        .query_row(
+            "SELECT count(*) FROM sources WHERE parser = 'an older nlread'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("old");
+    assert_eq!(
+        (parsers, old),
+        (1, 0),
+        "every source is marked read by this parser"
+    );
+    let snapshot = index.snapshot().expect("snapshot");
+    assert_eq!(index.search(&snapshot, "harbour").len(), hits_before);
+    assert!(hits_before > 0);
+    // One file changed: only its rows are new.
+    let changed = lib.join("zz-changed.md");
+    fs::write(&changed, "# Harbour notes\n\nThe harbour opened.\n").expect("write");
+    sync(&mut index, &lib);
+    fs::write(&changed, "# Harbour notes\n\nThe harbour closed.\n").expect("rewrite");
+    let (issues_then, _) = rows(&index);
+    sync(&mut index, &lib);
+    let (issues_now, _) = rows(&index);
+    let gone: Vec<&i64> = issues_then
+        .iter()
+        .filter(|i| !issues_now.contains(i))
+        .collect();
+    assert_eq!(gone.len(), 1, "{gone:?}");
+}
