@@ -34,7 +34,7 @@ const REPORT_EVERY: Duration = Duration::from_millis(100);
 /// Issues shown while a load runs: enough to fill the list and read from;
 /// the rest come with the library (a copy of every issue would double the
 /// memory a large library needs while it loads).
-const STREAMED: usize = 5_000;
+const STREAMED: usize = 1_000;
 
 /// What a load gives the worker: the library and where it came from, and,
 /// for a library read from the library index, its index and text already
