@@ -133,8 +133,7 @@ fn indexed(
     };
     let (index, warnings) = crate::library::open_index(&options)?;
     drop(bar);
-    let snapshot = index.snapshot().ok()?;
-    let hits = index.search(&snapshot, query);
+    let (snapshot, hits) = index.snapshot_and_search(query).ok()?;
     let mut err = io::stderr();
     for warning in &warnings {
         super::report_source(&mut err, warning);

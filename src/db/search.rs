@@ -218,28 +218,33 @@ impl LibraryIndex {
 
     /// [`LibraryIndex::text_counts`] numbered by `rows`.
     pub fn text_counts_in(&self, rows: &RowMap, term: &str) -> StoryCounts {
-        let mut counts = StoryCounts::new();
+        self.text_rows(term).counts(rows)
+    }
+
+    /// Where `term` (folded) is in the stories' text, as rows of `stories`
+    /// (no snapshot needed, so this can run while one is read).
+    pub fn text_rows(&self, term: &str) -> TextRows {
+        let mut found = TextRows {
+            rows: Vec::new(),
+            once: false,
+        };
         if term.chars().count() < MIN_TEXT_TERM {
-            return counts;
+            return found;
         }
         // A failed query (the index went away under us) finds nothing in
         // the text; names still match.
         let _ = if term.chars().all(char::is_alphanumeric) {
-            self.count_words(rows, term, &mut counts)
+            self.word_rows(term, &mut found.rows)
         } else {
-            self.match_phrase(rows, term, &mut counts)
+            found.once = true;
+            self.phrase_rows(term, &mut found.rows)
         };
-        counts
+        found
     }
 
-    /// One word: every instance of a word starting with it, from the
-    /// full-text index's vocabulary.
-    fn count_words(
-        &self,
-        snapshot: &RowMap,
-        term: &str,
-        counts: &mut StoryCounts,
-    ) -> rusqlite::Result<()> {
+    /// One word: the story of every instance of a word starting with it,
+    /// from the full-text index's vocabulary.
+    fn word_rows(&self, term: &str, rows: &mut Vec<i64>) -> rusqlite::Result<()> {
         // Every word starting with `term` sorts in this range (the bound
         // is the largest char: only a word holding that char after the
         // term, which the tokenizer never gives, sorts past it).
@@ -247,24 +252,16 @@ impl LibraryIndex {
             .conn
             .prepare_cached("SELECT doc FROM stories_vocab WHERE term >= ?1 AND term < ?2")?;
         let upper = format!("{term}\u{10ffff}");
-        let mut rows = stmt.query(params![term, upper])?;
-        while let Some(row) = rows.next()? {
-            if let Some(n) = snapshot.number(row.get(0)?) {
-                let count = slot(counts, n);
-                *count = (*count + 1).min(OCCURRENCE_CAP);
-            }
+        let mut found = stmt.query(params![term, upper])?;
+        while let Some(row) = found.next()? {
+            rows.push(row.get(0)?);
         }
         Ok(())
     }
 
     /// Several words ("don't", "covid-19"): the stories holding them in a
-    /// row, the last as a prefix; counted once each.
-    fn match_phrase(
-        &self,
-        snapshot: &RowMap,
-        term: &str,
-        counts: &mut StoryCounts,
-    ) -> rusqlite::Result<()> {
+    /// row, the last as a prefix.
+    fn phrase_rows(&self, term: &str, rows: &mut Vec<i64>) -> rusqlite::Result<()> {
         let words: Vec<&str> = term
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -276,13 +273,53 @@ impl LibraryIndex {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?1")?;
-        let mut rows = stmt.query([phrase])?;
-        while let Some(row) = rows.next()? {
-            if let Some(n) = snapshot.number(row.get(0)?) {
-                *slot(counts, n) = 1;
-            }
+        let mut found = stmt.query([phrase])?;
+        while let Some(row) = found.next()? {
+            rows.push(row.get(0)?);
         }
         Ok(())
+    }
+
+    /// Reads the snapshot and, meanwhile, on a second connection and a
+    /// thread of its own, where the query's terms are in the stories' text;
+    /// then the stories matching `query`, best first. What `nlread search`
+    /// does: a fresh process spends as long reading the names as the
+    /// full-text index takes to answer.
+    pub fn snapshot_and_search(&self, query: &str) -> Result<(Snapshot, Vec<Hit>), DbError> {
+        let terms = crate::search::terms(query);
+        let folded = crate::search::folded_terms(&terms);
+        let Ok(other) = self.another() else {
+            let snapshot = self.snapshot()?;
+            let hits = self.search(&snapshot, query);
+            return Ok((snapshot, hits));
+        };
+        let (snapshot, found) = std::thread::scope(|scope| {
+            let folded = &folded;
+            let finding = scope.spawn(move || {
+                folded
+                    .iter()
+                    .map(|t| (t.clone(), other.text_rows(t)))
+                    .collect::<HashMap<String, TextRows>>()
+            });
+            let snapshot = self.snapshot();
+            (snapshot, finding.join())
+        });
+        let snapshot = snapshot?;
+        let mut found = match found {
+            Ok(found) => found,
+            // The text thread failed: the text is searched here instead.
+            Err(_) => {
+                let hits = self.search(&snapshot, query);
+                return Ok((snapshot, hits));
+            }
+        };
+        let rows = &snapshot.rows;
+        let hits = snapshot.index.query_terms_with(&terms, &mut |term| {
+            found
+                .remove(term)
+                .map_or_else(StoryCounts::new, |t| t.counts(rows))
+        });
+        Ok((snapshot, hits))
     }
 
     /// The stories matching `query`, best first, as the filter ranks them.
@@ -334,6 +371,32 @@ impl LibraryIndex {
         .optional()
         .map(Option::flatten)
         .map_err(&err)
+    }
+}
+
+/// Where a term is in the stories' text: the `stories` row of every
+/// instance of a word starting with it, or (`once`: a phrase) of every
+/// story holding it.
+pub struct TextRows {
+    rows: Vec<i64>,
+    once: bool,
+}
+
+impl TextRows {
+    /// Per story of `rows`' snapshot: how often, capped.
+    pub fn counts(&self, rows: &RowMap) -> StoryCounts {
+        let mut counts = StoryCounts::new();
+        for &row in &self.rows {
+            if let Some(n) = rows.number(row) {
+                let count = slot(&mut counts, n);
+                *count = if self.once {
+                    1
+                } else {
+                    (*count + 1).min(OCCURRENCE_CAP)
+                };
+            }
+        }
+        counts
     }
 }
 

@@ -1055,3 +1055,33 @@ fn a_file_read_again_to_the_same_stories_keeps_its_rows() {
         .collect();
     assert_eq!(gone.len(), 1, "{gone:?}");
 }
+
+#[test]
+fn a_search_reading_the_snapshot_beside_the_text_finds_what_one_after_the_other_finds() {
+    // `nlread search` asks the full-text index on a second connection
+    // while the names are read; the answer must not change.
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = library(dir.path());
+    let (mut index, _) = LibraryIndex::open(&dir.path().join("index.db")).expect("open");
+    sync(&mut index, &lib);
+    let snapshot = index.snapshot().expect("snapshot");
+    for q in [
+        "harbour",
+        "ferry timetable",
+        "stage reu",
+        "kelp",
+        "don't",
+        "a",
+        "orbit desk",
+    ] {
+        let (_, beside) = index.snapshot_and_search(q).expect("search");
+        assert_eq!(beside, index.search(&snapshot, q), "{q}");
+    }
+    assert!(
+        !index
+            .snapshot_and_search("harbour")
+            .expect("search")
+            .1
+            .is_empty()
+    );
+}

@@ -42,6 +42,11 @@ pub struct Hit {
     pub score: i64,
 }
 
+/// `terms` as the engine searches them: folded, the empty ones dropped.
+pub fn folded_terms(terms: &[String]) -> Vec<String> {
+    engine::clean_terms(terms)
+}
+
 /// The query's terms: split on whitespace, lowercased, empty ones dropped.
 ///
 /// Lowercasing is Unicode-aware and per character, with the final sigma read
