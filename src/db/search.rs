@@ -322,27 +322,14 @@ impl LibraryIndex {
         Ok((snapshot, hits))
     }
 
-    /// The stories matching `query`, best first, as the filter ranks them.
-    /// The text is counted through a second connection, on a thread of its
-    /// own, while the names are scored (one connection cannot be shared
-    /// between threads); without one, here, one after the other.
+    /// The stories matching `query`, best first, as the filter ranks them
+    /// (the text counted first, then the names scored; see
+    /// [`LibraryIndex::snapshot_and_search`] for both at once).
     pub fn search(&self, snapshot: &Snapshot, query: &str) -> Vec<Hit> {
-        /// Counts the text through a connection of its own.
-        struct Beside<'a>(LibraryIndex, &'a RowMap);
-        impl crate::search::TextCounts for Beside<'_> {
-            fn counts(&mut self, term: &str) -> StoryCounts {
-                self.0.text_counts_in(self.1, term)
-            }
-        }
         let terms = crate::search::terms(query);
-        match self.another() {
-            Ok(other) => snapshot
-                .index
-                .query_terms_beside(&terms, &mut Beside(other, &snapshot.rows)),
-            Err(_) => snapshot
-                .index
-                .query_terms_with(&terms, &mut |term| self.text_counts(snapshot, term)),
-        }
+        snapshot
+            .index
+            .query_terms_with(&terms, &mut |term| self.text_counts(snapshot, term))
     }
 
     /// A story row with its text and its issue (without the issue's other
@@ -503,21 +490,16 @@ fn read_snapshot(path: &std::path::Path, identity: u64) -> Option<Snapshot> {
     ))
 }
 
-/// `n` little-endian i64s through `read`, 64 KiB at a time.
+/// `n` little-endian i64s through `read`, a piece at a time.
 fn read_i64s(read: &mut dyn FnMut(&mut [u8]) -> Option<()>, n: usize) -> Option<Vec<i64>> {
     let mut out = Vec::with_capacity(n);
-    let mut buf = vec![0u8; 64 << 10];
-    let mut bytes = n.checked_mul(8)?;
-    while bytes > 0 {
-        let piece = &mut buf[..bytes.min(64 << 10)];
-        read(piece)?;
+    crate::search::read_in_pieces(read, n.checked_mul(8)?, &mut |piece| {
         out.extend(
             piece
                 .chunks_exact(8)
                 .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])),
         );
-        bytes -= piece.len();
-    }
+    })?;
     Some(out)
 }
 

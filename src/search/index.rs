@@ -151,29 +151,6 @@ impl Index {
         engine::run_with(self, &terms, None, Some(&engine::Pending::ready(found))).hits
     }
 
-    /// [`Index::query_terms_with`], with the text's matches counted by
-    /// `text` on a thread of its own while the names are scored.
-    pub fn query_terms_beside(
-        &self,
-        terms: &[String],
-        text: &mut dyn super::TextCounts,
-    ) -> Vec<Hit> {
-        let terms = engine::clean_terms(terms);
-        if terms.is_empty() {
-            return Vec::new();
-        }
-        engine::run_beside(self, &terms, None, || {
-            let mut found = engine::TextHits::new();
-            for term in &terms {
-                if !found.contains_key(term) {
-                    found.insert(term.clone(), text.counts(term));
-                }
-            }
-            found
-        })
-        .hits
-    }
-
     /// The index without story text, as bytes: what the library database
     /// keeps so a search need not read every title (see
     /// [`Index::from_name_parts`]): its arrays (little-endian u32s, each
@@ -447,26 +424,22 @@ impl NameArrays {
     /// ever held. None when they do not add up to `len`.
     pub fn read(read: &mut dyn FnMut(&mut [u8]) -> Option<()>, len: usize) -> Option<NameArrays> {
         let mut left = len;
-        let mut buf = vec![0u8; 64 << 10];
         let mut array = || -> Option<Vec<u32>> {
             let mut count = [0u8; 8];
             left = left.checked_sub(8)?;
             read(&mut count)?;
             let n = usize::try_from(u64::from_le_bytes(count)).ok()?;
-            let mut bytes = n.checked_mul(4)?;
+            let bytes = n.checked_mul(4)?;
             // Never more than is there: a damaged count allocates nothing.
             left = left.checked_sub(bytes)?;
             let mut out = Vec::with_capacity(n);
-            while bytes > 0 {
-                let piece = &mut buf[..bytes.min(64 << 10)];
-                read(piece)?;
+            read_in_pieces(read, bytes, &mut |piece| {
                 out.extend(
                     piece
                         .chunks_exact(4)
                         .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
                 );
-                bytes -= piece.len();
-            }
+            })?;
             Some(out)
         };
         let arrays = NameArrays {
@@ -479,6 +452,25 @@ impl NameArrays {
         };
         (left == 0).then_some(arrays)
     }
+}
+
+/// Reads `bytes` bytes through `read` (which fills the buffer it is given,
+/// or fails) 64 KiB at a time, handing each piece to `each`: a file's
+/// arrays are decoded without a copy of the whole ever being held.
+pub fn read_in_pieces(
+    read: &mut dyn FnMut(&mut [u8]) -> Option<()>,
+    mut bytes: usize,
+    each: &mut dyn FnMut(&[u8]),
+) -> Option<()> {
+    const PIECE: usize = 64 << 10;
+    let mut buf = vec![0u8; PIECE.min(bytes)];
+    while bytes > 0 {
+        let piece = &mut buf[..bytes.min(PIECE)];
+        read(piece)?;
+        each(piece);
+        bytes -= piece.len();
+    }
+    Some(())
 }
 
 /// Where an issue of a [`Index::reassembled`] index comes from.
