@@ -164,8 +164,12 @@ proptest! {
             text.push_str(&format!("{marks}{sep}{words}\n\n"));
         }
         let issue = nlread::parse::markdown::parse(&text, "p.md");
-        // A "by X" line at the top is read as the author, not lost.
-        let mut seen = format!("{} {}", issue.title, issue.author.clone().unwrap_or_default());
+        // A "by X" line at the top is read as the author, not lost (its
+        // "by" is the marker, not a word of the text).
+        let mut seen = match &issue.author {
+            Some(author) => format!("{} by {author}", issue.title),
+            None => issue.title.clone(),
+        };
         for s in &issue.sections {
             seen.push(' ');
             seen.push_str(&s.title);
