@@ -194,12 +194,12 @@ impl LibraryIndex {
             snapshot.stories.len() as u64,
             arrays.len() as u64,
             names.len() as u64,
-            xxhash_rust::xxh3::xxh3_64(names.as_bytes()),
+            xxhash_rust::xxh3::xxh3_64(names),
         ] {
             out.extend_from_slice(&n.to_le_bytes());
         }
         out.extend_from_slice(&fixed);
-        out.extend_from_slice(names.as_bytes());
+        out.extend_from_slice(names);
         let _ = crate::store::write_whole(&self.snapshot_path(), &out, false);
     }
 
@@ -464,7 +464,7 @@ fn read_snapshot(path: &std::path::Path, identity: u64) -> Option<Snapshot> {
             // its sum does not match).
             let (mut other, _) = crate::store::own::open_regular(path).ok()?;
             other.seek(std::io::SeekFrom::Start(names_at)).ok()?;
-            String::from_utf8(read_summed(&mut other, names, field(7))?).ok()
+            read_summed(&mut other, names, field(7))
         });
         let fixed = (|| {
             let mut sum = xxhash_rust::xxh3::Xxh3::new();

@@ -21,8 +21,7 @@ use super::Hit;
 use super::fold::fold;
 use super::index::{Index, byte_mask};
 use super::score::{
-    KEYWORD_OCCURRENCE_CAP, is_byte_subsequence, keyword_score, section_title_weight,
-    subsequence_score,
+    KEYWORD_OCCURRENCE_CAP, NameTerm, is_byte_subsequence, keyword_score, section_title_weight,
 };
 use super::skim::Scratch;
 
@@ -194,6 +193,8 @@ struct Term<'a> {
     text: &'a str,
     mask: u64,
     finder: Finder<'a>,
+    /// For scoring names.
+    name: NameTerm<'a>,
     /// Per block of stories, whether its text may hold the term (`None`: all may).
     blocks: Option<Vec<bool>>,
     /// Text matches found elsewhere (see [`TextHits`]), perhaps still
@@ -207,6 +208,7 @@ impl<'a> Term<'a> {
             text,
             mask: byte_mask(text.as_bytes()),
             finder: Finder::new(text.as_bytes()),
+            name: NameTerm::new(text),
             blocks: index.filter.blocks_holding(text.as_bytes()),
             external: None,
         }
@@ -406,11 +408,13 @@ fn name_state(index: &Index, scratch: &mut Scratch, term: &Term, memo: &mut [i64
         *slot = if term.mask & !index.name_masks[id as usize] != 0 {
             ABSENT
         } else {
-            let name = index.name(id);
-            if !is_byte_subsequence(term.text.as_bytes(), name.as_bytes()) {
+            let name = index.name_bytes(id);
+            if !is_byte_subsequence(term.text.as_bytes(), name) {
                 ABSENT
             } else {
-                subsequence_score(scratch, name, term.text).unwrap_or(REJECTED)
+                term.name
+                    .subsequence_score(scratch, name)
+                    .unwrap_or(REJECTED)
             }
         };
     }

@@ -19,8 +19,11 @@ use crate::model::{Block, Issue, Library, Section};
 /// A library's sections, folded for matching.
 pub struct Index {
     /// Every distinct name, folded, each followed by a '\n' (which no term
-    /// holds, so a match never runs from one name into the next).
-    pub(crate) names: String,
+    /// holds, so a match never runs from one name into the next). Bytes,
+    /// not a `String`: a name is checked as UTF-8 where a score needs its
+    /// chars (see [`Index::name`]), so a names file read back need not be
+    /// checked whole before its first query.
+    pub(crate) names: Vec<u8>,
     /// Name `k` is `names[name_starts[k]..name_starts[k + 1] - 1]`.
     pub(crate) name_starts: Vec<u32>,
     /// Which bytes each name holds (see `byte_mask`): a term whose mask is
@@ -155,7 +158,7 @@ impl Index {
     /// keeps so a search need not read every title (see
     /// [`Index::from_name_parts`]): its arrays (little-endian u32s, each
     /// after its count as a u64) and its names.
-    pub fn name_parts(&self) -> (Vec<u8>, &str) {
+    pub fn name_parts(&self) -> (Vec<u8>, &[u8]) {
         let mut out = Vec::with_capacity(
             8 * 6 + 4 * (3 * self.name_masks.len() + 3 * self.issue_names.len() + 2 * self.len()),
         );
@@ -187,7 +190,7 @@ impl Index {
     /// A copy of the index without story text.
     pub fn names_only(&self) -> Index {
         let (arrays, names) = self.name_parts();
-        Index::from_name_parts(&arrays, names.to_string()).unwrap_or_default()
+        Index::from_name_parts(&arrays, names.to_vec()).unwrap_or_default()
     }
 
     /// An index without story text from [`Index::name_parts`]: stories are
@@ -195,7 +198,7 @@ impl Index {
     /// [`Index::query_terms_with`]. None when the parts do not make a
     /// consistent index (every offset is checked, so a damaged copy cannot
     /// make a query panic).
-    pub fn from_name_parts(arrays: &[u8], names: String) -> Option<Index> {
+    pub fn from_name_parts(arrays: &[u8], names: Vec<u8>) -> Option<Index> {
         let mut rest = arrays;
         let mut read = |buf: &mut [u8]| -> Option<()> {
             let (piece, after) = rest.split_at_checked(buf.len())?;
@@ -208,7 +211,7 @@ impl Index {
     }
 
     /// [`Index::from_name_parts`] with the arrays read already.
-    pub fn from_name_arrays(arrays: NameArrays, names: String) -> Option<Index> {
+    pub fn from_name_arrays(arrays: NameArrays, names: Vec<u8>) -> Option<Index> {
         let NameArrays {
             name_starts,
             masks,
@@ -231,9 +234,6 @@ impl Index {
             && name_starts
                 .last()
                 .is_some_and(|&e| e as usize == names.len())
-            && name_starts
-                .iter()
-                .all(|&s| names.is_char_boundary(s as usize))
             && issue_first.len() == issue_names.len() + 1
             && issue_first.first() == Some(&0)
             && issue_first.windows(2).all(|w| w[0] <= w[1])
@@ -296,7 +296,7 @@ impl Index {
         let base = offset(self.name_masks.len());
         let base_bytes = offset(self.names.len());
         let mut table = NameTable {
-            names: String::with_capacity(self.names.len() + part.names.len()),
+            names: Vec::with_capacity(self.names.len() + part.names.len()),
             name_starts: Vec::with_capacity(self.name_starts.len() + part.name_masks.len()),
             name_masks: Vec::with_capacity(self.name_masks.len() + part.name_masks.len()),
             issue_names: Vec::with_capacity(order.len()),
@@ -304,9 +304,8 @@ impl Index {
             section_issue: Vec::new(),
             section_title: Vec::new(),
         };
-        table.names.push_str(&self.names);
-        // Folded from whole chars of valid UTF-8: valid (see `into_index`).
-        table.names.push_str(&String::from_utf8_lossy(&part.names));
+        table.names.extend_from_slice(&self.names);
+        table.names.extend_from_slice(&part.names);
         table.name_starts.extend_from_slice(&self.name_starts);
         table
             .name_starts
@@ -381,8 +380,8 @@ impl Index {
             + self.filter.heap_bytes()
     }
 
-    /// Name `id`, folded.
-    pub(crate) fn name(&self, id: u32) -> &str {
+    /// Name `id`, folded, as bytes.
+    pub(crate) fn name_bytes(&self, id: u32) -> &[u8] {
         let id = id as usize;
         let start = self.name_starts[id] as usize;
         let end = self.name_starts[id + 1] as usize - 1;
@@ -484,7 +483,7 @@ pub enum Piece {
 
 /// The name side of an index, being put together.
 struct NameTable {
-    names: String,
+    names: Vec<u8>,
     name_starts: Vec<u32>,
     name_masks: Vec<u64>,
     issue_names: Vec<[u32; 2]>,
@@ -507,7 +506,7 @@ impl NameTable {
             return;
         }
         let mut renumbered = vec![u32::MAX; used.len()];
-        let mut names = String::with_capacity(self.names.len() - unused);
+        let mut names = Vec::with_capacity(self.names.len() - unused);
         let mut starts = vec![0u32];
         let mut masks = Vec::new();
         for (id, _) in used.iter().enumerate().filter(|(_, u)| **u) {
@@ -516,7 +515,7 @@ impl NameTable {
                 self.name_starts[id] as usize,
                 self.name_starts[id + 1] as usize,
             );
-            names.push_str(&self.names[a..b]);
+            names.extend_from_slice(&self.names[a..b]);
             starts.push(offset(names.len()));
             masks.push(self.name_masks[id]);
         }
@@ -700,12 +699,8 @@ impl Part {
     }
 
     fn into_index(mut self) -> Index {
-        // Folding whole chars of valid UTF-8 gives valid UTF-8, so the lossy
-        // branch never runs; it only avoids a panic path.
-        let mut names = match String::from_utf8(self.names) {
-            Ok(names) => names,
-            Err(bad) => String::from_utf8_lossy(bad.as_bytes()).into_owned(),
-        };
+        // Folded from whole chars of valid UTF-8: valid UTF-8 too.
+        let mut names = self.names;
         names.shrink_to_fit();
         self.bodies.shrink_to_fit();
         Index {

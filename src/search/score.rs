@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use super::skim::{Scratch, skim_score};
+use super::skim::{ScatteredRule, Scratch, skim_score};
 
 /// The matcher highlighting uses for match positions, shared: it is `Sync`
 /// and keeps per-thread scratch space, so highlighting rows on screen does
@@ -63,14 +63,44 @@ pub(crate) fn name_score(scratch: &mut Scratch, name: &str, term: &str) -> Optio
 /// The skim score is that of a fresh `SkimMatcherV2` (see `skim`); `scratch`
 /// is the caller's reusable space for it.
 pub(crate) fn subsequence_score(scratch: &mut Scratch, name: &str, term: &str) -> Option<i64> {
-    let skim = skim_score(name, term, scratch)?;
-    let chars = term_chars(term);
-    if memchr::memmem::find(name.as_bytes(), term.as_bytes()).is_some() {
-        Some(skim.saturating_add(contiguous_bonus(chars)))
-    } else if skim >= scattered_threshold(chars) {
-        Some(skim)
-    } else {
-        None
+    NameTerm::new(term).subsequence_score(scratch, name.as_bytes())
+}
+
+/// A folded term, ready to score many names: what scoring needs of the
+/// term alone, worked out once.
+pub(crate) struct NameTerm<'a> {
+    text: &'a str,
+    chars: i64,
+    finder: memchr::memmem::Finder<'a>,
+    /// Rules out names the term is scattered through that cannot reach
+    /// `scattered_threshold` (sound for a bar of 20 per char or more).
+    rule: Option<ScatteredRule<'a>>,
+}
+
+impl<'a> NameTerm<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        NameTerm {
+            text,
+            chars: term_chars(text),
+            finder: memchr::memmem::Finder::new(text.as_bytes()),
+            rule: ScatteredRule::new(text),
+        }
+    }
+
+    /// [`subsequence_score`] of this term, for a name given as bytes:
+    /// checked as UTF-8 only if it comes to skim's score (None if it is not).
+    pub(crate) fn subsequence_score(&self, scratch: &mut Scratch, name: &[u8]) -> Option<i64> {
+        if self.finder.find(name).is_some() {
+            let skim = skim_score(std::str::from_utf8(name).ok()?, self.text, scratch)?;
+            return Some(skim.saturating_add(contiguous_bonus(self.chars)));
+        }
+        // Most names a short term is scattered through cannot reach the
+        // bar: ruled out without the score.
+        if self.rule.as_ref().is_some_and(|rule| !rule.may_reach(name)) {
+            return None;
+        }
+        let skim = skim_score(std::str::from_utf8(name).ok()?, self.text, scratch)?;
+        (skim >= scattered_threshold(self.chars)).then_some(skim)
     }
 }
 

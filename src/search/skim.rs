@@ -438,6 +438,139 @@ pub(crate) fn skim_score(name: &str, term: &str, scratch: &mut Scratch) -> Optio
     scratch.work.score(&scratch.name, &scratch.term)
 }
 
+/// Longest term, in chars, for which a [`ScatteredRule`] can rule a name
+/// out (see its proof).
+const SCATTERED_RULE_MAX_CHARS: usize = 10;
+
+/// Whether skim's score of a term in a name may reach 20 per term char,
+/// for a term that is not a substring of the name: [`ScatteredRule::may_reach`]
+/// is `false` only when it cannot (or the term is no subsequence at all).
+/// Much cheaper than the score, and rules out most names a short term is
+/// scattered through. `None` from [`ScatteredRule::new`]: the term is not
+/// ruled on (every name may reach the bar).
+///
+/// # Why 20 per char needs word starts
+///
+/// Call a name char at a *bonus position* if skim's in-place bonus there
+/// is above 0: the name's first char, a char after a separator (or NUL),
+/// or camel case. Every score in skim's matrix is a chain: a start (`P`
+/// of -1, or -inf), then *match steps*, each at a column further right
+/// and each adding 16 (14 on a case mismatch) and a bonus, with a cost of
+/// 3 + g for a gap of g chars between two steps. A match step's bonus is
+/// the in-place bonus after a gap, and at most `max(in_place, 4)` after
+/// a match in the column before: the consecutive bonus skim keeps in a
+/// cell is only ever written as `max(cell, in_place, 4)` of the column to
+/// its right, so no cell holds more than that (cells start at 0). A chain
+/// may also pick up a value row `i - 2` left in a cell (see the module's
+/// doc); that skips two term chars with no step for them.
+///
+/// Subtract 20 per term char. For a term of n chars, no separators, NUL or
+/// upper case, in a name without upper case whose first char is not the
+/// term's first, a chain with a step for every term char gets: -5 plus
+/// the in-place bonus (at most 8) for its first step; 0 for a step right
+/// after a match (no separator before it, no camel case: bonus 4); and
+/// `in_place - 7 - g <= 0` for a step after a gap, -8 or less away from a
+/// bonus position. A term that is not a substring has a gap. So a chain
+/// reaching 20n starts every run of consecutive matched chars at a bonus
+/// position. A chain that skipped term chars has at most n - 2 steps and
+/// at most `-1 + 16k + 16 + 8(k - 1) = 24k + 7` for k steps, below 20n
+/// while n <= 10.
+///
+/// The test is that condition, loosened: the term split into pieces, each
+/// the start of the name at a bonus position, in order. What it needs of
+/// the term is worked out once, in [`ScatteredRule::new`].
+pub(crate) struct ScatteredRule<'a> {
+    term: &'a [u8],
+    /// The term's first char, as bytes.
+    first: &'a [u8],
+    /// Per byte value, `BYTE_FLAGS` and `IN_TERM` if the term holds it.
+    flags: [u8; 256],
+}
+
+impl<'a> ScatteredRule<'a> {
+    pub(crate) fn new(term: &'a str) -> Option<Self> {
+        let first = term.chars().next()?;
+        let applies = term.len() < 64
+            && term.chars().count() <= SCATTERED_RULE_MAX_CHARS
+            && term
+                .bytes()
+                .all(|b| matches!(CharType::of_byte(b), CharType::Lower | CharType::Number));
+        let mut flags = BYTE_FLAGS;
+        for b in term.bytes() {
+            flags[usize::from(b)] |= IN_TERM;
+        }
+        applies.then_some(ScatteredRule {
+            term: term.as_bytes(),
+            first: &term.as_bytes()[..first.len_utf8()],
+            flags,
+        })
+    }
+
+    /// Whether the term's score in `name` may reach 20 per char (see
+    /// [`ScatteredRule`]).
+    pub(crate) fn may_reach(&self, name: &[u8]) -> bool {
+        let term = self.term;
+        if name.starts_with(self.first) {
+            return true;
+        }
+        // Bit t: the term's first t bytes are placed, in pieces, each at a
+        // bonus position left of the one being looked at.
+        let mut placed: u64 = 1;
+        let done = 1u64 << term.len();
+        // `SEPARATES` after a separator (the name's start counts as one).
+        let mut after = SEPARATES;
+        let mut seen = 0;
+        for (at, &b) in name.iter().enumerate() {
+            let flags = self.flags[usize::from(b)];
+            // A bonus position holding a byte of the term (one table
+            // lookup a byte, and a branch rarely taken).
+            if after & (flags >> 2) != 0 {
+                let mut from = placed;
+                while from != 0 {
+                    let t = from.trailing_zeros() as usize;
+                    from &= from - 1;
+                    let same = term[t..]
+                        .iter()
+                        .zip(&name[at..])
+                        .take_while(|(x, y)| x == y)
+                        .count();
+                    // Bits t + 1 ..= t + same.
+                    placed |= ((1u64 << same) - 1) << (t + 1);
+                }
+                if placed & done != 0 {
+                    return true;
+                }
+            }
+            after = flags & SEPARATES;
+            seen |= flags;
+        }
+        // Camel case gives bonuses inside runs: not ruled on.
+        seen & UPPER != 0
+    }
+}
+
+/// `BYTE_FLAGS`: a word starts after this byte (a separator or NUL).
+const SEPARATES: u8 = 1;
+/// `BYTE_FLAGS`: an upper-case letter.
+const UPPER: u8 = 2;
+/// `ScatteredRule::flags`: a byte of the term (`SEPARATES` shifted here).
+const IN_TERM: u8 = 4;
+
+/// Per byte, `SEPARATES` and `UPPER` from its class.
+static BYTE_FLAGS: [u8; 256] = {
+    let mut flags = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        flags[b] = match CharType::classify(b as u8) {
+            CharType::Empty | CharType::HardSep | CharType::SoftSep => SEPARATES,
+            CharType::Upper => UPPER,
+            CharType::Lower | CharType::Number => 0,
+        };
+        b += 1;
+    }
+    flags
+};
+
 impl Work {
     /// skim's score of a non-empty `term` in `name`, row by row over the
     /// events (see the module's doc).
@@ -655,7 +788,120 @@ mod tests {
     const LONG_FILLER: &str = "[ab .-]{0,40}|[aAbB09 /.:_\\-(é東İ]{0,40}";
     const TERM: &str = "[ab .-]{1,6}|[aAbB09 /.:_\\-(é東İ]{1,6}|\\PC{1,6}";
 
+    /// [`ScatteredRule::may_reach`], for a term that may not be ruled on.
+    fn scattered_may_reach(name: &str, term: &str) -> bool {
+        ScatteredRule::new(term).is_none_or(|rule| rule.may_reach(name.as_bytes()))
+    }
+
+    /// What [`ScatteredRule`] promises, checked against skim itself:
+    /// a term it rules out of a name that does not hold it is no
+    /// subsequence there, or scores below 20 per char.
+    fn assert_ruled_out_soundly(name: &str, term: &str) {
+        if name.contains(term) || scattered_may_reach(name, term) {
+            return;
+        }
+        let bar = 20 * term.chars().count() as i64;
+        let score = fresh_skim(name, term);
+        assert!(
+            score.is_none_or(|s| s < bar),
+            "{term:?} ruled out of {name:?}, which skim scores {score:?} (bar {bar})"
+        );
+    }
+
+    #[test]
+    fn scattered_terms_away_from_word_starts_are_ruled_out() {
+        // "ten" through "thing ... the news": t starts words, e never does.
+        for (name, term) in [
+            ("a big thing on the news", "ten"),
+            ("stories in every nation", "ten"),
+            ("a pasta dinner", "pain"),
+        ] {
+            assert!(fresh_skim(name, term).is_some(), "{term} in {name}");
+            assert!(!scattered_may_reach(name, term), "{term} in {name}");
+            assert_ruled_out_soundly(name, term);
+        }
+        // Word-start pieces in order may reach the bar, and do here.
+        for (name, term) in [
+            ("a tech news day", "ten"),
+            ("all the energy now", "ten"),
+            ("clinical materials tested", "climate"),
+            ("top 10 lists", "to10"),
+        ] {
+            assert!(scattered_may_reach(name, term), "{term} in {name}");
+        }
+        // Not ruled on: a long term, one with a separator, upper case, a
+        // name starting with the term's first char.
+        for (name, term) in [
+            ("a big thing on the news", "abcdefghijk"),
+            ("x co-op y", "c-p"),
+            ("a biG tHing", "ten"),
+            ("t and a big news", "ten"),
+        ] {
+            assert!(scattered_may_reach(name, term), "{term} in {name}");
+        }
+    }
+
+    /// Every name of up to six chars from word chars and separators,
+    /// against every two- and three-char term of the same letters.
+    #[test]
+    fn ruling_scattered_terms_out_agrees_with_skim_on_every_short_name() {
+        const UNITS: [char; 5] = ['t', 'e', 'n', ' ', '-'];
+        let mut terms = Vec::new();
+        for a in &UNITS[..3] {
+            for b in &UNITS[..3] {
+                terms.push(format!("{a}{b}"));
+                for c in &UNITS[..3] {
+                    terms.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        let mut ruled_out = 0;
+        let mut names = vec![String::new()];
+        for _ in 0..6 {
+            names = names
+                .iter()
+                .flat_map(|n| UNITS.iter().map(move |u| format!("{n}{u}")))
+                .collect();
+            for name in &names {
+                for term in &terms {
+                    assert_ruled_out_soundly(name, term);
+                    ruled_out += usize::from(
+                        !name.contains(term.as_str()) && !scattered_may_reach(name, term),
+                    );
+                }
+            }
+        }
+        assert!(ruled_out > 10_000, "only {ruled_out} ruled out");
+    }
+
     proptest! {
+        /// Names built from pieces of the term (so its chars fall at and
+        /// away from word starts), separators of every kind, upper case,
+        /// digits, non-ASCII and NUL; terms up to past the longest ruled on.
+        #[test]
+        fn ruling_scattered_terms_out_agrees_with_skim(
+            term in "[ten]{2,6}|[ten1é]{2,12}|[tenT -]{2,5}",
+            pieces in proptest::collection::vec(
+                "[ten]{1,3}|[ten1é]{1,4}|[xT]|\\PC",
+                1..12,
+            ),
+            seps in proptest::collection::vec("[ -/.(]|[a-z]|\u{0}|", 12),
+        ) {
+            let name: String = pieces
+                .iter()
+                .zip(&seps)
+                .flat_map(|(p, s)| [p.as_str(), s.as_str()])
+                .collect();
+            if !name.contains(term.as_str()) && !scattered_may_reach(&name, &term) {
+                let bar = 20 * term.chars().count() as i64;
+                let score = fresh_skim(&name, &term);
+                prop_assert!(
+                    score.is_none_or(|s| s < bar),
+                    "{:?} ruled out of {:?}, scored {:?}", term, name, score
+                );
+            }
+        }
+
         #[test]
         fn skim_score_is_fresh_skim(
             term in TERM,
