@@ -453,9 +453,10 @@ fn read_snapshot(path: &std::path::Path, identity: u64) -> Option<Snapshot> {
     {
         return None;
     }
-    // The names (most of the file) are read, summed and checked as UTF-8
-    // on a second thread while this one reads the rest, a piece at a time
-    // (summed as it goes, while each piece is in the cache).
+    // The names (most of the file) are read and summed on a second thread
+    // while this one reads the rest, each array straight into its vector,
+    // a piece at a time (summed as it goes, while each piece is in the
+    // cache).
     let names_at = HEADER as u64 + body as u64;
     let (fixed, text) = std::thread::scope(|scope| {
         let text = scope.spawn(|| {
@@ -469,12 +470,14 @@ fn read_snapshot(path: &std::path::Path, identity: u64) -> Option<Snapshot> {
         let fixed = (|| {
             let mut sum = xxhash_rust::xxh3::Xxh3::new();
             let mut read = |buf: &mut [u8]| -> Option<()> {
-                file.read_exact(buf).ok()?;
-                sum.update(buf);
+                for piece in buf.chunks_mut(SUMMED_PIECE) {
+                    file.read_exact(piece).ok()?;
+                    sum.update(piece);
+                }
                 Some(())
             };
-            let issue_ids = read_i64s(&mut read, issues)?;
-            let story_ids = read_i64s(&mut read, stories)?;
+            let issue_ids = crate::search::read_values::<i64>(&mut read, issues)?;
+            let story_ids = crate::search::read_values::<i64>(&mut read, stories)?;
             let arrays = NameArrays::read(&mut read, arrays)?;
             (sum.digest() == field(0)).then_some((issue_ids, story_ids, arrays))
         })();
@@ -490,20 +493,11 @@ fn read_snapshot(path: &std::path::Path, identity: u64) -> Option<Snapshot> {
     ))
 }
 
-/// `n` little-endian i64s through `read`, a piece at a time.
-fn read_i64s(read: &mut dyn FnMut(&mut [u8]) -> Option<()>, n: usize) -> Option<Vec<i64>> {
-    let mut out = Vec::with_capacity(n);
-    crate::search::read_in_pieces(read, n.checked_mul(8)?, &mut |piece| {
-        out.extend(
-            piece
-                .chunks_exact(8)
-                .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])),
-        );
-    })?;
-    Some(out)
-}
+/// How much of the names file is read before it is summed: small enough
+/// to be summed from the cache.
+const SUMMED_PIECE: usize = 256 << 10;
 
-/// `len` bytes of `file`, read and summed a megabyte at a time (each piece
+/// `len` bytes of `file`, read and summed a piece at a time (each piece
 /// summed while it is in the cache); None unless they sum to `sum`. A file
 /// the disk damaged (it is written without a flush: it can be made again)
 /// must not give wrong names.
@@ -511,7 +505,7 @@ fn read_summed(file: &mut std::fs::File, len: usize, sum: u64) -> Option<Vec<u8>
     use std::io::Read;
     let mut out = vec![0u8; len];
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for piece in out.chunks_mut(1 << 20) {
+    for piece in out.chunks_mut(SUMMED_PIECE) {
         file.read_exact(piece).ok()?;
         hasher.update(piece);
     }

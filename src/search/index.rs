@@ -220,12 +220,7 @@ impl Index {
             section_issue,
             section_title,
         } = arrays;
-        let name_masks: Vec<u64> = masks
-            .chunks_exact(2)
-            .map(|p| u64::from(p[0]) | (u64::from(p[1]) << 32))
-            .collect();
-        let issue_names: Vec<[u32; 2]> =
-            issue_names.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
+        let name_masks = masks;
         let names_n = name_masks.len();
         let sections = section_issue.len();
         let ok = name_starts.len() == names_n + 1
@@ -410,8 +405,8 @@ impl Index {
 /// The arrays of [`Index::name_parts`], read but not yet checked.
 pub struct NameArrays {
     name_starts: Vec<u32>,
-    masks: Vec<u32>,
-    issue_names: Vec<u32>,
+    masks: Vec<u64>,
+    issue_names: Vec<[u32; 2]>,
     issue_first: Vec<u32>,
     section_issue: Vec<u32>,
     section_title: Vec<u32>,
@@ -419,57 +414,89 @@ pub struct NameArrays {
 
 impl NameArrays {
     /// Reads `len` bytes of arrays through `read` (which fills the buffer
-    /// it is given, or fails), 64 KiB at a time: no copy of the whole is
-    /// ever held. None when they do not add up to `len`.
+    /// it is given, or fails), each straight into its vector. None when
+    /// they do not add up to `len`.
     pub fn read(read: &mut dyn FnMut(&mut [u8]) -> Option<()>, len: usize) -> Option<NameArrays> {
         let mut left = len;
-        let mut array = || -> Option<Vec<u32>> {
+        // The next array's length, in u32s (a damaged count is caught
+        // here, before anything is allocated: never more than is there).
+        let mut count = |read: &mut dyn FnMut(&mut [u8]) -> Option<()>| -> Option<usize> {
             let mut count = [0u8; 8];
             left = left.checked_sub(8)?;
             read(&mut count)?;
             let n = usize::try_from(u64::from_le_bytes(count)).ok()?;
-            let bytes = n.checked_mul(4)?;
-            // Never more than is there: a damaged count allocates nothing.
-            left = left.checked_sub(bytes)?;
-            let mut out = Vec::with_capacity(n);
-            read_in_pieces(read, bytes, &mut |piece| {
-                out.extend(
-                    piece
-                        .chunks_exact(4)
-                        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
-                );
-            })?;
-            Some(out)
+            left = left.checked_sub(n.checked_mul(4)?)?;
+            Some(n)
         };
-        let arrays = NameArrays {
-            name_starts: array()?,
-            masks: array()?,
-            issue_names: array()?,
-            issue_first: array()?,
-            section_issue: array()?,
-            section_title: array()?,
-        };
-        (left == 0).then_some(arrays)
+        let u32s = |read: &mut dyn FnMut(&mut [u8]) -> Option<()>, n| read_values::<u32>(read, n);
+        let n = count(read)?;
+        let name_starts = u32s(read, n)?;
+        let n = count(read)?;
+        let masks = (n % 2 == 0).then(|| read_values::<u64>(read, n / 2))??;
+        let n = count(read)?;
+        let issue_names = (n % 2 == 0).then(|| read_values::<[u32; 2]>(read, n / 2))??;
+        let n = count(read)?;
+        let issue_first = u32s(read, n)?;
+        let n = count(read)?;
+        let section_issue = u32s(read, n)?;
+        let n = count(read)?;
+        let section_title = u32s(read, n)?;
+        (left == 0).then_some(NameArrays {
+            name_starts,
+            masks,
+            issue_names,
+            issue_first,
+            section_issue,
+            section_title,
+        })
     }
 }
 
-/// Reads `bytes` bytes through `read` (which fills the buffer it is given,
-/// or fails) 64 KiB at a time, handing each piece to `each`: a file's
-/// arrays are decoded without a copy of the whole ever being held.
-pub fn read_in_pieces(
-    read: &mut dyn FnMut(&mut [u8]) -> Option<()>,
-    mut bytes: usize,
-    each: &mut dyn FnMut(&[u8]),
-) -> Option<()> {
-    const PIECE: usize = 64 << 10;
-    let mut buf = vec![0u8; PIECE.min(bytes)];
-    while bytes > 0 {
-        let piece = &mut buf[..bytes.min(PIECE)];
-        read(piece)?;
-        each(piece);
-        bytes -= piece.len();
+/// A number (or pair) stored little-endian in a file.
+pub trait LittleEndian: bytemuck::Pod {
+    /// The value from its stored form (nothing to do on a little-endian machine).
+    fn to_native(self) -> Self;
+}
+
+impl LittleEndian for u32 {
+    fn to_native(self) -> Self {
+        u32::from_le(self)
     }
-    Some(())
+}
+
+impl LittleEndian for u64 {
+    fn to_native(self) -> Self {
+        u64::from_le(self)
+    }
+}
+
+impl LittleEndian for i64 {
+    fn to_native(self) -> Self {
+        i64::from_le(self)
+    }
+}
+
+impl LittleEndian for [u32; 2] {
+    fn to_native(self) -> Self {
+        self.map(u32::from_le)
+    }
+}
+
+/// `n` little-endian values read through `read` (which fills the buffer it
+/// is given, or fails) straight into their vector: no decoding pass and no
+/// second copy. The caller has checked that `n` values are there.
+pub fn read_values<T: LittleEndian>(
+    read: &mut dyn FnMut(&mut [u8]) -> Option<()>,
+    n: usize,
+) -> Option<Vec<T>> {
+    let mut out = vec![T::zeroed(); n];
+    read(bytemuck::cast_slice_mut(&mut out))?;
+    if cfg!(target_endian = "big") {
+        for v in &mut out {
+            *v = v.to_native();
+        }
+    }
+    Some(out)
 }
 
 /// Where an issue of a [`Index::reassembled`] index comes from.

@@ -26,7 +26,7 @@ mod trigrams;
 
 pub use engine::StoryCounts;
 pub use highlight::{fuzzy_indices, keyword_ranges};
-pub use index::{Index, NameArrays, Piece, read_in_pieces};
+pub use index::{Index, NameArrays, Piece, read_values};
 pub use searcher::{Searcher, TextCounts};
 
 /// Through the library index, terms shorter than this (in characters) match
