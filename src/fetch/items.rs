@@ -28,59 +28,21 @@ pub fn split(bytes: &[u8]) -> Option<Vec<ItemDocument<'_>>> {
     split_xml(bytes)
 }
 
-/// Where each item element starts and ends (end exclusive).
+/// Where each item element starts and ends (end exclusive); None for an
+/// item inside an item, one left open or a tag cut off.
 fn xml_items(bytes: &[u8]) -> Option<Vec<(usize, usize)>> {
+    use crate::parse::feed::{ItemTagKind, item_tags};
     let mut items = Vec::new();
     let mut open: Option<usize> = None;
-    let mut at = 0;
-    while let Some(i) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) {
-        let rest = &bytes[i..];
-        let skip_to = |close: &[u8]| {
-            memchr::memmem::find(&rest[1..], close).map_or(bytes.len(), |j| i + 1 + j + close.len())
-        };
-        if rest.starts_with(b"<![CDATA[") {
-            at = skip_to(b"]]>");
-            continue;
+    for tag in item_tags(bytes) {
+        match tag.kind {
+            ItemTagKind::Cut => return None,
+            ItemTagKind::Close => items.push((open.take()?, tag.end)),
+            // An item inside an item: not a feed this can cut.
+            _ if open.is_some() => return None,
+            ItemTagKind::Empty => items.push((tag.start, tag.end)),
+            ItemTagKind::Open => open = Some(tag.start),
         }
-        if rest.starts_with(b"<!--") {
-            at = skip_to(b"-->");
-            continue;
-        }
-        if rest.starts_with(b"<?") {
-            at = skip_to(b"?>");
-            continue;
-        }
-        let closing = rest.get(1) == Some(&b'/');
-        let name_start = if closing { 2 } else { 1 };
-        let name_len = rest[name_start..]
-            .iter()
-            .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
-            .unwrap_or(rest.len() - name_start);
-        let name = &rest[name_start..name_start + name_len];
-        // `item`, `entry`, or either with a namespace prefix (`atom:entry`).
-        let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
-        if local == b"item" || local == b"entry" {
-            let tag_end = memchr::memchr(b'>', rest).map(|j| i + j + 1)?;
-            if closing {
-                let start = open.take()?;
-                items.push((start, tag_end));
-            } else if bytes[tag_end - 2] == b'/' {
-                // `<item/>`: an empty item, its own whole element.
-                if open.is_some() {
-                    return None;
-                }
-                items.push((i, tag_end));
-            } else {
-                if open.is_some() {
-                    // An item inside an item: not a feed this can cut.
-                    return None;
-                }
-                open = Some(i);
-            }
-            at = tag_end;
-            continue;
-        }
-        at = i + 1;
     }
     open.is_none().then_some(items)
 }

@@ -122,35 +122,19 @@ fn first_xml_items(bytes: &[u8], max: usize) -> Option<Vec<u8>> {
     let mut count = 0;
     let mut cut = None;
     let mut last_end = None;
-    let mut at = 0;
-    while let Some(i) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) {
-        let rest = &bytes[i..];
-        let skip_to = |close: &[u8]| {
-            memchr::memmem::find(&rest[1..], close).map_or(bytes.len(), |j| i + 1 + j + close.len())
-        };
-        if rest.starts_with(b"<![CDATA[") {
-            at = skip_to(b"]]>");
-            continue;
-        }
-        if rest.starts_with(b"<!--") {
-            at = skip_to(b"-->");
-            continue;
-        }
-        let opens = |name: &[u8]| {
-            rest[1..].starts_with(name)
-                && rest
-                    .get(1 + name.len())
-                    .is_some_and(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
-        };
-        if opens(b"item") || opens(b"entry") {
+    for tag in item_tags(bytes) {
+        if matches!(
+            tag.kind,
+            ItemTagKind::Open | ItemTagKind::Empty | ItemTagKind::Cut
+        ) {
             count += 1;
             if count == max + 1 {
-                cut = Some(i);
+                cut = Some(tag.start);
             }
-        } else if rest.starts_with(b"</item>") || rest.starts_with(b"</entry>") {
-            last_end = Some(i + if rest.starts_with(b"</item>") { 7 } else { 8 });
         }
-        at = i + 1;
+        if matches!(tag.kind, ItemTagKind::Close | ItemTagKind::Empty) {
+            last_end = Some(tag.end);
+        }
     }
     let (cut, tail) = (cut?, last_end?);
     if tail < cut {
@@ -160,6 +144,89 @@ fn first_xml_items(bytes: &[u8], max: usize) -> Option<Vec<u8>> {
     kept.extend_from_slice(&bytes[..cut]);
     kept.extend_from_slice(&bytes[tail..]);
     Some(kept)
+}
+
+/// One tag of a feed's item element (RSS/RDF `item`, Atom `entry`, with or
+/// without a namespace prefix such as `atom:entry`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ItemTag {
+    /// Where the tag's `<` is.
+    pub(crate) start: usize,
+    /// Just past its `>`.
+    pub(crate) end: usize,
+    pub(crate) kind: ItemTagKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ItemTagKind {
+    /// `<item ...>`
+    Open,
+    /// `</item>`
+    Close,
+    /// `<item/>`: a whole (empty) item.
+    Empty,
+    /// A tag the bytes end inside (`end` is their end): the last one.
+    Cut,
+}
+
+/// The item tags of an XML feed, in order, without parsing it: what is in
+/// comments, CDATA and processing instructions does not count.
+pub(crate) fn item_tags(bytes: &[u8]) -> impl Iterator<Item = ItemTag> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while let Some(i) = memchr::memchr(b'<', &bytes[at..]).map(|i| at + i) {
+            let rest = &bytes[i..];
+            let skip_to = |close: &[u8]| {
+                memchr::memmem::find(&rest[1..], close)
+                    .map_or(bytes.len(), |j| i + 1 + j + close.len())
+            };
+            if rest.starts_with(b"<![CDATA[") {
+                at = skip_to(b"]]>");
+                continue;
+            }
+            if rest.starts_with(b"<!--") {
+                at = skip_to(b"-->");
+                continue;
+            }
+            if rest.starts_with(b"<?") {
+                at = skip_to(b"?>");
+                continue;
+            }
+            let closing = rest.get(1) == Some(&b'/');
+            let name_start = if closing { 2 } else { 1 };
+            let name_len = rest[name_start..]
+                .iter()
+                .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
+                .unwrap_or(rest.len() - name_start);
+            let name = &rest[name_start..name_start + name_len];
+            let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+            if local == b"item" || local == b"entry" {
+                let Some(end) = memchr::memchr(b'>', rest).map(|j| i + j + 1) else {
+                    at = bytes.len();
+                    return Some(ItemTag {
+                        start: i,
+                        end: bytes.len(),
+                        kind: ItemTagKind::Cut,
+                    });
+                };
+                at = end;
+                let kind = if closing {
+                    ItemTagKind::Close
+                } else if bytes[end - 2] == b'/' {
+                    ItemTagKind::Empty
+                } else {
+                    ItemTagKind::Open
+                };
+                return Some(ItemTag {
+                    start: i,
+                    end,
+                    kind,
+                });
+            }
+            at = i + 1;
+        }
+        None
+    })
 }
 
 /// JSON Feed: the same object with only the first `max` of its `items`
@@ -496,6 +563,29 @@ mod tests {
         let json = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1", "url": "https://e.example/j", "content_text": "hi"}]}"#;
         let issues = parse(json.as_bytes(), "j.json").unwrap();
         assert_eq!(issues[0].url.as_deref(), Some("https://e.example/j"));
+    }
+
+    #[test]
+    fn item_tags_skip_comments_cdata_and_instructions_and_know_prefixes() {
+        use super::{ItemTagKind::*, item_tags};
+        let feed = "<?xml version=\"1.0\"?><?item x?><feed><!-- <entry> --><title><![CDATA[<item>]]></title>\
+                    <atom:entry a=\"1\"><items/></atom:entry><item/><entry>";
+        let kinds: Vec<_> = item_tags(feed.as_bytes())
+            .map(|t| (t.kind, &feed[t.start..t.end]))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (Open, "<atom:entry a=\"1\">"),
+                (Close, "</atom:entry>"),
+                (Empty, "<item/>"),
+                (Open, "<entry>"),
+            ]
+        );
+        let cut: Vec<_> = item_tags(b"<item>x</item><item a=")
+            .map(|t| t.kind)
+            .collect();
+        assert_eq!(cut, [Open, Close, Cut]);
     }
 
     #[test]
