@@ -23,7 +23,7 @@ pub enum Segment {
     /// The bar drawn before every line of a quote.
     QuoteBar,
     Quote,
-    /// A link's number, "[3]", after its text and before its line in the
+    /// A link's number, "\[3\]", after its text and before its line in the
     /// link list; holds the link's index in `Section::links` (0-based).
     LinkMark(usize),
     /// "Links", over the list of the story's links.
@@ -136,8 +136,8 @@ pub fn layout_in(issue: &Issue, section: &Section, width: usize) -> (Vec<StoryLi
 
 /// Lays a section out for a view `width` cells wide: the title, a blank line,
 /// then every block, with a blank line between blocks (none between items of
-/// one list), each link's number "[n]" right after its text, and, when the
-/// story has links, a "Links" list under it ("[n] text — url"). No line is
+/// one list), each link's number "\[n\]" right after its text, and, when the
+/// story has links, a "Links" list under it ("\[n\] text — url"). No line is
 /// wider than `width`; a width of 0 gives no lines.
 ///
 /// Lines of the link list are anchored on blocks past the last one (block

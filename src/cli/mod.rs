@@ -5,7 +5,7 @@
 //! reading state, takes stdout) and returns the exit status, and a `write_*`
 //! that formats into any `impl Write`, so the output is unit-tested on small
 //! libraries. Everything taken from a newsletter (titles, story text, file
-//! names) goes through [`line`] before it is written: it is untrusted, and
+//! names) goes through [`line()`] before it is written: it is untrusted, and
 //! no escape sequence in it may reach the terminal.
 //!
 //! No terminal control here beyond the marks around a search match, and

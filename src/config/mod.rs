@@ -6,7 +6,7 @@
 //! A mistake never stops nlread: the broken part keeps its default (a bad
 //! colour keeps the rest of the theme), unknown keys are reported and
 //! skipped, and only text that is not TOML at all means defaults for
-//! everything. [`file`] finds and reads the file. The shipped defaults are
+//! everything. [`mod@file`] finds and reads the file. The shipped defaults are
 //! [`DEFAULT_TOML`], compiled in from `assets/config.toml`.
 
 pub mod file;

@@ -3,9 +3,11 @@
 //! name (fuzzily, skim, in memory) or its text (the full-text index).
 //!
 //! The names live in a *snapshot*: the filter's index without story text
-//! ([`crate::search::Index::name_bytes`]), kept in the database beside the
-//! generation of the index it was built from, so a search reads one row
-//! instead of every title; it is rebuilt after the index changes. Story text
+//! ([`crate::search::Index::name_parts`]), kept in a file beside the
+//! database (`nlread-index.names`) with the generation of the index it was
+//! built from, so a search reads one file instead of every title; after
+//! the index changes it is brought up to date from the issues added and
+//! gone. Story text
 //! is matched by the full-text index as words starting with the term (the
 //! filter's in-memory search also finds a term inside a word; through the
 //! index "ferry" finds "ferryman" but "erry" finds nothing), from the third

@@ -138,7 +138,7 @@ impl Progress {
     }
 
     /// This listener, with a load that walks the library's files only once
-    /// `gate` is open (see [`Progress::before_walk`]).
+    /// `gate` is open (see `Progress::before_walk`).
     #[must_use]
     pub fn gated(self, gate: std::sync::Arc<Gate>) -> Progress {
         Progress(self.0, Some(gate))

@@ -278,13 +278,13 @@ fn tilde(path: &Path, home: Option<&Path>) -> String {
     }
 }
 
-/// The library as [`open`] gives it, but read through the library index
+/// The library as [`open()`] gives it, but read through the library index
 /// (`crate::db::index`) when no paths are named: the folders are synced
 /// (only new and changed files parsed) and the issues read from the index,
 /// with their story text when `text` is true (without it, stories have
 /// titles, groups and word counts: enough to list them). Paths named on the
 /// command line, and a library whose index cannot be opened (said in the
-/// warnings), are read from the files as [`open`] does.
+/// warnings), are read from the files as [`open()`] does.
 pub fn open_indexed(paths: &[PathBuf], options: &Options, text: bool) -> Opened {
     if !paths.is_empty() {
         return open(paths, options);
@@ -340,7 +340,7 @@ fn indexed(
 /// could not be read (walk errors first) and the warnings about the folders
 /// and the index. None when there is no index to use: no library folder
 /// holds anything (the samples are shown), or the index cannot be opened;
-/// the caller then reads the files with [`open`].
+/// the caller then reads the files with [`open()`].
 pub fn open_index(options: &Options) -> Option<(crate::db::index::LibraryIndex, Vec<SourceError>)> {
     let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
     let (dirs, _, mut warnings) = resolve_folders(options, home.as_deref()).ok()?;

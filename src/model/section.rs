@@ -119,7 +119,7 @@ struct Span {
 
 /// A link in a story: its text and where it points, and where its text
 /// ends in the story (block `block`, byte `at` of that block's text) so the
-/// reader can mark it there as [1], [2], ...
+/// reader can mark it there as \[1\], \[2\], ...
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     pub text: String,

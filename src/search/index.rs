@@ -21,7 +21,7 @@ pub struct Index {
     /// Every distinct name, folded, each followed by a '\n' (which no term
     /// holds, so a match never runs from one name into the next). Bytes,
     /// not a `String`: a name is checked as UTF-8 where a score needs its
-    /// chars (see [`Index::name`]), so a names file read back need not be
+    /// chars (see `NameTerm::subsequence_score`), so a names file read back need not be
     /// checked whole before its first query.
     pub(crate) names: Vec<u8>,
     /// Name `k` is `names[name_starts[k]..name_starts[k + 1] - 1]`.

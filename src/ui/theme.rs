@@ -30,7 +30,7 @@ pub struct Palette {
     pub unread: Color,
     /// The marker of a starred story.
     pub star: Color,
-    /// Link numbers [n] in the story.
+    /// Link numbers \[n\] in the story.
     pub link: Color,
     /// Addresses in the story's list of links.
     pub url: Color,
