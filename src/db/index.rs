@@ -28,7 +28,8 @@ use crate::model::{Issue, Library, Link, Section, SourceError};
 use crate::parse::SplitRules;
 
 /// Bump when the tables change: an index of another version is rebuilt.
-const SCHEMA_VERSION: i64 = 1;
+/// 2: `story_words`, each story's words by how often it holds them.
+const SCHEMA_VERSION: i64 = 2;
 
 /// A transaction of the first index ends after this many files or this
 /// long, whichever comes first: what a SIGKILL can cost, and how long
@@ -92,6 +93,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5(
     tokenize='unicode61 remove_diacritics 0', prefix='3'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS stories_vocab USING fts5vocab(stories_fts, instance);
+CREATE VIRTUAL TABLE IF NOT EXISTS story_words USING fts5(
+    c1, c2, c3, c4, c5, content='', contentless_delete=1,
+    tokenize='unicode61 remove_diacritics 0'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS story_words_vocab USING fts5vocab(story_words, instance);
 CREATE TABLE IF NOT EXISTS folders(path TEXT PRIMARY KEY, mtime INTEGER NOT NULL) WITHOUT ROWID;
 COMMIT;
 ";
@@ -179,6 +185,7 @@ impl LibraryIndex {
             conn.execute_batch(
                 "DROP TABLE IF EXISTS snapshot; DROP TABLE IF EXISTS folders;
                  DROP TABLE IF EXISTS stories_vocab; DROP TABLE IF EXISTS stories_fts;
+                 DROP TABLE IF EXISTS story_words_vocab; DROP TABLE IF EXISTS story_words;
                  DROP TABLE IF EXISTS stories; DROP TABLE IF EXISTS issues;
                  DROP TABLE IF EXISTS errors; DROP TABLE IF EXISTS sources;
                  DROP TABLE IF EXISTS meta;",
@@ -1093,11 +1100,16 @@ pub(crate) fn generation(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 fn delete_source(tx: &Connection, id: i64) -> rusqlite::Result<()> {
-    tx.execute(
-        "DELETE FROM stories_fts WHERE rowid IN
-           (SELECT s.id FROM stories s JOIN issues i ON s.issue_id = i.id WHERE i.source_id = ?1)",
-        [id],
-    )?;
+    for table in ["stories_fts", "story_words"] {
+        tx.execute(
+            &format!(
+                "DELETE FROM {table} WHERE rowid IN
+                   (SELECT s.id FROM stories s JOIN issues i ON s.issue_id = i.id
+                    WHERE i.source_id = ?1)"
+            ),
+            [id],
+        )?;
+    }
     tx.execute(
         "DELETE FROM stories WHERE issue_id IN (SELECT id FROM issues WHERE source_id = ?1)",
         [id],
@@ -1429,8 +1441,53 @@ fn store_issue(
         ])?;
         tx.prepare_cached("INSERT INTO stories_fts(rowid, body) VALUES (?1, ?2)")?
             .execute(params![story_id, body])?;
+        let [c1, c2, c3, c4, c5] = words_by_count(body);
+        tx.prepare_cached(
+            "INSERT INTO story_words(rowid, c1, c2, c3, c4, c5) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![story_id, c1, c2, c3, c4, c5])?;
     }
     Ok(())
+}
+
+/// A story's text as `story_words` holds it: each of its words once, in
+/// the column of how often the text holds it (`c1` once ... `c5` five
+/// times or more), so the stories holding a word starting with a term,
+/// and how often, are one vocabulary row per story and word, not one per
+/// occurrence (a word in most stories is 1.7 million occurrences in
+/// 440,000 stories, ~150 ms to read; see `crate::db::search`).
+///
+/// Words are split here at ASCII separators and whitespace only, which the
+/// full-text tokenizer splits at too; what it splits further ("don’t") it
+/// splits in the column as well, each part counted as often as the whole
+/// (the vocabulary has a row per occurrence in a column). So a story's
+/// count of a token is exactly its count in `stories_fts`, up to the cap.
+pub(crate) fn words_by_count(body: &str) -> [String; 5] {
+    use std::borrow::Cow;
+    let mut counts: HashMap<Cow<str>, usize> = HashMap::new();
+    for word in body
+        .split(|c: char| c.is_whitespace() || (c.is_ascii() && !c.is_ascii_alphanumeric()))
+        .filter(|w| !w.is_empty())
+    {
+        // ASCII case folded as the tokenizer folds it, so "The" and "the"
+        // are one word (other case is left to the tokenizer: still exact,
+        // as two words of one column or two).
+        let word = if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(word.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(word)
+        };
+        *counts.entry(word).or_insert(0) += 1;
+    }
+    let mut columns: [String; 5] = Default::default();
+    for (word, n) in counts {
+        let column = &mut columns[n.clamp(1, 5) - 1];
+        if !column.is_empty() {
+            column.push(' ');
+        }
+        column.push_str(&word);
+    }
+    columns
 }
 
 /// Per block: kind, number, label length, end (13 bytes, little-endian).

@@ -52,7 +52,7 @@ pub struct RowMap {
 
 impl RowMap {
     /// The flat story number of a `stories` row (None: a hidden copy).
-    fn number(&self, row: i64) -> Option<u32> {
+    pub(crate) fn number(&self, row: i64) -> Option<u32> {
         let at = usize::try_from(row.checked_sub(self.first_row)?).ok()?;
         self.by_row.get(at).copied().filter(|&n| n != u32::MAX)
     }
@@ -244,26 +244,33 @@ impl LibraryIndex {
         found
     }
 
-    /// One word: the story of every instance of a word starting with it,
-    /// from the full-text index's vocabulary.
-    fn word_rows(&self, term: &str, rows: &mut Vec<i64>) -> rusqlite::Result<()> {
+    /// One word: per story holding words starting with it, each such word
+    /// and how often the story holds it, from the vocabulary of
+    /// `story_words` (a row per story and word, the count in its column;
+    /// see `words_by_count`), not of `stories_fts` (a row per occurrence).
+    fn word_rows(&self, term: &str, rows: &mut Vec<(i64, u8)>) -> rusqlite::Result<()> {
         // Every word starting with `term` sorts in this range (the bound
         // is the largest char: only a word holding that char after the
         // term, which the tokenizer never gives, sorts past it).
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT doc FROM stories_vocab WHERE term >= ?1 AND term < ?2")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT doc, col FROM story_words_vocab WHERE term >= ?1 AND term < ?2",
+        )?;
         let upper = format!("{term}\u{10ffff}");
         let mut found = stmt.query(params![term, upper])?;
         while let Some(row) = found.next()? {
-            rows.push(row.get(0)?);
+            // Column `cN` holds the words a story holds N times (5: more).
+            let times = match row.get_ref(1)?.as_str()?.as_bytes() {
+                [b'c', n @ b'1'..=b'5'] => n - b'0',
+                _ => continue,
+            };
+            rows.push((row.get(0)?, times));
         }
         Ok(())
     }
 
     /// Several words ("don't", "covid-19"): the stories holding them in a
     /// row, the last as a prefix.
-    fn phrase_rows(&self, term: &str, rows: &mut Vec<i64>) -> rusqlite::Result<()> {
+    fn phrase_rows(&self, term: &str, rows: &mut Vec<(i64, u8)>) -> rusqlite::Result<()> {
         let words: Vec<&str> = term
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -277,7 +284,7 @@ impl LibraryIndex {
             .prepare_cached("SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?1")?;
         let mut found = stmt.query([phrase])?;
         while let Some(row) = found.next()? {
-            rows.push(row.get(0)?);
+            rows.push((row.get(0)?, 1));
         }
         Ok(())
     }
@@ -363,11 +370,11 @@ impl LibraryIndex {
     }
 }
 
-/// Where a term is in the stories' text: the `stories` row of every
-/// instance of a word starting with it, or (`once`: a phrase) of every
-/// story holding it.
+/// Where a term is in the stories' text: `stories` rows, each with how
+/// often it holds a word starting with the term (a story may come once per
+/// such word), or (`once`: a phrase) every story holding it.
 pub struct TextRows {
-    rows: Vec<i64>,
+    rows: Vec<(i64, u8)>,
     once: bool,
 }
 
@@ -375,13 +382,13 @@ impl TextRows {
     /// Per story of `rows`' snapshot: how often, capped.
     pub fn counts(&self, rows: &RowMap) -> StoryCounts {
         let mut counts = StoryCounts::new();
-        for &row in &self.rows {
+        for &(row, times) in &self.rows {
             if let Some(n) = rows.number(row) {
                 let count = slot(&mut counts, n);
                 *count = if self.once {
                     1
                 } else {
-                    (*count + 1).min(OCCURRENCE_CAP)
+                    count.saturating_add(times).min(OCCURRENCE_CAP)
                 };
             }
         }

@@ -3,6 +3,7 @@
 //! the plan of every hot query, damaged files, and the reading state's
 //! rules (migration, one row per mark, two writers, backup, deletion, lock).
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -12,6 +13,7 @@ use super::state::StateDb;
 use crate::library::Progress;
 use crate::model::{Mark, ReadingState};
 use crate::parse::SplitRules;
+use crate::search::StoryCounts;
 use crate::store::StateStore;
 
 fn seeds_dir() -> PathBuf {
@@ -330,6 +332,11 @@ fn every_hot_query_uses_an_index() {
             "SELECT term, doc FROM stories_vocab WHERE term >= 'fer' AND term < 'fes'",
         );
         assert!(vocab.contains("VIRTUAL TABLE INDEX"), "{vocab}");
+        let words = plan(
+            conn,
+            "SELECT doc, col FROM story_words_vocab WHERE term >= 'fer' AND term < 'fes'",
+        );
+        assert!(words.contains("VIRTUAL TABLE INDEX"), "{words}");
     }
     // The reading state: one mark by its id, the marks others wrote since.
     let state_path = dir.path().join("state.db");
@@ -1084,4 +1091,73 @@ fn a_search_reading_the_snapshot_beside_the_text_finds_what_one_after_the_other_
             .1
             .is_empty()
     );
+}
+
+#[test]
+fn story_words_count_every_word_as_the_full_text_index_does() {
+    // `story_words` holds each word of a story once, in the column of its
+    // count; read through it, every count (capped) must be what counting
+    // the full-text index's occurrences gives, for words the tokenizer
+    // splits differently than the column builder, case and all.
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = dir.path().join("library");
+    fs::create_dir_all(&lib).expect("library");
+    let texts = [
+        "The THE the tHe theme. Them, there; the!",
+        "Don't don’t DON'T — don. Covid-19 covid 19 covid-19 COVID.",
+        "Émile émile ÉMILE émile's e-mail email E-MAIL",
+        "snake_case snake case 2024 2024x x2024 2024-25 a.b.c a.b a",
+        "word—word word–word «word» word… the the the the the the the",
+        "Straße STRASSE strasse İstanbul istanbul ﬁne fine",
+    ];
+    for (n, text) in texts.iter().enumerate() {
+        fs::write(
+            lib.join(format!("{n}.md")),
+            format!("# Issue {n}\n\n## Story {n}\n\n{text}\n\n## Other {n}\n\n{text} {text}\n"),
+        )
+        .expect("write");
+    }
+    let (mut index, _) = LibraryIndex::open(&dir.path().join("index.db")).expect("open");
+    sync(&mut index, &lib);
+    let snapshot = index.snapshot().expect("snapshot");
+    let conn = rusqlite::Connection::open(dir.path().join("index.db")).expect("open");
+    let mut checked = 0;
+    for term in [
+        "the", "them", "don", "covid", "19", "émile", "emile", "mail", "snake", "case", "2024",
+        "word", "stra", "straße", "istanbul", "fine", "a", "b", "x2024",
+    ] {
+        let ours = index.text_rows(term).counts(&snapshot.rows);
+        let mut occurrences: HashMap<i64, u8> = HashMap::new();
+        let mut stmt = conn
+            .prepare("SELECT doc FROM stories_vocab WHERE term >= ?1 AND term < ?2")
+            .expect("prepare");
+        let upper = format!("{term}\u{10ffff}");
+        let mut rows = stmt.query(rusqlite::params![term, upper]).expect("query");
+        while let Some(row) = rows.next().expect("row") {
+            let n = occurrences.entry(row.get(0).expect("doc")).or_default();
+            *n = (*n + 1).min(5);
+        }
+        let mut theirs = StoryCounts::new();
+        for (row, n) in occurrences {
+            let at = snapshot.rows.number(row).expect("a story of the snapshot") as usize;
+            if theirs.len() <= at {
+                theirs.resize(at + 1, 0);
+            }
+            theirs[at] = n;
+        }
+        if term == "the" || term == "don" {
+            assert!(ours.contains(&5), "{term:?}: {ours:?}");
+        }
+        if term.chars().count() >= crate::search::MIN_TEXT_TERM {
+            let trim = |mut c: StoryCounts| {
+                while c.last() == Some(&0) {
+                    c.pop();
+                }
+                c
+            };
+            assert_eq!(trim(ours), trim(theirs), "{term:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 14, "{checked}");
 }
