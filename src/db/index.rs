@@ -1464,28 +1464,28 @@ fn store_issue(
 /// count of a token is exactly its count in `stories_fts`, up to the cap.
 pub(crate) fn words_by_count(body: &str) -> [String; 5] {
     use std::borrow::Cow;
-    let mut counts: HashMap<Cow<str>, usize> = HashMap::new();
-    for word in body
+    // ASCII case folded as the tokenizer folds it, so "The" and "the" are
+    // one word (other case is left to the tokenizer: still exact, as two
+    // words of one column or two). Sorted, so equal words are neighbours.
+    let mut words: Vec<Cow<str>> = body
         .split(|c: char| c.is_whitespace() || (c.is_ascii() && !c.is_ascii_alphanumeric()))
         .filter(|w| !w.is_empty())
-    {
-        // ASCII case folded as the tokenizer folds it, so "The" and "the"
-        // are one word (other case is left to the tokenizer: still exact,
-        // as two words of one column or two).
-        let word = if word.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(word.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(word)
-        };
-        *counts.entry(word).or_insert(0) += 1;
-    }
+        .map(|w| {
+            if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(w.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(w)
+            }
+        })
+        .collect();
+    words.sort_unstable();
     let mut columns: [String; 5] = Default::default();
-    for (word, n) in counts {
-        let column = &mut columns[n.clamp(1, 5) - 1];
+    for run in words.chunk_by(|a, b| a == b) {
+        let column = &mut columns[run.len().clamp(1, 5) - 1];
         if !column.is_empty() {
             column.push(' ');
         }
-        column.push_str(&word);
+        column.push_str(&run[0]);
     }
     columns
 }
