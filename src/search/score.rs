@@ -91,7 +91,16 @@ impl<'a> NameTerm<'a> {
     /// checked as UTF-8 only if it comes to skim's score (None if it is not).
     pub(crate) fn subsequence_score(&self, scratch: &mut Scratch, name: &[u8]) -> Option<i64> {
         if self.finder.find(name).is_some() {
-            let skim = skim_score(std::str::from_utf8(name).ok()?, self.text, scratch)?;
+            // Held as it is at a word start: the score is settled without
+            // skim's (see `ScatteredRule::contiguous_score`).
+            let settled = self
+                .rule
+                .as_ref()
+                .and_then(|rule| rule.contiguous_score(name, &self.finder));
+            let skim = match settled {
+                Some(score) => score,
+                None => skim_score(std::str::from_utf8(name).ok()?, self.text, scratch)?,
+            };
             return Some(skim.saturating_add(contiguous_bonus(self.chars)));
         }
         // Most names a short term is scattered through cannot reach the

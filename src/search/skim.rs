@@ -64,6 +64,8 @@
 
 use std::hint::select_unpredictable as pick;
 
+use memchr::memmem::Finder;
+
 /// skim's score for one matched char (`SkimScoreConfig::score_match`).
 const SCORE_MATCH: i32 = 16;
 /// The cost of opening a gap (`gap_start`).
@@ -555,6 +557,39 @@ impl<'a> ScatteredRule<'a> {
         upper != 0
     }
 
+    /// skim's score of the term in `name` when `name` holds the term as it
+    /// is in a place that settles it; None when skim must tell.
+    ///
+    /// By the bound in [`ScatteredRule`]'s proof (in a name without upper
+    /// case) a chain gets at most +3 over 20 per char unless its first
+    /// step is on the name's first char (+11 at most), and the term held
+    /// as it is gets exactly those where it starts the name (+11) or
+    /// starts a word after a space, bracket, slash or bar (+3: 23 for its
+    /// first char, then 16 + 4 for each next one).
+    pub(crate) fn contiguous_score(&self, name: &[u8], finder: &Finder) -> Option<i64> {
+        if name.iter().any(u8::is_ascii_uppercase) {
+            return None;
+        }
+        let chars = std::str::from_utf8(self.term).ok()?.chars().count();
+        let bar = 20 * i64::try_from(chars).ok()?;
+        if name.starts_with(self.term) {
+            return Some(bar + i64::from(BONUS_HEAD * FIRST_CHAR_MULTIPLIER) - 5);
+        }
+        if name.starts_with(self.first) {
+            return None;
+        }
+        finder
+            .find_iter(name)
+            .any(|at| {
+                at > 0
+                    && matches!(
+                        CharType::of_byte(name[at - 1]),
+                        CharType::HardSep | CharType::Empty
+                    )
+            })
+            .then_some(bar + i64::from(BONUS_HEAD) - 5)
+    }
+
     /// `placed` (a bit per term prefix placed), with a piece at the start
     /// of `rest` after each.
     fn extended(&self, placed: u64, rest: &[u8]) -> u64 {
@@ -819,6 +854,50 @@ mod tests {
         ScatteredRule::new(term).is_none_or(|rule| rule.may_reach(name.as_bytes()))
     }
 
+    /// What [`ScatteredRule::contiguous_score`] promises: skim's score
+    /// wherever it settles one.
+    fn assert_settled_as_skim_scores(name: &str, term: &str) {
+        let Some(rule) = ScatteredRule::new(term) else {
+            return;
+        };
+        let finder = Finder::new(term.as_bytes());
+        if finder.find(name.as_bytes()).is_none() {
+            return;
+        }
+        if let Some(settled) = rule.contiguous_score(name.as_bytes(), &finder) {
+            assert_eq!(
+                Some(settled),
+                fresh_skim(name, term),
+                "{term:?} in {name:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_term_held_at_a_word_start_is_settled_without_the_score() {
+        let settled = |name: &str, term: &str| {
+            let finder = Finder::new(term.as_bytes());
+            ScatteredRule::new(term).and_then(|r| r.contiguous_score(name.as_bytes(), &finder))
+        };
+        assert_eq!(settled("the fall of the wall", "the"), Some(71));
+        assert_eq!(settled("a wall (the fall)", "the"), Some(63));
+        assert_eq!(settled("then the fall", "the"), Some(71));
+        // Inside a word, after a hyphen, or the name starting with the
+        // term's first char: skim must tell.
+        assert_eq!(settled("breathe out", "the"), None);
+        assert_eq!(settled("all-the-way", "the"), None);
+        assert_eq!(settled("tall, the fall", "the"), None);
+        assert_eq!(settled("a The fall", "the"), None);
+        for (name, term) in [
+            ("the fall of the wall", "the"),
+            ("a wall (the fall)", "the"),
+            ("then the fall", "the"),
+            ("x [tencent] y", "tencent"),
+        ] {
+            assert_settled_as_skim_scores(name, term);
+        }
+    }
+
     /// What [`ScatteredRule`] promises, checked against skim itself:
     /// a term it rules out of a name that does not hold it is no
     /// subsequence there, or scores below 20 per char.
@@ -895,6 +974,7 @@ mod tests {
             for name in &names {
                 for term in &terms {
                     assert_ruled_out_soundly(name, term);
+                    assert_settled_as_skim_scores(name, term);
                     ruled_out += usize::from(
                         !name.contains(term.as_str()) && !scattered_may_reach(name, term),
                     );
@@ -930,6 +1010,7 @@ mod tests {
                     "{:?} ruled out of {:?}, scored {:?}", term, name, score
                 );
             }
+            assert_settled_as_skim_scores(&name, &term);
         }
 
         #[test]
