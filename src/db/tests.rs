@@ -1161,3 +1161,33 @@ fn story_words_count_every_word_as_the_full_text_index_does() {
     }
     assert!(checked >= 14, "{checked}");
 }
+
+#[test]
+fn an_index_of_the_layout_before_story_words_is_built_again() {
+    // Schema 1 had no `story_words`: such an index is dropped and built
+    // again from the files, so word counts come from the new table.
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = library(dir.path());
+    let db = dir.path().join("index.db");
+    {
+        let (mut index, _) = LibraryIndex::open(&db).expect("open");
+        sync(&mut index, &lib);
+    }
+    rusqlite::Connection::open(&db)
+        .expect("open")
+        .execute_batch(
+            "DROP TABLE story_words_vocab; DROP TABLE story_words; PRAGMA user_version = 1;",
+        )
+        .expect("made old");
+    let (mut index, _) = LibraryIndex::open(&db).expect("open again");
+    sync(&mut index, &lib);
+    let snapshot = index.snapshot().expect("snapshot");
+    let found: usize = ["ferry", "harbour", "kelp"]
+        .iter()
+        .map(|w| {
+            let counts = index.text_rows(w).counts(&snapshot.rows);
+            counts.iter().filter(|&&c| c > 0).count()
+        })
+        .sum();
+    assert!(found > 0, "words are found in the text again");
+}
