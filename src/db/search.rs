@@ -7,11 +7,14 @@
 //! database (`nlread-index.names`) with the generation of the index it was
 //! built from, so a search reads one file instead of every title; after
 //! the index changes it is brought up to date from the issues added and
-//! gone. Story text
-//! is matched by the full-text index as words starting with the term (the
-//! filter's in-memory search also finds a term inside a word; through the
-//! index "ferry" finds "ferryman" but "erry" finds nothing), from the third
-//! character typed on: one or two letters match names only.
+//! gone.
+//!
+//! Story text is matched by the full-text index as words starting with the
+//! term (the filter's in-memory search also finds a term inside a word;
+//! through the index "ferry" finds "ferryman" but "erry" finds nothing),
+//! from the third character typed on: one or two letters match names only.
+//! How often a story holds such words comes from `story_words`, a row per
+//! story and word (see `words_by_count`); phrases from `stories_fts`.
 
 use std::collections::HashMap;
 
