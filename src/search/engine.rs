@@ -15,8 +15,6 @@
 //! uses to narrow the next keystroke's work. Skim's score threshold is not
 //! monotonic, so narrowing never uses the hits themselves.
 
-use memchr::memmem::Finder;
-
 use super::Hit;
 use super::fold::fold;
 use super::index::{Index, byte_mask};
@@ -192,8 +190,7 @@ fn merge_hits(left: Vec<Hit>, right: Vec<Hit>) -> Vec<Hit> {
 struct Term<'a> {
     text: &'a str,
     mask: u64,
-    finder: Finder<'a>,
-    /// For scoring names.
+    /// For scoring names, and its substring search for the text.
     name: NameTerm<'a>,
     /// Per block of stories, whether its text may hold the term (`None`: all may).
     blocks: Option<Vec<bool>>,
@@ -207,7 +204,6 @@ impl<'a> Term<'a> {
         Term {
             text,
             mask: byte_mask(text.as_bytes()),
-            finder: Finder::new(text.as_bytes()),
             name: NameTerm::new(text),
             blocks: index.filter.blocks_holding(text.as_bytes()),
             external: None,
@@ -339,7 +335,7 @@ fn count_in_bodies(index: &Index, term: &Term, sections: &[u32]) -> Vec<u8> {
             })
             .collect();
     }
-    let finder = &term.finder;
+    let finder = term.name.finder();
     let starts = &index.body_starts;
     let len = finder.needle().len().max(1);
     let mut counts = vec![0u8; sections.len()];

@@ -214,13 +214,12 @@ impl Index {
     pub fn from_name_arrays(arrays: NameArrays, names: Vec<u8>) -> Option<Index> {
         let NameArrays {
             name_starts,
-            masks,
+            name_masks,
             issue_names,
             issue_first,
             section_issue,
             section_title,
         } = arrays;
-        let name_masks = masks;
         let names_n = name_masks.len();
         let sections = section_issue.len();
         let ok = name_starts.len() == names_n + 1
@@ -405,7 +404,7 @@ impl Index {
 /// The arrays of [`Index::name_parts`], read but not yet checked.
 pub struct NameArrays {
     name_starts: Vec<u32>,
-    masks: Vec<u64>,
+    name_masks: Vec<u64>,
     issue_names: Vec<[u32; 2]>,
     issue_first: Vec<u32>,
     section_issue: Vec<u32>,
@@ -432,7 +431,7 @@ impl NameArrays {
         let n = count(read)?;
         let name_starts = u32s(read, n)?;
         let n = count(read)?;
-        let masks = (n % 2 == 0).then(|| read_values::<u64>(read, n / 2))??;
+        let name_masks = (n % 2 == 0).then(|| read_values::<u64>(read, n / 2))??;
         let n = count(read)?;
         let issue_names = (n % 2 == 0).then(|| read_values::<[u32; 2]>(read, n / 2))??;
         let n = count(read)?;
@@ -443,7 +442,7 @@ impl NameArrays {
         let section_title = u32s(read, n)?;
         (left == 0).then_some(NameArrays {
             name_starts,
-            masks,
+            name_masks,
             issue_names,
             issue_first,
             section_issue,

@@ -5,6 +5,7 @@
 use std::sync::OnceLock;
 
 use fuzzy_matcher::skim::SkimMatcherV2;
+use memchr::memmem::Finder;
 
 use super::skim::{ScatteredRule, Scratch, skim_score};
 
@@ -71,7 +72,7 @@ pub(crate) fn subsequence_score(scratch: &mut Scratch, name: &str, term: &str) -
 pub(crate) struct NameTerm<'a> {
     text: &'a str,
     chars: i64,
-    finder: memchr::memmem::Finder<'a>,
+    finder: Finder<'a>,
     /// Rules out names the term is scattered through that cannot reach
     /// `scattered_threshold` (sound for a bar of 20 per char or more).
     rule: Option<ScatteredRule<'a>>,
@@ -82,9 +83,14 @@ impl<'a> NameTerm<'a> {
         NameTerm {
             text,
             chars: term_chars(text),
-            finder: memchr::memmem::Finder::new(text.as_bytes()),
+            finder: Finder::new(text.as_bytes()),
             rule: ScatteredRule::new(text),
         }
+    }
+
+    /// The term's substring search (also what a story's text is searched with).
+    pub(crate) fn finder(&self) -> &Finder<'a> {
+        &self.finder
     }
 
     /// [`subsequence_score`] of this term, for a name given as bytes:

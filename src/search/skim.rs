@@ -487,6 +487,8 @@ pub(crate) struct ScatteredRule<'a> {
     term: &'a [u8],
     /// The term's first char, as bytes.
     first: &'a [u8],
+    /// 20 per term char: the bar.
+    bar: i64,
     /// Per byte value, `BYTE_FLAGS` and `IN_TERM` if the term holds it.
     flags: [u8; 256],
 }
@@ -494,8 +496,9 @@ pub(crate) struct ScatteredRule<'a> {
 impl<'a> ScatteredRule<'a> {
     pub(crate) fn new(term: &'a str) -> Option<Self> {
         let first = term.chars().next()?;
+        let chars = term.chars().count();
         let applies = term.len() < 64
-            && term.chars().count() <= SCATTERED_RULE_MAX_CHARS
+            && chars <= SCATTERED_RULE_MAX_CHARS
             && term
                 .bytes()
                 .all(|b| matches!(CharType::of_byte(b), CharType::Lower | CharType::Number));
@@ -506,6 +509,7 @@ impl<'a> ScatteredRule<'a> {
         applies.then_some(ScatteredRule {
             term: term.as_bytes(),
             first: &term.as_bytes()[..first.len_utf8()],
+            bar: 20 * i64::try_from(chars).ok()?,
             flags,
         })
     }
@@ -570,8 +574,7 @@ impl<'a> ScatteredRule<'a> {
         if name.iter().any(u8::is_ascii_uppercase) {
             return None;
         }
-        let chars = std::str::from_utf8(self.term).ok()?.chars().count();
-        let bar = 20 * i64::try_from(chars).ok()?;
+        let bar = self.bar;
         if name.starts_with(self.term) {
             return Some(bar + i64::from(BONUS_HEAD * FIRST_CHAR_MULTIPLIER) - 5);
         }
