@@ -1,7 +1,8 @@
 //! The library index: every source of the library folders (path, size,
 //! modification time, content hash, the parser that read it), its issues
-//! and stories (metadata, text, block layout, links, group) and a
-//! full-text index over story text.
+//! and stories (metadata, text, block layout, links, group), a full-text
+//! index over story text (phrases) and word postings (words; see
+//! [`super::words`]).
 //!
 //! The newsletter files stay the source of truth: [`LibraryIndex::sync`]
 //! stats the folders and parses only files that are new or changed (or read
@@ -21,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::{DbError, connect, move_aside, sql};
+use super::{DbError, connect, move_aside, sql, words};
 use crate::library::Progress;
 use crate::library::scan::{Job, Loader, Outcome, Own, load_job};
 use crate::model::{Issue, Library, Link, Section, SourceError};
@@ -29,7 +30,8 @@ use crate::parse::SplitRules;
 
 /// Bump when the tables change: an index of another version is rebuilt.
 /// 2: `story_words`, each story's words by how often it holds them.
-const SCHEMA_VERSION: i64 = 2;
+/// 3: word postings (`crate::db::words`) in place of `story_words`.
+const SCHEMA_VERSION: i64 = 3;
 
 /// A transaction of the first index ends after this many files or this
 /// long, whichever comes first: what a SIGKILL can cost, and how long
@@ -93,11 +95,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5(
     tokenize='unicode61 remove_diacritics 0', prefix='3'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS stories_vocab USING fts5vocab(stories_fts, instance);
-CREATE VIRTUAL TABLE IF NOT EXISTS story_words USING fts5(
-    c1, c2, c3, c4, c5, content='', contentless_delete=1,
-    tokenize='unicode61 remove_diacritics 0'
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS story_words_vocab USING fts5vocab(story_words, instance);
 CREATE TABLE IF NOT EXISTS folders(path TEXT PRIMARY KEY, mtime INTEGER NOT NULL) WITHOUT ROWID;
 COMMIT;
 ";
@@ -186,6 +183,7 @@ impl LibraryIndex {
                 "DROP TABLE IF EXISTS snapshot; DROP TABLE IF EXISTS folders;
                  DROP TABLE IF EXISTS stories_vocab; DROP TABLE IF EXISTS stories_fts;
                  DROP TABLE IF EXISTS story_words_vocab; DROP TABLE IF EXISTS story_words;
+                 DROP TABLE IF EXISTS word_postings; DROP TABLE IF EXISTS word_segments;
                  DROP TABLE IF EXISTS stories; DROP TABLE IF EXISTS issues;
                  DROP TABLE IF EXISTS errors; DROP TABLE IF EXISTS sources;
                  DROP TABLE IF EXISTS meta;",
@@ -193,6 +191,7 @@ impl LibraryIndex {
             .map_err(&err)?;
         }
         conn.execute_batch(SCHEMA).map_err(&err)?;
+        conn.execute_batch(words::SCHEMA).map_err(&err)?;
         // The search snapshot was kept in a table before it moved to a file
         // beside the index (see `crate::db::search`).
         let old_snapshot: i64 = conn
@@ -439,6 +438,7 @@ impl LibraryIndex {
             }
             bump_generation(&tx).map_err(&err)?;
             tx.commit().map_err(&err)?;
+            words::tidy(&self.conn).map_err(&err)?;
         }
         let mut synced = Synced {
             files: jobs.len(),
@@ -507,9 +507,15 @@ impl LibraryIndex {
             let mut in_batch = 0;
             let mut carries = Vec::new();
             let mut ids = Ids::load(&tx)?;
+            let mut segment = words::Segment::default();
             for (i, parsed) in iter.by_ref() {
                 let job = &jobs[i];
-                store(&tx, job, &parsed, parser, &mut carries, &mut ids)?;
+                let mut out = Out {
+                    carries: &mut carries,
+                    ids: &mut ids,
+                    segment: &mut segment,
+                };
+                store(&tx, job, &parsed, parser, &mut out)?;
                 done += 1;
                 in_batch += 1;
                 let issues = match &parsed.outcome {
@@ -522,12 +528,14 @@ impl LibraryIndex {
                 }
             }
             ids.save(&tx)?;
+            segment.write(&tx)?;
             bump_generation(&tx)?;
             // Carried before the batch is committed: killed in between, the
             // batch is parsed again and the carries made again (a carry
             // never writes over a mark).
             carried.apply(&marks, &carries);
             tx.commit()?;
+            words::tidy(&self.conn)?;
         }
         Ok(carried)
     }
@@ -1100,15 +1108,16 @@ pub(crate) fn generation(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 fn delete_source(tx: &Connection, id: i64) -> rusqlite::Result<()> {
-    for table in ["stories_fts", "story_words"] {
-        tx.execute(
-            &format!(
-                "DELETE FROM {table} WHERE rowid IN
-                   (SELECT s.id FROM stories s JOIN issues i ON s.issue_id = i.id
-                    WHERE i.source_id = ?1)"
-            ),
-            [id],
-        )?;
+    let rows: Vec<i64> = tx
+        .prepare_cached(
+            "SELECT s.id FROM stories s JOIN issues i ON s.issue_id = i.id WHERE i.source_id = ?1",
+        )?
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for row in rows {
+        tx.prepare_cached("DELETE FROM stories_fts WHERE rowid = ?1")?
+            .execute([row])?;
+        words::note_gone(tx, row)?;
     }
     tx.execute(
         "DELETE FROM stories WHERE issue_id IN (SELECT id FROM issues WHERE source_id = ?1)",
@@ -1120,14 +1129,21 @@ fn delete_source(tx: &Connection, id: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// What storing a transaction's files gives besides its rows: the marks
+/// to carry, the ids handed out, the words of the stories written.
+struct Out<'a> {
+    carries: &'a mut Vec<crate::store::carry::Carry>,
+    ids: &'a mut Ids,
+    segment: &'a mut words::Segment,
+}
+
 /// Stores one parsed file, replacing what the index held for its path.
 fn store(
     tx: &Connection,
     job: &Job,
     parsed: &Parsed,
     parser: &str,
-    carries: &mut Vec<crate::store::carry::Carry>,
-    ids: &mut Ids,
+    out: &mut Out,
 ) -> rusqlite::Result<()> {
     let key = key_of(job);
     let (size, mtime) = stamp(job);
@@ -1187,9 +1203,9 @@ fn store(
                 add_error(&e.source, &e.message)?;
             }
             for (pos, issue) in issues.iter().enumerate() {
-                store_issue(tx, source_id, pos, issue, mtime, ids)?;
+                store_issue(tx, source_id, pos, issue, mtime, out)?;
             }
-            carries.extend(carries_of(&before, issues));
+            out.carries.extend(carries_of(&before, issues));
         }
     }
     Ok(())
@@ -1392,9 +1408,9 @@ fn store_issue(
     pos: usize,
     issue: &Issue,
     modified: i64,
-    ids: &mut Ids,
+    out: &mut Out,
 ) -> rusqlite::Result<()> {
-    let issue_id = ids.next_issue();
+    let issue_id = out.ids.next_issue();
     tx.prepare_cached(
         "INSERT INTO issues(id, source_id, pos, key, source, newsletter, title, date, author,
                             url, guid, modified)
@@ -1422,7 +1438,7 @@ fn store_issue(
         } else {
             serde_json::to_string(&section.links).ok()
         };
-        let story_id = ids.next_story();
+        let story_id = out.ids.next_story();
         tx.prepare_cached(
             "INSERT INTO stories(id, issue_id, pos, key, title, grp, words, body, spans, links)
              VALUES (?10, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -1441,53 +1457,9 @@ fn store_issue(
         ])?;
         tx.prepare_cached("INSERT INTO stories_fts(rowid, body) VALUES (?1, ?2)")?
             .execute(params![story_id, body])?;
-        let [c1, c2, c3, c4, c5] = words_by_count(body);
-        tx.prepare_cached(
-            "INSERT INTO story_words(rowid, c1, c2, c3, c4, c5) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![story_id, c1, c2, c3, c4, c5])?;
+        out.segment.add(story_id, body);
     }
     Ok(())
-}
-
-/// A story's text as `story_words` holds it: each of its words once, in
-/// the column of how often the text holds it (`c1` once ... `c5` five
-/// times or more), so the stories holding a word starting with a term,
-/// and how often, are one vocabulary row per story and word, not one per
-/// occurrence (a word in most stories is 1.7 million occurrences in
-/// 440,000 stories, ~150 ms to read; see `crate::db::search`).
-///
-/// Words are split here at ASCII separators and whitespace only, which the
-/// full-text tokenizer splits at too; what it splits further ("don’t") it
-/// splits in the column as well, each part counted as often as the whole
-/// (the vocabulary has a row per occurrence in a column). So a story's
-/// count of a token is exactly its count in `stories_fts`, up to the cap.
-pub(crate) fn words_by_count(body: &str) -> [String; 5] {
-    use std::borrow::Cow;
-    // ASCII case folded as the tokenizer folds it, so "The" and "the" are
-    // one word (other case is left to the tokenizer: still exact, as two
-    // words of one column or two). Sorted, so equal words are neighbours.
-    let mut words: Vec<Cow<str>> = body
-        .split(|c: char| c.is_whitespace() || (c.is_ascii() && !c.is_ascii_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            if w.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(w.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(w)
-            }
-        })
-        .collect();
-    words.sort_unstable();
-    let mut columns: [String; 5] = Default::default();
-    for run in words.chunk_by(|a, b| a == b) {
-        let column = &mut columns[run.len().clamp(1, 5) - 1];
-        if !column.is_empty() {
-            column.push(' ');
-        }
-        column.push_str(&run[0]);
-    }
-    columns
 }
 
 /// Per block: kind, number, label length, end (13 bytes, little-endian).

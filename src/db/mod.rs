@@ -14,6 +14,7 @@ pub mod index;
 pub mod reader;
 pub mod search;
 pub mod state;
+pub(crate) mod words;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

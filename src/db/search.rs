@@ -13,12 +13,12 @@
 //! term (the filter's in-memory search also finds a term inside a word;
 //! through the index "ferry" finds "ferryman" but "erry" finds nothing),
 //! from the third character typed on: one or two letters match names only.
-//! How often a story holds such words comes from `story_words`, a row per
-//! story and word (see `words_by_count`); phrases from `stories_fts`.
+//! How often a story holds such words comes from the word postings (see
+//! [`super::words`]); phrases from `stories_fts`.
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::OptionalExtension;
 
 use super::index::{LibraryIndex, build_section, generation, issue_of};
 use super::{DbError, sql};
@@ -27,9 +27,8 @@ use crate::search::{Hit, Index, NameArrays, Piece, StoryCounts};
 
 pub use crate::search::MIN_TEXT_TERM;
 
-/// Occurrences of a term in one story beyond this add nothing to its score
-/// (the filter's `KEYWORD_OCCURRENCE_CAP`).
-const OCCURRENCE_CAP: u8 = 5;
+/// Occurrences of a term in one story beyond this add nothing to its score.
+const OCCURRENCE_CAP: u8 = super::words::COUNT_CAP;
 
 /// The names of the whole library, for searching it.
 pub struct Snapshot {
@@ -248,27 +247,10 @@ impl LibraryIndex {
     }
 
     /// One word: per story holding words starting with it, each such word
-    /// and how often the story holds it, from the vocabulary of
-    /// `story_words` (a row per story and word, the count in its column;
-    /// see `words_by_count`), not of `stories_fts` (a row per occurrence).
+    /// and how often the story holds it, from the word postings (see
+    /// [`super::words`]), not the full-text index (a row per occurrence).
     fn word_rows(&self, term: &str, rows: &mut Vec<(i64, u8)>) -> rusqlite::Result<()> {
-        // Every word starting with `term` sorts in this range (the bound
-        // is the largest char: only a word holding that char after the
-        // term, which the tokenizer never gives, sorts past it).
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT doc, col FROM story_words_vocab WHERE term >= ?1 AND term < ?2",
-        )?;
-        let upper = format!("{term}\u{10ffff}");
-        let mut found = stmt.query(params![term, upper])?;
-        while let Some(row) = found.next()? {
-            // Column `cN` holds the words a story holds N times (5: more).
-            let times = match row.get_ref(1)?.as_str()?.as_bytes() {
-                [b'c', n @ b'1'..=b'5'] => n - b'0',
-                _ => continue,
-            };
-            rows.push((row.get(0)?, times));
-        }
-        Ok(())
+        super::words::word_rows(&self.conn, term, rows)
     }
 
     /// Several words ("don't", "covid-19"): the stories holding them in a

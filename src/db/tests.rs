@@ -3,7 +3,6 @@
 //! the plan of every hot query, damaged files, and the reading state's
 //! rules (migration, one row per mark, two writers, backup, deletion, lock).
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -332,11 +331,26 @@ fn every_hot_query_uses_an_index() {
             "SELECT term, doc FROM stories_vocab WHERE term >= 'fer' AND term < 'fes'",
         );
         assert!(vocab.contains("VIRTUAL TABLE INDEX"), "{vocab}");
+        // A word's postings: a range of the primary key; a segment's, to
+        // merge it: its index; a file's stories, to drop them: by source.
         let words = plan(
             conn,
-            "SELECT doc, col FROM story_words_vocab WHERE term >= 'fer' AND term < 'fes'",
+            "SELECT postings FROM word_postings WHERE word >= 'fer' AND word < 'fes'",
         );
-        assert!(words.contains("VIRTUAL TABLE INDEX"), "{words}");
+        assert!(
+            words.contains("USING PRIMARY KEY (word>? AND word<?)"),
+            "{words}"
+        );
+        let segment = plan(
+            conn,
+            "SELECT word, postings FROM word_postings INDEXED BY word_postings_by_seg WHERE seg = 1",
+        );
+        assert!(segment.contains("word_postings_by_seg"), "{segment}");
+        let of_source = plan(
+            conn,
+            "SELECT s.id FROM stories s JOIN issues i ON s.issue_id = i.id WHERE i.source_id = 1",
+        );
+        assert!(!of_source.contains("SCAN"), "{of_source}");
     }
     // The reading state: one mark by its id, the marks others wrote since.
     let state_path = dir.path().join("state.db");
@@ -1093,12 +1107,55 @@ fn a_search_reading_the_snapshot_beside_the_text_finds_what_one_after_the_other_
     );
 }
 
+/// How often `text` holds a word starting with `term` (folded), capped:
+/// counted on the folded text, a match wherever no letter or digit comes
+/// before it (not as the index splits words).
+fn words_starting_with(text: &str, term: &str) -> u8 {
+    let folded = crate::search::fold_text(text);
+    let n = folded
+        .match_indices(term)
+        .filter(|(at, _)| {
+            folded[..*at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+        .count();
+    u8::try_from(n).unwrap_or(u8::MAX).min(5)
+}
+
+/// Per story of `snapshot` (its flat numbering), what
+/// `words_starting_with` counts in its text, trailing zeros trimmed.
+fn counted_in_text(
+    index: &LibraryIndex,
+    snapshot: &super::search::Snapshot,
+    term: &str,
+) -> StoryCounts {
+    let library = index.library(true).expect("library");
+    let mut counts: StoryCounts = library
+        .issues
+        .iter()
+        .flat_map(|i| &i.sections)
+        .map(|s| words_starting_with(s.body(), term))
+        .collect();
+    assert_eq!(counts.len(), snapshot.index.len());
+    trimmed(&mut counts);
+    counts
+}
+
+fn trimmed(counts: &mut StoryCounts) {
+    while counts.last() == Some(&0) {
+        counts.pop();
+    }
+}
+
 #[test]
-fn story_words_count_every_word_as_the_full_text_index_does() {
-    // `story_words` holds each word of a story once, in the column of its
-    // count; read through it, every count (capped) must be what counting
-    // the full-text index's occurrences gives, for words the tokenizer
-    // splits differently than the column builder, case and all.
+fn word_postings_count_every_word_as_a_typed_term_finds_it() {
+    // Through the postings, every story's count of words starting with a
+    // term (capped) is what counting the folded text gives: case, accents
+    // and ligatures as the filter folds a typed term, so "istanbul" finds
+    // "İstanbul" and "straße" finds "Straße"; and for ASCII text, what the
+    // full-text index's tokenizer counts as well.
     let dir = tempfile::tempdir().expect("tmp");
     let lib = dir.path().join("library");
     fs::create_dir_all(&lib).expect("library");
@@ -1108,7 +1165,7 @@ fn story_words_count_every_word_as_the_full_text_index_does() {
         "Émile émile ÉMILE émile's e-mail email E-MAIL",
         "snake_case snake case 2024 2024x x2024 2024-25 a.b.c a.b a",
         "word—word word–word «word» word… the the the the the the the",
-        "Straße STRASSE strasse İstanbul istanbul ﬁne fine",
+        "Straße STRASSE strasse İstanbul istanbul ﬁne fine ΟΔΟΣ οδος",
     ];
     for (n, text) in texts.iter().enumerate() {
         fs::write(
@@ -1121,51 +1178,159 @@ fn story_words_count_every_word_as_the_full_text_index_does() {
     sync(&mut index, &lib);
     let snapshot = index.snapshot().expect("snapshot");
     let conn = rusqlite::Connection::open(dir.path().join("index.db")).expect("open");
+    let library = index.library(true).expect("library");
     let mut checked = 0;
     for term in [
         "the", "them", "don", "covid", "19", "émile", "emile", "mail", "snake", "case", "2024",
-        "word", "stra", "straße", "istanbul", "fine", "a", "b", "x2024",
+        "word", "stra", "straße", "strasse", "istanbul", "fine", "οδοσ", "x2024", "a", "b",
     ] {
-        let ours = index.text_rows(term).counts(&snapshot.rows);
-        let mut occurrences: HashMap<i64, u8> = HashMap::new();
+        let mut ours = index.text_rows(term).counts(&snapshot.rows);
+        trimmed(&mut ours);
+        if term.chars().count() < crate::search::MIN_TEXT_TERM {
+            assert!(ours.is_empty(), "{term:?}: {ours:?}");
+            continue;
+        }
+        assert_eq!(ours, counted_in_text(&index, &snapshot, term), "{term:?}");
+        checked += 1;
+        // ASCII: the full-text index's tokenizer splits and folds alike.
+        let mut theirs = StoryCounts::new();
         let mut stmt = conn
             .prepare("SELECT doc FROM stories_vocab WHERE term >= ?1 AND term < ?2")
             .expect("prepare");
         let upper = format!("{term}\u{10ffff}");
         let mut rows = stmt.query(rusqlite::params![term, upper]).expect("query");
         while let Some(row) = rows.next().expect("row") {
-            let n = occurrences.entry(row.get(0).expect("doc")).or_default();
-            *n = (*n + 1).min(5);
-        }
-        let mut theirs = StoryCounts::new();
-        for (row, n) in occurrences {
-            let at = snapshot.rows.number(row).expect("a story of the snapshot") as usize;
+            let at = snapshot
+                .rows
+                .number(row.get(0).expect("doc"))
+                .expect("a story") as usize;
             if theirs.len() <= at {
                 theirs.resize(at + 1, 0);
             }
-            theirs[at] = n;
+            theirs[at] = (theirs[at] + 1).min(5);
         }
-        if term == "the" || term == "don" {
-            assert!(ours.contains(&5), "{term:?}: {ours:?}");
-        }
-        if term.chars().count() >= crate::search::MIN_TEXT_TERM {
-            let trim = |mut c: StoryCounts| {
-                while c.last() == Some(&0) {
-                    c.pop();
-                }
-                c
-            };
-            assert_eq!(trim(ours), trim(theirs), "{term:?}");
-            checked += 1;
+        let ascii_stories = library
+            .issues
+            .iter()
+            .flat_map(|i| &i.sections)
+            .map(|s| s.body().is_ascii());
+        for (at, ascii) in ascii_stories.enumerate() {
+            if ascii && term.is_ascii() {
+                let count = |c: &StoryCounts| c.get(at).copied().unwrap_or(0);
+                assert_eq!(count(&ours), count(&theirs), "{term:?} in story {at}");
+            }
         }
     }
-    assert!(checked >= 14, "{checked}");
+    assert!(checked >= 16, "{checked}");
+    let found = |term: &str| {
+        let counts = index.text_rows(term).counts(&snapshot.rows);
+        counts.iter().filter(|&&c| c > 0).count()
+    };
+    assert_eq!(found("the"), 4, "the: stories 0 and 4, twice each");
+    assert!(found("istanbul") > 0 && found("straße") > 0 && found("οδοσ") > 0);
+    assert_eq!(
+        found("emile"),
+        0,
+        "accents are not dropped, as in the filter"
+    );
 }
 
 #[test]
-fn an_index_of_the_layout_before_story_words_is_built_again() {
-    // Schema 1 had no `story_words`: such an index is dropped and built
-    // again from the files, so word counts come from the new table.
+fn word_segments_merge_as_files_arrive_and_drop_the_stories_gone() {
+    // One file at a time, as a watcher sees them arrive: each sync writes
+    // a segment, and the segments merge as they pile up, so a word is a
+    // few rows however many files came one by one. Files removed leave
+    // their stories' postings behind until a segment is half dead; then
+    // it is written again without them. Counts stay exact throughout.
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = dir.path().join("library");
+    fs::create_dir_all(&lib).expect("library");
+    let (mut index, _) = LibraryIndex::open(&dir.path().join("index.db")).expect("open");
+    let conn = rusqlite::Connection::open(dir.path().join("index.db")).expect("open");
+    let segments = || -> i64 {
+        conn.query_row("SELECT count(*) FROM word_segments", [], |r| r.get(0))
+            .expect("count")
+    };
+    let rows_of = |word: &str| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM word_postings WHERE word = ?1",
+            [word],
+            |r| r.get(0),
+        )
+        .expect("count")
+    };
+    let check = |index: &LibraryIndex| {
+        let snapshot = index.snapshot().expect("snapshot");
+        for term in ["ferry", "harbour", "issue", "zebra"] {
+            let mut ours = index.text_rows(term).counts(&snapshot.rows);
+            trimmed(&mut ours);
+            assert_eq!(ours, counted_in_text(index, &snapshot, term), "{term:?}");
+        }
+    };
+    let mut most = 0;
+    for n in 0..40 {
+        fs::write(
+            lib.join(format!("{n:02}.md")),
+            format!(
+                "# Issue {n}\n\n## Ferry {n}\n\nThe ferry left the harbour. Ferry{n} again.\n\n\
+                 ## Zebra {n}\n\nA zebra{} crossing by the harbour.\n",
+                if n % 3 == 0 { " zebra zebra" } else { "" }
+            ),
+        )
+        .expect("write");
+        sync(&mut index, &lib);
+        most = most.max(segments());
+    }
+    // Two stories a file: 8 files' segments merge into one of 16 stories,
+    // so never more than 7 small and 7 of those (11 at most here).
+    assert!(most <= 11, "40 files one by one: {most} segments at once");
+    assert_eq!(segments(), 5, "five merged segments of 8 files each");
+    assert!(rows_of("ferry") <= 5, "{}", rows_of("ferry"));
+    check(&index);
+    // Most files go: their segments are rewritten without them, or
+    // dropped when nothing of them is left.
+    for n in 0..40 {
+        if n % 10 != 0 {
+            fs::remove_file(lib.join(format!("{n:02}.md"))).expect("remove");
+        }
+    }
+    sync(&mut index, &lib);
+    check(&index);
+    let postings: i64 = conn
+        .query_row(
+            "SELECT coalesce(sum(length(postings)), 0) FROM word_postings",
+            [],
+            |r| r.get(0),
+        )
+        .expect("sum");
+    let dead: i64 = conn
+        .query_row(
+            "SELECT coalesce(sum(dead), 0) FROM word_segments",
+            [],
+            |r| r.get(0),
+        )
+        .expect("dead");
+    assert_eq!(dead, 0, "no segment holds a story gone");
+    assert!(
+        postings < 200,
+        "what is left is 4 files' words: {postings} bytes"
+    );
+    for n in 0..40 {
+        let _ = fs::remove_file(lib.join(format!("{n:02}.md")));
+    }
+    sync(&mut index, &lib);
+    assert_eq!(
+        (segments(), rows_of("ferry")),
+        (0, 0),
+        "an empty library holds no postings"
+    );
+}
+
+#[test]
+fn an_index_of_an_older_layout_is_built_again() {
+    // Schema 2 counted words in an FTS5 table (`story_words`), without
+    // the word postings: such an index is dropped and built again from
+    // the files, so words are found through the postings.
     let dir = tempfile::tempdir().expect("tmp");
     let lib = library(dir.path());
     let db = dir.path().join("index.db");
@@ -1176,18 +1341,27 @@ fn an_index_of_the_layout_before_story_words_is_built_again() {
     rusqlite::Connection::open(&db)
         .expect("open")
         .execute_batch(
-            "DROP TABLE story_words_vocab; DROP TABLE story_words; PRAGMA user_version = 1;",
+            "DROP TABLE word_postings; DROP TABLE word_segments;
+             CREATE VIRTUAL TABLE story_words USING fts5(c1, c2, c3, c4, c5, content='');
+             PRAGMA user_version = 2;",
         )
         .expect("made old");
     let (mut index, _) = LibraryIndex::open(&db).expect("open again");
-    sync(&mut index, &lib);
+    let again = sync(&mut index, &lib);
+    assert!(again.parsed > 0, "every file read again");
     let snapshot = index.snapshot().expect("snapshot");
-    let found: usize = ["ferry", "harbour", "kelp"]
-        .iter()
-        .map(|w| {
-            let counts = index.text_rows(w).counts(&snapshot.rows);
-            counts.iter().filter(|&&c| c > 0).count()
-        })
-        .sum();
-    assert!(found > 0, "words are found in the text again");
+    for word in ["ferry", "harbour", "kelp"] {
+        let mut counts = index.text_rows(word).counts(&snapshot.rows);
+        trimmed(&mut counts);
+        assert_eq!(counts, counted_in_text(&index, &snapshot, word), "{word}");
+    }
+    let old: i64 = rusqlite::Connection::open(&db)
+        .expect("open")
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'story_words'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(old, 0, "the old table is gone");
 }

@@ -17,6 +17,7 @@
 
 mod engine;
 mod fold;
+pub(crate) use fold::fold as fold_text;
 mod highlight;
 mod index;
 mod score;
