@@ -133,7 +133,8 @@ fn indexed(
     };
     let (index, warnings) = crate::library::open_index(&options)?;
     drop(bar);
-    let (snapshot, hits) = index.snapshot_and_search(query).ok()?;
+    let keep = (limit > 0).then_some(limit);
+    let (snapshot, hits, matched) = index.snapshot_and_search(query, keep).ok()?;
     let mut err = io::stderr();
     for warning in &warnings {
         super::report_source(&mut err, warning);
@@ -159,7 +160,7 @@ fn indexed(
             library.issues.push(issue);
         }
     }
-    Some((library, found, hits.len()))
+    Some((library, found, matched))
 }
 
 /// Each hit as a heading line (date, issue title › story title) and its

@@ -278,14 +278,19 @@ impl LibraryIndex {
     /// thread of its own, where the query's terms are in the stories' text;
     /// then the stories matching `query`, best first. What `nlread search`
     /// does: a fresh process spends as long reading the names as the
-    /// full-text index takes to answer.
-    pub fn snapshot_and_search(&self, query: &str) -> Result<(Snapshot, Vec<Hit>), DbError> {
+    /// full-text index takes to answer. Only the `keep` best hits are
+    /// kept (all when None), with how many stories matched in all.
+    pub fn snapshot_and_search(
+        &self,
+        query: &str,
+        keep: Option<usize>,
+    ) -> Result<(Snapshot, Vec<Hit>, usize), DbError> {
         let terms = crate::search::terms(query);
         let folded = crate::search::folded_terms(&terms);
         let Ok(other) = self.another() else {
             let snapshot = self.snapshot()?;
-            let hits = self.search(&snapshot, query);
-            return Ok((snapshot, hits));
+            let (hits, matched) = self.search_keeping(&snapshot, query, keep);
+            return Ok((snapshot, hits, matched));
         };
         let (snapshot, found) = std::thread::scope(|scope| {
             let folded = &folded;
@@ -303,27 +308,42 @@ impl LibraryIndex {
             Ok(found) => found,
             // The text thread failed: the text is searched here instead.
             Err(_) => {
-                let hits = self.search(&snapshot, query);
-                return Ok((snapshot, hits));
+                let (hits, matched) = self.search_keeping(&snapshot, query, keep);
+                return Ok((snapshot, hits, matched));
             }
         };
         let rows = &snapshot.rows;
-        let hits = snapshot.index.query_terms_with(&terms, &mut |term| {
-            found
-                .remove(term)
-                .map_or_else(StoryCounts::new, |t| t.counts(rows))
-        });
-        Ok((snapshot, hits))
+        let (hits, matched) = snapshot.index.best_with(
+            &terms,
+            &mut |term| {
+                found
+                    .remove(term)
+                    .map_or_else(StoryCounts::new, |t| t.counts(rows))
+            },
+            keep,
+        );
+        Ok((snapshot, hits, matched))
     }
 
     /// The stories matching `query`, best first, as the filter ranks them
     /// (the text counted first, then the names scored; see
     /// [`LibraryIndex::snapshot_and_search`] for both at once).
     pub fn search(&self, snapshot: &Snapshot, query: &str) -> Vec<Hit> {
+        self.search_keeping(snapshot, query, None).0
+    }
+
+    /// [`LibraryIndex::search`] keeping the `keep` best hits (all when
+    /// None), with how many stories matched in all.
+    fn search_keeping(
+        &self,
+        snapshot: &Snapshot,
+        query: &str,
+        keep: Option<usize>,
+    ) -> (Vec<Hit>, usize) {
         let terms = crate::search::terms(query);
         snapshot
             .index
-            .query_terms_with(&terms, &mut |term| self.text_counts(snapshot, term))
+            .best_with(&terms, &mut |term| self.text_counts(snapshot, term), keep)
     }
 
     /// A story row with its text and its issue (without the issue's other

@@ -1095,12 +1095,19 @@ fn a_search_reading_the_snapshot_beside_the_text_finds_what_one_after_the_other_
         "a",
         "orbit desk",
     ] {
-        let (_, beside) = index.snapshot_and_search(q).expect("search");
-        assert_eq!(beside, index.search(&snapshot, q), "{q}");
+        let all = index.search(&snapshot, q);
+        let (_, beside, matched) = index.snapshot_and_search(q, None).expect("search");
+        assert_eq!((&beside, matched), (&all, all.len()), "{q}");
+        // The best few, as the whole list begins (ties in library order).
+        for keep in [0, 1, 2, 5] {
+            let (_, best, matched) = index.snapshot_and_search(q, Some(keep)).expect("search");
+            assert_eq!(best, all[..keep.min(all.len())], "{q} {keep}");
+            assert_eq!(matched, all.len(), "{q} {keep}");
+        }
     }
     assert!(
         !index
-            .snapshot_and_search("harbour")
+            .snapshot_and_search("harbour", None)
             .expect("search")
             .1
             .is_empty()

@@ -30,6 +30,9 @@ pub(crate) struct Outcome {
     /// Ascending section indices: a superset of the hits that holds every
     /// story a narrower query can match.
     pub(crate) survivors: Vec<u32>,
+    /// How many stories matched (more than `hits` when told to keep only
+    /// the best).
+    pub(crate) matched: usize,
 }
 
 /// Terms folded, empty ones dropped.
@@ -122,6 +125,19 @@ pub(crate) fn run_with(
     candidates: Option<&[u32]>,
     external: Option<&Pending>,
 ) -> Outcome {
+    run_keeping(index, terms, candidates, external, None)
+}
+
+/// [`run_with`] that keeps the `keep` best hits only (all when None), as
+/// the whole list sorted would begin, and counts the rest: a search that
+/// prints fifty stories does not sort four hundred thousand.
+pub(crate) fn run_keeping(
+    index: &Index,
+    terms: &[String],
+    candidates: Option<&[u32]>,
+    external: Option<&Pending>,
+    keep: Option<usize>,
+) -> Outcome {
     // Longer terms first: they rule more stories out, so later terms are
     // tried on fewer. Scores add up, so the order does not change them.
     let mut order: Vec<&String> = terms.iter().collect();
@@ -143,16 +159,10 @@ pub(crate) fn run_with(
         }
     };
     if candidates.len() < PARALLEL_MIN_CANDIDATES {
-        let mut out = run_chunk(index, &terms, candidates);
-        sort_hits(&mut out.hits);
-        return out;
+        return run_chunk(index, &terms, candidates, keep);
     }
     let (first, second) = candidates.split_at(candidates.len() / 2);
-    let sorted = |chunk: &[u32]| {
-        let mut out = run_chunk(index, &terms, chunk);
-        sort_hits(&mut out.hits);
-        out
-    };
+    let sorted = |chunk: &[u32]| run_chunk(index, &terms, chunk, keep);
     let (left, right) = std::thread::scope(|scope| {
         let right = scope.spawn(|| sorted(second));
         (sorted(first), right.join())
@@ -161,18 +171,19 @@ pub(crate) fn run_with(
     let right = right.unwrap_or_else(|_| sorted(second));
     let mut survivors = left.survivors;
     survivors.extend_from_slice(&right.survivors);
+    let mut hits = merge_hits(left.hits, right.hits);
+    if let Some(keep) = keep {
+        hits.truncate(keep);
+    }
     Outcome {
-        hits: merge_hits(left.hits, right.hits),
+        hits,
         survivors,
+        matched: left.matched + right.matched,
     }
 }
 
-/// Best first; stable, so equal scores keep library order.
-fn sort_hits(hits: &mut [Hit]) {
-    hits.sort_by_key(|hit| std::cmp::Reverse(hit.score));
-}
-
-/// Merges two lists sorted by `sort_hits`, `left` holding the earlier stories.
+/// Merges two lists each best first (ties in candidate order), `left`
+/// holding the earlier stories.
 fn merge_hits(left: Vec<Hit>, right: Vec<Hit>) -> Vec<Hit> {
     let mut out = Vec::with_capacity(left.len() + right.len());
     let mut right = right.into_iter().peekable();
@@ -226,12 +237,13 @@ struct Alive {
     total: i64,
 }
 
-/// One thread's share: hits in candidate order, and survivors.
+/// One thread's share: hits best first (ties in candidate order; only the
+/// `keep` best when told), and survivors.
 ///
 /// Term by term: first every story still in the running is tested against
 /// the names, then the stories no name matched have their text searched in
 /// one sweep (see `count_in_bodies`).
-fn run_chunk(index: &Index, terms: &[Term], candidates: &[u32]) -> Outcome {
+fn run_chunk(index: &Index, terms: &[Term], candidates: &[u32], keep: Option<usize>) -> Outcome {
     // This thread's scratch space for skim's score (see `skim`).
     let mut scratch = Scratch::default();
     let mut alive: Vec<Alive> = (0..candidates.len())
@@ -300,7 +312,22 @@ fn run_chunk(index: &Index, terms: &[Term], candidates: &[u32]) -> Outcome {
     for entry in &alive {
         kept[entry.at as usize] = true;
     }
+    let matched = alive.len();
+    // Best first, ties in candidate order (so library order): a sort of
+    // all, or the best `keep` picked out first.
+    let order = |entry: &Alive| (std::cmp::Reverse(entry.total), entry.at);
+    match keep {
+        Some(keep) if keep < alive.len() => {
+            if keep > 0 {
+                alive.select_nth_unstable_by_key(keep - 1, order);
+            }
+            alive.truncate(keep);
+            alive.sort_unstable_by_key(order);
+        }
+        _ => alive.sort_by_key(|entry| std::cmp::Reverse(entry.total)),
+    }
     Outcome {
+        matched,
         hits: alive
             .iter()
             .map(|entry| index.hit(candidates[entry.at as usize], entry.total))

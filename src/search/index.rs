@@ -141,9 +141,21 @@ impl Index {
         terms: &[String],
         text: &mut dyn FnMut(&str) -> engine::StoryCounts,
     ) -> Vec<Hit> {
+        self.best_with(terms, text, None).0
+    }
+
+    /// [`Index::query_terms_with`] keeping the `keep` best hits only (all
+    /// when None), as the whole list would begin, with how many stories
+    /// matched in all.
+    pub fn best_with(
+        &self,
+        terms: &[String],
+        text: &mut dyn FnMut(&str) -> engine::StoryCounts,
+        keep: Option<usize>,
+    ) -> (Vec<Hit>, usize) {
         let terms = engine::clean_terms(terms);
         if terms.is_empty() {
-            return Vec::new();
+            return (Vec::new(), 0);
         }
         let mut found = engine::TextHits::new();
         for term in &terms {
@@ -151,7 +163,9 @@ impl Index {
                 found.insert(term.clone(), text(term));
             }
         }
-        engine::run_with(self, &terms, None, Some(&engine::Pending::ready(found))).hits
+        let pending = engine::Pending::ready(found);
+        let outcome = engine::run_keeping(self, &terms, None, Some(&pending), keep);
+        (outcome.hits, outcome.matched)
     }
 
     /// The index without story text, as bytes: what the library database

@@ -558,6 +558,56 @@ fn a_library_big_enough_to_build_on_two_threads_gives_the_same_results() {
 }
 
 #[test]
+fn keeping_the_best_hits_gives_the_start_of_the_whole_list() {
+    // Many equal scores across both threads' halves: the best few are the
+    // whole list's first, ties in library order, and the count is all.
+    let stories: Vec<(String, String)> = (0..5000)
+        .map(|i| {
+            let title = ["Rockets rising", "Ports at dawn", "Chips and rockets"][i % 3];
+            let body = "rockets ".repeat(1 + i % 7);
+            (format!("{title} {}", i % 11), body)
+        })
+        .collect();
+    let issues: Vec<Issue> = stories
+        .chunks(5)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let stories: Vec<(&str, Vec<&str>)> = chunk
+                .iter()
+                .map(|(t, b)| (t.as_str(), vec![b.as_str()]))
+                .collect();
+            let stories: Vec<Story> = stories.iter().map(|(t, b)| (*t, b.as_slice())).collect();
+            issue(Some("Orbit Desk"), &format!("Issue {n}"), &stories)
+        })
+        .collect();
+    let lib = library(issues);
+    let small = library(lib.issues[..40].to_vec());
+    for lib in [&lib, &small] {
+        let names = Index::new(lib).names_only();
+        // How often each story's text holds a term, as the database gives it.
+        let text = |term: &str| -> StoryCounts {
+            lib.issues
+                .iter()
+                .flat_map(|i| &i.sections)
+                .map(|s| s.body().matches(term).take(5).count() as u8)
+                .collect()
+        };
+        for query in ["rockets", "ports", "chips rockets", "ro", "zzz"] {
+            let whole = names.query_terms_with(&terms(query), &mut |t| text(t));
+            for keep in [0, 1, 3, 50, 4999, 10_000] {
+                let (best, matched) = names.best_with(&terms(query), &mut |t| text(t), Some(keep));
+                assert!(best == whole[..keep.min(whole.len())], "{query} {keep}");
+                assert_eq!(matched, whole.len(), "{query} {keep}");
+            }
+            assert!(
+                query == "zzz" || whole.windows(2).any(|w| w[0].score == w[1].score),
+                "{query}: ties to keep in order"
+            );
+        }
+    }
+}
+
+#[test]
 fn bundled_seeds_rank_the_story_about_it_first() {
     let lib = crate::library::bundled();
     let index = Index::new(&lib);
