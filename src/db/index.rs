@@ -92,7 +92,7 @@ CREATE INDEX IF NOT EXISTS stories_names ON stories(issue_id, pos, key, title, g
 CREATE INDEX IF NOT EXISTS issues_by_guid ON issues(guid) WHERE guid IS NOT NULL;
 CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5(
     body, content='', contentless_delete=1,
-    tokenize='unicode61 remove_diacritics 0', prefix='3'
+    tokenize='unicode61 remove_diacritics 0'
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS stories_vocab USING fts5vocab(stories_fts, instance);
 CREATE TABLE IF NOT EXISTS folders(path TEXT PRIMARY KEY, mtime INTEGER NOT NULL) WITHOUT ROWID;

@@ -254,7 +254,7 @@ impl LibraryIndex {
     }
 
     /// Several words ("don't", "covid-19"): the stories holding them in a
-    /// row, the last as a prefix.
+    /// row, the last as a prefix from three letters on.
     fn phrase_rows(&self, term: &str, rows: &mut Vec<(i64, u8)>) -> rusqlite::Result<()> {
         let words: Vec<&str> = term
             .split(|c: char| !c.is_alphanumeric())
@@ -263,7 +263,13 @@ impl LibraryIndex {
         if words.is_empty() {
             return Ok(());
         }
-        let phrase = format!("\"{}\"*", words.join(" "));
+        // The last word as a prefix (it may be half typed), but not one or
+        // two letters: "don't" is "don" then "t", not "don" then any word
+        // starting with t (which is every such word's postings merged).
+        let open = words
+            .last()
+            .is_some_and(|w| w.chars().count() >= MIN_TEXT_TERM);
+        let phrase = format!("\"{}\"{}", words.join(" "), if open { "*" } else { "" });
         let mut stmt = self
             .conn
             .prepare_cached("SELECT rowid FROM stories_fts WHERE stories_fts MATCH ?1")?;

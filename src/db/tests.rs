@@ -1334,6 +1334,51 @@ fn word_segments_merge_as_files_arrive_and_drop_the_stories_gone() {
 }
 
 #[test]
+fn a_phrase_ends_in_a_prefix_only_from_three_letters() {
+    // "don't" is "don" then "t": not "don" then any word starting with t;
+    // "x-ray" may be half of "x-rayed", "x-rad" of "x-radiation".
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = dir.path().join("library");
+    fs::create_dir_all(&lib).expect("library");
+    let texts = [
+        "Please don't stop the press.",
+        "They don tell hats at the fair.",
+        "The x-ray room is on the left.",
+        "An x-rayed parcel came back.",
+        "An x-radiation test.",
+    ];
+    for (n, text) in texts.iter().enumerate() {
+        fs::write(
+            lib.join(format!("{n}.md")),
+            format!("# Issue {n}\n\n## Story {n}\n\n{text}\n"),
+        )
+        .expect("write");
+    }
+    let (mut index, _) = LibraryIndex::open(&dir.path().join("index.db")).expect("open");
+    sync(&mut index, &lib);
+    let snapshot = index.snapshot().expect("snapshot");
+    let library = index.library(true).expect("library");
+    let found = |term: &str| -> Vec<String> {
+        let counts = index.text_rows(term).counts(&snapshot.rows);
+        let stories: Vec<&crate::model::Section> =
+            library.issues.iter().flat_map(|i| &i.sections).collect();
+        let mut titles: Vec<String> = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(n, _)| stories[n].title.clone())
+            .collect();
+        titles.sort();
+        titles
+    };
+    assert_eq!(found("don't"), ["Story 0"]);
+    assert_eq!(found("don’t"), ["Story 0"]);
+    assert_eq!(found("x-ray"), ["Story 2", "Story 3"]);
+    assert_eq!(found("x-rad"), ["Story 4"]);
+    assert!(found("x-ra").is_empty(), "no word is ra alone");
+}
+
+#[test]
 fn an_index_of_an_older_layout_is_built_again() {
     // Schema 2 counted words in an FTS5 table (`story_words`), without
     // the word postings: such an index is dropped and built again from
