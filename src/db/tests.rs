@@ -346,6 +346,13 @@ fn every_hot_query_uses_an_index() {
             "SELECT word, postings FROM word_postings INDEXED BY word_postings_by_seg WHERE seg = 1",
         );
         assert!(segment.contains("word_postings_by_seg"), "{segment}");
+        // A story's segment, to count it dead: one step down an index.
+        let holder = plan(
+            conn,
+            "SELECT seg FROM word_segments WHERE last_row >= 5 ORDER BY last_row LIMIT 1",
+        );
+        assert!(holder.contains("word_segments_by_last"), "{holder}");
+        assert!(!holder.contains("TEMP B-TREE"), "{holder}");
         let of_source = plan(
             conn,
             "SELECT s.id FROM stories s JOIN issues i ON s.issue_id = i.id WHERE i.source_id = 1",
