@@ -601,6 +601,14 @@ fn a_first_index_killed_half_way_is_resumed_by_the_next_run() {
             .collect()
     };
     assert_eq!(titles(&listed).len(), ISSUES);
+    // Every story's words were indexed once: the killed transaction's with
+    // its stories gone, none twice.
+    let harbour = run(home.path(), &["search", "--limit", "0", "harbour"], &[]);
+    let found = stdout(&harbour)
+        .lines()
+        .filter(|l| !l.starts_with(' ') && l.contains("Story "))
+        .count();
+    assert_eq!(found, ISSUES, "{}", stderr(&harbour));
     let mut a = titles(&listed);
     let mut b = titles(&named);
     a.sort();
