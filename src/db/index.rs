@@ -2,7 +2,7 @@
 //! modification time, content hash, the parser that read it), its issues
 //! and stories (metadata, text, block layout, links, group), a full-text
 //! index over story text (phrases) and word postings (words; see
-//! [`super::words`]).
+//! `crate::db::words`).
 //!
 //! The newsletter files stay the source of truth: [`LibraryIndex::sync`]
 //! stats the folders and parses only files that are new or changed (or read

@@ -14,7 +14,7 @@
 //! through the index "ferry" finds "ferryman" but "erry" finds nothing),
 //! from the third character typed on: one or two letters match names only.
 //! How often a story holds such words comes from the word postings (see
-//! [`super::words`]); phrases from `stories_fts`.
+//! `crate::db::words`); phrases from `stories_fts`.
 
 use std::collections::HashMap;
 
