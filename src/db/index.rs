@@ -508,12 +508,14 @@ impl LibraryIndex {
             let mut carries = Vec::new();
             let mut ids = Ids::load(&tx)?;
             let mut segment = words::Segment::default();
+            let mut changed = false;
             for (i, parsed) in iter.by_ref() {
                 let job = &jobs[i];
                 let mut out = Out {
                     carries: &mut carries,
                     ids: &mut ids,
                     segment: &mut segment,
+                    changed: &mut changed,
                 };
                 store(&tx, job, &parsed, parser, &mut out)?;
                 done += 1;
@@ -529,7 +531,13 @@ impl LibraryIndex {
             }
             ids.save(&tx)?;
             segment.write(&tx)?;
-            bump_generation(&tx)?;
+            // Files read again to what the index holds (a new parser that
+            // splits them as before, a touched file) change no issue: the
+            // stored names stay good (an upgrade's first launch does not
+            // build them again from every title).
+            if changed {
+                bump_generation(&tx)?;
+            }
             // Carried before the batch is committed: killed in between, the
             // batch is parsed again and the carries made again (a carry
             // never writes over a mark).
@@ -1085,8 +1093,9 @@ impl Ids {
     }
 }
 
-/// Every write moves the index's generation on (in the same transaction),
-/// so a search snapshot built before it is known to be stale.
+/// Every write that adds or drops issues moves the index's generation on
+/// (in the same transaction), so a search snapshot built before it is
+/// known to be stale.
 fn bump_generation(tx: &Connection) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO meta(key, value) VALUES ('generation', '1')
@@ -1107,7 +1116,8 @@ pub(crate) fn generation(conn: &Connection) -> rusqlite::Result<i64> {
     .map(|g| g.unwrap_or(0))
 }
 
-fn delete_source(tx: &Connection, id: i64) -> rusqlite::Result<()> {
+/// Drops a source and what it gave; how many issues went.
+fn delete_source(tx: &Connection, id: i64) -> rusqlite::Result<usize> {
     let rows: Vec<i64> = tx
         .prepare_cached(
             "SELECT s.id FROM stories s JOIN issues i ON s.issue_id = i.id WHERE i.source_id = ?1",
@@ -1123,18 +1133,20 @@ fn delete_source(tx: &Connection, id: i64) -> rusqlite::Result<()> {
         "DELETE FROM stories WHERE issue_id IN (SELECT id FROM issues WHERE source_id = ?1)",
         [id],
     )?;
-    tx.execute("DELETE FROM issues WHERE source_id = ?1", [id])?;
+    let issues = tx.execute("DELETE FROM issues WHERE source_id = ?1", [id])?;
     tx.execute("DELETE FROM errors WHERE source_id = ?1", [id])?;
     tx.execute("DELETE FROM sources WHERE id = ?1", [id])?;
-    Ok(())
+    Ok(issues)
 }
 
 /// What storing a transaction's files gives besides its rows: the marks
-/// to carry, the ids handed out, the words of the stories written.
+/// to carry, the ids handed out, the words of the stories written, and
+/// whether any issue came or went.
 struct Out<'a> {
     carries: &'a mut Vec<crate::store::carry::Carry>,
     ids: &'a mut Ids,
     segment: &'a mut words::Segment,
+    changed: &'a mut bool,
 }
 
 /// Stores one parsed file, replacing what the index held for its path.
@@ -1177,7 +1189,9 @@ fn store(
             _ => &[],
         };
         before = stories_of(tx, id, issues)?;
-        delete_source(tx, id)?;
+        if delete_source(tx, id)? > 0 {
+            *out.changed = true;
+        }
     }
     let skipped = matches!(outcome, Outcome::Skipped);
     tx.prepare_cached(
@@ -1204,6 +1218,7 @@ fn store(
             }
             for (pos, issue) in issues.iter().enumerate() {
                 store_issue(tx, source_id, pos, issue, mtime, out)?;
+                *out.changed = true;
             }
             out.carries.extend(carries_of(&before, issues));
         }

@@ -1038,6 +1038,8 @@ fn a_file_read_again_to_the_same_stories_keeps_its_rows() {
     let hits_before = index
         .search(&index.snapshot().expect("snapshot"), "harbour")
         .len();
+    let generation = |index: &LibraryIndex| super::index::generation(&index.conn).expect("gen");
+    let stored_at = generation(&index);
     index
         .conn
         .execute("UPDATE sources SET parser = 'an older nlread'", [])
@@ -1045,6 +1047,10 @@ fn a_file_read_again_to_the_same_stories_keeps_its_rows() {
     let synced = sync(&mut index, &lib);
     assert!(synced.parsed > 10, "{synced:?}");
     assert_eq!(rows(&index), before);
+    // No issue came or went: the stored names are still good, so the
+    // reader's first launch after an upgrade does not build them again.
+    assert_eq!(generation(&index), stored_at);
+    assert!(index.stored_snapshot(stored_at).is_some());
     let parsers: i64 = index
         .conn
         .query_row(
@@ -1075,8 +1081,13 @@ fn a_file_read_again_to_the_same_stories_keeps_its_rows() {
     sync(&mut index, &lib);
     fs::write(&changed, "# Harbour notes\n\nThe harbour closed.\n").expect("rewrite");
     let (issues_then, _) = rows(&index);
+    let generation_then = generation(&index);
     sync(&mut index, &lib);
     let (issues_now, _) = rows(&index);
+    assert!(
+        generation(&index) > generation_then,
+        "an issue replaced: names to update"
+    );
     let gone: Vec<&i64> = issues_then
         .iter()
         .filter(|i| !issues_now.contains(i))
