@@ -438,7 +438,7 @@ impl LibraryIndex {
             }
             bump_generation(&tx).map_err(&err)?;
             tx.commit().map_err(&err)?;
-            words::tidy(&self.conn).map_err(&err)?;
+            let _ = words::tidy(&self.conn);
         }
         let mut synced = Synced {
             files: jobs.len(),
@@ -477,7 +477,11 @@ impl LibraryIndex {
                 });
             }
             drop(tx_parsed);
-            self.write_all(&jobs, &rx_parsed, &parser, total, progress)
+            let written = self.write_all(&jobs, &rx_parsed, &parser, total, progress);
+            // The queue goes before the parsers are waited for: a write
+            // that failed leaves them blocked on a full queue otherwise.
+            drop(rx_parsed);
+            written
         });
         let carried = written.map_err(&err)?;
         synced.carried = carried.given;
@@ -543,7 +547,9 @@ impl LibraryIndex {
             // never writes over a mark).
             carried.apply(&marks, &carries);
             tx.commit()?;
-            words::tidy(&self.conn)?;
+            // Only tidying: the batch is in. A tidy that fails (busy past
+            // the timeout, a full disk) is tried again after the next one.
+            let _ = words::tidy(&self.conn);
         }
         Ok(carried)
     }

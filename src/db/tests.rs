@@ -1298,19 +1298,33 @@ fn word_segments_merge_as_files_arrive_and_drop_the_stories_gone() {
             lib.join(format!("{n:02}.md")),
             format!(
                 "# Issue {n}\n\n## Ferry {n}\n\nThe ferry left the harbour. Ferry{n} again.\n\n\
-                 ## Zebra {n}\n\nA zebra{} crossing by the harbour.\n",
-                if n % 3 == 0 { " zebra zebra" } else { "" }
+                 ## Zebra {n}\n\nA zebra{} crossing by the harbour.\n{}",
+                if n % 3 == 0 { " zebra zebra" } else { "" },
+                // Files of one, two and five stories: segments of every size.
+                match n % 3 {
+                    0 => "",
+                    1 => "\n## Tides\n\nTides.\n\n## Kelp\n\nKelp.\n\n## Gulls\n\nGulls.\n",
+                    _ => "\n## Tides\n\nTides.\n",
+                }
             ),
         )
         .expect("write");
         sync(&mut index, &lib);
         most = most.max(segments());
     }
-    // Two stories a file: 8 files' segments merge into one of 16 stories,
-    // so never more than 7 small and 7 of those (11 at most here).
-    assert!(most <= 11, "40 files one by one: {most} segments at once");
-    assert_eq!(segments(), 5, "five merged segments of 8 files each");
-    assert!(rows_of("ferry") <= 5, "{}", rows_of("ferry"));
+    // From the newest back each segment is more than twice the next: 127
+    // stories are a handful of segments, never one a file.
+    assert!(most <= 6, "40 files one by one: {most} segments at once");
+    let sizes: Vec<i64> = conn
+        .prepare("SELECT stories FROM word_segments ORDER BY last_row")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("sizes");
+    assert!(sizes.windows(2).all(|w| w[0] > 2 * w[1]), "{sizes:?}");
+    assert_eq!(sizes.iter().sum::<i64>(), 14 * 2 + 13 * 5 + 13 * 3);
+    assert!(rows_of("ferry") <= 6, "{}", rows_of("ferry"));
     check(&index);
     // Most files go: their segments are rewritten without them, or
     // dropped when nothing of them is left.
@@ -1434,4 +1448,71 @@ fn an_index_of_an_older_layout_is_built_again() {
         )
         .expect("count");
     assert_eq!(old, 0, "the old table is gone");
+}
+
+#[test]
+fn a_write_that_fails_mid_sync_returns_its_error_and_never_hangs() {
+    // The parsers wait on a short queue for the one writer; a write that
+    // fails must let them go (the queue dropped), not leave the sync
+    // waiting on them for ever. And a tidy of the word segments that fails
+    // after a batch is in does not fail the sync.
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = dir.path().join("library");
+    fs::create_dir_all(&lib).expect("library");
+    for n in 0..600 {
+        fs::write(
+            lib.join(format!("{n:04}.md")),
+            format!("# Issue {n}\n\n## Ferry {n}\n\nThe ferry {n}.\n"),
+        )
+        .expect("write");
+    }
+    let db = dir.path().join("index.db");
+    let (mut index, _) = LibraryIndex::open(&db).expect("open");
+    index
+        .conn
+        .execute_batch(
+            "CREATE TRIGGER no_tidy BEFORE DELETE ON word_segments
+             BEGIN SELECT RAISE(ABORT, 'tidy refused'); END;",
+        )
+        .expect("trigger");
+    // Files one at a time: the tidy that would merge them fails every time.
+    for n in 0..3 {
+        fs::write(lib.join(format!("a{n}.md")), "# A\n\n## B\n\nC.\n").expect("write");
+    }
+    let first = std::thread::spawn(move || {
+        let synced = sync(&mut index, &lib);
+        (index, synced, lib)
+    })
+    .join()
+    .expect("sync");
+    let (mut index, synced, lib) = first;
+    assert_eq!(synced.parsed, 603);
+    for n in 600..1200 {
+        fs::write(
+            lib.join(format!("{n:04}.md")),
+            format!("# Issue {n}\n\n## Ferry {n}\n\nThe ferry {n}.\n"),
+        )
+        .expect("write");
+    }
+    index
+        .conn
+        .execute_batch(
+            "CREATE TRIGGER no_issues BEFORE INSERT ON issues
+             BEGIN SELECT RAISE(ABORT, 'disk says no'); END;",
+        )
+        .expect("trigger");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let result = index.sync(
+            std::slice::from_ref(&lib),
+            &SplitRules::default(),
+            &Progress::default(),
+        );
+        let _ = tx.send(result.map(|s| s.parsed).map_err(|e| e.to_string()));
+    });
+    let result = rx
+        .recv_timeout(Duration::from_secs(120))
+        .expect("the sync returned (it did not hang)");
+    let err = result.expect_err("the write failed");
+    assert!(err.contains("disk says no"), "{err}");
 }

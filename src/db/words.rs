@@ -19,9 +19,12 @@
 //! in `index`), so postings of stories since deleted are only dead weight:
 //! a search maps rows to the stories it knows and skips the rest.
 //!
-//! [`tidy`] keeps the count of segments small: the newest [`FANOUT`]
-//! segments merge into one while they are of one size class (as a counter
-//! carries), up to [`FINAL_STORIES`] stories; and a segment more than half
+//! [`tidy`] keeps the count of segments small: the newest two merge
+//! while the newer holds at least half as many stories as the older (as a
+//! binary counter carries), below [`FINAL_STORIES`]; so from the newest
+//! back each segment is more than twice the one after it, and however
+//! many files arrive one by one, or in batches of any size, a word is at
+//! most a dozen rows besides those of the final segments. A segment half
 //! dead (its files replaced or removed) is written again without them.
 
 use std::borrow::Cow;
@@ -32,9 +35,6 @@ use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 /// Occurrences of a word in one story beyond this are not counted (the
 /// filter's `KEYWORD_OCCURRENCE_CAP`): a count fits in three bits.
 pub(crate) const COUNT_CAP: u8 = 5;
-
-/// How many segments of one size class merge into one.
-const FANOUT: usize = 8;
 
 /// A segment of at least this many stories is not merged again (it may
 /// still be rewritten without its dead stories). A transaction of the
@@ -251,10 +251,9 @@ struct Seg {
 }
 
 impl Seg {
-    /// Its size class: segments of one class merge.
-    fn class(&self) -> u32 {
-        let live = (self.stories - self.dead).max(1);
-        live.ilog(FANOUT as i64)
+    /// Its stories still there.
+    fn live(&self) -> i64 {
+        self.stories - self.dead
     }
 }
 
@@ -279,7 +278,8 @@ pub(crate) fn tidy(conn: &Connection) -> rusqlite::Result<usize> {
 
 fn segments(tx: &Connection) -> rusqlite::Result<Vec<Seg>> {
     let mut stmt = tx.prepare_cached(
-        "SELECT seg, stories, dead, first_row, last_row FROM word_segments ORDER BY first_row",
+        // In row order (their ranges are apart, so by their ends: indexed).
+        "SELECT seg, stories, dead, first_row, last_row FROM word_segments ORDER BY last_row",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(Seg {
@@ -298,11 +298,27 @@ fn due(segs: &[Seg]) -> Option<Vec<Seg>> {
     if let Some(half_dead) = segs.iter().find(|s| s.dead > 0 && s.dead * 2 >= s.stories) {
         return Some(vec![*half_dead]);
     }
-    let tail = segs.get(segs.len().checked_sub(FANOUT)?..)?;
-    let class = tail[0].class();
-    tail.iter()
-        .all(|s| s.stories - s.dead < FINAL_STORIES && s.class() == class)
-        .then(|| tail.to_vec())
+    let small = |s: &Seg| s.live() < FINAL_STORIES;
+    if let [.., older, newer] = segs
+        && small(older)
+        && small(newer)
+        && newer.live() * 2 >= older.live()
+    {
+        return Some(vec![*older, *newer]);
+    }
+    // Small segments a final one was written after (a big sync's) are
+    // merged into one: no more carries reach them.
+    let mut run: Vec<Seg> = Vec::new();
+    for s in segs {
+        if small(s) {
+            run.push(*s);
+        } else if run.len() >= 2 {
+            return Some(run);
+        } else {
+            run.clear();
+        }
+    }
+    None
 }
 
 /// Writes `job`'s segments (in row order, their ranges apart) as one,
@@ -315,7 +331,8 @@ fn merge(tx: &Connection, job: &[Seg]) -> rusqlite::Result<()> {
     let live: Option<Vec<i64>> = if all_dead || job.iter().all(|s| s.dead == 0) {
         None
     } else {
-        let mut stmt = tx.prepare_cached("SELECT id FROM stories WHERE id BETWEEN ?1 AND ?2")?;
+        let mut stmt =
+            tx.prepare_cached("SELECT id FROM stories WHERE id BETWEEN ?1 AND ?2 ORDER BY id")?;
         let rows = stmt.query_map([first, last], |r| r.get(0))?;
         Some(rows.collect::<rusqlite::Result<_>>()?)
     };
@@ -398,28 +415,86 @@ mod tests {
         }
     }
 
+    /// The segments `sizes` (stories per sync, in order) leave when each
+    /// sync is followed by `due`'s merges, as `tidy` does them.
+    fn after_syncs(sizes: &[i64]) -> (Vec<Seg>, usize) {
+        let mut segs: Vec<Seg> = Vec::new();
+        let mut row = 1;
+        let mut most = 0;
+        for &n in sizes {
+            segs.push(seg(n, 0, row));
+            row += n;
+            while let Some(job) = due(&segs) {
+                let merged = seg(
+                    job.iter().map(Seg::live).sum(),
+                    0,
+                    job.iter().map(|s| s.first).min().unwrap_or(0),
+                );
+                segs.retain(|s| job.iter().all(|j| j.id != s.id));
+                segs.push(merged);
+                segs.sort_by_key(|s| s.first);
+            }
+            most = most.max(segs.len());
+        }
+        (segs, most)
+    }
+
     #[test]
-    fn the_newest_segments_merge_when_a_size_class_fills() {
-        let mut segs: Vec<Seg> = (0..7).map(|n| seg(3, 0, 10 * n + 1)).collect();
-        assert!(due(&segs).is_none(), "seven small ones wait");
-        segs.push(seg(5, 0, 200));
+    fn the_newest_two_merge_while_the_newer_is_at_least_half_the_older() {
+        assert!(due(&[seg(10, 0, 1), seg(4, 0, 11)]).is_none());
         assert_eq!(
-            due(&segs).map(|j| j.len()),
-            Some(FANOUT),
-            "the eighth merges them"
+            due(&[seg(10, 0, 1), seg(5, 0, 11)]).map(|j| j.len()),
+            Some(2)
         );
-        let mut tail: Vec<Seg> = vec![seg(40, 0, 1)];
-        tail.extend((0..7).map(|n| seg(3, 0, 100 + 10 * n)));
-        assert!(due(&tail).is_none(), "a class-1 segment breaks the run");
-        // Final segments are not merged, however many.
+        // Final segments are not merged, however many ...
         let finals: Vec<Seg> = (0..9)
             .map(|n| seg(FINAL_STORIES, 0, n * FINAL_STORIES + 1))
             .collect();
         assert!(due(&finals).is_none());
-        // ... but one half dead is written again.
+        // ... nor a small one into a final one.
+        let mut with_small = finals.clone();
+        with_small.push(seg(FINAL_STORIES * 3, 0, 100 * FINAL_STORIES));
+        with_small.insert(9, seg(3, 0, 90 * FINAL_STORIES));
+        assert!(due(&with_small).is_none());
+        // A segment half dead is written again.
         let mut finals = finals;
         finals[3].dead = FINAL_STORIES / 2;
         assert_eq!(due(&finals).map(|j| j[0].id), Some(finals[3].id));
+        // Files one by one: from the newest back, each more than twice the
+        // next.
+        let (segs, most) = after_syncs(&[1; 40]);
+        let sizes: Vec<i64> = segs.iter().map(|s| s.stories).collect();
+        assert!(sizes.windows(2).all(|w| w[0] > 2 * w[1]), "{sizes:?}");
+        assert!(most <= 5, "{most}");
+        // Small ones a big sync was written after merge into one.
+        let stranded = [
+            seg(10, 0, 1),
+            seg(3, 0, 11),
+            seg(1, 0, 14),
+            seg(2000, 0, 15),
+        ];
+        assert_eq!(due(&stranded).map(|j| j.len()), Some(3));
+    }
+
+    proptest! {
+        // However the syncs' sizes vary, the segments below final size
+        // stay a few: from the newest back each is more than twice the
+        // next, so at most log2(FINAL_STORIES) + 1 of them.
+        #[test]
+        fn segments_below_final_size_stay_few_whatever_the_sync_sizes(
+            sizes in proptest::collection::vec(
+                prop_oneof![1i64..20, 1i64..200, 900i64..3000],
+                1..400,
+            ),
+        ) {
+            let (segs, _) = after_syncs(&sizes);
+            let small = segs.iter().filter(|s| s.live() < FINAL_STORIES).count();
+            let big_syncs = sizes.iter().filter(|&&n| n >= FINAL_STORIES).count();
+            // Each sync of a final size may leave one small segment under it.
+            prop_assert!(small <= 11 + big_syncs, "{} small of {}", small, segs.len());
+            let total: i64 = segs.iter().map(|s| s.stories).sum();
+            prop_assert_eq!(total, sizes.iter().sum::<i64>());
+        }
     }
 
     #[test]

@@ -594,6 +594,14 @@ fn keeping_the_best_hits_gives_the_start_of_the_whole_list() {
         };
         for query in ["rockets", "ports", "chips rockets", "ro", "zzz"] {
             let whole = names.query_terms_with(&terms(query), &mut |t| text(t));
+            // The whole list itself: best first, ties in library order.
+            assert!(
+                whole.windows(2).all(
+                    |w| (std::cmp::Reverse(w[0].score), w[0].issue, w[0].section)
+                        < (std::cmp::Reverse(w[1].score), w[1].issue, w[1].section)
+                ),
+                "{query}: not in order"
+            );
             for keep in [0, 1, 3, 50, 4999, 10_000] {
                 let (best, matched) = names.best_with(&terms(query), &mut |t| text(t), Some(keep));
                 assert!(best == whole[..keep.min(whole.len())], "{query} {keep}");
