@@ -446,7 +446,22 @@ fn reader_parts(found: nlread::db::reader::ReaderLibrary) -> nlread::tui::worker
         index,
         texts,
         counts,
+        updater,
     } = found;
+    let update = updater.map(|mut updater| {
+        Box::new(move |names: &nlread::search::Index| {
+            let changed = updater.update(names)?;
+            let update = nlread::app::Update {
+                pieces: changed.pieces,
+                added: changed.added,
+                errors: changed.errors,
+                said: changed.said,
+                index: std::sync::Arc::new(changed.index),
+            };
+            let counts: Box<dyn nlread::search::TextCounts> = Box::new(changed.counts);
+            Some((update, counts))
+        }) as nlread::tui::worker::Updater
+    });
     let Opened {
         mut library,
         origin,
@@ -463,6 +478,7 @@ fn reader_parts(found: nlread::db::reader::ReaderLibrary) -> nlread::tui::worker
             index,
             texts: nlread::app::TextSource(std::sync::Arc::new(std::sync::Mutex::new(texts))),
             counts: Box::new(counts),
+            update,
         }),
     }
 }

@@ -114,6 +114,9 @@ pub enum Action {
     Progress(Progress),
     /// The library, loaded and indexed off the UI thread.
     Loaded(Box<Loaded>),
+    /// The library changed (files came or went), as the change: the
+    /// issues kept are moved into the new list, not read again.
+    Updated(Box<Update>),
     /// What whoever performed an effect has to say (the opener failed,
     /// the clipboard could not be written, a save failed).
     Status(Status),
@@ -201,6 +204,21 @@ impl Changes {
     }
 }
 
+/// A change to the library on screen (see `Action::Updated`).
+#[derive(Debug, Clone)]
+pub struct Update {
+    /// Where each issue of the new list comes from: the library's issue
+    /// `n`, or issue `k` of `added`.
+    pub pieces: Vec<crate::search::Piece>,
+    pub added: Vec<Issue>,
+    /// The library's errors now.
+    pub errors: Vec<SourceError>,
+    /// Where it comes from, said again ("40,001 issues from ~/news").
+    pub said: String,
+    /// The filter's index of the new list.
+    pub index: Arc<Index>,
+}
+
 /// A library ready for the reader: the issues, where they came from, and
 /// their search index (built with the library, off the UI thread).
 #[derive(Debug, Clone)]
@@ -241,6 +259,16 @@ pub struct TextSource(pub Arc<std::sync::Mutex<dyn StoryTexts>>);
 impl std::fmt::Debug for TextSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("TextSource(..)")
+    }
+}
+
+impl PartialEq for Update {
+    /// The index is a function of the issues, so it is not compared.
+    fn eq(&self, other: &Self) -> bool {
+        self.pieces == other.pieces
+            && self.added == other.added
+            && self.errors == other.errors
+            && self.said == other.said
     }
 }
 

@@ -28,6 +28,7 @@ pub fn update(app: &mut App, action: Action) -> Effect {
             Effect::None
         }
         Action::Loaded(loaded) => app.load(*loaded),
+        Action::Updated(update) => app.update_library(*update),
         Action::Status(status) => {
             // What the state file's thread says is kept for the messages.
             match &status {
@@ -242,6 +243,7 @@ fn one_key(app: &mut App, action: &Action, count: Option<usize>) -> Effect {
         | Action::SearchResults { .. }
         | Action::Progress(_)
         | Action::Loaded(_)
+        | Action::Updated(_)
         | Action::Status(_)
         | Action::Problem(_)
         | Action::StateLoaded(_)
@@ -898,8 +900,7 @@ impl App {
         } else {
             self.resume_point()
         };
-        let focus = self.focus;
-        if !self.loading {
+        let changes = (!self.loading).then(|| {
             let before: std::collections::HashSet<&str> =
                 self.library.issues.iter().map(|i| i.id.as_str()).collect();
             let after: std::collections::HashSet<&str> =
@@ -911,6 +912,81 @@ impl App {
             } else {
                 before.difference(&after).count()
             };
+            (came, went)
+        });
+        self.install(
+            Loaded {
+                library,
+                origin,
+                index,
+                texts,
+            },
+            back_to,
+            changes,
+        )
+    }
+
+    /// The library changed under the reader (files came or went): the
+    /// issues kept move from the old list into the new one (no second
+    /// copy of the library is ever held), then it is shown as a library
+    /// loaded again is, the story on screen kept.
+    fn update_library(&mut self, update: crate::app::Update) -> Effect {
+        let back_to = self.resume_point();
+        let crate::app::Update {
+            pieces,
+            added,
+            errors,
+            said,
+            index,
+        } = update;
+        let mut old: Vec<Option<crate::model::Issue>> = std::mem::take(&mut self.library.issues)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let mut added: Vec<Option<crate::model::Issue>> = added.into_iter().map(Some).collect();
+        let came = added.len();
+        let issues: Vec<crate::model::Issue> = pieces
+            .iter()
+            .filter_map(|piece| match *piece {
+                crate::search::Piece::Kept(n) => old.get_mut(n as usize)?.take(),
+                crate::search::Piece::Added(k) => added.get_mut(k)?.take(),
+            })
+            .collect();
+        let went = old.iter().filter(|issue| issue.is_some()).count();
+        drop(old);
+        let origin = crate::app::Origin {
+            said,
+            samples: false,
+        };
+        let texts = self.texts.take();
+        self.install(
+            Loaded {
+                library: crate::model::Library { issues, errors },
+                origin,
+                index,
+                texts,
+            },
+            back_to,
+            Some((came, went)),
+        )
+    }
+
+    /// Shows `loaded` in place of the library on screen; `changes` (issues
+    /// that came, went) are said unless the library is the first.
+    fn install(
+        &mut self,
+        loaded: Loaded,
+        back_to: Option<crate::model::Resume>,
+        changes: Option<(usize, usize)>,
+    ) -> Effect {
+        let Loaded {
+            library,
+            origin,
+            index,
+            texts,
+        } = loaded;
+        let focus = self.focus;
+        if let Some((came, went)) = changes {
             // A fetch's word on what it brought says more.
             let fetched = matches!(self.status, Some(Status::Fetched { .. }));
             if came + went > 0 && !fetched {

@@ -36,7 +36,7 @@ use std::sync::Arc;
 
 pub use action::{
     Action, Changes, Clock, Edit, Effect, Fetched, Focus, Loaded, Origin, Problem, Progress,
-    StateLoaded, Status, StoryTexts, TextSource, View,
+    StateLoaded, Status, StoryTexts, TextSource, Update, View,
 };
 pub use cursor::{Cursor, in_view};
 pub use dispatch::{update, update_now};

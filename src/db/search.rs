@@ -44,6 +44,18 @@ pub struct Snapshot {
     pub generation: i64,
 }
 
+/// A reader's library brought up to the index as it is now (see
+/// [`LibraryIndex::update_from`]).
+pub struct Update {
+    /// Where each issue of the new list comes from: one of the reader's
+    /// (by its number there) or one of `added`.
+    pub pieces: Vec<Piece>,
+    /// The issues added, titles only, as `Piece::Added` numbers them.
+    pub added: Vec<Issue>,
+    /// The new names, and the rows they number.
+    pub snapshot: Snapshot,
+}
+
 /// From a `stories` row to the story's flat number in a snapshot.
 #[derive(Clone)]
 pub struct RowMap {
@@ -89,10 +101,9 @@ impl Snapshot {
         }
     }
 
-    /// The `stories` rows of issue `n`.
-    fn stories_of(&self, n: usize) -> &[i64] {
-        let first = &self.index.issue_first;
-        &self.stories[first[n] as usize..first[n + 1] as usize]
+    /// The rows of its issues and of their stories, in its order.
+    pub fn rows_numbered(&self) -> (&[i64], &[i64]) {
+        (&self.issues, &self.stories)
     }
 }
 
@@ -134,9 +145,44 @@ impl LibraryIndex {
     /// changed in place and their ids never given again (see `Ids` in
     /// `index`), so an issue id `old` holds is the same issue now.
     fn brought_up_to_date(&self, old: Snapshot, now: i64) -> Result<Snapshot, DbError> {
+        match self.reassembly(&old.index, &old.issues, &old.stories, now)? {
+            Some(update) => Ok(update.snapshot),
+            None => self.built(now),
+        }
+    }
+
+    /// A reader's library (its names `index`, its issues' and stories'
+    /// rows) brought up to the index as it is now, without reading every
+    /// title: where each issue of the new list comes from, the issues
+    /// added, the new names. None when most issues are new (reading them
+    /// all is quicker then). The caller holds a read transaction or knows
+    /// no writer runs, so `now` is what is read.
+    pub fn update_from(
+        &self,
+        index: &Index,
+        issues: &[i64],
+        stories: &[i64],
+    ) -> Result<Option<Update>, DbError> {
+        let err = sql(self.path());
+        let tx = self.conn.unchecked_transaction().map_err(&err)?;
+        let now = generation(&tx).map_err(&err)?;
+        let update = self.reassembly(index, issues, stories, now)?;
+        tx.commit().map_err(&err)?;
+        if let Some(update) = &update {
+            self.store_snapshot(&update.snapshot);
+        }
+        Ok(update)
+    }
+
+    fn reassembly(
+        &self,
+        index: &Index,
+        old_issues: &[i64],
+        old_stories: &[i64],
+        now: i64,
+    ) -> Result<Option<Update>, DbError> {
         let order = self.visible_issue_ids()?;
-        let at: HashMap<i64, u32> = old
-            .issues
+        let at: HashMap<i64, u32> = old_issues
             .iter()
             .enumerate()
             .map(|(n, id)| (*id, u32::try_from(n).unwrap_or(u32::MAX)))
@@ -149,17 +195,20 @@ impl LibraryIndex {
         // Mostly new: reading every title in two sweeps is quicker than
         // looking each new issue up.
         if added_ids.len() * 2 > order.len() {
-            return self.built(now);
+            return Ok(None);
         }
         let (added, added_rows) = self.issues_by_id(&added_ids)?;
+        let first = &index.issue_first;
         let mut pieces = Vec::with_capacity(order.len());
-        let mut stories = Vec::with_capacity(old.stories.len());
+        let mut stories = Vec::with_capacity(old_stories.len());
         let mut next = 0;
         for id in &order {
             match at.get(id) {
                 Some(&n) => {
                     pieces.push(Piece::Kept(n));
-                    stories.extend_from_slice(old.stories_of(n as usize));
+                    let n = n as usize;
+                    let (from, to) = (first[n] as usize, first[n + 1] as usize);
+                    stories.extend_from_slice(old_stories.get(from..to).unwrap_or(&[]));
                 }
                 None => {
                     pieces.push(Piece::Added(next));
@@ -168,8 +217,13 @@ impl LibraryIndex {
                 }
             }
         }
-        let index = old.index.reassembled(&pieces, &added);
-        Ok(Snapshot::from_parts(index, order, stories, now))
+        let index = index.reassembled(&pieces, &added);
+        let snapshot = Snapshot::from_parts(index, order, stories, now);
+        Ok(Some(Update {
+            pieces,
+            added,
+            snapshot,
+        }))
     }
 
     /// Keeps `snapshot` for the next search, in a file beside the index (a
@@ -180,18 +234,20 @@ impl LibraryIndex {
             return;
         };
         let (arrays, names) = snapshot.index.name_parts();
-        let mut out = Vec::with_capacity(
-            HEADER + 8 * (snapshot.issues.len() + snapshot.stories.len()) + arrays.len(),
-        );
-        out.extend_from_slice(SNAPSHOT_MAGIC);
-        let mut fixed =
-            Vec::with_capacity(8 * (snapshot.issues.len() + snapshot.stories.len()) + arrays.len());
+        // Written in parts, never copied into one buffer: the names alone
+        // are tens of megabytes at 40k issues (a reader that brought them
+        // up to date held every part twice over).
+        let mut rows = Vec::with_capacity(8 * (snapshot.issues.len() + snapshot.stories.len()));
         for row in snapshot.issues.iter().chain(&snapshot.stories) {
-            fixed.extend_from_slice(&row.to_le_bytes());
+            rows.extend_from_slice(&row.to_le_bytes());
         }
-        fixed.extend_from_slice(&arrays);
+        let mut fixed_sum = xxhash_rust::xxh3::Xxh3::new();
+        fixed_sum.update(&rows);
+        fixed_sum.update(&arrays);
+        let mut header = Vec::with_capacity(HEADER);
+        header.extend_from_slice(SNAPSHOT_MAGIC);
         for n in [
-            xxhash_rust::xxh3::xxh3_64(&fixed),
+            fixed_sum.digest(),
             identity,
             u64::from_le_bytes(snapshot.generation.to_le_bytes()),
             snapshot.issues.len() as u64,
@@ -200,11 +256,13 @@ impl LibraryIndex {
             names.len() as u64,
             xxhash_rust::xxh3::xxh3_64(names),
         ] {
-            out.extend_from_slice(&n.to_le_bytes());
+            header.extend_from_slice(&n.to_le_bytes());
         }
-        out.extend_from_slice(&fixed);
-        out.extend_from_slice(names);
-        let _ = crate::store::write_whole(&self.snapshot_path(), &out, false);
+        let _ = crate::store::write_whole_parts(
+            &self.snapshot_path(),
+            &[&header, &rows, &arrays, names],
+            false,
+        );
     }
 
     /// The stored snapshot when it was built at `generation`.

@@ -1516,3 +1516,82 @@ fn a_write_that_fails_mid_sync_returns_its_error_and_never_hangs() {
     let err = result.expect_err("the write failed");
     assert!(err.contains("disk says no"), "{err}");
 }
+
+#[test]
+fn a_library_brought_up_to_date_in_place_is_the_library_read_again() {
+    // The reader's change when files come and go: its issues kept and
+    // the ones added, put in the order `pieces` says, are the issues the
+    // index gives read anew; the names reassembled answer as names built
+    // anew.
+    let dir = tempfile::tempdir().expect("tmp");
+    let lib = library(dir.path());
+    let (mut index, _) = LibraryIndex::open(&dir.path().join("index.db")).expect("open");
+    sync(&mut index, &lib);
+    let snapshot = index.snapshot().expect("snapshot");
+    let (old, _, _) = index.all_issues(false).expect("read");
+    // Two files come (one dated first, one undated), one goes.
+    fs::write(
+        lib.join("zz-new.md"),
+        "# Harbour weekly\n\nDate: 2031-01-02\n\n## Ferry news\n\nThe ferry is back.\n",
+    )
+    .expect("write");
+    fs::write(
+        lib.join("zz-plain.md"),
+        "# Kelp notes\n\n## Kelp\n\nKelp grows.\n",
+    )
+    .expect("write");
+    let gone = fs::read_dir(&lib)
+        .expect("lib")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.extension().is_some_and(|x| x == "txt")
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("zz-"))
+        })
+        .expect("a plain-text issue");
+    fs::remove_file(&gone).expect("remove");
+    sync(&mut index, &lib);
+    let (issues, stories) = snapshot.rows_numbered();
+    let update = index
+        .update_from(&snapshot.index, issues, stories)
+        .expect("update")
+        .expect("not mostly new");
+    let mut kept: Vec<Option<crate::model::Issue>> = old.into_iter().map(Some).collect();
+    let mut added: Vec<Option<crate::model::Issue>> = update.added.into_iter().map(Some).collect();
+    let put: Vec<crate::model::Issue> = update
+        .pieces
+        .iter()
+        .map(|p| match *p {
+            crate::search::Piece::Kept(n) => kept[n as usize].take().expect("kept once"),
+            crate::search::Piece::Added(k) => added[k].take().expect("added once"),
+        })
+        .collect();
+    assert!(
+        added.iter().all(Option::is_none),
+        "every issue added is placed"
+    );
+    let (anew, _, _) = index.all_issues(false).expect("read");
+    assert_eq!(put, anew);
+    let left: Vec<&str> = kept.iter().flatten().map(|i| i.id.as_str()).collect();
+    assert!(
+        left.iter().all(|id| anew.iter().all(|i| i.id != *id)),
+        "only issues that went are left: {left:?}"
+    );
+    let came = update
+        .pieces
+        .iter()
+        .filter(|p| matches!(p, crate::search::Piece::Added(_)))
+        .count();
+    assert!(came >= 2 && !left.is_empty(), "{came} came, {left:?} went");
+    let built = index.snapshot().expect("snapshot");
+    assert_eq!(update.snapshot.rows_numbered(), built.rows_numbered());
+    for q in ["ferry", "kelp", "harbour weekly", "orbit", "zz"] {
+        assert_eq!(
+            index.search(&update.snapshot, q),
+            index.search(&built, q),
+            "{q}"
+        );
+    }
+}

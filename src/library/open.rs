@@ -219,6 +219,14 @@ fn folders(
     finish_folders(library, shown, warnings)
 }
 
+/// The library folders as an origin names them: the one, or how many.
+pub(crate) fn place_of(shown: &[String]) -> String {
+    match shown {
+        [one] => one.clone(),
+        many => count(many.len(), "folder"),
+    }
+}
+
 /// The library read from folders shown as `shown`, with the sentence of
 /// where it came from, or the samples while it holds no issue.
 pub(crate) fn finish_folders(
@@ -226,10 +234,7 @@ pub(crate) fn finish_folders(
     shown: Vec<String>,
     warnings: Vec<SourceError>,
 ) -> Opened {
-    let place = match shown.as_slice() {
-        [one] => one.clone(),
-        many => count(many.len(), "folder"),
-    };
+    let place = place_of(&shown);
     if library.issues.is_empty() {
         let first = shown.first().cloned();
         let mut opened = samples(first.as_deref(), library, Vec::new());

@@ -525,6 +525,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// 100 MB one does not cost a sync at every start). The folder is made if
 /// missing; a failed write removes its temporary file.
 pub fn write_whole(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
+    write_whole_parts(path, &[bytes], durable)
+}
+
+/// [`write_whole`] of `parts` one after the other, never put together in
+/// memory (a file of tens of megabytes need not be copied to be written).
+pub fn write_whole_parts(path: &Path, parts: &[&[u8]], durable: bool) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     let name = path
@@ -536,7 +542,9 @@ pub fn write_whole(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
         // A new file: whatever sits at the name (a FIFO, a link) is never
         // opened, only replaced.
         let mut file = own::create_new(&tmp)?;
-        file.write_all(bytes)?;
+        for part in parts {
+            file.write_all(part)?;
+        }
         if durable {
             file.sync_all()?;
         }

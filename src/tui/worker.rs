@@ -1,7 +1,9 @@
 //! The background thread: loads and indexes the library (telling the loop
 //! how far it got, with the issues read so far), then answers searches, so
 //! the event loop never waits for either; when the library's folders change
-//! it loads them again. `Job`s come in on its own channel; its answers
+//! it sends the change alone when it can (a library read from the library
+//! index: `Action::Updated`, the issues kept never read nor held twice),
+//! else loads the library again. `Job`s come in on its own channel; its answers
 //! (`Progress`, `Loaded`, `SearchResults`) go to the loop's one channel.
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
@@ -51,7 +53,20 @@ pub struct Prepared {
     pub index: crate::search::Index,
     pub texts: crate::app::TextSource,
     pub counts: Box<dyn crate::search::TextCounts>,
+    /// Brings the library up to date in place when its folders change
+    /// (see [`Updater`]); None: it is loaded again whole.
+    pub update: Option<Updater>,
 }
+
+/// Given the filter's index of the library on screen, the change that
+/// brings it up to date (files came or went) and the text search for the
+/// new library; None when it must be loaded again whole.
+pub type Updater = Box<
+    dyn FnMut(
+            &crate::search::Index,
+        ) -> Option<(crate::app::Update, Box<dyn crate::search::TextCounts>)>
+        + Send,
+>;
 
 impl From<(Library, Origin)> for Parts {
     fn from((library, origin): (Library, Origin)) -> Parts {
@@ -136,7 +151,11 @@ impl Reporter {
 
 /// Loads, indexes and sends the library; the searcher for it, or None when
 /// the reader has gone.
-fn load_and_send<F, R>(load: &F, answers: &Sender<Msg>, first: bool) -> Option<Searcher>
+fn load_and_send<F, R>(
+    load: &F,
+    answers: &Sender<Msg>,
+    first: bool,
+) -> Option<(Searcher, Option<Updater>)>
 where
     F: Fn(library::Progress) -> R,
     R: Into<Parts>,
@@ -167,7 +186,7 @@ where
             .send(Msg::Action(Action::Loaded(Box::new(loaded))))
             .ok()?;
         // After the library is sent: the reader shows it while this is built.
-        return Some(Searcher::new(index));
+        return Some((Searcher::new(index), None));
     };
     let index = Arc::new(prepared.index);
     let loaded = Loaded {
@@ -179,7 +198,7 @@ where
     answers
         .send(Msg::Action(Action::Loaded(Box::new(loaded))))
         .ok()?;
-    Some(Searcher::with_text(index, prepared.counts))
+    Some((Searcher::with_text(index, prepared.counts), prepared.update))
 }
 
 fn serve<F, R>(load: F, jobs: &Receiver<Job>, answers: &Sender<Msg>)
@@ -187,7 +206,7 @@ where
     F: Fn(library::Progress) -> R,
     R: Into<Parts>,
 {
-    let Some(mut searcher) = load_and_send(&load, answers, true) else {
+    let Some((mut searcher, mut updater)) = load_and_send(&load, answers, true) else {
         return;
     };
     while let Ok(job) = jobs.recv() {
@@ -210,10 +229,25 @@ where
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
             }
-            let Some(new) = load_and_send(&load, answers, false) else {
-                return;
-            };
-            searcher = new;
+            // The change alone when it can be had (the issues kept are
+            // not read again, nor held twice); else the library again.
+            let changed = updater.as_mut().and_then(|update| update(searcher.index()));
+            if let Some((update, counts)) = changed {
+                let index = Arc::clone(&update.index);
+                if answers
+                    .send(Msg::Action(Action::Updated(Box::new(update))))
+                    .is_err()
+                {
+                    return;
+                }
+                searcher = Searcher::with_text(index, counts);
+            } else {
+                let Some((new, update)) = load_and_send(&load, answers, false) else {
+                    return;
+                };
+                searcher = new;
+                updater = update;
+            }
             // The reader asks again for its filter once the new library is in.
             search = None;
         }

@@ -327,3 +327,48 @@ fn a_reloaded_library_keeps_the_story_on_screen() {
     assert_eq!(app.issue(), 2, "its issue moved down one");
     assert_eq!(app.focus(), Focus::Sections);
 }
+
+#[test]
+fn a_library_updated_in_place_keeps_the_story_on_screen_and_says_the_change() {
+    // Files came and went under the reader: the issues kept move into the
+    // new list (none read again), the added ones take their places, the
+    // story on screen stays, and the status says what changed.
+    use nlread::search::{Index, Piece};
+    let mut app = app_at(120, 35);
+    apply(&mut app, &[Action::Down, Action::Open, Action::Down]);
+    assert_eq!(shown_id(&app), "digital");
+    let before = app_fixture::library();
+    let mut extra = before.issues[2].clone();
+    extra.id = "extra".into();
+    extra.title = "An issue that came".into();
+    for (n, section) in extra.sections.iter_mut().enumerate() {
+        section.id = format!("extra-{n}");
+    }
+    // Issue 0 went; one came first; 1 and 2 kept.
+    let pieces = vec![Piece::Added(0), Piece::Kept(1), Piece::Kept(2)];
+    let mut after = before.clone();
+    after.issues.remove(0);
+    after.issues.insert(0, extra.clone());
+    let index = std::sync::Arc::new(Index::new(&after));
+    update_now(
+        &mut app,
+        Action::Updated(Box::new(nlread::app::Update {
+            pieces,
+            added: vec![extra],
+            errors: Vec::new(),
+            said: "3 issues from ~/news".into(),
+            index,
+        })),
+    );
+    let ids: Vec<&str> = app.library().issues.iter().map(|i| i.id.as_str()).collect();
+    let want: Vec<&str> = after.issues.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, want);
+    assert_eq!(shown_id(&app), "digital");
+    assert_eq!(app.issue(), 1, "its issue is now the second");
+    assert_eq!(app.focus(), Focus::Sections);
+    let status = format!("{:?}", app.status());
+    assert!(
+        status.contains("came: 1") && status.contains("went: 1"),
+        "{status}"
+    );
+}
