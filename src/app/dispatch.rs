@@ -886,12 +886,6 @@ impl App {
     }
 
     fn load(&mut self, loaded: Loaded) -> Effect {
-        let Loaded {
-            library,
-            origin,
-            index,
-            texts,
-        } = loaded;
         // A library loaded again (new files) keeps the story on screen; the
         // first one opens where the last run stopped, unless the reader
         // moved among the issues that arrived while it loaded.
@@ -903,27 +897,22 @@ impl App {
         let changes = (!self.loading).then(|| {
             let before: std::collections::HashSet<&str> =
                 self.library.issues.iter().map(|i| i.id.as_str()).collect();
-            let after: std::collections::HashSet<&str> =
-                library.issues.iter().map(|i| i.id.as_str()).collect();
+            let after: std::collections::HashSet<&str> = loaded
+                .library
+                .issues
+                .iter()
+                .map(|i| i.id.as_str())
+                .collect();
             let came = after.difference(&before).count();
             // The samples put away for the user's own issues are not news.
-            let went = if self.origin.samples && !origin.samples {
+            let went = if self.origin.samples && !loaded.origin.samples {
                 0
             } else {
                 before.difference(&after).count()
             };
             (came, went)
         });
-        self.install(
-            Loaded {
-                library,
-                origin,
-                index,
-                texts,
-            },
-            back_to,
-            changes,
-        )
+        self.install(loaded, back_to, changes)
     }
 
     /// The library changed under the reader (files came or went): the

@@ -504,6 +504,27 @@ fn heap_bytes_cover_the_text() {
     assert!(index.heap_bytes() > Index::default().heap_bytes());
 }
 
+/// Issues "Issue 0", "Issue 1", ... of `per` (title, one-block body)
+/// stories each, issue `n` from newsletter `newsletter(n)`.
+fn issues_of(
+    stories: &[(String, String)],
+    per: usize,
+    newsletter: impl Fn(usize) -> &'static str,
+) -> Vec<Issue> {
+    stories
+        .chunks(per)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let stories: Vec<(&str, Vec<&str>)> = chunk
+                .iter()
+                .map(|(t, b)| (t.as_str(), vec![b.as_str()]))
+                .collect();
+            let stories: Vec<Story> = stories.iter().map(|(t, b)| (*t, b.as_slice())).collect();
+            issue(Some(newsletter(n)), &format!("Issue {n}"), &stories)
+        })
+        .collect()
+}
+
 #[test]
 fn a_library_big_enough_to_build_on_two_threads_gives_the_same_results() {
     // Past the parallel threshold, with names repeated across both halves.
@@ -515,22 +536,7 @@ fn a_library_big_enough_to_build_on_two_threads_gives_the_same_results() {
             )
         })
         .collect();
-    let issues: Vec<Issue> = stories
-        .chunks(7)
-        .enumerate()
-        .map(|(n, chunk)| {
-            let stories: Vec<(&str, Vec<&str>)> = chunk
-                .iter()
-                .map(|(t, b)| (t.as_str(), vec![b.as_str()]))
-                .collect();
-            let stories: Vec<Story> = stories.iter().map(|(t, b)| (*t, b.as_slice())).collect();
-            issue(
-                Some(["Orbit Desk", "Metro Wire"][n % 2]),
-                &format!("Issue {n}"),
-                &stories,
-            )
-        })
-        .collect();
+    let issues = issues_of(&stories, 7, |n| ["Orbit Desk", "Metro Wire"][n % 2]);
     let lib = library(issues);
     let index = Index::new(&lib);
     assert_eq!(index.len(), 5000);
@@ -568,18 +574,7 @@ fn keeping_the_best_hits_gives_the_start_of_the_whole_list() {
             (format!("{title} {}", i % 11), body)
         })
         .collect();
-    let issues: Vec<Issue> = stories
-        .chunks(5)
-        .enumerate()
-        .map(|(n, chunk)| {
-            let stories: Vec<(&str, Vec<&str>)> = chunk
-                .iter()
-                .map(|(t, b)| (t.as_str(), vec![b.as_str()]))
-                .collect();
-            let stories: Vec<Story> = stories.iter().map(|(t, b)| (*t, b.as_slice())).collect();
-            issue(Some("Orbit Desk"), &format!("Issue {n}"), &stories)
-        })
-        .collect();
+    let issues = issues_of(&stories, 5, |_| "Orbit Desk");
     let lib = library(issues);
     let small = library(lib.issues[..40].to_vec());
     for lib in [&lib, &small] {
